@@ -1,0 +1,200 @@
+//! One participant's peer connection and the tracks it sends and receives.
+use std::time::{Duration, Instant};
+
+use str0m::change::SdpPendingOffer;
+use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Rid};
+use str0m::Rtc;
+
+use crate::{ParticipantId, RoomId};
+
+/// A track this participant publishes.
+#[derive(Debug)]
+pub(crate) struct TrackIn {
+    pub mid: Mid,
+    pub kind: MediaKind,
+    pub last_keyframe_request: Option<Instant>,
+}
+
+/// Where a forwarded track stands in this participant's SDP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrackOutState {
+    /// Needs an m-line: next renegotiation adds it.
+    ToOpen,
+    /// Offered to the browser, answer outstanding.
+    Negotiating(Mid),
+    /// Negotiated: media flows.
+    Open(Mid),
+    /// The source is gone: next renegotiation stops the m-line.
+    ToStop(Mid),
+    /// Stop offered, answer outstanding.
+    NegotiatingStop(Mid),
+}
+
+/// A track of another participant that this one subscribes to.
+#[derive(Debug)]
+pub(crate) struct TrackOut {
+    pub source: ParticipantId,
+    pub source_mid: Mid,
+    pub kind: MediaKind,
+    pub state: TrackOutState,
+}
+
+impl TrackOut {
+    pub fn mid(&self) -> Option<Mid> {
+        match self.state {
+            TrackOutState::ToOpen => None,
+            TrackOutState::Negotiating(m)
+            | TrackOutState::Open(m)
+            | TrackOutState::ToStop(m)
+            | TrackOutState::NegotiatingStop(m) => Some(m),
+        }
+    }
+}
+
+/// One participant: its `Rtc`, its published tracks and its subscriptions.
+pub(crate) struct Participant {
+    pub id: ParticipantId,
+    pub room: RoomId,
+    pub rtc: Rtc,
+    /// The offer the SFU made and awaits an answer for.
+    pub pending: Option<SdpPendingOffer>,
+    /// The SFU may only offer once the browser's first offer is answered.
+    pub negotiated: bool,
+    pub connected: bool,
+    pub tracks_in: Vec<TrackIn>,
+    pub tracks_out: Vec<TrackOut>,
+}
+
+/// A PLI/FIR towards a publisher at most this often, so a burst of subscriber requests does
+/// not make the publisher send key frames back to back.
+const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(500);
+
+impl Participant {
+    pub fn new(id: ParticipantId, room: RoomId, rtc: Rtc) -> Self {
+        Self {
+            id,
+            room,
+            rtc,
+            pending: None,
+            negotiated: false,
+            connected: false,
+            tracks_in: Vec::new(),
+            tracks_out: Vec::new(),
+        }
+    }
+
+    /// Asks this participant's publisher side for a key frame on `mid`, rate-limited.
+    pub fn request_keyframe(
+        &mut self,
+        now: Instant,
+        mid: Mid,
+        rid: Option<Rid>,
+        kind: KeyframeRequestKind,
+    ) {
+        let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
+            return;
+        };
+        if track
+            .last_keyframe_request
+            .is_some_and(|t| now.saturating_duration_since(t) < KEYFRAME_REQUEST_INTERVAL)
+        {
+            return;
+        }
+        let Some(mut writer) = self.rtc.writer(mid) else {
+            return;
+        };
+        if writer.request_keyframe(rid, kind).is_ok() {
+            track.last_keyframe_request = Some(now);
+        }
+    }
+
+    /// Builds an SFU-side offer for the subscriptions that changed; `None` if nothing did or
+    /// an offer is already outstanding (one at a time keeps both sides out of glare).
+    pub fn offer_if_needed(&mut self) -> Option<String> {
+        if !self.negotiated || self.pending.is_some() {
+            return None;
+        }
+        let mut change = self.rtc.sdp_api();
+        for track in &mut self.tracks_out {
+            match track.state {
+                TrackOutState::ToOpen => {
+                    let mid = change.add_media(
+                        track.kind,
+                        Direction::SendOnly,
+                        Some(track.source.to_string()),
+                        None,
+                        None,
+                    );
+                    track.state = TrackOutState::Negotiating(mid);
+                }
+                TrackOutState::ToStop(mid) => {
+                    change.stop_media(mid);
+                    track.state = TrackOutState::NegotiatingStop(mid);
+                }
+                _ => {}
+            }
+        }
+        if !change.has_changes() {
+            return None;
+        }
+        let (offer, pending) = change.apply()?;
+        self.pending = Some(pending);
+        Some(offer.to_sdp_string())
+    }
+
+    /// The browser answered our offer: the negotiated tracks are now open.
+    pub fn answer_accepted(&mut self) {
+        for track in &mut self.tracks_out {
+            if let TrackOutState::Negotiating(m) = track.state {
+                track.state = TrackOutState::Open(m);
+            }
+        }
+        self.tracks_out
+            .retain(|t| !matches!(t.state, TrackOutState::NegotiatingStop(_)));
+    }
+
+    /// The browser sent an offer of its own, which drops any offer of ours: what we had
+    /// offered is offered again later.
+    pub fn own_offer_dropped(&mut self) {
+        self.pending = None;
+        for track in &mut self.tracks_out {
+            match track.state {
+                TrackOutState::Negotiating(_) => track.state = TrackOutState::ToOpen,
+                TrackOutState::NegotiatingStop(m) => track.state = TrackOutState::ToStop(m),
+                _ => {}
+            }
+        }
+    }
+
+    /// Stops forwarding everything that came from `source`.
+    pub fn unsubscribe_from(&mut self, source: &ParticipantId) {
+        self.tracks_out.retain_mut(|t| {
+            if &t.source != source {
+                return true;
+            }
+            match t.state {
+                TrackOutState::ToOpen => false,
+                TrackOutState::Negotiating(m) | TrackOutState::Open(m) => {
+                    t.state = TrackOutState::ToStop(m);
+                    true
+                }
+                TrackOutState::ToStop(_) | TrackOutState::NegotiatingStop(_) => true,
+            }
+        });
+    }
+
+    pub fn subscribe(&mut self, source: ParticipantId, source_mid: Mid, kind: MediaKind) {
+        let known = self
+            .tracks_out
+            .iter()
+            .any(|t| t.source == source && t.source_mid == source_mid);
+        if !known {
+            self.tracks_out.push(TrackOut {
+                source,
+                source_mid,
+                kind,
+                state: TrackOutState::ToOpen,
+            });
+        }
+    }
+}

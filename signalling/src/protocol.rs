@@ -1,0 +1,262 @@
+//! The signalling protocol, version 1: JSON text frames, one message per frame, each an
+//! object with a `type`. `docs/protocol.md` documents it for client authors.
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+
+/// The protocol version this server speaks; a `join` must name it.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest text frame accepted from a client. An SDP offer with audio, video and many
+/// candidates stays well below it.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Messages a client sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// First message on a socket: enter `room` with a room token from the portal.
+    Join {
+        /// Must equal [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// The room the page belongs to; must match the token's room.
+        room: String,
+        /// The room token (JWT).
+        token: String,
+    },
+    /// An SDP offer from the browser (first one after `joined`, or a renegotiation).
+    Offer {
+        /// The SDP text.
+        sdp: String,
+    },
+    /// The browser's answer to a server `offer`.
+    Answer {
+        /// The SDP text.
+        sdp: String,
+    },
+    /// A trickled ICE candidate; an empty `candidate` marks the end of candidates.
+    Candidate {
+        /// The `candidate:…` line.
+        candidate: String,
+    },
+    /// Keep-alive; answered with `pong`.
+    Ping,
+    /// Leave the room; the server closes the socket afterwards.
+    Leave,
+}
+
+impl ClientMessage {
+    /// The `type` tag, for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClientMessage::Join { .. } => "join",
+            ClientMessage::Offer { .. } => "offer",
+            ClientMessage::Answer { .. } => "answer",
+            ClientMessage::Candidate { .. } => "candidate",
+            ClientMessage::Ping => "ping",
+            ClientMessage::Leave => "leave",
+        }
+    }
+}
+
+/// Another participant as the client sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantInfo {
+    /// The participant ID (`PA_…`).
+    pub participant: String,
+    /// Display name.
+    pub name: String,
+    /// Role in the room.
+    pub role: Role,
+}
+
+/// Messages the server sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The join succeeded; the client now sends its `offer`.
+    Joined {
+        /// This client's participant ID.
+        participant: String,
+        /// The room joined.
+        room: String,
+        /// This client's role.
+        role: Role,
+        /// Who else is in the room.
+        participants: Vec<ParticipantInfo>,
+    },
+    /// The answer to the client's offer.
+    Answer {
+        /// The SDP text.
+        sdp: String,
+    },
+    /// An offer from the SFU (another participant's tracks to receive); reply with `answer`.
+    Offer {
+        /// The SDP text.
+        sdp: String,
+    },
+    /// Media (ICE + DTLS) to the SFU is up.
+    MediaConnected,
+    /// Someone entered the room.
+    ParticipantJoined(ParticipantInfo),
+    /// Someone left the room.
+    ParticipantLeft {
+        /// Their participant ID.
+        participant: String,
+        /// Why (`left`, `connection_lost`, `server_shutdown`).
+        reason: String,
+    },
+    /// Answer to `ping`.
+    Pong,
+    /// The request failed; the socket stays open unless the server also closes it.
+    Error {
+        /// Stable, machine-readable code.
+        code: ErrorCode,
+        /// Human-readable explanation (English; clients translate by `code`).
+        message: String,
+    },
+    /// The server is going away (shutdown or restart); reconnect later.
+    Bye {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Stable error codes of `error` messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame is not a JSON object of a known shape.
+    Malformed,
+    /// The `type` is not one this version knows.
+    UnknownType,
+    /// The frame is larger than the limit.
+    TooLarge,
+    /// The `join` named a protocol version the server does not speak.
+    UnsupportedProtocol,
+    /// The room token's signature or format is bad.
+    TokenInvalid,
+    /// The room token has expired: reload the page for a new one.
+    TokenExpired,
+    /// The room token is for another room.
+    WrongRoom,
+    /// A message that needs a joined session came before `join`.
+    NotJoined,
+    /// A second `join` on the same socket.
+    AlreadyJoined,
+    /// The SDP or ICE candidate was refused by the media server.
+    NegotiationFailed,
+    /// The media connection to the SFU was lost.
+    MediaLost,
+    /// The server cannot take the request now (shutting down).
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// The code as sent, for metrics labels.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::UnknownType => "unknown_type",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedProtocol => "unsupported_protocol",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::WrongRoom => "wrong_room",
+            ErrorCode::NotJoined => "not_joined",
+            ErrorCode::AlreadyJoined => "already_joined",
+            ErrorCode::NegotiationFailed => "negotiation_failed",
+            ErrorCode::MediaLost => "media_lost",
+            ErrorCode::Unavailable => "unavailable",
+        }
+    }
+}
+
+const KNOWN_TYPES: &[&str] = &["join", "offer", "answer", "candidate", "ping", "leave"];
+
+/// Parses one client frame, telling a malformed frame from an unknown message type.
+pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err((
+            ErrorCode::TooLarge,
+            format!("message exceeds {MAX_MESSAGE_BYTES} bytes"),
+        ));
+    }
+    match serde_json::from_str::<ClientMessage>(text) {
+        Ok(m) => Ok(m),
+        Err(e) => {
+            let value: Result<serde_json::Value, _> = serde_json::from_str(text);
+            let ty = value
+                .as_ref()
+                .ok()
+                .and_then(|v| v.get("type"))
+                .and_then(|t| t.as_str());
+            match ty {
+                Some(t) if !KNOWN_TYPES.contains(&t) => Err((
+                    ErrorCode::UnknownType,
+                    format!("unknown message type {t:?}"),
+                )),
+                _ => Err((ErrorCode::Malformed, format!("malformed message: {e}"))),
+            }
+        }
+    }
+}
+
+impl ServerMessage {
+    /// An error reply.
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerMessage::Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The JSON text frame.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail; fall back to a fixed frame anyway.
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"type":"error","code":"unavailable","message":"encoding failed"}"#.to_owned()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_join() {
+        let m = parse_client(r#"{"type":"join","protocol":1,"room":"RM_a","token":"t"}"#);
+        assert_eq!(
+            m,
+            Ok(ClientMessage::Join {
+                protocol: 1,
+                room: "RM_a".into(),
+                token: "t".into()
+            })
+        );
+    }
+
+    #[test]
+    fn tells_malformed_from_unknown() {
+        assert_eq!(parse_client("{nope").map_err(|e| e.0), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_client(r#"{"type":"offer"}"#).map_err(|e| e.0),
+            Err(ErrorCode::Malformed)
+        );
+        assert_eq!(parse_client("[]").map_err(|e| e.0), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_client(r#"{"type":"dance"}"#).map_err(|e| e.0),
+            Err(ErrorCode::UnknownType)
+        );
+        let big = format!(r#"{{"type":"offer","sdp":"{}"}}"#, "a".repeat(MAX_MESSAGE_BYTES));
+        assert_eq!(parse_client(&big).map_err(|e| e.0), Err(ErrorCode::TooLarge));
+    }
+
+    #[test]
+    fn server_messages_carry_their_type() {
+        let e = ServerMessage::error(ErrorCode::WrongRoom, "x").to_json();
+        assert_eq!(e, r#"{"type":"error","code":"wrong_room","message":"x"}"#);
+        assert_eq!(ServerMessage::MediaConnected.to_json(), r#"{"type":"media_connected"}"#);
+    }
+}

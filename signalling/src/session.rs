@@ -1,0 +1,214 @@
+//! One client connection: parses frames, enforces the join, talks to the SFU.
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use vamt_sfu::SfuEvent;
+
+use crate::protocol::{parse_client, ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
+use crate::{Hub, ParticipantId, RoomId, TokenError};
+
+/// What the session wants written to the socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// A text frame.
+    Text(String),
+    /// A close frame; the writer closes the socket after it.
+    Close {
+        /// WebSocket close code (1000 normal, 1001 going away, 1008 policy).
+        code: u16,
+        /// Close reason.
+        reason: String,
+    },
+}
+
+/// Errors in a row after which a connection counts as abusive and is closed.
+const MAX_CONSECUTIVE_ERRORS: u32 = 50;
+
+struct Joined {
+    room: RoomId,
+    participant: ParticipantId,
+}
+
+/// Runs one connection until the client goes away or leaves. `incoming` yields the client's
+/// text frames (closed when the socket closes); `out` takes what to send.
+pub async fn run(
+    hub: Arc<Hub>,
+    mut incoming: mpsc::Receiver<String>,
+    out: mpsc::UnboundedSender<Outbound>,
+) {
+    hub.metrics.connections.inc();
+    let (sfu_tx, mut sfu_rx) = mpsc::unbounded_channel::<SfuEvent>();
+    let mut joined: Option<Joined> = None;
+    let mut errors_in_a_row = 0u32;
+    loop {
+        tokio::select! {
+            frame = incoming.recv() => {
+                let Some(text) = frame else { break };
+                let ok = handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await;
+                match ok {
+                    Flow::Continue => errors_in_a_row = 0,
+                    Flow::Error => {
+                        errors_in_a_row += 1;
+                        if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS {
+                            let _ = out.send(Outbound::Close { code: 1008, reason: "too many invalid messages".into() });
+                            break;
+                        }
+                    }
+                    Flow::Stop => break,
+                }
+            }
+            Some(event) = sfu_rx.recv() => {
+                handle_sfu_event(&hub, event, &mut joined, &out);
+            }
+        }
+    }
+    if let Some(j) = joined.take() {
+        hub.leave(&j.room, &j.participant, "left");
+        tracing::info!(room = %j.room, participant = %j.participant, "participant left");
+    }
+    hub.metrics.connections.dec();
+}
+
+enum Flow {
+    Continue,
+    Error,
+    Stop,
+}
+
+fn reply_error(hub: &Hub, out: &mpsc::UnboundedSender<Outbound>, code: ErrorCode, msg: &str) -> Flow {
+    hub.metrics.errors.with_label_values(&[code.as_str()]).inc();
+    let _ = out.send(Outbound::Text(ServerMessage::error(code, msg).to_json()));
+    Flow::Error
+}
+
+async fn handle_frame(
+    hub: &Arc<Hub>,
+    text: &str,
+    joined: &mut Option<Joined>,
+    out: &mpsc::UnboundedSender<Outbound>,
+    sfu_tx: &mpsc::UnboundedSender<SfuEvent>,
+) -> Flow {
+    let msg = match parse_client(text) {
+        Ok(m) => m,
+        Err((code, message)) => {
+            hub.metrics.messages.with_label_values(&["invalid"]).inc();
+            return reply_error(hub, out, code, &message);
+        }
+    };
+    hub.metrics.messages.with_label_values(&[msg.kind()]).inc();
+    let send = |m: ServerMessage| {
+        let _ = out.send(Outbound::Text(m.to_json()));
+    };
+    match msg {
+        ClientMessage::Join {
+            protocol,
+            room,
+            token,
+        } => {
+            if joined.is_some() {
+                return reply_error(hub, out, ErrorCode::AlreadyJoined, "this socket has joined already");
+            }
+            if protocol != PROTOCOL_VERSION {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnsupportedProtocol,
+                    &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
+                );
+            }
+            if hub.is_shutting_down() {
+                return reply_error(hub, out, ErrorCode::Unavailable, "server is shutting down; retry shortly");
+            }
+            let claims = match hub.keys.verify(&token, (hub.clock)()) {
+                Ok(c) => c,
+                Err(TokenError::Expired) => {
+                    return reply_error(hub, out, ErrorCode::TokenExpired, "the room token has expired; reload the page");
+                }
+                Err(_) => return reply_error(hub, out, ErrorCode::TokenInvalid, "the room token is not valid"),
+            };
+            let Some(room_id) = RoomId::parse(&room).filter(|r| r.as_str() == claims.room) else {
+                return reply_error(hub, out, ErrorCode::WrongRoom, "the room token is for another room");
+            };
+            let participant = ParticipantId::random();
+            let present = hub.admit(&room_id, &participant, &claims, out.clone());
+            tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
+            send(ServerMessage::Joined {
+                participant: participant.to_string(),
+                room: room_id.to_string(),
+                role: claims.role,
+                participants: present,
+            });
+            *joined = Some(Joined { room: room_id, participant });
+            Flow::Continue
+        }
+        ClientMessage::Ping => {
+            send(ServerMessage::Pong);
+            Flow::Continue
+        }
+        ClientMessage::Leave => {
+            let _ = out.send(Outbound::Close { code: 1000, reason: "left".into() });
+            Flow::Stop
+        }
+        ClientMessage::Offer { sdp } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            match hub.sfu.offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone()).await {
+                Ok(answer) => {
+                    send(ServerMessage::Answer { sdp: answer });
+                    Flow::Continue
+                }
+                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+            }
+        }
+        ClientMessage::Answer { sdp } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            match hub.sfu.answer(j.participant.clone(), sdp).await {
+                Ok(()) => Flow::Continue,
+                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+            }
+        }
+        ClientMessage::Candidate { candidate } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            if candidate.is_empty() {
+                return Flow::Continue;
+            }
+            match hub.sfu.add_candidate(j.participant.clone(), candidate).await {
+                Ok(()) => Flow::Continue,
+                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+            }
+        }
+    }
+}
+
+fn handle_sfu_event(
+    hub: &Hub,
+    event: SfuEvent,
+    joined: &mut Option<Joined>,
+    out: &mpsc::UnboundedSender<Outbound>,
+) {
+    let send = |m: ServerMessage| {
+        let _ = out.send(Outbound::Text(m.to_json()));
+    };
+    match event {
+        SfuEvent::Offer { sdp, .. } => send(ServerMessage::Offer { sdp }),
+        SfuEvent::Connected { participant } => {
+            tracing::info!(participant = %participant, "media connected");
+            send(ServerMessage::MediaConnected);
+        }
+        SfuEvent::TrackPublished { participant, track, kind } => {
+            tracing::debug!(participant = %participant, track = %track, kind, "track published");
+        }
+        SfuEvent::Disconnected { participant, reason } => {
+            tracing::info!(participant = %participant, reason, "media connection lost");
+            reply_error(hub, out, ErrorCode::MediaLost, "the media connection was lost; reload to rejoin");
+            if let Some(j) = joined.take() {
+                hub.leave(&j.room, &j.participant, reason);
+            }
+        }
+    }
+}

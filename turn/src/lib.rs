@@ -1,0 +1,12 @@
+//! vamt's STUN/TURN server. This first part answers STUN Binding requests (RFC 8489) so
+//! browsers learn their server-reflexive address; the TURN relay (RFC 8656) builds on the
+//! same codec.
+#![forbid(unsafe_code)]
+
+pub mod binding;
+pub mod metrics;
+pub mod server;
+pub mod stun;
+
+pub use metrics::TurnMetrics;
+pub use stun::{StunError, StunMessage};

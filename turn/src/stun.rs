@@ -1,0 +1,340 @@
+//! A zero-copy STUN message reader and a small writer (RFC 8489 §5, §14).
+use std::net::{IpAddr, SocketAddr};
+
+/// The fixed magic cookie of RFC 5389 and later.
+pub const MAGIC_COOKIE: u32 = 0x2112_A442;
+/// The size of the STUN header.
+pub const HEADER_LEN: usize = 20;
+
+/// Method Binding.
+pub const METHOD_BINDING: u16 = 0x001;
+/// Class bits of a request.
+pub const CLASS_REQUEST: u16 = 0x0000;
+/// Class bits of an indication.
+pub const CLASS_INDICATION: u16 = 0x0010;
+/// Class bits of a success response.
+pub const CLASS_SUCCESS: u16 = 0x0100;
+/// Class bits of an error response.
+pub const CLASS_ERROR: u16 = 0x0110;
+
+/// Attribute XOR-MAPPED-ADDRESS.
+pub const ATTR_XOR_MAPPED_ADDRESS: u16 = 0x0020;
+/// Attribute SOFTWARE.
+pub const ATTR_SOFTWARE: u16 = 0x8022;
+/// Attribute FINGERPRINT.
+pub const ATTR_FINGERPRINT: u16 = 0x8028;
+/// Attribute ERROR-CODE.
+pub const ATTR_ERROR_CODE: u16 = 0x0009;
+/// Attribute UNKNOWN-ATTRIBUTES.
+pub const ATTR_UNKNOWN_ATTRIBUTES: u16 = 0x000A;
+
+const FINGERPRINT_XOR: u32 = 0x5354_554e;
+
+/// Why bytes are not a STUN message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StunError {
+    /// Fewer bytes than a header, or than the header's length field says.
+    #[error("truncated message")]
+    Truncated,
+    /// The first two bits are not zero (RTP, DTLS or junk).
+    #[error("not a STUN message")]
+    NotStun,
+    /// The magic cookie is missing (RFC 3489 clients are not served).
+    #[error("bad magic cookie")]
+    BadCookie,
+    /// The length is not a multiple of four or attributes overrun the message.
+    #[error("bad length")]
+    BadLength,
+    /// FINGERPRINT present but wrong.
+    #[error("bad fingerprint")]
+    BadFingerprint,
+}
+
+/// A parsed STUN message borrowing the input buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct StunMessage<'a> {
+    raw: &'a [u8],
+    typ: u16,
+}
+
+impl<'a> StunMessage<'a> {
+    /// Parses and validates header, attribute layout and FINGERPRINT (if present).
+    pub fn parse(raw: &'a [u8]) -> Result<Self, StunError> {
+        if raw.len() < HEADER_LEN {
+            return Err(StunError::Truncated);
+        }
+        if raw[0] & 0xC0 != 0 {
+            return Err(StunError::NotStun);
+        }
+        let typ = u16::from_be_bytes([raw[0], raw[1]]);
+        let len = u16::from_be_bytes([raw[2], raw[3]]) as usize;
+        if u32::from_be_bytes([raw[4], raw[5], raw[6], raw[7]]) != MAGIC_COOKIE {
+            return Err(StunError::BadCookie);
+        }
+        if len % 4 != 0 {
+            return Err(StunError::BadLength);
+        }
+        if raw.len() < HEADER_LEN + len {
+            return Err(StunError::Truncated);
+        }
+        let msg = Self {
+            raw: &raw[..HEADER_LEN + len],
+            typ,
+        };
+        // Walk the attributes once so later lookups cannot overrun.
+        let mut last = None;
+        for item in msg.attribute_offsets() {
+            let (at, t, l) = item?;
+            last = Some((at, t, l));
+        }
+        if let Some((at, ATTR_FINGERPRINT, 4)) = last {
+            let got = u32::from_be_bytes([
+                msg.raw[at + 4],
+                msg.raw[at + 5],
+                msg.raw[at + 6],
+                msg.raw[at + 7],
+            ]);
+            if fingerprint(&msg.raw[..at]) != got {
+                return Err(StunError::BadFingerprint);
+            }
+        }
+        Ok(msg)
+    }
+
+    /// The method (class bits removed).
+    pub fn method(&self) -> u16 {
+        let t = self.typ;
+        (t & 0x000F) | ((t & 0x00E0) >> 1) | ((t & 0x3E00) >> 2)
+    }
+
+    /// The class bits (`CLASS_*`).
+    pub fn class(&self) -> u16 {
+        self.typ & 0x0110
+    }
+
+    /// The 12-byte transaction ID.
+    pub fn transaction_id(&self) -> &'a [u8] {
+        &self.raw[8..20]
+    }
+
+    /// The value of the first attribute of type `typ`.
+    pub fn attribute(&self, typ: u16) -> Option<&'a [u8]> {
+        self.attribute_offsets()
+            .filter_map(Result::ok)
+            .find(|(_, t, _)| *t == typ)
+            .map(|(at, _, len)| &self.raw[at + 4..at + 4 + len])
+    }
+
+    /// Types of comprehension-required attributes (below 0x8000) that this server does not
+    /// understand, given the ones it does.
+    pub fn unknown_required(&self, known: &[u16]) -> Vec<u16> {
+        self.attribute_offsets()
+            .filter_map(Result::ok)
+            .map(|(_, t, _)| t)
+            .filter(|t| *t < 0x8000 && !known.contains(t))
+            .collect()
+    }
+
+    fn attribute_offsets(&self) -> impl Iterator<Item = Result<(usize, u16, usize), StunError>> + 'a {
+        let raw = self.raw;
+        let mut at = HEADER_LEN;
+        std::iter::from_fn(move || {
+            if at >= raw.len() {
+                return None;
+            }
+            if at + 4 > raw.len() {
+                at = raw.len();
+                return Some(Err(StunError::BadLength));
+            }
+            let t = u16::from_be_bytes([raw[at], raw[at + 1]]);
+            let l = u16::from_be_bytes([raw[at + 2], raw[at + 3]]) as usize;
+            let padded = (l + 3) & !3;
+            if at + 4 + padded > raw.len() {
+                at = raw.len();
+                return Some(Err(StunError::BadLength));
+            }
+            let item = (at, t, l);
+            at += 4 + padded;
+            Some(Ok(item))
+        })
+    }
+}
+
+/// CRC-32 of `bytes` XOR 0x5354554e (RFC 8489 §14.7).
+pub fn fingerprint(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes) ^ FINGERPRINT_XOR
+}
+
+/// Builds a STUN message into a reusable buffer.
+pub struct StunWriter<'b> {
+    buf: &'b mut Vec<u8>,
+}
+
+impl<'b> StunWriter<'b> {
+    /// Starts a message of `method`/`class` with `transaction_id` (12 bytes).
+    pub fn new(buf: &'b mut Vec<u8>, method: u16, class: u16, transaction_id: &[u8]) -> Self {
+        buf.clear();
+        let m = method;
+        let typ = (m & 0x000F) | ((m & 0x0070) << 1) | ((m & 0x0F80) << 2) | class;
+        buf.extend_from_slice(&typ.to_be_bytes());
+        buf.extend_from_slice(&[0, 0]);
+        buf.extend_from_slice(&MAGIC_COOKIE.to_be_bytes());
+        buf.extend_from_slice(transaction_id);
+        Self { buf }
+    }
+
+    /// Appends an attribute, padded to four bytes.
+    pub fn attribute(&mut self, typ: u16, value: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(&typ.to_be_bytes());
+        self.buf
+            .extend_from_slice(&(value.len() as u16).to_be_bytes());
+        self.buf.extend_from_slice(value);
+        while self.buf.len() % 4 != 0 {
+            self.buf.push(0);
+        }
+        self.set_len();
+        self
+    }
+
+    /// Appends XOR-MAPPED-ADDRESS for `addr`.
+    pub fn xor_mapped_address(&mut self, addr: SocketAddr) -> &mut Self {
+        let mut v = Vec::with_capacity(20);
+        let cookie = MAGIC_COOKIE.to_be_bytes();
+        v.push(0);
+        v.push(if addr.is_ipv4() { 0x01 } else { 0x02 });
+        v.extend_from_slice(&(addr.port() ^ (MAGIC_COOKIE >> 16) as u16).to_be_bytes());
+        match addr.ip() {
+            IpAddr::V4(ip) => {
+                for (i, b) in ip.octets().iter().enumerate() {
+                    v.push(b ^ cookie[i]);
+                }
+            }
+            IpAddr::V6(ip) => {
+                let mut key = [0u8; 16];
+                key[..4].copy_from_slice(&cookie);
+                key[4..].copy_from_slice(&self.buf[8..20]);
+                for (i, b) in ip.octets().iter().enumerate() {
+                    v.push(b ^ key[i]);
+                }
+            }
+        }
+        self.attribute(ATTR_XOR_MAPPED_ADDRESS, &v)
+    }
+
+    /// Appends ERROR-CODE with `code` (300..=699) and a reason phrase.
+    pub fn error_code(&mut self, code: u16, reason: &str) -> &mut Self {
+        let mut v = vec![0, 0, (code / 100) as u8, (code % 100) as u8];
+        v.extend_from_slice(reason.as_bytes());
+        self.attribute(ATTR_ERROR_CODE, &v)
+    }
+
+    /// Appends FINGERPRINT; must come last.
+    pub fn fingerprint(&mut self) -> &mut Self {
+        // The length field must already count the FINGERPRINT attribute it covers.
+        let len_with_fp = self.buf.len() - HEADER_LEN + 8;
+        self.buf[2..4].copy_from_slice(&(len_with_fp as u16).to_be_bytes());
+        let fp = fingerprint(self.buf);
+        self.attribute(ATTR_FINGERPRINT, &fp.to_be_bytes())
+    }
+
+    fn set_len(&mut self) {
+        let len = (self.buf.len() - HEADER_LEN) as u16;
+        self.buf[2..4].copy_from_slice(&len.to_be_bytes());
+    }
+}
+
+/// Decodes an XOR-MAPPED-ADDRESS value, given the message's transaction ID.
+pub fn decode_xor_address(value: &[u8], transaction_id: &[u8]) -> Option<SocketAddr> {
+    if value.len() < 8 {
+        return None;
+    }
+    let cookie = MAGIC_COOKIE.to_be_bytes();
+    let port = u16::from_be_bytes([value[2], value[3]]) ^ (MAGIC_COOKIE >> 16) as u16;
+    match value[1] {
+        0x01 => {
+            let mut o = [0u8; 4];
+            for i in 0..4 {
+                o[i] = value[4 + i] ^ cookie[i];
+            }
+            Some(SocketAddr::new(IpAddr::from(o), port))
+        }
+        0x02 if value.len() >= 20 && transaction_id.len() == 12 => {
+            let mut key = [0u8; 16];
+            key[..4].copy_from_slice(&cookie);
+            key[4..].copy_from_slice(transaction_id);
+            let mut o = [0u8; 16];
+            for i in 0..16 {
+                o[i] = value[4 + i] ^ key[i];
+            }
+            Some(SocketAddr::new(IpAddr::from(o), port))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5769 §2.2: sample IPv4 response.
+    const RFC5769_IPV4_RESPONSE: &[u8] = &[
+        0x01, 0x01, 0x00, 0x3c, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6,
+        0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76,
+        0x65, 0x63, 0x74, 0x6f, 0x72, 0x20, 0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xa1, 0x47, 0xe1,
+        0x12, 0xa6, 0x43, 0x00, 0x08, 0x00, 0x14, 0x2b, 0x91, 0xf5, 0x99, 0xfd, 0x9e, 0x90, 0xc3,
+        0x8c, 0x74, 0x89, 0xf9, 0x2a, 0xf9, 0xba, 0x53, 0xf0, 0x6b, 0xe7, 0xd7, 0x80, 0x28, 0x00,
+        0x04, 0xc0, 0x7d, 0x4c, 0x96,
+    ];
+
+    #[test]
+    fn rfc5769_ipv4_response_parses_with_fingerprint_and_address() {
+        let m = StunMessage::parse(RFC5769_IPV4_RESPONSE).expect("valid vector");
+        assert_eq!(m.method(), METHOD_BINDING);
+        assert_eq!(m.class(), CLASS_SUCCESS);
+        assert_eq!(m.attribute(ATTR_SOFTWARE), Some(&b"test vector"[..]));
+        let xma = m.attribute(ATTR_XOR_MAPPED_ADDRESS).expect("xor-mapped-address");
+        assert_eq!(
+            decode_xor_address(xma, m.transaction_id()),
+            Some("192.0.2.1:32853".parse().expect("addr"))
+        );
+    }
+
+    #[test]
+    fn corrupted_fingerprint_is_rejected() {
+        let mut bad = RFC5769_IPV4_RESPONSE.to_vec();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert_eq!(StunMessage::parse(&bad).err(), Some(StunError::BadFingerprint));
+    }
+
+    #[test]
+    fn malformed_inputs_are_rejected_without_panic() {
+        assert_eq!(StunMessage::parse(&[0; 5]).err(), Some(StunError::Truncated));
+        assert_eq!(StunMessage::parse(&[0x80; 40]).err(), Some(StunError::NotStun));
+        let mut no_cookie = RFC5769_IPV4_RESPONSE.to_vec();
+        no_cookie[4] = 0;
+        assert_eq!(StunMessage::parse(&no_cookie).err(), Some(StunError::BadCookie));
+        let mut overrun = RFC5769_IPV4_RESPONSE.to_vec();
+        overrun[22] = 0xff; // SOFTWARE length beyond the message
+        assert_eq!(StunMessage::parse(&overrun).err(), Some(StunError::BadLength));
+        let mut long = RFC5769_IPV4_RESPONSE.to_vec();
+        long[3] = 0x40; // claims more than present
+        assert_eq!(StunMessage::parse(&long).err(), Some(StunError::Truncated));
+    }
+
+    #[test]
+    fn written_message_parses_back_with_both_address_families() {
+        let tid = [7u8; 12];
+        for addr in ["203.0.113.9:5000", "[2001:db8::1]:443"] {
+            let addr: SocketAddr = addr.parse().expect("addr");
+            let mut buf = Vec::new();
+            StunWriter::new(&mut buf, METHOD_BINDING, CLASS_SUCCESS, &tid)
+                .xor_mapped_address(addr)
+                .fingerprint();
+            let m = StunMessage::parse(&buf).expect("parses");
+            assert_eq!(m.class(), CLASS_SUCCESS);
+            let v = m.attribute(ATTR_XOR_MAPPED_ADDRESS).expect("attr");
+            assert_eq!(decode_xor_address(v, &tid), Some(addr));
+        }
+    }
+}
