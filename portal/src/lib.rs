@@ -1,1 +1,19 @@
-// placeholder
+//! vamt's portal: booking pages, the call page, the clerk console, and the HTTP edge of
+//! signalling (`/ws`), health and metrics.
+#![forbid(unsafe_code)]
+
+pub mod booking;
+pub mod clerk;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod i18n;
+pub mod mail;
+pub mod metrics;
+pub mod secret;
+pub mod slot;
+pub mod state;
+pub mod web;
+
+pub use state::AppState;
+pub use web::app;

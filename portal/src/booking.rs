@@ -1,0 +1,331 @@
+//! The booking domain: services, free slots, booking and finding bookings. Knows nothing of
+//! HTTP.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Row, SqlitePool};
+
+use crate::config::Settings;
+use crate::db::{parse_ts, ts};
+use crate::secret::{constant_time_eq, hash_token, random_id, random_token};
+use crate::slot::{self, Slot, SlotQuery};
+
+/// A bookable service.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Service {
+    /// Row ID.
+    pub id: i64,
+    /// Stable name; also the key of its texts in the catalogue.
+    pub slug: String,
+    /// Appointment length.
+    pub duration_minutes: i64,
+    /// Fee in cents.
+    pub fee_cents: i64,
+}
+
+/// A stored booking.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Booking {
+    /// `BK_…`
+    pub id: String,
+    /// The service's slug.
+    pub service: String,
+    /// Start, UTC.
+    pub starts_at: DateTime<Utc>,
+    /// End, UTC.
+    pub ends_at: DateTime<Utc>,
+    /// `booked` or `cancelled`.
+    pub status: String,
+    /// The citizen's name.
+    pub citizen_name: String,
+    /// The citizen's e-mail.
+    pub email: String,
+    /// The language the citizen booked in.
+    pub locale: String,
+    /// The call's room (`RM_…`).
+    pub room_id: String,
+}
+
+/// A booking just made, with the secret of its join link (stored only as a hash).
+#[derive(Debug, Clone)]
+pub struct Booked {
+    /// The booking.
+    pub booking: Booking,
+    /// The secret that opens the call page.
+    pub join_key: String,
+}
+
+/// What a citizen asks to book.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    /// The service's slug.
+    pub service: String,
+    /// The slot start.
+    pub start: DateTime<Utc>,
+    /// Name as given.
+    pub name: String,
+    /// E-mail as given.
+    pub email: String,
+    /// Language.
+    pub locale: String,
+}
+
+/// Why a booking was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// Name empty or too long.
+    #[error("name is empty or too long")]
+    InvalidName,
+    /// Not an e-mail address.
+    #[error("e-mail address is not valid")]
+    InvalidEmail,
+    /// No such service.
+    #[error("unknown service")]
+    UnknownService,
+    /// The time is not a slot on offer (outside hours, past, beyond the horizon).
+    #[error("no such slot")]
+    NoSuchSlot,
+    /// Someone else booked the last place first.
+    #[error("slot taken")]
+    SlotTaken,
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// The active services, in catalogue order.
+pub async fn services(db: &SqlitePool) -> Result<Vec<Service>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, slug, duration_minutes, fee_cents FROM services WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Service {
+            id: r.get(0),
+            slug: r.get(1),
+            duration_minutes: r.get(2),
+            fee_cents: r.get(3),
+        })
+        .collect())
+}
+
+/// The active service with `slug`.
+pub async fn service(db: &SqlitePool, slug: &str) -> Result<Option<Service>, sqlx::Error> {
+    Ok(services(db).await?.into_iter().find(|s| s.slug == slug))
+}
+
+async fn taken(
+    db: &SqlitePool,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<DateTime<Utc>, u32>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT starts_at, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at >= ? AND starts_at < ? GROUP BY starts_at",
+    )
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(db)
+    .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let start: String = r.get(0);
+        let n: i64 = r.get(1);
+        if let Some(t) = parse_ts(&start) {
+            out.insert(t, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
+    Ok(out)
+}
+
+/// Free slots from `now` over the configured horizon.
+pub async fn free_slots(db: &SqlitePool, s: &Settings, now: DateTime<Utc>) -> Result<Vec<Slot>, sqlx::Error> {
+    let until = now + Duration::days(i64::from(s.horizon_days) + 1);
+    let taken = taken(db, now - Duration::days(1), until).await?;
+    Ok(slot::free_slots(&SlotQuery {
+        rule: &s.opening,
+        tz: s.timezone,
+        now,
+        lead: s.lead,
+        horizon_days: s.horizon_days,
+        capacity: s.capacity,
+        taken: &taken,
+    }))
+}
+
+fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+}
+
+/// Books a slot. The database's unique index on (start, seat) decides races: two citizens
+/// can never hold the same place, whatever the timing.
+pub async fn book(db: &SqlitePool, s: &Settings, now: DateTime<Utc>, req: NewBooking) -> Result<Booked, BookingError> {
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(BookingError::InvalidName);
+    }
+    let email = req.email.trim().to_owned();
+    if !valid_email(&email) {
+        return Err(BookingError::InvalidEmail);
+    }
+    let service = service(db, &req.service).await?.ok_or(BookingError::UnknownService)?;
+    let offered = free_slots(db, s, now).await?;
+    let slot = match offered.iter().find(|sl| sl.start == req.start) {
+        Some(sl) => *sl,
+        None => {
+            // Distinguish "was a slot, now full" from "never a slot".
+            let all = slot::free_slots(&SlotQuery {
+                rule: &s.opening,
+                tz: s.timezone,
+                now,
+                lead: s.lead,
+                horizon_days: s.horizon_days,
+                capacity: s.capacity,
+                taken: &HashMap::new(),
+            });
+            return Err(if all.iter().any(|sl| sl.start == req.start) {
+                BookingError::SlotTaken
+            } else {
+                BookingError::NoSuchSlot
+            });
+        }
+    };
+    insert(db, s.capacity, &service, slot.start, slot.end, &name, &email, &req.locale, now).await
+}
+
+/// Stores a booking in the first free seat of a slot. Also used to seed the demo booking,
+/// which need not lie in opening hours.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    db: &SqlitePool,
+    capacity: u32,
+    service: &Service,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    name: &str,
+    email: &str,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<Booked, BookingError> {
+    let join_key = random_token(24);
+    for seat in 0..capacity {
+        let booking = Booking {
+            id: random_id("BK_"),
+            service: service.slug.clone(),
+            starts_at: start,
+            ends_at: end,
+            status: "booked".into(),
+            citizen_name: name.to_owned(),
+            email: email.to_owned(),
+            locale: locale.to_owned(),
+            room_id: vamt_signalling::RoomId::random().to_string(),
+        };
+        let result = sqlx::query(
+            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, locale, room_id, join_key_hash, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&booking.id)
+        .bind(service.id)
+        .bind(ts(start))
+        .bind(ts(end))
+        .bind(i64::from(seat))
+        .bind(&booking.citizen_name)
+        .bind(&booking.email)
+        .bind(&booking.locale)
+        .bind(&booking.room_id)
+        .bind(hash_token(&join_key))
+        .bind(ts(now))
+        .execute(db)
+        .await;
+        match result {
+            Ok(_) => return Ok(Booked { booking, join_key }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(BookingError::SlotTaken)
+}
+
+/// The select list and join that `booking_from_row` reads (a macro so queries stay
+/// static strings).
+macro_rules! select_bookings {
+    ($rest:literal) => {
+        concat!(
+            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id \
+             FROM bookings b JOIN services s ON s.id = b.service_id ",
+            $rest
+        )
+    };
+}
+
+fn booking_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Booking> {
+    Some(Booking {
+        id: r.get(0),
+        service: r.get(1),
+        starts_at: parse_ts(r.get::<&str, _>(2))?,
+        ends_at: parse_ts(r.get::<&str, _>(3))?,
+        status: r.get(4),
+        citizen_name: r.get(5),
+        email: r.get(6),
+        locale: r.get(7),
+        room_id: r.get(8),
+    })
+}
+
+/// The booking `id`, if it exists.
+pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Booking>, sqlx::Error> {
+    let row = sqlx::query(select_bookings!("WHERE b.id = ?"))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().and_then(booking_from_row))
+}
+
+/// The live booking `id` if `key` is its join secret.
+pub async fn find_by_join_key(db: &SqlitePool, id: &str, key: &str) -> Result<Option<Booking>, sqlx::Error> {
+    let row = sqlx::query("SELECT join_key_hash FROM bookings WHERE id = ? AND status = 'booked'")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored: String = row.get(0);
+    if !constant_time_eq(&stored, &hash_token(key)) {
+        return Ok(None);
+    }
+    find(db, id).await
+}
+
+/// Live bookings starting in `[from, to)`, earliest first.
+pub async fn between(db: &SqlitePool, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Booking>, sqlx::Error> {
+    let rows = sqlx::query(select_bookings!(
+        "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.seat"
+    ))
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().filter_map(booking_from_row).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_email;
+
+    #[test]
+    fn email_check_accepts_addresses_and_refuses_junk() {
+        assert!(valid_email("erika.mustermann@example.org"));
+        assert!(valid_email("a+b@sub.example.de"));
+        for bad in ["", "no-at", "@example.org", "a@b", "a b@example.org", "a@example.", "a@.org", "x@y.z,evil@z.org", "x<y>@example.org"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Clerks: accounts with Argon2id passwords and login sessions.
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Row, SqlitePool};
+
+use crate::db::ts;
+use crate::secret::{hash_token, random_token};
+
+/// How long a clerk stays logged in.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A clerk.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Clerk {
+    /// Row ID.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown to citizens.
+    pub display_name: String,
+}
+
+/// Clerk account errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ClerkError {
+    /// Hashing failed (should not happen with valid parameters).
+    #[error("password hashing failed")]
+    Hash,
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Hashes a password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ClerkError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| ClerkError::Hash)
+}
+
+/// Creates a clerk account.
+pub async fn create(db: &SqlitePool, username: &str, display_name: &str, password: &str, now: DateTime<Utc>) -> Result<i64, ClerkError> {
+    let hash = hash_password(password)?;
+    let row = sqlx::query("INSERT INTO clerks (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+        .bind(username)
+        .bind(display_name)
+        .bind(hash)
+        .bind(ts(now))
+        .fetch_one(db)
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Checks a login; on success opens a session and returns its cookie value.
+pub async fn login(db: &SqlitePool, username: &str, password: &str, now: DateTime<Utc>) -> Result<Option<(String, Clerk)>, ClerkError> {
+    let row = sqlx::query("SELECT id, username, display_name, password_hash FROM clerks WHERE username = ?")
+        .bind(username)
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else {
+        // Spend the same effort as for a real account, so timing does not reveal usernames.
+        let _ = hash_password(password);
+        return Ok(None);
+    };
+    let stored: String = row.get(3);
+    let ok = PasswordHash::new(&stored)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false);
+    if !ok {
+        return Ok(None);
+    }
+    let clerk = Clerk {
+        id: row.get(0),
+        username: row.get(1),
+        display_name: row.get(2),
+    };
+    let token = random_token(32);
+    sqlx::query("INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES (?, ?, ?)")
+        .bind(hash_token(&token))
+        .bind(clerk.id)
+        .bind(ts(now + Duration::hours(SESSION_HOURS)))
+        .execute(db)
+        .await?;
+    sqlx::query("DELETE FROM clerk_sessions WHERE expires_at < ?")
+        .bind(ts(now))
+        .execute(db)
+        .await?;
+    Ok(Some((token, clerk)))
+}
+
+/// The clerk of a live session.
+pub async fn session(db: &SqlitePool, token: &str, now: DateTime<Utc>) -> Result<Option<Clerk>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.id, c.username, c.display_name FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(hash_token(token))
+    .bind(ts(now))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Clerk {
+        id: r.get(0),
+        username: r.get(1),
+        display_name: r.get(2),
+    }))
+}
+
+/// Ends a session.
+pub async fn logout(db: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM clerk_sessions WHERE token_hash = ?")
+        .bind(hash_token(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,537 @@
+//! Configuration: one TOML file, every key overridable by `VAMT_SECTION__KEY` environment
+//! variables and by command-line flags, validated at start into typed structs.
+//! `docs/configuration.md` documents every key; keep the two in step.
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveTime, Weekday};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The web portal.
+    pub http: HttpConfig,
+    /// The media server (SFU).
+    pub media: MediaConfig,
+    /// The STUN/TURN server.
+    pub turn: TurnConfig,
+    /// Where files live.
+    pub storage: StorageConfig,
+    /// The database.
+    pub database: DatabaseConfig,
+    /// Outgoing e-mail.
+    pub mail: MailConfig,
+    /// Opening hours and slots.
+    pub booking: BookingConfig,
+    /// Calls.
+    pub call: CallConfig,
+    /// Secrets.
+    pub security: SecurityConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// `[http]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address the portal listens on.
+    pub listen: String,
+    /// The URL citizens reach the portal at; links in e-mails start with it. Empty: derived
+    /// from `listen`.
+    pub public_url: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+        }
+    }
+}
+
+/// `[media]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// IP address the SFU's UDP socket binds to.
+    pub bind: String,
+    /// The SFU's one UDP port.
+    pub port: u16,
+    /// The address browsers reach the SFU at (public or NAT 1:1 address). Empty: `bind`.
+    pub public_ip: String,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1".into(),
+            port: 7882,
+            public_ip: String::new(),
+        }
+    }
+}
+
+/// `[turn]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TurnConfig {
+    /// Run the STUN server.
+    pub enabled: bool,
+    /// UDP address of the STUN server.
+    pub listen: String,
+}
+
+impl Default for TurnConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: "127.0.0.1:3478".into(),
+        }
+    }
+}
+
+/// `[storage]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Directory for the SQLite database, the outbox and generated keys.
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` URL. Empty: `<data_dir>/vamt.db`.
+    pub url: String,
+}
+
+/// `[mail]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// SMTP server URL (`smtp://host:25`, `smtp://host:587?tls=required`,
+    /// `smtps://user:pass@host:465`). Empty: mails are written to `<data_dir>/outbox/`.
+    pub smtp_url: String,
+    /// The sender address.
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: String::new(),
+            from: "Virtuelles Bürgeramt <noreply@localhost>".into(),
+        }
+    }
+}
+
+/// `[booking]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookingConfig {
+    /// IANA time zone of the office.
+    pub timezone: String,
+    /// Weekdays with opening hours (`mon` … `sun`).
+    pub days: Vec<String>,
+    /// Opening time, `HH:MM` local.
+    pub opens: String,
+    /// Closing time, `HH:MM` local; the last slot ends by then.
+    pub closes: String,
+    /// Length of one appointment slot in minutes.
+    pub slot_minutes: u32,
+    /// How many days ahead slots are offered.
+    pub horizon_days: u32,
+    /// How many minutes ahead of now a slot must start to be bookable.
+    pub lead_minutes: u32,
+    /// Parallel appointments per slot (clerks on duty).
+    pub capacity: u32,
+}
+
+impl Default for BookingConfig {
+    fn default() -> Self {
+        Self {
+            timezone: "Europe/Berlin".into(),
+            days: ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec(),
+            opens: "08:00".into(),
+            closes: "16:00".into(),
+            slot_minutes: 20,
+            horizon_days: 14,
+            lead_minutes: 60,
+            capacity: 1,
+        }
+    }
+}
+
+/// `[call]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallConfig {
+    /// Lifetime of a room token in seconds. The call page mints one when it loads.
+    pub token_ttl_seconds: u64,
+}
+
+impl Default for CallConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_seconds: 600,
+        }
+    }
+}
+
+/// `[security]`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    /// Secret (≥ 32 characters) that signs room tokens. Empty: a random one is generated on
+    /// first start and kept in `<data_dir>/token.key`. Set it when several portals must
+    /// accept each other's tokens.
+    pub token_secret: String,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// Filter, e.g. `info` or `vamt_sfu=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: "text".into(),
+            level: "info".into(),
+        }
+    }
+}
+
+/// A configuration key with a value that is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration key `{key}`: {message}")]
+pub struct ConfigError {
+    /// Dotted key, e.g. `booking.opens`.
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+fn bad(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+/// The configuration after validation: parsed addresses, times and zones.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The raw configuration it came from.
+    pub raw: Config,
+    /// Portal listen address.
+    pub http_listen: SocketAddr,
+    /// Base URL for links, without trailing slash.
+    pub public_url: String,
+    /// SFU UDP socket address.
+    pub media_listen: SocketAddr,
+    /// Address announced to browsers, if other than the bound one.
+    pub media_public_ip: Option<IpAddr>,
+    /// STUN UDP address, if enabled.
+    pub stun_listen: Option<SocketAddr>,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Database URL.
+    pub database_url: String,
+    /// SMTP URL, if configured.
+    pub smtp_url: Option<String>,
+    /// Sender mailbox.
+    pub mail_from: lettre::message::Mailbox,
+    /// Office time zone.
+    pub timezone: chrono_tz::Tz,
+    /// Opening hours.
+    pub opening: crate::slot::OpeningRule,
+    /// Booking horizon in days.
+    pub horizon_days: u32,
+    /// Minimum lead time.
+    pub lead: chrono::Duration,
+    /// Parallel appointments per slot.
+    pub capacity: u32,
+    /// Room token lifetime.
+    pub token_ttl_seconds: u64,
+}
+
+impl Config {
+    /// Reads defaults, then `file` (if any), then `VAMT_*` variables, then `overrides`
+    /// (flags, as a nested map).
+    pub fn load(file: Option<&Path>, overrides: serde_json::Value) -> Result<Config, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(bad("--config", format!("file {} does not exist", path.display())));
+            }
+            fig = fig.merge(Toml::file(path));
+        }
+        fig = fig
+            .merge(
+                // Only section-qualified variables (`VAMT_HTTP__LISTEN`) are configuration;
+                // others with the prefix belong to scripts and tests.
+                Env::prefixed("VAMT_")
+                    .filter(|k| k.as_str().contains("__"))
+                    .split("__"),
+            )
+            .merge(Serialized::defaults(overrides));
+        fig.extract::<Config>().map_err(|e| {
+            let key = if e.path.is_empty() {
+                e.kind
+                    .to_string()
+                    .split('`')
+                    .nth(1)
+                    .unwrap_or("?")
+                    .to_owned()
+            } else {
+                e.path.join(".")
+            };
+            bad(&key, e.kind.to_string())
+        })
+    }
+
+    /// Checks every value and derives the typed settings.
+    pub fn validate(self) -> Result<Settings, ConfigError> {
+        let http_listen: SocketAddr = self
+            .http
+            .listen
+            .parse()
+            .map_err(|_| bad("http.listen", "must be IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080"))?;
+        let public_url = if self.http.public_url.is_empty() {
+            let host = if http_listen.ip().is_unspecified() {
+                "localhost".to_owned()
+            } else if http_listen.ip().is_loopback() && http_listen.is_ipv4() {
+                // Browsers treat localhost as a secure context; camera access needs one.
+                "localhost".to_owned()
+            } else {
+                http_listen.ip().to_string()
+            };
+            format!("http://{host}:{}", http_listen.port())
+        } else {
+            let u = self.http.public_url.trim_end_matches('/').to_owned();
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(bad("http.public_url", "must start with http:// or https://"));
+            }
+            u
+        };
+        let bind: IpAddr = self
+            .media
+            .bind
+            .parse()
+            .map_err(|_| bad("media.bind", "must be an IP address, e.g. 0.0.0.0"))?;
+        if self.media.port == 0 {
+            return Err(bad("media.port", "must be a fixed port (1-65535): browsers are told it"));
+        }
+        let media_public_ip = if self.media.public_ip.is_empty() {
+            None
+        } else {
+            Some(
+                self.media
+                    .public_ip
+                    .parse::<IpAddr>()
+                    .map_err(|_| bad("media.public_ip", "must be an IP address"))?,
+            )
+        };
+        if bind.is_unspecified() && media_public_ip.is_none() {
+            return Err(bad(
+                "media.public_ip",
+                "must be set when media.bind is 0.0.0.0 or ::, so browsers know where to send media",
+            ));
+        }
+        let stun_listen = if self.turn.enabled {
+            Some(
+                self.turn
+                    .listen
+                    .parse()
+                    .map_err(|_| bad("turn.listen", "must be IP:PORT, e.g. 0.0.0.0:3478"))?,
+            )
+        } else {
+            None
+        };
+        let data_dir = self.storage.data_dir.clone();
+        if data_dir.as_os_str().is_empty() {
+            return Err(bad("storage.data_dir", "must not be empty"));
+        }
+        let database_url = if self.database.url.is_empty() {
+            format!("sqlite://{}", data_dir.join("vamt.db").display())
+        } else if self.database.url.starts_with("sqlite:") {
+            self.database.url.clone()
+        } else {
+            return Err(bad(
+                "database.url",
+                "must be a sqlite:// URL (PostgreSQL support comes with the booking module)",
+            ));
+        };
+        let smtp_url = if self.mail.smtp_url.is_empty() {
+            None
+        } else {
+            let u = &self.mail.smtp_url;
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(bad("mail.smtp_url", "must start with smtp:// or smtps://"));
+            }
+            Some(u.clone())
+        };
+        let mail_from = self
+            .mail
+            .from
+            .parse()
+            .map_err(|_| bad("mail.from", "must be a mailbox, e.g. \"Bürgeramt <noreply@example.org>\""))?;
+        let timezone: chrono_tz::Tz = self
+            .booking
+            .timezone
+            .parse()
+            .map_err(|_| bad("booking.timezone", "must be an IANA time zone, e.g. Europe/Berlin"))?;
+        let mut days = Vec::new();
+        for d in &self.booking.days {
+            let day = parse_weekday(d)
+                .ok_or_else(|| bad("booking.days", format!("{d:?} is not one of mon, tue, wed, thu, fri, sat, sun")))?;
+            days.push(day);
+        }
+        let opens = parse_time(&self.booking.opens).ok_or_else(|| bad("booking.opens", "must be HH:MM"))?;
+        let closes =
+            parse_time(&self.booking.closes).ok_or_else(|| bad("booking.closes", "must be HH:MM"))?;
+        if closes <= opens {
+            return Err(bad("booking.closes", "must be later than booking.opens"));
+        }
+        if !(5..=240).contains(&self.booking.slot_minutes) {
+            return Err(bad("booking.slot_minutes", "must be between 5 and 240"));
+        }
+        if !(1..=366).contains(&self.booking.horizon_days) {
+            return Err(bad("booking.horizon_days", "must be between 1 and 366"));
+        }
+        if !(1..=100).contains(&self.booking.capacity) {
+            return Err(bad("booking.capacity", "must be between 1 and 100"));
+        }
+        if !(30..=86_400).contains(&self.call.token_ttl_seconds) {
+            return Err(bad("call.token_ttl_seconds", "must be between 30 and 86400"));
+        }
+        if !self.security.token_secret.is_empty() && self.security.token_secret.len() < 32 {
+            return Err(bad("security.token_secret", "must be at least 32 characters (or empty to generate one)"));
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return Err(bad("log.format", "must be text or json"));
+        }
+        Ok(Settings {
+            http_listen,
+            public_url,
+            media_listen: SocketAddr::new(bind, self.media.port),
+            media_public_ip,
+            stun_listen,
+            data_dir,
+            database_url,
+            smtp_url,
+            mail_from,
+            timezone,
+            opening: crate::slot::OpeningRule {
+                days,
+                opens,
+                closes,
+                slot_minutes: self.booking.slot_minutes,
+            },
+            horizon_days: self.booking.horizon_days,
+            lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
+            capacity: self.booking.capacity,
+            token_ttl_seconds: self.call.token_ttl_seconds,
+            raw: self,
+        })
+    }
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    Some(match s {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn with(overrides: serde_json::Value) -> Result<Settings, ConfigError> {
+        Config::load(None, overrides)?.validate()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = with(json!({})).expect("defaults validate");
+        assert_eq!(s.http_listen, "127.0.0.1:8080".parse().expect("addr"));
+        assert_eq!(s.public_url, "http://localhost:8080");
+        assert_eq!(s.media_listen.port(), 7882);
+        assert!(s.database_url.ends_with("vamt.db"));
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let cases = [
+            (json!({"http": {"listen": "nonsense"}}), "http.listen"),
+            (json!({"booking": {"opens": "25:00"}}), "booking.opens"),
+            (json!({"booking": {"opens": "16:00", "closes": "08:00"}}), "booking.closes"),
+            (json!({"booking": {"days": ["mon", "funday"]}}), "booking.days"),
+            (json!({"booking": {"timezone": "Mars/Olympus"}}), "booking.timezone"),
+            (json!({"media": {"bind": "0.0.0.0"}}), "media.public_ip"),
+            (json!({"mail": {"smtp_url": "http://x"}}), "mail.smtp_url"),
+            (json!({"security": {"token_secret": "short"}}), "security.token_secret"),
+            (json!({"log": {"format": "xml"}}), "log.format"),
+        ];
+        for (overrides, key) in cases {
+            let err = with(overrides.clone()).expect_err("must be refused");
+            assert_eq!(err.key, key, "for {overrides}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_mistyped_keys_are_refused_by_name() {
+        let err = with(json!({"http": {"lissen": "x"}})).expect_err("unknown key");
+        assert!(err.to_string().contains("lissen"), "{err}");
+        let err = with(json!({"media": {"port": "many"}})).expect_err("wrong type");
+        assert_eq!(err.key, "media.port");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("vamt.toml", "[http]\nlisten = \"127.0.0.1:9000\"\n")?;
+            jail.set_env("VAMT_MEDIA__PORT", "9999");
+            let s = Config::load(Some(Path::new("vamt.toml")), json!({}))
+                .map_err(|e| e.to_string())?
+                .validate()
+                .map_err(|e| e.to_string())?;
+            assert_eq!(s.http_listen.port(), 9000);
+            assert_eq!(s.media_listen.port(), 9999);
+            Ok(())
+        });
+    }
+}

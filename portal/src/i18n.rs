@@ -1,0 +1,144 @@
+//! The translation catalogue: one Fluent file per language under `portal/locales/`.
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+/// Languages with a catalogue, the first being the default.
+pub const LANGUAGES: &[&str] = &["de", "en"];
+
+const SOURCES: &[(&str, &str)] = &[
+    ("de", include_str!("../locales/de/main.ftl")),
+    ("en", include_str!("../locales/en/main.ftl")),
+];
+
+/// A catalogue that failed to load.
+#[derive(Debug, thiserror::Error)]
+#[error("translation catalogue {lang}: {message}")]
+pub struct I18nError {
+    lang: String,
+    message: String,
+}
+
+/// All catalogues, loaded once at start.
+pub struct I18n {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    /// Parses every catalogue; any syntax error refuses the start.
+    pub fn load() -> Result<Self, I18nError> {
+        let mut bundles = HashMap::new();
+        for (lang, src) in SOURCES {
+            let err = |message: String| I18nError {
+                lang: (*lang).to_owned(),
+                message,
+            };
+            let res = FluentResource::try_new((*src).to_owned())
+                .map_err(|(_, errs)| err(format!("{errs:?}")))?;
+            let id: LanguageIdentifier = lang.parse().map_err(|e| err(format!("{e:?}")))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Unicode isolation marks would show up in plain-text e-mail and attributes.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(res)
+                .map_err(|errs| err(format!("{errs:?}")))?;
+            bundles.insert(*lang, bundle);
+        }
+        Ok(Self { bundles })
+    }
+
+    /// The text of `key` in `lang`, falling back to the default language, then to the key.
+    pub fn t(&self, lang: &str, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for l in [lang, LANGUAGES[0]] {
+            let Some(bundle) = self.bundles.get(l) else { continue };
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, args, &mut errors);
+            if errors.is_empty() {
+                return text.into_owned();
+            }
+            tracing::warn!(key, lang = l, ?errors, "translation has errors");
+            return text.into_owned();
+        }
+        tracing::warn!(key, lang, "missing translation");
+        key.to_owned()
+    }
+
+    /// Whether `lang` has a catalogue.
+    pub fn supports(lang: &str) -> bool {
+        LANGUAGES.contains(&lang)
+    }
+
+    /// Picks a language: an explicit choice if supported, else the best match of an
+    /// `Accept-Language` header, else the default.
+    pub fn negotiate(explicit: Option<&str>, accept_language: Option<&str>) -> &'static str {
+        if let Some(l) = explicit.and_then(|e| LANGUAGES.iter().find(|l| **l == e)) {
+            return l;
+        }
+        let mut best: Option<(&'static str, f32)> = None;
+        for part in accept_language.unwrap_or("").split(',') {
+            let mut it = part.trim().split(';');
+            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(l) = LANGUAGES.iter().find(|l| **l == primary) {
+                if best.is_none_or(|(_, bq)| q > bq) {
+                    best = Some((l, q));
+                }
+            }
+        }
+        best.map(|(l, _)| l).unwrap_or(LANGUAGES[0])
+    }
+
+    /// Message IDs of a catalogue, for completeness checks.
+    pub fn keys(lang: &str) -> Vec<String> {
+        let Some((_, src)) = SOURCES.iter().find(|(l, _)| *l == lang) else {
+            return Vec::new();
+        };
+        src.lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_load_and_have_the_same_keys() {
+        I18n::load().expect("catalogues parse");
+        let mut de = I18n::keys("de");
+        let mut en = I18n::keys("en");
+        de.sort();
+        en.sort();
+        assert!(de.len() > 20);
+        assert_eq!(de, en, "de and en must define the same messages");
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        let i = I18n::load().expect("load");
+        let mut args = FluentArgs::new();
+        args.set("name", "Erika");
+        assert!(i.t("en", "mail-greeting", Some(&args)).contains("Erika"));
+        assert!(i.t("de", "mail-greeting", Some(&args)).contains("Erika"));
+        assert_eq!(i.t("en", "no-such-key", None), "no-such-key");
+    }
+
+    #[test]
+    fn language_negotiation() {
+        assert_eq!(I18n::negotiate(Some("en"), Some("de")), "en");
+        assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.9")), "en");
+        assert_eq!(I18n::negotiate(None, Some("fr;q=1, en;q=0.5, de;q=0.7")), "de");
+        assert_eq!(I18n::negotiate(None, None), "de");
+    }
+}

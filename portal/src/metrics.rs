@@ -1,0 +1,48 @@
+//! Prometheus metrics of the portal.
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+
+/// Portal counters, registered in the process registry.
+#[derive(Clone)]
+pub struct PortalMetrics {
+    /// HTTP requests, by route template, method and status.
+    pub http_requests: IntCounterVec,
+    /// HTTP request duration, by route template.
+    pub http_duration: HistogramVec,
+    /// Bookings made, by channel (`web`, `demo`).
+    pub bookings: IntCounterVec,
+    /// E-mails, by outcome (`sent`, `outbox`, `failed`).
+    pub mails: IntCounterVec,
+}
+
+impl PortalMetrics {
+    /// Creates the metrics and registers them in `registry`.
+    pub fn new(registry: &Registry) -> prometheus::Result<Self> {
+        let http_requests = IntCounterVec::new(
+            Opts::new("vamt_http_requests_total", "HTTP requests by route, method and status"),
+            &["route", "method", "status"],
+        )?;
+        let http_duration = HistogramVec::new(
+            HistogramOpts::new("vamt_http_request_duration_seconds", "HTTP request duration by route")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+            &["route"],
+        )?;
+        let bookings = IntCounterVec::new(
+            Opts::new("vamt_portal_bookings_total", "Bookings made, by channel"),
+            &["channel"],
+        )?;
+        let mails = IntCounterVec::new(
+            Opts::new("vamt_portal_mails_total", "E-mails by outcome"),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_duration.clone()))?;
+        registry.register(Box::new(bookings.clone()))?;
+        registry.register(Box::new(mails.clone()))?;
+        Ok(Self {
+            http_requests,
+            http_duration,
+            bookings,
+            mails,
+        })
+    }
+}

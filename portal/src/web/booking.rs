@@ -1,0 +1,266 @@
+//! Citizen booking pages. They work without JavaScript.
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{DateTime, Utc};
+use fluent_bundle::FluentArgs;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::page::{error_page, internal, lang, local_date_time, render};
+use crate::booking::{self, BookingError, NewBooking, Service};
+use crate::mail::Mail;
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ServiceView {
+    slug: String,
+    name: String,
+    description: String,
+    minutes: i64,
+    fee: Option<String>,
+}
+
+fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
+    ServiceView {
+        slug: s.slug.clone(),
+        name: st.i18n.t(lang, &format!("service-{}", s.slug), None),
+        description: st.i18n.t(lang, &format!("service-{}-desc", s.slug), None),
+        minutes: s.duration_minutes,
+        fee: (s.fee_cents > 0).then(|| {
+            let euros = format!("{}.{:02}", s.fee_cents / 100, s.fee_cents % 100);
+            if lang == "de" {
+                euros.replace('.', ",")
+            } else {
+                euros
+            }
+        }),
+    }
+}
+
+pub async fn index(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let services = match booking::services(&st.db).await {
+        Ok(s) => s,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let views: Vec<ServiceView> = services.iter().map(|s| service_view(&st, lang, s)).collect();
+    render(&st, StatusCode::OK, lang, "index.html", "/", context! { services => views })
+}
+
+#[derive(Serialize)]
+struct DayView {
+    date: String,
+    slots: Vec<SlotView>,
+}
+
+#[derive(Serialize)]
+struct SlotView {
+    value: String,
+    time: String,
+    checked: bool,
+}
+
+#[derive(Deserialize)]
+pub struct BookForm {
+    slot: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    lang: Option<String>,
+}
+
+async fn form_page(
+    st: &AppState,
+    lang: &'static str,
+    service: &Service,
+    status: StatusCode,
+    errors: Vec<(&'static str, &'static str)>,
+    filled: Option<&BookForm>,
+) -> Response {
+    let slots = match booking::free_slots(&st.db, &st.settings, st.now()).await {
+        Ok(s) => s,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let chosen = filled.and_then(|f| f.slot.clone());
+    let mut days: Vec<DayView> = Vec::new();
+    for slot in slots {
+        let (date, time) = local_date_time(st, lang, slot.start);
+        let value = crate::db::ts(slot.start);
+        let view = SlotView {
+            checked: chosen.as_deref() == Some(value.as_str()),
+            value,
+            time,
+        };
+        match days.last_mut() {
+            Some(d) if d.date == date => d.slots.push(view),
+            _ => days.push(DayView {
+                date,
+                slots: vec![view],
+            }),
+        }
+    }
+    let error_list: Vec<_> = errors
+        .iter()
+        .map(|(field, key)| context! { field => field, key => key })
+        .collect();
+    let path = format!("/book/{}", service.slug);
+    render(
+        st,
+        status,
+        lang,
+        "book.html",
+        &path,
+        context! {
+            service => service_view(st, lang, service),
+            days => days,
+            errors => error_list,
+            name => filled.map(|f| f.name.clone()).unwrap_or_default(),
+            email => filled.map(|f| f.email.clone()).unwrap_or_default(),
+            name_invalid => errors.iter().any(|(f, _)| *f == "name"),
+            email_invalid => errors.iter().any(|(f, _)| *f == "email"),
+        },
+    )
+}
+
+pub async fn form(
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    match booking::service(&st.db, &slug).await {
+        Ok(Some(service)) => form_page(&st, lang, &service, StatusCode::OK, Vec::new(), None).await,
+        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<BookForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    let service = match booking::service(&st.db, &slug).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let start: Option<DateTime<Utc>> = f.slot.as_deref().and_then(crate::db::parse_ts);
+    let Some(start) = start else {
+        return form_page(&st, lang, &service, StatusCode::UNPROCESSABLE_ENTITY, vec![("slot", "error-choose-slot")], Some(&f)).await;
+    };
+    let req = NewBooking {
+        service: slug.clone(),
+        start,
+        name: f.name.clone(),
+        email: f.email.clone(),
+        locale: lang.to_owned(),
+    };
+    let booked = match booking::book(&st.db, &st.settings, st.now(), req).await {
+        Ok(b) => b,
+        Err(e) => {
+            let (status, field, key) = match e {
+                BookingError::InvalidName => (StatusCode::UNPROCESSABLE_ENTITY, "name", "error-name"),
+                BookingError::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "email", "error-email"),
+                BookingError::SlotTaken => (StatusCode::CONFLICT, "slot", "error-slot-taken"),
+                BookingError::NoSuchSlot => (StatusCode::UNPROCESSABLE_ENTITY, "slot", "error-no-such-slot"),
+                BookingError::UnknownService => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+                BookingError::Db(e) => return internal(&st, lang, &e),
+            };
+            let mut filled = f;
+            if field == "slot" {
+                filled.slot = None;
+            }
+            return form_page(&st, lang, &service, status, vec![(field, key)], Some(&filled)).await;
+        }
+    };
+    st.metrics.bookings.with_label_values(&["web"]).inc();
+    tracing::info!(booking = %booked.booking.id, service = %service.slug, "booking made");
+    send_confirmation(&st, &booked).await;
+    Redirect::to(&format!("/booked/{}?lang={lang}", booked.booking.id)).into_response()
+}
+
+/// The citizen's join link for a booking.
+pub fn join_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/call/{}?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// Sends the confirmation with the join link. A delivery failure is logged and counted; the
+/// booking stands.
+pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service.clone());
+    args.set("date", date.clone());
+    args.set("time", time.clone());
+    args.set("name", b.citizen_name.clone());
+    let subject = st.i18n.t(lang, "mail-subject", Some(&args));
+    let body = st.templates.render(
+        "confirmation.txt",
+        context! {
+            lang => lang,
+            name => b.citizen_name,
+            service => service,
+            date => date,
+            time => time,
+            join_url => join_url(st, booked),
+            documents => st.i18n.t(lang, &format!("service-{}-desc", b.service), None),
+        },
+    );
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "confirmation template failed");
+            st.metrics.mails.with_label_values(&["failed"]).inc();
+            return;
+        }
+    };
+    let outcome = match st
+        .mailer
+        .send(Mail { to: b.email.clone(), subject, body }, &b.id)
+        .await
+    {
+        Ok(()) if st.mailer.outbox().is_some() => "outbox",
+        Ok(()) => "sent",
+        Err(e) => {
+            tracing::error!(booking = %b.id, error = %e, "confirmation mail failed");
+            "failed"
+        }
+    };
+    st.metrics.mails.with_label_values(&[outcome]).inc();
+}
+
+pub async fn booked(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let b = match booking::find(&st.db, &id).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let (date, time) = local_date_time(&st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    // Only what the citizen chose is shown: the page is reachable by its ID alone.
+    render(&st, StatusCode::OK, lang, "booked.html", &format!("/booked/{id}"), context! { service => service, date => date, time => time })
+}

@@ -1,0 +1,113 @@
+//! The call page, for citizens (by join link) and clerks (by session). Each load mints a
+//! short-lived room token bound to the booking's room and the role.
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::json;
+use vamt_signalling::{Role, RoomClaims};
+
+use super::clerk::current_clerk;
+use super::page::{error_page, internal, lang, render};
+use crate::booking::{self, Booking};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct CallQuery {
+    key: Option<String>,
+    lang: Option<String>,
+}
+
+const CALL_STRINGS: &[&str] = &[
+    "call-status-starting",
+    "call-status-connecting",
+    "call-status-waiting",
+    "call-status-connected",
+    "call-status-left",
+    "call-status-other-left",
+    "call-status-error",
+    "call-status-camera-denied",
+    "call-status-server-closed",
+    "call-mute",
+    "call-unmute",
+    "call-camera-off",
+    "call-camera-on",
+    "call-remote",
+];
+
+fn call_page(st: &AppState, lang: &'static str, booking: &Booking, sub: String, name: String, role: Role, path: &str) -> Response {
+    let now = st.now().timestamp().max(0) as u64;
+    let claims = RoomClaims {
+        sub,
+        name,
+        room: booking.room_id.clone(),
+        booking: booking.id.clone(),
+        role,
+        iat: now,
+        exp: now + st.settings.token_ttl_seconds,
+    };
+    let token = match st.tokens.sign(&claims) {
+        Ok(t) => t,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let strings: serde_json::Map<String, serde_json::Value> = CALL_STRINGS
+        .iter()
+        .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
+        .collect();
+    // The browser learns its reflexive address from our STUN server, when it runs and has
+    // an address browsers can reach.
+    let ice_servers: Vec<serde_json::Value> = st
+        .settings
+        .stun_listen
+        .map(|addr| (st.settings.media_public_ip.unwrap_or(addr.ip()), addr.port()))
+        .filter(|(ip, _)| !ip.is_unspecified())
+        .map(|(ip, port)| {
+            let host = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
+            json!({ "urls": format!("stun:{host}:{port}") })
+        })
+        .into_iter()
+        .collect();
+    let config = json!({
+        "room": booking.room_id,
+        "token": token,
+        "role": role,
+        "iceServers": ice_servers,
+        "strings": strings,
+    });
+    let service = st.i18n.t(lang, &format!("service-{}", booking.service), None);
+    let mut resp = render(st, StatusCode::OK, lang, "call.html", path, context! { config => config, service => service, role => role.to_string() });
+    // The page carries a live token: never cache it.
+    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    resp
+}
+
+pub async fn citizen(State(st): State<AppState>, Path(id): Path<String>, Query(q): Query<CallQuery>, headers: HeaderMap) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let Some(key) = q.key.as_deref() else {
+        return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid");
+    };
+    let booking = match booking::find_by_join_key(&st.db, &id, key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let path = format!("/call/{id}?key={key}");
+    call_page(&st, lang, &booking, format!("citizen:{}", booking.id), booking.citizen_name.clone(), Role::Citizen, &path)
+}
+
+pub async fn clerk(State(st): State<AppState>, Path(id): Path<String>, Query(q): Query<CallQuery>, headers: HeaderMap) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let clerk = match current_clerk(&st, &headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Redirect::to("/clerk/login").into_response(),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let booking = match booking::find(&st.db, &id).await {
+        Ok(Some(b)) if b.status == "booked" => b,
+        Ok(_) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let path = format!("/clerk/call/{id}");
+    call_page(&st, lang, &booking, format!("clerk:{}", clerk.id), clerk.display_name, Role::Clerk, &path)
+}

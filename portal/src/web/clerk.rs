@@ -1,0 +1,135 @@
+//! The clerk console: sign-in and today's bookings.
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{Duration, TimeZone};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::page::{internal, lang, local_date_time, render};
+use crate::booking;
+use crate::clerk::{self, Clerk, SESSION_HOURS};
+use crate::AppState;
+
+const COOKIE: &str = "vamt_clerk";
+/// The console lists bookings from today on, this many days.
+const CONSOLE_DAYS: i64 = 7;
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in clerk of this request, if any.
+pub async fn current_clerk(st: &AppState, headers: &HeaderMap) -> Result<Option<Clerk>, sqlx::Error> {
+    match session_cookie(headers) {
+        Some(token) => clerk::session(&st.db, &token, st.now()).await,
+        None => Ok(None),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+pub async fn login_form(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    render(&st, StatusCode::OK, lang, "clerk_login.html", "/clerk/login", context! { failed => false, username => "" })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    lang: Option<String>,
+}
+
+pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    match clerk::login(&st.db, f.username.trim(), &f.password, st.now()).await {
+        Ok(Some((token, c))) => {
+            tracing::info!(clerk = c.id, "clerk signed in");
+            let secure = if st.settings.public_url.starts_with("https://") { "; Secure" } else { "" };
+            let cookie = format!(
+                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                SESSION_HOURS * 3600
+            );
+            let mut resp = Redirect::to("/clerk").into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Ok(None) => {
+            tracing::info!("clerk sign-in refused");
+            render(&st, StatusCode::UNAUTHORIZED, lang, "clerk_login.html", "/clerk/login", context! { failed => true, username => f.username })
+        }
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_cookie(&headers) {
+        if let Err(e) = clerk::logout(&st.db, &token).await {
+            return internal(&st, lang(None, &headers), &e);
+        }
+    }
+    let mut resp = Redirect::to("/clerk/login").into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("vamt_clerk=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    resp
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    date: String,
+    time: String,
+    service: String,
+    citizen: String,
+}
+
+pub async fn console(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let clerk = match current_clerk(&st, &headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Redirect::to("/clerk/login").into_response(),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let tz = st.settings.timezone;
+    let today = st.now().with_timezone(&tz).date_naive();
+    let start = tz
+        .from_local_datetime(&today.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| st.now());
+    let bookings = match booking::between(&st.db, start, start + Duration::days(CONSOLE_DAYS)).await {
+        Ok(b) => b,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let rows: Vec<Row> = bookings
+        .iter()
+        .map(|b| Row {
+            id: b.id.clone(),
+            date: local_date_time(&st, lang, b.starts_at).0,
+            time: local_date_time(&st, lang, b.starts_at).1,
+            service: st.i18n.t(lang, &format!("service-{}", b.service), None),
+            citizen: b.citizen_name.clone(),
+        })
+        .collect();
+    let mut resp = render(&st, StatusCode::OK, lang, "clerk.html", "/clerk", context! { clerk => clerk, rows => rows });
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}

@@ -1,0 +1,64 @@
+//! The HTTP surface: `app(state)` builds the whole router.
+mod assets;
+mod booking;
+pub use booking::join_url;
+mod call;
+mod clerk;
+mod error;
+mod ops;
+mod page;
+pub mod templates;
+mod ws;
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+/// The portal's router.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(booking::index))
+        .route("/book/{service}", get(booking::form).post(booking::submit))
+        .route("/booked/{id}", get(booking::booked))
+        .route("/call/{id}", get(call::citizen))
+        .route("/clerk", get(clerk::console))
+        .route("/clerk/login", get(clerk::login_form).post(clerk::login))
+        .route("/clerk/logout", post(clerk::logout))
+        .route("/clerk/call/{id}", get(call::clerk))
+        .route("/ws", get(ws::upgrade))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{file}", get(assets::serve))
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), track))
+        .with_state(state)
+}
+
+/// Counts every request by route template (never the raw path: IDs would make the label
+/// set unbounded).
+async fn track(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().as_str().to_owned();
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    st.metrics
+        .http_requests
+        .with_label_values(&[&route, &method, resp.status().as_str()])
+        .inc();
+    st.metrics
+        .http_duration
+        .with_label_values(&[&route])
+        .observe(started.elapsed().as_secs_f64());
+    resp
+}

@@ -1,0 +1,89 @@
+//! What every page needs: language, language links, rendering.
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+use crate::i18n::{I18n, LANGUAGES};
+use crate::AppState;
+
+/// The language of a request: `?lang=` first, then `Accept-Language`.
+pub fn lang(query_lang: Option<&str>, headers: &HeaderMap) -> &'static str {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    I18n::negotiate(query_lang, accept)
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    code: &'static str,
+    name: &'static str,
+    href: String,
+}
+
+fn language_name(code: &str) -> &'static str {
+    match code {
+        "de" => "Deutsch",
+        "en" => "English",
+        _ => "?",
+    }
+}
+
+/// Renders a page; `path_and_query` is the page's own address without `lang`, for the
+/// language switch.
+pub fn render(st: &AppState, status: StatusCode, lang: &str, template: &str, path: &str, ctx: Value) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let links: Vec<LangLink> = LANGUAGES
+        .iter()
+        .map(|code| LangLink {
+            code,
+            name: language_name(code),
+            href: format!("{path}{sep}lang={code}"),
+        })
+        .collect();
+    let full = context! { lang => lang, languages => links, ..ctx };
+    match st.templates.render(template, full) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(template, error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// An error page with a translated message.
+pub fn error_page(st: &AppState, status: StatusCode, lang: &str, message_key: &str) -> Response {
+    render(st, status, lang, "error.html", "/", context! { message_key => message_key })
+}
+
+/// A 500 page for an unexpected failure, logged with its cause.
+pub fn internal(st: &AppState, lang: &str, cause: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, "request failed");
+    error_page(st, StatusCode::INTERNAL_SERVER_ERROR, lang, "error-internal")
+}
+
+/// Local date and time texts of a UTC instant.
+pub fn local_date_time(st: &AppState, lang: &str, t: chrono::DateTime<chrono::Utc>) -> (String, String) {
+    use chrono::Datelike;
+    let local = t.with_timezone(&st.settings.timezone);
+    let weekday = st.i18n.t(lang, &format!("weekday-{}", weekday_key(local.weekday())), None);
+    let date = match lang {
+        "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
+        _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),
+    };
+    (date, local.format("%H:%M").to_string())
+}
+
+fn weekday_key(d: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match d {
+        Mon => "mon",
+        Tue => "tue",
+        Wed => "wed",
+        Thu => "thu",
+        Fri => "fri",
+        Sat => "sat",
+        Sun => "sun",
+    }
+}

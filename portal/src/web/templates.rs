@@ -1,0 +1,57 @@
+//! Server-rendered pages (minijinja), with `t(key, arg=…)` reading the Fluent catalogue in
+//! the page's language.
+use std::sync::Arc;
+
+use fluent_bundle::FluentArgs;
+use minijinja::value::Kwargs;
+use minijinja::{Environment, State, Value};
+
+use crate::i18n::I18n;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("book.html", include_str!("../../templates/book.html")),
+    ("booked.html", include_str!("../../templates/booked.html")),
+    ("call.html", include_str!("../../templates/call.html")),
+    ("clerk_login.html", include_str!("../../templates/clerk_login.html")),
+    ("clerk.html", include_str!("../../templates/clerk.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    ("confirmation.txt", include_str!("../../templates/confirmation.txt")),
+];
+
+/// The compiled templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Compiles every template; a syntax error refuses the start.
+    pub fn new(i18n: Arc<I18n>) -> Result<Self, minijinja::Error> {
+        let mut env = Environment::new();
+        for (name, src) in TEMPLATES {
+            env.add_template(name, src)?;
+        }
+        env.add_function(
+            "t",
+            move |state: &State, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                let lang = state
+                    .lookup("lang")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| crate::i18n::LANGUAGES[0].to_owned());
+                let mut args = FluentArgs::new();
+                for name in kwargs.args() {
+                    let v: Value = kwargs.get(name)?;
+                    args.set(name.to_owned(), v.to_string());
+                }
+                Ok(i18n.t(&lang, &key, Some(&args)))
+            },
+        );
+        Ok(Self { env })
+    }
+
+    /// Renders `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+}

@@ -1,0 +1,68 @@
+//! The WebSocket edge of signalling: frames in and out of a [`vamt_signalling::session`].
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use vamt_signalling::protocol::{ErrorCode, ServerMessage, MAX_MESSAGE_BYTES};
+use vamt_signalling::session::{self, Outbound};
+use vamt_signalling::Hub;
+
+use crate::AppState;
+
+pub async fn upgrade(State(st): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    let hub = st.hub.clone();
+    // Frames above the protocol limit still reach the session (up to 4×) so the client
+    // gets a `too_large` error instead of a dropped socket.
+    ws.max_message_size(MAX_MESSAGE_BYTES * 4)
+        .on_upgrade(move |socket| bridge(hub, socket))
+}
+
+async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let (in_tx, in_rx) = mpsc::channel::<String>(64);
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outbound>();
+    let session = tokio::spawn(session::run(hub, in_rx, out_tx.clone()));
+    let writer = tokio::spawn(async move {
+        while let Some(out) = out_rx.recv().await {
+            let result = match out {
+                Outbound::Text(t) => sink.send(Message::Text(t.into())).await,
+                Outbound::Close { code, reason } => {
+                    let _ = sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code,
+                            reason: reason.into(),
+                        })))
+                        .await;
+                    break;
+                }
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+    });
+    while let Some(frame) = stream.next().await {
+        let Ok(frame) = frame else { break };
+        match frame {
+            Message::Text(t) => {
+                if in_tx.send(t.to_string()).await.is_err() {
+                    break;
+                }
+            }
+            Message::Binary(_) => {
+                let _ = out_tx.send(Outbound::Text(
+                    ServerMessage::error(ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text").to_json(),
+                ));
+            }
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
+    }
+    drop(in_tx);
+    drop(out_tx);
+    let _ = session.await;
+    let _ = writer.await;
+}

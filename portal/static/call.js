@@ -1,0 +1,184 @@
+// The call page client: camera/microphone, one RTCPeerConnection to the SFU, signalling
+// over WebSocket (protocol v1, docs/protocol.md). No build step, no dependencies.
+
+const cfg = JSON.parse(document.getElementById('call-config').textContent);
+const text = cfg.strings;
+const statusEl = document.getElementById('status');
+const remotes = document.getElementById('remotes');
+const localVideo = document.getElementById('local');
+const micBtn = document.getElementById('mic');
+const camBtn = document.getElementById('cam');
+const leaveBtn = document.getElementById('leave');
+
+let pc = null;
+let ws = null;
+let localStream = null;
+let peers = new Map();
+let finished = false;
+// Messages are handled one after another: SDP steps must not interleave.
+let queue = Promise.resolve();
+
+function setStatus(key) {
+  statusEl.textContent = text['call-status-' + key] || key;
+  statusEl.dataset.state = key;
+}
+
+function send(msg) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+}
+
+// Exposed for operators' debugging and the end-to-end tests.
+window.vamtCall = {
+  get pc() { return pc; },
+  get state() { return statusEl.dataset.state; },
+  get participants() { return [...peers.values()]; },
+};
+
+function remoteVideoFor(stream) {
+  let v = document.getElementById('remote-' + stream.id);
+  if (!v) {
+    v = document.createElement('video');
+    v.id = 'remote-' + stream.id;
+    v.autoplay = true;
+    v.playsInline = true;
+    v.setAttribute('aria-label', text['call-remote']);
+    remotes.appendChild(v);
+  }
+  if (v.srcObject !== stream) v.srcObject = stream;
+  v.play().catch(() => {});
+  return v;
+}
+
+function updateInCall() {
+  if (finished) return;
+  const others = peers.size > 0;
+  if (pc && (pc.connectionState === 'connected')) {
+    setStatus(others ? 'connected' : 'waiting');
+  }
+}
+
+async function handle(m) {
+  switch (m.type) {
+    case 'joined': {
+      for (const p of m.participants) peers.set(p.participant, p);
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      send({ type: 'offer', sdp: pc.localDescription.sdp });
+      break;
+    }
+    case 'answer':
+      await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+      break;
+    case 'offer': {
+      await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      send({ type: 'answer', sdp: pc.localDescription.sdp });
+      break;
+    }
+    case 'media_connected':
+      updateInCall();
+      break;
+    case 'participant_joined':
+      peers.set(m.participant, m);
+      updateInCall();
+      break;
+    case 'participant_left': {
+      peers.delete(m.participant);
+      const v = document.getElementById('remote-' + m.participant);
+      if (v) v.remove();
+      if (!finished) setStatus(peers.size ? 'connected' : 'other-left');
+      break;
+    }
+    case 'pong':
+      break;
+    case 'bye':
+      finished = true;
+      setStatus('server-closed');
+      break;
+    case 'error':
+      console.warn('signalling error', m.code, m.message);
+      if (['token_expired', 'token_invalid', 'wrong_room', 'media_lost', 'negotiation_failed'].includes(m.code)) {
+        setStatus('error');
+      }
+      break;
+    default:
+      console.warn('unknown signalling message', m.type);
+  }
+}
+
+async function start() {
+  setStatus('starting');
+  try {
+    localStream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+    });
+  } catch (e) {
+    console.warn('getUserMedia failed', e);
+    setStatus('camera-denied');
+    return;
+  }
+  localVideo.srcObject = localStream;
+  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = false;
+  setStatus('connecting');
+
+  pc = new RTCPeerConnection({ iceServers: cfg.iceServers, bundlePolicy: 'max-bundle' });
+  for (const track of localStream.getTracks()) {
+    pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
+  }
+  pc.ontrack = (ev) => {
+    const stream = ev.streams[0] || new MediaStream([ev.track]);
+    remoteVideoFor(stream);
+  };
+  pc.onicecandidate = (ev) => {
+    send({ type: 'candidate', candidate: ev.candidate ? ev.candidate.candidate : '' });
+  };
+  pc.onconnectionstatechange = () => {
+    if (pc.connectionState === 'connected') updateInCall();
+    if (pc.connectionState === 'failed' && !finished) setStatus('error');
+  };
+
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  ws = new WebSocket(`${scheme}//${location.host}/ws`);
+  ws.onopen = () => send({ type: 'join', protocol: 1, room: cfg.room, token: cfg.token });
+  ws.onmessage = (ev) => {
+    let m;
+    try { m = JSON.parse(ev.data); } catch { return; }
+    queue = queue.then(() => handle(m)).catch((e) => {
+      console.error('signalling step failed', e);
+      setStatus('error');
+    });
+  };
+  ws.onclose = () => {
+    if (!finished && statusEl.dataset.state !== 'server-closed') setStatus('error');
+  };
+  setInterval(() => send({ type: 'ping' }), 20000);
+}
+
+micBtn.addEventListener('click', () => {
+  const track = localStream && localStream.getAudioTracks()[0];
+  if (!track) return;
+  track.enabled = !track.enabled;
+  micBtn.setAttribute('aria-pressed', String(!track.enabled));
+  micBtn.textContent = track.enabled ? text['call-mute'] : text['call-unmute'];
+});
+
+camBtn.addEventListener('click', () => {
+  const track = localStream && localStream.getVideoTracks()[0];
+  if (!track) return;
+  track.enabled = !track.enabled;
+  camBtn.setAttribute('aria-pressed', String(!track.enabled));
+  camBtn.textContent = track.enabled ? text['call-camera-off'] : text['call-camera-on'];
+});
+
+leaveBtn.addEventListener('click', () => {
+  finished = true;
+  send({ type: 'leave' });
+  if (pc) pc.close();
+  if (localStream) localStream.getTracks().forEach((t) => t.stop());
+  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = true;
+  setStatus('left');
+});
+
+start();

@@ -1,0 +1,186 @@
+//! `vamt serve`: every part in one process.
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use prometheus::Registry;
+use tokio::sync::watch;
+use vamt_portal::config::Settings;
+use vamt_portal::i18n::I18n;
+use vamt_portal::mail::Mailer;
+use vamt_portal::metrics::PortalMetrics;
+use vamt_portal::state::Inner;
+use vamt_portal::web::templates::Templates;
+use vamt_portal::AppState;
+use vamt_sfu::SfuMetrics;
+use vamt_signalling::{Hub, SignallingMetrics, TokenKeys};
+use vamt_turn::TurnMetrics;
+
+/// How long open calls get to close after a shutdown signal before the process exits.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn init_logging(s: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&s.raw.log.level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if s.raw.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn until_true(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|v| *v).await;
+}
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    init_logging(&settings);
+    vamt_sfu::install_crypto_provider();
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+
+    let registry = Registry::new();
+    let secret = if settings.raw.security.token_secret.is_empty() {
+        let path = settings.data_dir.join("token.key");
+        vamt_portal::secret::load_or_create_secret(&path)
+            .with_context(|| format!("reading or creating {}", path.display()))?
+    } else {
+        settings.raw.security.token_secret.as_bytes().to_vec()
+    };
+    let tokens = TokenKeys::from_secret(&secret);
+
+    let db = vamt_portal::db::open(&settings.database_url)
+        .await
+        .with_context(|| format!("opening database {}", settings.database_url))?;
+
+    let (sfu, sfu_server) = vamt_sfu::server::bind(
+        settings.media_listen,
+        settings.media_public_ip,
+        SfuMetrics::new(&registry)?,
+    )
+    .await
+    .with_context(|| format!("binding media UDP socket {}", settings.media_listen))?;
+
+    let stun = match settings.stun_listen {
+        Some(addr) => Some(
+            vamt_turn::server::StunServer::bind(addr, TurnMetrics::new(&registry)?)
+                .await
+                .with_context(|| format!("binding STUN UDP socket {addr}"))?,
+        ),
+        None => None,
+    };
+
+    let hub = Arc::new(Hub::new(
+        tokens.clone(),
+        sfu.clone(),
+        SignallingMetrics::new(&registry)?,
+        vamt_signalling::hub::system_clock(),
+    ));
+    let i18n = Arc::new(I18n::load()?);
+    let templates = Templates::new(i18n.clone())?;
+    let mailer = Mailer::new(
+        settings.smtp_url.as_deref(),
+        settings.data_dir.join("outbox"),
+        settings.mail_from.clone(),
+    )?;
+    let listener = tokio::net::TcpListener::bind(settings.http_listen)
+        .await
+        .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
+
+    let state = AppState(Arc::new(Inner {
+        metrics: PortalMetrics::new(&registry)?,
+        settings,
+        db: db.clone(),
+        mailer,
+        i18n,
+        templates,
+        tokens,
+        hub: hub.clone(),
+        registry,
+        clock: Arc::new(chrono::Utc::now),
+    }));
+
+    let demo = vamt_portal::demo::seed_if_empty(&state).await?;
+    let s = &state.settings;
+    tracing::info!(
+        http = %s.http_listen,
+        media = %sfu.local_addr(),
+        stun = ?s.stun_listen,
+        data = %s.data_dir.display(),
+        mail = if state.mailer.outbox().is_some() { "outbox" } else { "smtp" },
+        "vamt is running"
+    );
+    println!("vamt is running at {}", s.public_url);
+    if let Some(d) = &demo {
+        println!("  demo citizen join link: {}", d.join_url);
+        println!(
+            "  clerk console: {}  user: {}  password: {}",
+            d.clerk_url, d.clerk_username, d.clerk_password
+        );
+        println!("  (the password is shown only on this first start)");
+    }
+    if let Some(dir) = state.mailer.outbox() {
+        println!("  no SMTP server configured: e-mails go to {}", dir.display());
+    }
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let sfu_task = tokio::spawn(sfu_server.run(until_true(stop_rx.clone())));
+    let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
+
+    let (signal_tx, signal_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        let _ = signal_tx.send(true);
+    });
+
+    let shutdown_hub = hub.clone();
+    let graceful = {
+        let rx = signal_rx.clone();
+        async move {
+            until_true(rx).await;
+            tracing::info!("shutting down: telling calls and draining");
+            shutdown_hub.shutdown();
+        }
+    };
+    let server = axum::serve(listener, vamt_portal::app(state.clone())).with_graceful_shutdown(graceful);
+    tokio::select! {
+        r = std::future::IntoFuture::into_future(server) => r.context("HTTP server failed")?,
+        _ = async { until_true(signal_rx).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+            tracing::warn!("connections still open after the drain timeout; closing them");
+        }
+    }
+
+    let _ = stop_tx.send(true);
+    let _ = sfu_task.await;
+    if let Some(t) = stun_task {
+        let _ = t.await;
+    }
+    db.close().await;
+    tracing::info!("vamt stopped");
+    Ok(())
+}
