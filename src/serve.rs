@@ -6,14 +6,9 @@ use anyhow::Context;
 use prometheus::Registry;
 use tokio::sync::watch;
 use vamt_portal::config::Settings;
-use vamt_portal::i18n::I18n;
-use vamt_portal::mail::Mailer;
-use vamt_portal::metrics::PortalMetrics;
-use vamt_portal::state::Inner;
-use vamt_portal::web::templates::Templates;
 use vamt_portal::AppState;
 use vamt_sfu::SfuMetrics;
-use vamt_signalling::{Hub, SignallingMetrics, TokenKeys};
+use vamt_signalling::TokenKeys;
 use vamt_turn::TurnMetrics;
 
 /// How long open calls get to close after a shutdown signal before the process exits.
@@ -95,35 +90,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => None,
     };
 
-    let hub = Arc::new(Hub::new(
-        tokens.clone(),
-        sfu.clone(),
-        SignallingMetrics::new(&registry)?,
-        vamt_signalling::hub::system_clock(),
-    ));
-    let i18n = Arc::new(I18n::load()?);
-    let templates = Templates::new(i18n.clone())?;
-    let mailer = Mailer::new(
-        settings.smtp_url.as_deref(),
-        settings.data_dir.join("outbox"),
-        settings.mail_from.clone(),
-    )?;
     let listener = tokio::net::TcpListener::bind(settings.http_listen)
         .await
         .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
 
-    let state = AppState(Arc::new(Inner {
-        metrics: PortalMetrics::new(&registry)?,
-        settings,
-        db: db.clone(),
-        mailer,
-        i18n,
-        templates,
-        tokens,
-        hub: hub.clone(),
-        registry,
-        clock: Arc::new(chrono::Utc::now),
-    }));
+    let state = AppState::build(settings, db.clone(), sfu.clone(), tokens, registry, Arc::new(chrono::Utc::now))?;
+    let hub = state.hub.clone();
 
     let demo = vamt_portal::demo::seed_if_empty(&state).await?;
     let s = &state.settings;

@@ -56,3 +56,62 @@ impl AppState {
         (self.clock)()
     }
 }
+
+/// Why the portal could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A metric could not be registered (duplicate name).
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    /// A translation catalogue failed to parse.
+    #[error(transparent)]
+    I18n(#[from] crate::i18n::I18nError),
+    /// A template failed to compile.
+    #[error("templates: {0}")]
+    Templates(#[from] minijinja::Error),
+    /// The mail transport could not be set up.
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+}
+
+impl AppState {
+    /// Assembles the portal and the signalling hub around a running media server.
+    pub fn build(
+        settings: Settings,
+        db: SqlitePool,
+        sfu: vamt_sfu::server::SfuHandle,
+        tokens: TokenKeys,
+        registry: Registry,
+        clock: Clock,
+    ) -> Result<AppState, BuildError> {
+        let signalling_clock: vamt_signalling::hub::Clock = {
+            let clock = clock.clone();
+            Arc::new(move || clock().timestamp().max(0) as u64)
+        };
+        let hub = Arc::new(Hub::new(
+            tokens.clone(),
+            sfu,
+            vamt_signalling::SignallingMetrics::new(&registry)?,
+            signalling_clock,
+        ));
+        let i18n = Arc::new(I18n::load()?);
+        let templates = Templates::new(i18n.clone())?;
+        let mailer = Mailer::new(
+            settings.smtp_url.as_deref(),
+            settings.data_dir.join("outbox"),
+            settings.mail_from.clone(),
+        )?;
+        Ok(AppState(Arc::new(Inner {
+            metrics: PortalMetrics::new(&registry)?,
+            settings,
+            db,
+            mailer,
+            i18n,
+            templates,
+            tokens,
+            hub,
+            registry,
+            clock,
+        })))
+    }
+}

@@ -21,6 +21,15 @@ pub enum Outbound {
     },
 }
 
+/// A frame from the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// A text frame: a protocol message.
+    Text(String),
+    /// A binary frame, which the protocol does not use.
+    Binary,
+}
+
 /// Errors in a row after which a connection counts as abusive and is closed.
 const MAX_CONSECUTIVE_ERRORS: u32 = 50;
 
@@ -30,10 +39,10 @@ struct Joined {
 }
 
 /// Runs one connection until the client goes away or leaves. `incoming` yields the client's
-/// text frames (closed when the socket closes); `out` takes what to send.
+/// frames (closed when the socket closes); `out` takes what to send.
 pub async fn run(
     hub: Arc<Hub>,
-    mut incoming: mpsc::Receiver<String>,
+    mut incoming: mpsc::Receiver<Inbound>,
     out: mpsc::UnboundedSender<Outbound>,
 ) {
     hub.metrics.connections.inc();
@@ -43,9 +52,15 @@ pub async fn run(
     loop {
         tokio::select! {
             frame = incoming.recv() => {
-                let Some(text) = frame else { break };
-                let ok = handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await;
-                match ok {
+                let flow = match frame {
+                    None => break,
+                    Some(Inbound::Text(text)) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await,
+                    Some(Inbound::Binary) => {
+                        hub.metrics.messages.with_label_values(&["invalid"]).inc();
+                        reply_error(&hub, &out, ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text")
+                    }
+                };
+                match flow {
                     Flow::Continue => errors_in_a_row = 0,
                     Flow::Error => {
                         errors_in_a_row += 1;

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
-use vamt_signalling::protocol::{ErrorCode, ServerMessage, MAX_MESSAGE_BYTES};
-use vamt_signalling::session::{self, Outbound};
+use vamt_signalling::protocol::MAX_MESSAGE_BYTES;
+use vamt_signalling::session::{self, Inbound, Outbound};
 use vamt_signalling::Hub;
 
 use crate::AppState;
@@ -22,9 +22,9 @@ pub async fn upgrade(State(st): State<AppState>, ws: WebSocketUpgrade) -> Respon
 
 async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
-    let (in_tx, in_rx) = mpsc::channel::<String>(64);
+    let (in_tx, in_rx) = mpsc::channel::<Inbound>(64);
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outbound>();
-    let session = tokio::spawn(session::run(hub, in_rx, out_tx.clone()));
+    let session = tokio::spawn(session::run(hub, in_rx, out_tx));
     let writer = tokio::spawn(async move {
         while let Some(out) = out_rx.recv().await {
             let result = match out {
@@ -46,23 +46,17 @@ async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
     });
     while let Some(frame) = stream.next().await {
         let Ok(frame) = frame else { break };
-        match frame {
-            Message::Text(t) => {
-                if in_tx.send(t.to_string()).await.is_err() {
-                    break;
-                }
-            }
-            Message::Binary(_) => {
-                let _ = out_tx.send(Outbound::Text(
-                    ServerMessage::error(ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text").to_json(),
-                ));
-            }
+        let inbound = match frame {
+            Message::Text(t) => Inbound::Text(t.to_string()),
+            Message::Binary(_) => Inbound::Binary,
             Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => {}
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        if in_tx.send(inbound).await.is_err() {
+            break;
         }
     }
     drop(in_tx);
-    drop(out_tx);
     let _ = session.await;
     let _ = writer.await;
 }

@@ -1,0 +1,163 @@
+//! The signalling socket refuses bad input with typed errors and keeps serving everyone.
+mod common;
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+use vamt_signalling::{Role, RoomClaims, TokenKeys};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(addr: std::net::SocketAddr) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .expect("websocket connects");
+    ws
+}
+
+async fn send(ws: &mut Ws, v: Value) {
+    ws.send(Message::Text(v.to_string().into())).await.expect("send");
+}
+
+async fn recv(ws: &mut Ws) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a reply within 5 s")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).expect("server sends JSON");
+        }
+    }
+}
+
+async fn expect_error(ws: &mut Ws, code: &str) {
+    let m = recv(ws).await;
+    assert_eq!(m["type"], "error", "{m}");
+    assert_eq!(m["code"], code, "{m}");
+    assert!(m["message"].as_str().is_some_and(|s| !s.is_empty()), "{m}");
+}
+
+fn token(room: &str, exp_offset: i64, role: Role, now: u64) -> String {
+    TokenKeys::from_secret(common::SECRET)
+        .sign(&RoomClaims {
+            sub: format!("{role}:t"),
+            name: format!("Test {role}"),
+            room: room.into(),
+            booking: "BK_test".into(),
+            role,
+            iat: now,
+            exp: (now as i64 + exp_offset) as u64,
+        })
+        .expect("sign")
+}
+
+#[tokio::test]
+async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let now_s = now.timestamp() as u64;
+    let room = "RM_testroom";
+
+    // A good participant joins first.
+    let mut good = connect(stack.addr).await;
+    send(&mut good, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    let joined = recv(&mut good).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    assert_eq!(joined["role"], "clerk");
+
+    let mut bad = connect(stack.addr).await;
+    bad.send(Message::Text("{this is not json".into())).await.expect("send");
+    expect_error(&mut bad, "malformed").await;
+    send(&mut bad, json!({"type": "offer"})).await;
+    expect_error(&mut bad, "malformed").await;
+    send(&mut bad, json!({"type": "teleport"})).await;
+    expect_error(&mut bad, "unknown_type").await;
+    bad.send(Message::Binary(vec![1, 2, 3].into())).await.expect("send");
+    expect_error(&mut bad, "malformed").await;
+    send(&mut bad, json!({"type": "offer", "sdp": "v=0"})).await;
+    expect_error(&mut bad, "not_joined").await;
+    send(&mut bad, json!({"type": "offer", "sdp": "x".repeat(70 * 1024)})).await;
+    expect_error(&mut bad, "too_large").await;
+    send(&mut bad, json!({"type": "join", "protocol": 2, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    expect_error(&mut bad, "unsupported_protocol").await;
+    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, -1, Role::Citizen, now_s)})).await;
+    expect_error(&mut bad, "token_expired").await;
+    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token("RM_otherroom", 600, Role::Citizen, now_s)})).await;
+    expect_error(&mut bad, "wrong_room").await;
+    let forged = TokenKeys::from_secret(b"another-secret-another-secret-xx!")
+        .sign(&RoomClaims {
+            sub: "x".into(),
+            name: "x".into(),
+            room: room.into(),
+            booking: "BK_x".into(),
+            role: Role::Clerk,
+            iat: now_s,
+            exp: now_s + 600,
+        })
+        .expect("sign");
+    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": forged})).await;
+    expect_error(&mut bad, "token_invalid").await;
+
+    // After all that the bad socket still answers, and the good one never heard of it.
+    send(&mut bad, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut bad).await["type"], "pong");
+    send(&mut good, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut good).await["type"], "pong");
+
+    // A valid citizen joins now: the clerk is told, the citizen sees the clerk.
+    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let joined = recv(&mut bad).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    assert_eq!(joined["participants"][0]["role"], "clerk");
+    let seen = recv(&mut good).await;
+    assert_eq!(seen["type"], "participant_joined", "{seen}");
+    assert_eq!(seen["role"], "citizen");
+
+    // An SDP the media server cannot use is refused, the session stays.
+    send(&mut bad, json!({"type": "offer", "sdp": "v=0\r\nnonsense"})).await;
+    expect_error(&mut bad, "negotiation_failed").await;
+    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    expect_error(&mut bad, "already_joined").await;
+
+    // Leaving tells the others why.
+    send(&mut bad, json!({"type": "leave"})).await;
+    let left = recv(&mut good).await;
+    assert_eq!(left["type"], "participant_left", "{left}");
+    assert_eq!(left["reason"], "left");
+
+    let metrics = stack.state.registry.gather();
+    let errors: f64 = metrics
+        .iter()
+        .find(|m| m.name() == "vamt_signalling_errors_total")
+        .map(|m| m.get_metric().iter().map(|c| c.get_counter().get_value()).sum())
+        .unwrap_or(0.0);
+    assert!(errors >= 12.0, "errors counted: {errors}");
+}
+
+#[tokio::test]
+async fn a_flood_of_garbage_closes_only_the_abuser() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let mut abuser = connect(stack.addr).await;
+    for _ in 0..60 {
+        abuser.send(Message::Text("garbage".into())).await.expect("send");
+    }
+    let mut closed = None;
+    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(5), abuser.next()).await {
+        if let Ok(Message::Close(Some(c))) = frame {
+            closed = Some(c);
+            break;
+        }
+    }
+    let close = closed.expect("abusive socket gets a close frame");
+    assert_eq!(u16::from(close.code), 1008);
+    assert!(!close.reason.is_empty());
+
+    let mut other = connect(stack.addr).await;
+    send(&mut other, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut other).await["type"], "pong");
+}
