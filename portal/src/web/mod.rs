@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)

@@ -1,0 +1,77 @@
+// The first real consultation: a citizen books in Chromium, the confirmation arrives at a
+// real SMTP server, the citizen opens the link from the mail, a clerk signs in and joins
+// from the console, and both see and hear each other through vamt's SFU.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia, screenshot } from './harness.mjs';
+
+const cleanup = [];
+after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
+
+test('book, receive the link by e-mail, meet the clerk in the browser', { timeout: 180000 }, async () => {
+  const smtp = await smtpSink();
+  cleanup.push(smtp.close);
+  const vamt = await startVamt({ smtpPort: smtp.port });
+  let stopped = false;
+  cleanup.push(async () => { if (!stopped) await vamt.stop(); });
+
+  // Citizen books.
+  const citizen = await browser('citizen');
+  cleanup.push(() => citizen.context.close());
+  const cpage = citizen.page;
+  await cpage.goto(`${vamt.base}/?lang=en`);
+  await cpage.getByRole('link', { name: /Change of address/ }).click();
+  await cpage.locator('input[name=slot]').first().check();
+  await cpage.getByLabel('First and last name').fill('Erika Testperson');
+  await cpage.getByLabel('E-mail address').fill('erika.test@example.org');
+  await Promise.all([cpage.waitForURL(/\/booked\//), cpage.getByRole('button', { name: 'Book now' }).click()]);
+  assert.match(await cpage.locator('h1').innerText(), /appointment is booked/);
+
+  // The confirmation came over SMTP, with the join link.
+  const received = await waitFor('confirmation mail', () => smtp.messages.find((m) => m.envelope.rcptTo.some((r) => r.address === 'erika.test@example.org')), 15000);
+  assert.match(received.mail.subject, /Change of address/);
+  const link = received.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)?.[0];
+  assert.ok(link, `join link in mail:\n${received.mail.text}`);
+  assert.ok(link.startsWith(vamt.base), link);
+  const bookingId = new URL(link).pathname.split('/').pop();
+
+  await cpage.goto(link);
+
+  // Clerk signs in and opens the call from the console.
+  const clerk = await browser('clerk');
+  cleanup.push(() => clerk.context.close());
+  const kpage = clerk.page;
+  await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
+  await kpage.getByLabel('User name').fill('clerk');
+  await kpage.getByLabel('Password').fill(vamt.clerkPassword);
+  await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
+  const row = kpage.locator(`tr[data-booking="${bookingId}"]`);
+  assert.match(await row.innerText(), /Erika Testperson/);
+  await row.getByRole('link').click();
+
+  // Media flows both ways through the SFU.
+  const both = await waitFor('video frames and audio packets on both sides', async () => {
+    const [c, k] = await Promise.all([inboundMedia(cpage), inboundMedia(kpage)]);
+    return c.video > 0 && c.audio > 0 && k.video > 0 && k.audio > 0 ? { citizen: c, clerk: k } : null;
+  }, 45000).catch((e) => { console.log(vamt.log()); throw e; });
+  console.log('inbound media', JSON.stringify(both));
+  await waitFor('both pages say they are in the call', async () =>
+    (await cpage.evaluate(() => window.vamtCall.state)) === 'connected' &&
+    (await kpage.evaluate(() => window.vamtCall.state)) === 'connected', 10000);
+  // Let a few more frames render before the screenshots.
+  await new Promise((r) => setTimeout(r, 1500));
+  await screenshot(cpage, 'citizen-call');
+  await screenshot(kpage, 'clerk-call');
+
+  const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
+  const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_packets_total\{kind="(audio|video)"\} (\d+)/gm)];
+  assert.equal(forwarded.length, 2, metrics);
+  for (const [, kind, n] of forwarded) assert.ok(Number(n) > 0, `${kind} forwarded`);
+  assert.match(metrics, /^vamt_sfu_participants 2$/m);
+
+  // SIGTERM: the calls are told, the process exits cleanly.
+  const exit = await vamt.stop();
+  stopped = true;
+  assert.deepEqual(exit, { code: 0, signal: null }, vamt.log());
+  await waitFor('citizen page told about the shutdown', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'server-closed', 5000);
+});

@@ -1,0 +1,160 @@
+// Shared pieces of the end-to-end tests: free ports, an SMTP sink, vamt serve, Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '..', '..');
+export const artifacts = resolve(root, 'artifacts', 'e2e');
+
+export function freeTcpPort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+export function freeUdpPort() {
+  return new Promise((ok, fail) => {
+    const s = createSocket('udp4');
+    s.on('error', fail);
+    s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+export async function waitFor(what, fn, timeoutMs = 30000, everyMs = 250) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/// A real SMTP server on loopback that keeps every message it accepts, parsed.
+export async function smtpSink() {
+  const port = await freeTcpPort();
+  const messages = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, done) {
+      simpleParser(stream).then((mail) => {
+        messages.push({ mail, envelope: session.envelope });
+        done();
+      }, done);
+    },
+  });
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
+  return { port, messages, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/// Starts `vamt serve` with a fresh data directory; resolves once it printed its banner.
+export async function startVamt({ smtpPort, extraConfig = '' }) {
+  const dir = await mkdtemp(join(tmpdir(), 'vamt-e2e-'));
+  const http = await freeTcpPort();
+  const media = await freeUdpPort();
+  const stun = await freeUdpPort();
+  const config = `
+[http]
+listen = "127.0.0.1:${http}"
+[media]
+port = ${media}
+[turn]
+listen = "127.0.0.1:${stun}"
+[storage]
+data_dir = "${join(dir, 'data')}"
+[mail]
+smtp_url = "smtp://127.0.0.1:${smtpPort}"
+[booking]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+opens = "00:00"
+closes = "23:59"
+lead_minutes = 0
+${extraConfig}
+`;
+  const configPath = join(dir, 'vamt.toml');
+  await writeFile(configPath, config);
+  const bin = process.env.VAMT_BIN || resolve(root, 'target', 'debug', 'vamt');
+  const proc = spawn(bin, ['serve', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info' },
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
+  const banner = await waitFor('vamt banner', () => {
+    const m = out.match(/password: (\S+)/);
+    const u = out.match(/vamt is running at (\S+)/);
+    if (proc.exitCode !== null) throw new Error(`vamt exited early:\n${out}`);
+    return m && u ? { password: m[1], url: u[1] } : null;
+  }, 60000);
+  return {
+    base: banner.url,
+    clerkPassword: banner.password,
+    log: () => out,
+    exited,
+    async stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
+];
+
+/// A headless Chromium with fake camera and microphone and a fresh profile.
+export async function browser(name, viewport = { width: 1280, height: 800 }) {
+  const dir = await mkdtemp(join(tmpdir(), `vamt-chromium-${name}-`));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${name}] ${m.type()}: ${m.text()}`); });
+  return { context, page };
+}
+
+/// Inbound media counters of the page's peer connection.
+export function inboundMedia(page) {
+  return page.evaluate(async () => {
+    const pc = window.vamtCall && window.vamtCall.pc;
+    if (!pc) return { video: 0, audio: 0 };
+    const stats = await pc.getStats();
+    let video = 0;
+    let audio = 0;
+    stats.forEach((r) => {
+      if (r.type !== 'inbound-rtp') return;
+      if (r.kind === 'video') video += r.framesDecoded || 0;
+      if (r.kind === 'audio') audio += r.packetsReceived || 0;
+    });
+    return { video, audio };
+  });
+}
+
+export async function screenshot(page, name) {
+  await mkdir(artifacts, { recursive: true });
+  const path = join(artifacts, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
