@@ -9,7 +9,11 @@ use vamt_portal::config::{Config, Settings};
 mod serve;
 
 #[derive(Parser)]
-#[command(name = "vamt", version, about = "Virtual citizens' office: booking, video consultation, hearings")]
+#[command(
+    name = "vamt",
+    version,
+    about = "Virtual citizens' office: booking, video consultation, hearings"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -114,7 +118,10 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("vamt: cannot start the runtime: {e}");

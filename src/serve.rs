@@ -94,7 +94,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
 
-    let state = AppState::build(settings, db.clone(), sfu.clone(), tokens, registry, Arc::new(chrono::Utc::now))?;
+    let state = AppState::build(
+        settings,
+        db.clone(),
+        sfu.clone(),
+        tokens,
+        registry,
+        Arc::new(chrono::Utc::now),
+    )?;
     let hub = state.hub.clone();
 
     let demo = vamt_portal::demo::seed_if_empty(&state).await?;
@@ -117,7 +124,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         println!("  (the password is shown only on this first start)");
     }
     if let Some(dir) = state.mailer.outbox() {
-        println!("  no SMTP server configured: e-mails go to {}", dir.display());
+        println!(
+            "  no SMTP server configured: e-mails go to {}",
+            dir.display()
+        );
     }
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -139,7 +149,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             shutdown_hub.shutdown();
         }
     };
-    let server = axum::serve(listener, vamt_portal::app(state.clone())).with_graceful_shutdown(graceful);
+    let server =
+        axum::serve(listener, vamt_portal::app(state.clone())).with_graceful_shutdown(graceful);
     tokio::select! {
         r = std::future::IntoFuture::into_future(server) => r.context("HTTP server failed")?,
         _ = async { until_true(signal_rx).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {

@@ -140,7 +140,11 @@ async fn taken(
 }
 
 /// Free slots from `now` over the configured horizon.
-pub async fn free_slots(db: &SqlitePool, s: &Settings, now: DateTime<Utc>) -> Result<Vec<Slot>, sqlx::Error> {
+pub async fn free_slots(
+    db: &SqlitePool,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Vec<Slot>, sqlx::Error> {
     let until = now + Duration::days(i64::from(s.horizon_days) + 1);
     let taken = taken(db, now - Duration::days(1), until).await?;
     Ok(slot::free_slots(&SlotQuery {
@@ -163,12 +167,19 @@ fn valid_email(e: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
 }
 
 /// Books a slot. The database's unique index on (start, seat) decides races: two citizens
 /// can never hold the same place, whatever the timing.
-pub async fn book(db: &SqlitePool, s: &Settings, now: DateTime<Utc>, req: NewBooking) -> Result<Booked, BookingError> {
+pub async fn book(
+    db: &SqlitePool,
+    s: &Settings,
+    now: DateTime<Utc>,
+    req: NewBooking,
+) -> Result<Booked, BookingError> {
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(BookingError::InvalidName);
@@ -177,7 +188,9 @@ pub async fn book(db: &SqlitePool, s: &Settings, now: DateTime<Utc>, req: NewBoo
     if !valid_email(&email) {
         return Err(BookingError::InvalidEmail);
     }
-    let service = service(db, &req.service).await?.ok_or(BookingError::UnknownService)?;
+    let service = service(db, &req.service)
+        .await?
+        .ok_or(BookingError::UnknownService)?;
     let offered = free_slots(db, s, now).await?;
     let slot = match offered.iter().find(|sl| sl.start == req.start) {
         Some(sl) => *sl,
@@ -199,7 +212,18 @@ pub async fn book(db: &SqlitePool, s: &Settings, now: DateTime<Utc>, req: NewBoo
             });
         }
     };
-    insert(db, s.capacity, &service, slot.start, slot.end, &name, &email, &req.locale, now).await
+    insert(
+        db,
+        s.capacity,
+        &service,
+        slot.start,
+        slot.end,
+        &name,
+        &email,
+        &req.locale,
+        now,
+    )
+    .await
 }
 
 /// Stores a booking in the first free seat of a slot. Also used to seed the demo booking,
@@ -284,14 +308,18 @@ fn booking_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Booking> {
 /// The booking `id`, if it exists.
 pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Booking>, sqlx::Error> {
     let row = sqlx::query(select_bookings!("WHERE b.id = ?"))
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
     Ok(row.as_ref().and_then(booking_from_row))
 }
 
 /// The live booking `id` if `key` is its join secret.
-pub async fn find_by_join_key(db: &SqlitePool, id: &str, key: &str) -> Result<Option<Booking>, sqlx::Error> {
+pub async fn find_by_join_key(
+    db: &SqlitePool,
+    id: &str,
+    key: &str,
+) -> Result<Option<Booking>, sqlx::Error> {
     let row = sqlx::query("SELECT join_key_hash FROM bookings WHERE id = ? AND status = 'booked'")
         .bind(id)
         .fetch_optional(db)
@@ -305,7 +333,11 @@ pub async fn find_by_join_key(db: &SqlitePool, id: &str, key: &str) -> Result<Op
 }
 
 /// Live bookings starting in `[from, to)`, earliest first.
-pub async fn between(db: &SqlitePool, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Booking>, sqlx::Error> {
+pub async fn between(
+    db: &SqlitePool,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Booking>, sqlx::Error> {
     let rows = sqlx::query(select_bookings!(
         "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.seat"
     ))
@@ -324,7 +356,17 @@ mod tests {
     fn email_check_accepts_addresses_and_refuses_junk() {
         assert!(valid_email("erika.mustermann@example.org"));
         assert!(valid_email("a+b@sub.example.de"));
-        for bad in ["", "no-at", "@example.org", "a@b", "a b@example.org", "a@example.", "a@.org", "x@y.z,evil@z.org", "x<y>@example.org"] {
+        for bad in [
+            "",
+            "no-at",
+            "@example.org",
+            "a@b",
+            "a b@example.org",
+            "a@example.",
+            "a@.org",
+            "x@y.z,evil@z.org",
+            "x<y>@example.org",
+        ] {
             assert!(!valid_email(bad), "{bad}");
         }
     }

@@ -43,7 +43,13 @@ pub fn hash_password(password: &str) -> Result<String, ClerkError> {
 }
 
 /// Creates a clerk account.
-pub async fn create(db: &SqlitePool, username: &str, display_name: &str, password: &str, now: DateTime<Utc>) -> Result<i64, ClerkError> {
+pub async fn create(
+    db: &SqlitePool,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, ClerkError> {
     let hash = hash_password(password)?;
     let row = sqlx::query("INSERT INTO clerks (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id")
         .bind(username)
@@ -56,11 +62,18 @@ pub async fn create(db: &SqlitePool, username: &str, display_name: &str, passwor
 }
 
 /// Checks a login; on success opens a session and returns its cookie value.
-pub async fn login(db: &SqlitePool, username: &str, password: &str, now: DateTime<Utc>) -> Result<Option<(String, Clerk)>, ClerkError> {
-    let row = sqlx::query("SELECT id, username, display_name, password_hash FROM clerks WHERE username = ?")
-        .bind(username)
-        .fetch_optional(db)
-        .await?;
+pub async fn login(
+    db: &SqlitePool,
+    username: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Clerk)>, ClerkError> {
+    let row = sqlx::query(
+        "SELECT id, username, display_name, password_hash FROM clerks WHERE username = ?",
+    )
+    .bind(username)
+    .fetch_optional(db)
+    .await?;
     let Some(row) = row else {
         // Spend the same effort as for a real account, so timing does not reveal usernames.
         let _ = hash_password(password);
@@ -68,7 +81,11 @@ pub async fn login(db: &SqlitePool, username: &str, password: &str, now: DateTim
     };
     let stored: String = row.get(3);
     let ok = PasswordHash::new(&stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false);
     if !ok {
         return Ok(None);
@@ -93,7 +110,11 @@ pub async fn login(db: &SqlitePool, username: &str, password: &str, now: DateTim
 }
 
 /// The clerk of a live session.
-pub async fn session(db: &SqlitePool, token: &str, now: DateTime<Utc>) -> Result<Option<Clerk>, sqlx::Error> {
+pub async fn session(
+    db: &SqlitePool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Clerk>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT c.id, c.username, c.display_name FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = ? AND s.expires_at > ?",
     )

@@ -166,7 +166,9 @@ impl Default for BookingConfig {
     fn default() -> Self {
         Self {
             timezone: "Europe/Berlin".into(),
-            days: ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec(),
+            days: ["mon", "tue", "wed", "thu", "fri"]
+                .map(String::from)
+                .to_vec(),
             opens: "08:00".into(),
             closes: "16:00".into(),
             slot_minutes: 20,
@@ -283,7 +285,10 @@ impl Config {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(bad("--config", format!("file {} does not exist", path.display())));
+                return Err(bad(
+                    "--config",
+                    format!("file {} does not exist", path.display()),
+                ));
             }
             fig = fig.merge(Toml::file(path));
         }
@@ -313,11 +318,12 @@ impl Config {
 
     /// Checks every value and derives the typed settings.
     pub fn validate(self) -> Result<Settings, ConfigError> {
-        let http_listen: SocketAddr = self
-            .http
-            .listen
-            .parse()
-            .map_err(|_| bad("http.listen", "must be IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080"))?;
+        let http_listen: SocketAddr = self.http.listen.parse().map_err(|_| {
+            bad(
+                "http.listen",
+                "must be IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080",
+            )
+        })?;
         let public_url = if self.http.public_url.is_empty() {
             let host = if http_listen.ip().is_unspecified() {
                 "localhost".to_owned()
@@ -331,7 +337,10 @@ impl Config {
         } else {
             let u = self.http.public_url.trim_end_matches('/').to_owned();
             if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(bad("http.public_url", "must start with http:// or https://"));
+                return Err(bad(
+                    "http.public_url",
+                    "must start with http:// or https://",
+                ));
             }
             u
         };
@@ -341,7 +350,10 @@ impl Config {
             .parse()
             .map_err(|_| bad("media.bind", "must be an IP address, e.g. 0.0.0.0"))?;
         if self.media.port == 0 {
-            return Err(bad("media.port", "must be a fixed port (1-65535): browsers are told it"));
+            return Err(bad(
+                "media.port",
+                "must be a fixed port (1-65535): browsers are told it",
+            ));
         }
         let media_public_ip = if self.media.public_ip.is_empty() {
             None
@@ -392,25 +404,32 @@ impl Config {
             }
             Some(u.clone())
         };
-        let mail_from = self
-            .mail
-            .from
-            .parse()
-            .map_err(|_| bad("mail.from", "must be a mailbox, e.g. \"Bürgeramt <noreply@example.org>\""))?;
-        let timezone: chrono_tz::Tz = self
-            .booking
-            .timezone
-            .parse()
-            .map_err(|_| bad("booking.timezone", "must be an IANA time zone, e.g. Europe/Berlin"))?;
+        let mail_from = self.mail.from.parse().map_err(|_| {
+            bad(
+                "mail.from",
+                "must be a mailbox, e.g. \"Bürgeramt <noreply@example.org>\"",
+            )
+        })?;
+        let timezone: chrono_tz::Tz = self.booking.timezone.parse().map_err(|_| {
+            bad(
+                "booking.timezone",
+                "must be an IANA time zone, e.g. Europe/Berlin",
+            )
+        })?;
         let mut days = Vec::new();
         for d in &self.booking.days {
-            let day = parse_weekday(d)
-                .ok_or_else(|| bad("booking.days", format!("{d:?} is not one of mon, tue, wed, thu, fri, sat, sun")))?;
+            let day = parse_weekday(d).ok_or_else(|| {
+                bad(
+                    "booking.days",
+                    format!("{d:?} is not one of mon, tue, wed, thu, fri, sat, sun"),
+                )
+            })?;
             days.push(day);
         }
-        let opens = parse_time(&self.booking.opens).ok_or_else(|| bad("booking.opens", "must be HH:MM"))?;
-        let closes =
-            parse_time(&self.booking.closes).ok_or_else(|| bad("booking.closes", "must be HH:MM"))?;
+        let opens =
+            parse_time(&self.booking.opens).ok_or_else(|| bad("booking.opens", "must be HH:MM"))?;
+        let closes = parse_time(&self.booking.closes)
+            .ok_or_else(|| bad("booking.closes", "must be HH:MM"))?;
         if closes <= opens {
             return Err(bad("booking.closes", "must be later than booking.opens"));
         }
@@ -424,10 +443,16 @@ impl Config {
             return Err(bad("booking.capacity", "must be between 1 and 100"));
         }
         if !(30..=86_400).contains(&self.call.token_ttl_seconds) {
-            return Err(bad("call.token_ttl_seconds", "must be between 30 and 86400"));
+            return Err(bad(
+                "call.token_ttl_seconds",
+                "must be between 30 and 86400",
+            ));
         }
         if !self.security.token_secret.is_empty() && self.security.token_secret.len() < 32 {
-            return Err(bad("security.token_secret", "must be at least 32 characters (or empty to generate one)"));
+            return Err(bad(
+                "security.token_secret",
+                "must be at least 32 characters (or empty to generate one)",
+            ));
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(bad("log.format", "must be text or json"));
@@ -498,12 +523,24 @@ mod tests {
         let cases = [
             (json!({"http": {"listen": "nonsense"}}), "http.listen"),
             (json!({"booking": {"opens": "25:00"}}), "booking.opens"),
-            (json!({"booking": {"opens": "16:00", "closes": "08:00"}}), "booking.closes"),
-            (json!({"booking": {"days": ["mon", "funday"]}}), "booking.days"),
-            (json!({"booking": {"timezone": "Mars/Olympus"}}), "booking.timezone"),
+            (
+                json!({"booking": {"opens": "16:00", "closes": "08:00"}}),
+                "booking.closes",
+            ),
+            (
+                json!({"booking": {"days": ["mon", "funday"]}}),
+                "booking.days",
+            ),
+            (
+                json!({"booking": {"timezone": "Mars/Olympus"}}),
+                "booking.timezone",
+            ),
             (json!({"media": {"bind": "0.0.0.0"}}), "media.public_ip"),
             (json!({"mail": {"smtp_url": "http://x"}}), "mail.smtp_url"),
-            (json!({"security": {"token_secret": "short"}}), "security.token_secret"),
+            (
+                json!({"security": {"token_secret": "short"}}),
+                "security.token_secret",
+            ),
             (json!({"log": {"format": "xml"}}), "log.format"),
         ];
         for (overrides, key) in cases {
@@ -521,6 +558,8 @@ mod tests {
     }
 
     #[test]
+    // figment's Jail dictates the closure's error type.
+    #[allow(clippy::result_large_err)]
     fn environment_overrides_file() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("vamt.toml", "[http]\nlisten = \"127.0.0.1:9000\"\n")?;

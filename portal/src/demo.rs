@@ -43,7 +43,9 @@ pub enum DemoError {
 
 /// Seeds the demo on an empty database; `None` if there is data already.
 pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM services").fetch_one(&st.db).await?;
+    let row = sqlx::query("SELECT COUNT(*) FROM services")
+        .fetch_one(&st.db)
+        .await?;
     let count: i64 = row.get(0);
     if count > 0 {
         return Ok(None);

@@ -52,7 +52,9 @@ impl I18n {
     /// The text of `key` in `lang`, falling back to the default language, then to the key.
     pub fn t(&self, lang: &str, key: &str, args: Option<&FluentArgs<'_>>) -> String {
         for l in [lang, LANGUAGES[0]] {
-            let Some(bundle) = self.bundles.get(l) else { continue };
+            let Some(bundle) = self.bundles.get(l) else {
+                continue;
+            };
             let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
                 continue;
             };
@@ -138,7 +140,10 @@ mod tests {
     fn language_negotiation() {
         assert_eq!(I18n::negotiate(Some("en"), Some("de")), "en");
         assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.9")), "en");
-        assert_eq!(I18n::negotiate(None, Some("fr;q=1, en;q=0.5, de;q=0.7")), "de");
+        assert_eq!(
+            I18n::negotiate(None, Some("fr;q=1, en;q=0.5, de;q=0.7")),
+            "de"
+        );
         assert_eq!(I18n::negotiate(None, None), "de");
     }
 }

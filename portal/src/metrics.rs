@@ -18,12 +18,20 @@ impl PortalMetrics {
     /// Creates the metrics and registers them in `registry`.
     pub fn new(registry: &Registry) -> prometheus::Result<Self> {
         let http_requests = IntCounterVec::new(
-            Opts::new("vamt_http_requests_total", "HTTP requests by route, method and status"),
+            Opts::new(
+                "vamt_http_requests_total",
+                "HTTP requests by route, method and status",
+            ),
             &["route", "method", "status"],
         )?;
         let http_duration = HistogramVec::new(
-            HistogramOpts::new("vamt_http_request_duration_seconds", "HTTP request duration by route")
-                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+            HistogramOpts::new(
+                "vamt_http_request_duration_seconds",
+                "HTTP request duration by route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ]),
             &["route"],
         )?;
         let bookings = IntCounterVec::new(

@@ -2,7 +2,9 @@
 //! bookings. Pure: no I/O, no clock of its own.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 /// A weekly opening-hours rule.
@@ -51,7 +53,11 @@ pub struct SlotQuery<'a> {
 /// The slot starts of one local day, in UTC. Times that do not exist on that day (the hour
 /// skipped when clocks go forward) are left out; times that exist twice (clocks go back)
 /// count once, at their first occurrence.
-pub fn day_slots(rule: &OpeningRule, tz: Tz, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+pub fn day_slots(
+    rule: &OpeningRule,
+    tz: Tz,
+    date: NaiveDate,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     if !rule.days.contains(&date.weekday()) {
         return Vec::new();
     }
@@ -118,12 +124,25 @@ mod tests {
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("rfc3339").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("rfc3339")
+            .with_timezone(&Utc)
     }
 
     #[test]
     fn weekday_slots_fill_opening_hours_and_skip_weekends() {
-        let r = rule(&[Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri], "08:00", "12:00", 20);
+        let r = rule(
+            &[
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            "08:00",
+            "12:00",
+            20,
+        );
         let taken = HashMap::new();
         // Friday 2026-11-27, 06:00 UTC = 07:00 Berlin.
         let q = SlotQuery {
@@ -158,7 +177,10 @@ mod tests {
         };
         let slots = free_slots(&q);
         // First start at or after 10:10 local is 10:30 local = 09:30 UTC.
-        assert_eq!(slots.first().map(|s| s.start), Some(utc("2026-11-27T09:30:00Z")));
+        assert_eq!(
+            slots.first().map(|s| s.start),
+            Some(utc("2026-11-27T09:30:00Z"))
+        );
         assert_eq!(slots.len(), 3);
     }
 
@@ -191,8 +213,10 @@ mod tests {
         let slots = day_slots(&r, chrono_tz::Europe::Berlin, date);
         let local: Vec<u32> = slots
             .iter()
-            .map(|(s, _)| s.with_timezone(&chrono_tz::Europe::Berlin).hour() * 100
-                + s.with_timezone(&chrono_tz::Europe::Berlin).minute())
+            .map(|(s, _)| {
+                s.with_timezone(&chrono_tz::Europe::Berlin).hour() * 100
+                    + s.with_timezone(&chrono_tz::Europe::Berlin).minute()
+            })
             .collect();
         assert_eq!(local, vec![100, 130, 300, 330]);
     }

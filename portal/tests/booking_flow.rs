@@ -33,7 +33,8 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 fn post_form(uri: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut b =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
     }
@@ -50,7 +51,9 @@ fn enc(s: &str) -> String {
 }
 
 fn first_slot(html: &str) -> String {
-    let at = html.find("name=\"slot\" value=\"").expect("a free slot is offered");
+    let at = html
+        .find("name=\"slot\" value=\"")
+        .expect("a free slot is offered");
     let rest = &html[at + 19..];
     rest[..rest.find('"').expect("closing quote")].to_owned()
 }
@@ -71,38 +74,100 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
     assert_eq!(slot, "2026-11-23T07:20:00Z");
 
     // Invalid input is refused with the form kept.
-    let bad = call(&stack, post_form("/book/wohnsitzummeldung", &format!("slot={}&name=Max&email=not-an-address&lang=en", enc(&slot)), None)).await;
+    let bad = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            &format!("slot={}&name=Max&email=not-an-address&lang=en", enc(&slot)),
+            None,
+        ),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("valid e-mail address"), "{}", bad.body);
     assert!(bad.body.contains("value=\"Max\""));
-    let no_slot = call(&stack, post_form("/book/wohnsitzummeldung", "name=Max&email=max%40example.org&lang=en", None)).await;
+    let no_slot = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            "name=Max&email=max%40example.org&lang=en",
+            None,
+        ),
+    )
+    .await;
     assert_eq!(no_slot.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let off_grid = call(&stack, post_form("/book/wohnsitzummeldung", "slot=2026-11-23T07%3A05%3A00Z&name=Max&email=max%40example.org&lang=en", None)).await;
+    let off_grid = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            "slot=2026-11-23T07%3A05%3A00Z&name=Max&email=max%40example.org&lang=en",
+            None,
+        ),
+    )
+    .await;
     assert_eq!(off_grid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(off_grid.body.contains("not on offer"));
 
-    let booked = call(&stack, post_form("/book/wohnsitzummeldung", &format!("slot={}&name=Max+M%C3%BCller&email=max%40example.org&lang=en", enc(&slot)), None)).await;
+    let booked = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            &format!(
+                "slot={}&name=Max+M%C3%BCller&email=max%40example.org&lang=en",
+                enc(&slot)
+            ),
+            None,
+        ),
+    )
+    .await;
     assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
-    let location = booked.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let location = booked.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
     let page = call(&stack, get(&location)).await;
     assert!(page.body.contains("Your appointment is booked"));
-    assert!(!page.body.contains("Müller"), "the confirmation page shows no personal data");
+    assert!(
+        !page.body.contains("Müller"),
+        "the confirmation page shows no personal data"
+    );
 
     // The same slot again (capacity 1): taken, with the form offering the others.
-    let again = call(&stack, post_form("/book/wohnsitzummeldung", &format!("slot={}&name=Eva&email=eva%40example.org&lang=en", enc(&slot)), None)).await;
+    let again = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            &format!(
+                "slot={}&name=Eva&email=eva%40example.org&lang=en",
+                enc(&slot)
+            ),
+            None,
+        ),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.body.contains("just taken"));
-    assert_ne!(first_slot(&again.body), slot, "alternatives start after the taken slot");
+    assert_ne!(
+        first_slot(&again.body),
+        slot,
+        "alternatives start after the taken slot"
+    );
 
     // The confirmation mail went to the outbox (no SMTP configured) with the join link.
     let outbox = stack.state.settings.data_dir.join("outbox");
-    let mails: Vec<_> = std::fs::read_dir(&outbox).expect("outbox exists").filter_map(Result::ok).collect();
+    let mails: Vec<_> = std::fs::read_dir(&outbox)
+        .expect("outbox exists")
+        .filter_map(Result::ok)
+        .collect();
     assert_eq!(mails.len(), 1);
     let raw = std::fs::read_to_string(mails[0].path()).expect("mail");
     assert!(raw.contains("To: max@example.org"), "{raw}");
     let unfolded = raw.replace("=\r\n", "").replace("=3D", "=");
     let start = unfolded.find("/call/BK_").expect("join link in mail");
-    let link: String = unfolded[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let link: String = unfolded[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     assert!(link.contains("?key="), "{link}");
 
     let call_page = call(&stack, get(&link)).await;
@@ -110,47 +175,107 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
     assert_eq!(call_page.headers[header::CACHE_CONTROL], "no-store");
     let cfg_start = call_page.body.find("id=\"call-config\">").expect("config") + 17;
     let cfg_end = call_page.body[cfg_start..].find("</script>").expect("end") + cfg_start;
-    let cfg: serde_json::Value = serde_json::from_str(&call_page.body[cfg_start..cfg_end]).expect("config is JSON");
+    let cfg: serde_json::Value =
+        serde_json::from_str(&call_page.body[cfg_start..cfg_end]).expect("config is JSON");
     let claims = stack
         .state
         .tokens
-        .verify(cfg["token"].as_str().expect("token"), common::monday_morning().timestamp() as u64)
+        .verify(
+            cfg["token"].as_str().expect("token"),
+            common::monday_morning().timestamp() as u64,
+        )
         .expect("token verifies");
     assert_eq!(claims.room, cfg["room"].as_str().expect("room"));
     assert_eq!(claims.role, vamt_signalling::Role::Citizen);
 
     // A wrong or missing key opens nothing.
     let wrong = link.split("?key=").next().expect("path").to_owned() + "?key=guess";
-    assert_eq!(call(&stack, get(&wrong)).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(call(&stack, get(link.split('?').next().expect("path"))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(&stack, get(&wrong)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&stack, get(link.split('?').next().expect("path")))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 
     // The clerk console needs a login.
     let console = call(&stack, get("/clerk")).await;
     assert_eq!(console.status, StatusCode::SEE_OTHER);
-    let refused = call(&stack, post_form("/clerk/login", "username=clerk&password=wrong", None)).await;
+    let refused = call(
+        &stack,
+        post_form("/clerk/login", "username=clerk&password=wrong", None),
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    let login = call(&stack, post_form("/clerk/login", &format!("username=clerk&password={}", enc(&stack.demo.clerk_password)), None)).await;
+    let login = call(
+        &stack,
+        post_form(
+            "/clerk/login",
+            &format!(
+                "username=clerk&password={}",
+                enc(&stack.demo.clerk_password)
+            ),
+            None,
+        ),
+    )
+    .await;
     assert_eq!(login.status, StatusCode::SEE_OTHER);
-    let cookie = login.headers[header::SET_COOKIE].to_str().expect("cookie").to_owned();
+    let cookie = login.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     let cookie = cookie.split(';').next().expect("pair").to_owned();
-    let console = call(&stack, Request::get("/clerk?lang=en").header(header::COOKIE, &cookie).body(Body::empty()).expect("req")).await;
+    let console = call(
+        &stack,
+        Request::get("/clerk?lang=en")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
     assert_eq!(console.status, StatusCode::OK);
     assert!(console.body.contains("Max Müller"), "{}", console.body);
-    let booking_id = link.split("/call/").nth(1).and_then(|s| s.split('?').next()).expect("id");
-    let clerk_page = call(&stack, Request::get(format!("/clerk/call/{booking_id}")).header(header::COOKIE, &cookie).body(Body::empty()).expect("req")).await;
+    let booking_id = link
+        .split("/call/")
+        .nth(1)
+        .and_then(|s| s.split('?').next())
+        .expect("id");
+    let clerk_page = call(
+        &stack,
+        Request::get(format!("/clerk/call/{booking_id}"))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
     assert_eq!(clerk_page.status, StatusCode::OK);
     assert!(clerk_page.body.contains("\"role\":\"clerk\""));
 
     // Logging out ends the session.
     let out = call(&stack, post_form("/clerk/logout", "", Some(&cookie))).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    let after = call(&stack, Request::get("/clerk").header(header::COOKIE, &cookie).body(Body::empty()).expect("req")).await;
+    let after = call(
+        &stack,
+        Request::get("/clerk")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
 
     // Requests were counted by route template, not by raw path.
     let text = call(&stack, get("/metrics")).await.body;
-    assert!(text.contains("vamt_http_requests_total{method=\"GET\",route=\"/call/{id}\",status=\"200\"}"), "{text}");
+    assert!(
+        text.contains(
+            "vamt_http_requests_total{method=\"GET\",route=\"/call/{id}\",status=\"200\"}"
+        ),
+        "{text}"
+    );
     assert!(text.contains("vamt_portal_bookings_total{channel=\"web\"} 1"));
 }
 
@@ -162,6 +287,12 @@ async fn health_endpoints_report_database_and_media() {
     assert_eq!(ready.status, StatusCode::OK);
     assert!(ready.body.contains("\"ready\":true"));
     stack.state.hub.shutdown();
-    assert_eq!(call(&stack, get("/readyz")).await.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(call(&stack, get("/no/such/page")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&stack, get("/readyz")).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        call(&stack, get("/no/such/page")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

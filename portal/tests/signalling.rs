@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 use vamt_signalling::{Role, RoomClaims, TokenKeys};
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(addr: std::net::SocketAddr) -> Ws {
     let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
@@ -18,7 +19,9 @@ async fn connect(addr: std::net::SocketAddr) -> Ws {
 }
 
 async fn send(ws: &mut Ws, v: Value) {
-    ws.send(Message::Text(v.to_string().into())).await.expect("send");
+    ws.send(Message::Text(v.to_string().into()))
+        .await
+        .expect("send");
 }
 
 async fn recv(ws: &mut Ws) -> Value {
@@ -70,17 +73,25 @@ async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
     assert_eq!(joined["role"], "clerk");
 
     let mut bad = connect(stack.addr).await;
-    bad.send(Message::Text("{this is not json".into())).await.expect("send");
+    bad.send(Message::Text("{this is not json".into()))
+        .await
+        .expect("send");
     expect_error(&mut bad, "malformed").await;
     send(&mut bad, json!({"type": "offer"})).await;
     expect_error(&mut bad, "malformed").await;
     send(&mut bad, json!({"type": "teleport"})).await;
     expect_error(&mut bad, "unknown_type").await;
-    bad.send(Message::Binary(vec![1, 2, 3].into())).await.expect("send");
+    bad.send(Message::Binary(vec![1, 2, 3].into()))
+        .await
+        .expect("send");
     expect_error(&mut bad, "malformed").await;
     send(&mut bad, json!({"type": "offer", "sdp": "v=0"})).await;
     expect_error(&mut bad, "not_joined").await;
-    send(&mut bad, json!({"type": "offer", "sdp": "x".repeat(70 * 1024)})).await;
+    send(
+        &mut bad,
+        json!({"type": "offer", "sdp": "x".repeat(70 * 1024)}),
+    )
+    .await;
     expect_error(&mut bad, "too_large").await;
     send(&mut bad, json!({"type": "join", "protocol": 2, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
     expect_error(&mut bad, "unsupported_protocol").await;
@@ -99,7 +110,11 @@ async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
             exp: now_s + 600,
         })
         .expect("sign");
-    send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": forged})).await;
+    send(
+        &mut bad,
+        json!({"type": "join", "protocol": 1, "room": room, "token": forged}),
+    )
+    .await;
     expect_error(&mut bad, "token_invalid").await;
 
     // After all that the bad socket still answers, and the good one never heard of it.
@@ -133,7 +148,12 @@ async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
     let errors: f64 = metrics
         .iter()
         .find(|m| m.name() == "vamt_signalling_errors_total")
-        .map(|m| m.get_metric().iter().map(|c| c.get_counter().get_value()).sum())
+        .map(|m| {
+            m.get_metric()
+                .iter()
+                .map(|c| c.get_counter().get_value())
+                .sum()
+        })
         .unwrap_or(0.0);
     assert!(errors >= 12.0, "errors counted: {errors}");
 }
@@ -144,7 +164,10 @@ async fn a_flood_of_garbage_closes_only_the_abuser() {
     let stack = common::start(now, json!({})).await;
     let mut abuser = connect(stack.addr).await;
     for _ in 0..60 {
-        abuser.send(Message::Text("garbage".into())).await.expect("send");
+        abuser
+            .send(Message::Text("garbage".into()))
+            .await
+            .expect("send");
     }
     let mut closed = None;
     while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(5), abuser.next()).await {

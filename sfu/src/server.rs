@@ -135,10 +135,7 @@ pub async fn bind(
     let candidate = SocketAddr::new(candidate_ip, local_addr.port());
     let (tx, rx) = mpsc::unbounded_channel();
     let sfu = Sfu::new(vec![candidate], metrics);
-    Ok((
-        SfuHandle { tx, local_addr },
-        SfuServer { socket, sfu, rx },
-    ))
+    Ok((SfuHandle { tx, local_addr }, SfuServer { socket, sfu, rx }))
 }
 
 impl SfuServer {
@@ -153,8 +150,7 @@ impl SfuServer {
             }
         };
         tracing::info!(addr = %local, "media server running");
-        let mut listeners: HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>> =
-            HashMap::new();
+        let mut listeners: HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>> = HashMap::new();
         let mut buf = vec![0u8; 2048];
         tokio::pin!(shutdown);
         loop {
@@ -228,7 +224,10 @@ impl SfuServer {
         }
     }
 
-    async fn flush(&mut self, listeners: &mut HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>>) {
+    async fn flush(
+        &mut self,
+        listeners: &mut HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>>,
+    ) {
         while let Some(t) = self.sfu.pop_transmit() {
             if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
                 tracing::debug!(error = %e, destination = %t.destination, "media send failed");

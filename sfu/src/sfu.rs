@@ -16,7 +16,10 @@ use crate::{ParticipantId, RoomId, SfuError, SfuMetrics, TrackId};
 pub enum SfuEvent {
     /// An offer from the SFU (new or stopped subscriptions) to deliver to the browser, which
     /// answers with [`Sfu::answer`].
-    Offer { participant: ParticipantId, sdp: String },
+    Offer {
+        participant: ParticipantId,
+        sdp: String,
+    },
     /// ICE and DTLS are up: media can flow.
     Connected { participant: ParticipantId },
     /// The participant published a track.
@@ -34,6 +37,9 @@ pub enum SfuEvent {
 }
 
 /// Something one participant's poll produced that concerns the others.
+// `Media` is large, but boxing it would allocate once per forwarded packet; these values
+// live only in a short local queue.
+#[allow(clippy::large_enum_variant)]
 enum Propagated {
     TrackOpen(ParticipantId, Mid, MediaKind),
     Media(ParticipantId, MediaData),
@@ -210,7 +216,13 @@ impl Sfu {
         loop {
             let mut propagated = Vec::new();
             for p in &mut self.participants {
-                let t = drive(p, now, &mut self.transmits, &mut self.events, &mut propagated);
+                let t = drive(
+                    p,
+                    now,
+                    &mut self.transmits,
+                    &mut self.events,
+                    &mut propagated,
+                );
                 next = next.min(t);
             }
             self.reap_dead();
@@ -389,18 +401,15 @@ fn drive(
             Output::Timeout(t) => return t,
             Output::Transmit(t) => transmits.push_back(t),
             Output::Event(event) => match event {
-                Event::IceConnectionStateChange(state) => match state {
-                    IceConnectionState::Disconnected => p.rtc.disconnect(),
-                    IceConnectionState::Connected | IceConnectionState::Completed => {}
-                    _ => {}
-                },
-                Event::Connected => {
-                    if !p.connected {
-                        p.connected = true;
-                        events.push_back(SfuEvent::Connected {
-                            participant: p.id.clone(),
-                        });
-                    }
+                // ICE consent lost: str0m gives up on the peer, and so do we.
+                Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                    p.rtc.disconnect()
+                }
+                Event::Connected if !p.connected => {
+                    p.connected = true;
+                    events.push_back(SfuEvent::Connected {
+                        participant: p.id.clone(),
+                    });
                 }
                 Event::MediaAdded(added) if added.direction.is_receiving() => {
                     let track = TrackId::random();

@@ -239,24 +239,39 @@ mod tests {
 
     #[test]
     fn tells_malformed_from_unknown() {
-        assert_eq!(parse_client("{nope").map_err(|e| e.0), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_client("{nope").map_err(|e| e.0),
+            Err(ErrorCode::Malformed)
+        );
         assert_eq!(
             parse_client(r#"{"type":"offer"}"#).map_err(|e| e.0),
             Err(ErrorCode::Malformed)
         );
-        assert_eq!(parse_client("[]").map_err(|e| e.0), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_client("[]").map_err(|e| e.0),
+            Err(ErrorCode::Malformed)
+        );
         assert_eq!(
             parse_client(r#"{"type":"dance"}"#).map_err(|e| e.0),
             Err(ErrorCode::UnknownType)
         );
-        let big = format!(r#"{{"type":"offer","sdp":"{}"}}"#, "a".repeat(MAX_MESSAGE_BYTES));
-        assert_eq!(parse_client(&big).map_err(|e| e.0), Err(ErrorCode::TooLarge));
+        let big = format!(
+            r#"{{"type":"offer","sdp":"{}"}}"#,
+            "a".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(
+            parse_client(&big).map_err(|e| e.0),
+            Err(ErrorCode::TooLarge)
+        );
     }
 
     #[test]
     fn server_messages_carry_their_type() {
         let e = ServerMessage::error(ErrorCode::WrongRoom, "x").to_json();
         assert_eq!(e, r#"{"type":"error","code":"wrong_room","message":"x"}"#);
-        assert_eq!(ServerMessage::MediaConnected.to_json(), r#"{"type":"media_connected"}"#);
+        assert_eq!(
+            ServerMessage::MediaConnected.to_json(),
+            r#"{"type":"media_connected"}"#
+        );
     }
 }

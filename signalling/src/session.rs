@@ -90,7 +90,12 @@ enum Flow {
     Stop,
 }
 
-fn reply_error(hub: &Hub, out: &mpsc::UnboundedSender<Outbound>, code: ErrorCode, msg: &str) -> Flow {
+fn reply_error(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    code: ErrorCode,
+    msg: &str,
+) -> Flow {
     hub.metrics.errors.with_label_values(&[code.as_str()]).inc();
     let _ = out.send(Outbound::Text(ServerMessage::error(code, msg).to_json()));
     Flow::Error
@@ -121,7 +126,12 @@ async fn handle_frame(
             token,
         } => {
             if joined.is_some() {
-                return reply_error(hub, out, ErrorCode::AlreadyJoined, "this socket has joined already");
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::AlreadyJoined,
+                    "this socket has joined already",
+                );
             }
             if protocol != PROTOCOL_VERSION {
                 return reply_error(
@@ -132,17 +142,39 @@ async fn handle_frame(
                 );
             }
             if hub.is_shutting_down() {
-                return reply_error(hub, out, ErrorCode::Unavailable, "server is shutting down; retry shortly");
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::Unavailable,
+                    "server is shutting down; retry shortly",
+                );
             }
             let claims = match hub.keys.verify(&token, (hub.clock)()) {
                 Ok(c) => c,
                 Err(TokenError::Expired) => {
-                    return reply_error(hub, out, ErrorCode::TokenExpired, "the room token has expired; reload the page");
+                    return reply_error(
+                        hub,
+                        out,
+                        ErrorCode::TokenExpired,
+                        "the room token has expired; reload the page",
+                    );
                 }
-                Err(_) => return reply_error(hub, out, ErrorCode::TokenInvalid, "the room token is not valid"),
+                Err(_) => {
+                    return reply_error(
+                        hub,
+                        out,
+                        ErrorCode::TokenInvalid,
+                        "the room token is not valid",
+                    )
+                }
             };
             let Some(room_id) = RoomId::parse(&room).filter(|r| r.as_str() == claims.room) else {
-                return reply_error(hub, out, ErrorCode::WrongRoom, "the room token is for another room");
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::WrongRoom,
+                    "the room token is for another room",
+                );
             };
             let participant = ParticipantId::random();
             let present = hub.admit(&room_id, &participant, &claims, out.clone());
@@ -153,7 +185,10 @@ async fn handle_frame(
                 role: claims.role,
                 participants: present,
             });
-            *joined = Some(Joined { room: room_id, participant });
+            *joined = Some(Joined {
+                room: room_id,
+                participant,
+            });
             Flow::Continue
         }
         ClientMessage::Ping => {
@@ -161,14 +196,21 @@ async fn handle_frame(
             Flow::Continue
         }
         ClientMessage::Leave => {
-            let _ = out.send(Outbound::Close { code: 1000, reason: "left".into() });
+            let _ = out.send(Outbound::Close {
+                code: 1000,
+                reason: "left".into(),
+            });
             Flow::Stop
         }
         ClientMessage::Offer { sdp } => {
             let Some(j) = joined.as_ref() else {
                 return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
             };
-            match hub.sfu.offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone()).await {
+            match hub
+                .sfu
+                .offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone())
+                .await
+            {
                 Ok(answer) => {
                     send(ServerMessage::Answer { sdp: answer });
                     Flow::Continue
@@ -192,7 +234,11 @@ async fn handle_frame(
             if candidate.is_empty() {
                 return Flow::Continue;
             }
-            match hub.sfu.add_candidate(j.participant.clone(), candidate).await {
+            match hub
+                .sfu
+                .add_candidate(j.participant.clone(), candidate)
+                .await
+            {
                 Ok(()) => Flow::Continue,
                 Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
             }
@@ -215,12 +261,24 @@ fn handle_sfu_event(
             tracing::info!(participant = %participant, "media connected");
             send(ServerMessage::MediaConnected);
         }
-        SfuEvent::TrackPublished { participant, track, kind } => {
+        SfuEvent::TrackPublished {
+            participant,
+            track,
+            kind,
+        } => {
             tracing::debug!(participant = %participant, track = %track, kind, "track published");
         }
-        SfuEvent::Disconnected { participant, reason } => {
+        SfuEvent::Disconnected {
+            participant,
+            reason,
+        } => {
             tracing::info!(participant = %participant, reason, "media connection lost");
-            reply_error(hub, out, ErrorCode::MediaLost, "the media connection was lost; reload to rejoin");
+            reply_error(
+                hub,
+                out,
+                ErrorCode::MediaLost,
+                "the media connection was lost; reload to rejoin",
+            );
             if let Some(j) = joined.take() {
                 hub.leave(&j.room, &j.participant, reason);
             }

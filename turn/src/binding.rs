@@ -2,8 +2,8 @@
 use std::net::SocketAddr;
 
 use crate::stun::{
-    StunMessage, StunWriter, ATTR_FINGERPRINT, ATTR_SOFTWARE, ATTR_UNKNOWN_ATTRIBUTES,
-    CLASS_ERROR, CLASS_REQUEST, CLASS_SUCCESS, METHOD_BINDING,
+    StunMessage, StunWriter, ATTR_FINGERPRINT, ATTR_SOFTWARE, ATTR_UNKNOWN_ATTRIBUTES, CLASS_ERROR,
+    CLASS_REQUEST, CLASS_SUCCESS, METHOD_BINDING,
 };
 
 /// What to do with one datagram.
@@ -33,7 +33,8 @@ pub fn handle(packet: &[u8], source: SocketAddr, out: &mut Vec<u8>) -> Reply {
         return Reply::Send;
     }
     let mut w = StunWriter::new(out, METHOD_BINDING, CLASS_SUCCESS, msg.transaction_id());
-    w.xor_mapped_address(source).attribute(ATTR_SOFTWARE, b"vamt");
+    w.xor_mapped_address(source)
+        .attribute(ATTR_SOFTWARE, b"vamt");
     // Mirror the client: add FINGERPRINT when it sent one (ICE always does).
     if msg.attribute(ATTR_FINGERPRINT).is_some() {
         w.fingerprint();
@@ -44,7 +45,7 @@ pub fn handle(packet: &[u8], source: SocketAddr, out: &mut Vec<u8>) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stun::{decode_xor_address, ATTR_XOR_MAPPED_ADDRESS, ATTR_ERROR_CODE};
+    use crate::stun::{decode_xor_address, ATTR_ERROR_CODE, ATTR_XOR_MAPPED_ADDRESS};
 
     fn request(extra: Option<(u16, &[u8])>) -> Vec<u8> {
         let mut buf = Vec::new();
@@ -72,10 +73,16 @@ mod tests {
     fn unknown_required_attribute_gets_420() {
         let src: SocketAddr = "198.51.100.7:40000".parse().expect("addr");
         let mut out = Vec::new();
-        assert_eq!(handle(&request(Some((0x0077, b"zz"))), src, &mut out), Reply::Send);
+        assert_eq!(
+            handle(&request(Some((0x0077, b"zz"))), src, &mut out),
+            Reply::Send
+        );
         let m = StunMessage::parse(&out).expect("response parses");
         assert_eq!(m.class(), CLASS_ERROR);
-        assert_eq!(m.attribute(ATTR_ERROR_CODE).map(|v| (v[2], v[3])), Some((4, 20)));
+        assert_eq!(
+            m.attribute(ATTR_ERROR_CODE).map(|v| (v[2], v[3])),
+            Some((4, 20))
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl<'a> StunMessage<'a> {
         if u32::from_be_bytes([raw[4], raw[5], raw[6], raw[7]]) != MAGIC_COOKIE {
             return Err(StunError::BadCookie);
         }
-        if len % 4 != 0 {
+        if !len.is_multiple_of(4) {
             return Err(StunError::BadLength);
         }
         if raw.len() < HEADER_LEN + len {
@@ -135,7 +135,9 @@ impl<'a> StunMessage<'a> {
             .collect()
     }
 
-    fn attribute_offsets(&self) -> impl Iterator<Item = Result<(usize, u16, usize), StunError>> + 'a {
+    fn attribute_offsets(
+        &self,
+    ) -> impl Iterator<Item = Result<(usize, u16, usize), StunError>> + 'a {
         let raw = self.raw;
         let mut at = HEADER_LEN;
         std::iter::from_fn(move || {
@@ -189,7 +191,7 @@ impl<'b> StunWriter<'b> {
         self.buf
             .extend_from_slice(&(value.len() as u16).to_be_bytes());
         self.buf.extend_from_slice(value);
-        while self.buf.len() % 4 != 0 {
+        while !self.buf.len().is_multiple_of(4) {
             self.buf.push(0);
         }
         self.set_len();
@@ -292,7 +294,9 @@ mod tests {
         assert_eq!(m.method(), METHOD_BINDING);
         assert_eq!(m.class(), CLASS_SUCCESS);
         assert_eq!(m.attribute(ATTR_SOFTWARE), Some(&b"test vector"[..]));
-        let xma = m.attribute(ATTR_XOR_MAPPED_ADDRESS).expect("xor-mapped-address");
+        let xma = m
+            .attribute(ATTR_XOR_MAPPED_ADDRESS)
+            .expect("xor-mapped-address");
         assert_eq!(
             decode_xor_address(xma, m.transaction_id()),
             Some("192.0.2.1:32853".parse().expect("addr"))
@@ -304,19 +308,34 @@ mod tests {
         let mut bad = RFC5769_IPV4_RESPONSE.to_vec();
         let last = bad.len() - 1;
         bad[last] ^= 1;
-        assert_eq!(StunMessage::parse(&bad).err(), Some(StunError::BadFingerprint));
+        assert_eq!(
+            StunMessage::parse(&bad).err(),
+            Some(StunError::BadFingerprint)
+        );
     }
 
     #[test]
     fn malformed_inputs_are_rejected_without_panic() {
-        assert_eq!(StunMessage::parse(&[0; 5]).err(), Some(StunError::Truncated));
-        assert_eq!(StunMessage::parse(&[0x80; 40]).err(), Some(StunError::NotStun));
+        assert_eq!(
+            StunMessage::parse(&[0; 5]).err(),
+            Some(StunError::Truncated)
+        );
+        assert_eq!(
+            StunMessage::parse(&[0x80; 40]).err(),
+            Some(StunError::NotStun)
+        );
         let mut no_cookie = RFC5769_IPV4_RESPONSE.to_vec();
         no_cookie[4] = 0;
-        assert_eq!(StunMessage::parse(&no_cookie).err(), Some(StunError::BadCookie));
+        assert_eq!(
+            StunMessage::parse(&no_cookie).err(),
+            Some(StunError::BadCookie)
+        );
         let mut overrun = RFC5769_IPV4_RESPONSE.to_vec();
         overrun[22] = 0xff; // SOFTWARE length beyond the message
-        assert_eq!(StunMessage::parse(&overrun).err(), Some(StunError::BadLength));
+        assert_eq!(
+            StunMessage::parse(&overrun).err(),
+            Some(StunError::BadLength)
+        );
         let mut long = RFC5769_IPV4_RESPONSE.to_vec();
         long[3] = 0x40; // claims more than present
         assert_eq!(StunMessage::parse(&long).err(), Some(StunError::Truncated));

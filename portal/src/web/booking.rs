@@ -44,14 +44,28 @@ fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
     }
 }
 
-pub async fn index(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn index(
+    State(st): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
     let services = match booking::services(&st.db).await {
         Ok(s) => s,
         Err(e) => return internal(&st, lang, &e),
     };
-    let views: Vec<ServiceView> = services.iter().map(|s| service_view(&st, lang, s)).collect();
-    render(&st, StatusCode::OK, lang, "index.html", "/", context! { services => views })
+    let views: Vec<ServiceView> = services
+        .iter()
+        .map(|s| service_view(&st, lang, s))
+        .collect();
+    render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "index.html",
+        "/",
+        context! { services => views },
+    )
 }
 
 #[derive(Serialize)]
@@ -158,7 +172,15 @@ pub async fn submit(
     };
     let start: Option<DateTime<Utc>> = f.slot.as_deref().and_then(crate::db::parse_ts);
     let Some(start) = start else {
-        return form_page(&st, lang, &service, StatusCode::UNPROCESSABLE_ENTITY, vec![("slot", "error-choose-slot")], Some(&f)).await;
+        return form_page(
+            &st,
+            lang,
+            &service,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("slot", "error-choose-slot")],
+            Some(&f),
+        )
+        .await;
     };
     let req = NewBooking {
         service: slug.clone(),
@@ -171,18 +193,36 @@ pub async fn submit(
         Ok(b) => b,
         Err(e) => {
             let (status, field, key) = match e {
-                BookingError::InvalidName => (StatusCode::UNPROCESSABLE_ENTITY, "name", "error-name"),
-                BookingError::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "email", "error-email"),
+                BookingError::InvalidName => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "name", "error-name")
+                }
+                BookingError::InvalidEmail => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "email", "error-email")
+                }
                 BookingError::SlotTaken => (StatusCode::CONFLICT, "slot", "error-slot-taken"),
-                BookingError::NoSuchSlot => (StatusCode::UNPROCESSABLE_ENTITY, "slot", "error-no-such-slot"),
-                BookingError::UnknownService => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+                BookingError::NoSuchSlot => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "slot",
+                    "error-no-such-slot",
+                ),
+                BookingError::UnknownService => {
+                    return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
+                }
                 BookingError::Db(e) => return internal(&st, lang, &e),
             };
             let mut filled = f;
             if field == "slot" {
                 filled.slot = None;
             }
-            return form_page(&st, lang, &service, status, vec![(field, key)], Some(&filled)).await;
+            return form_page(
+                &st,
+                lang,
+                &service,
+                status,
+                vec![(field, key)],
+                Some(&filled),
+            )
+            .await;
         }
     };
     st.metrics.bookings.with_label_values(&["web"]).inc();
@@ -234,7 +274,14 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
     };
     let outcome = match st
         .mailer
-        .send(Mail { to: b.email.clone(), subject, body }, &b.id)
+        .send(
+            Mail {
+                to: b.email.clone(),
+                subject,
+                body,
+            },
+            &b.id,
+        )
         .await
     {
         Ok(()) if st.mailer.outbox().is_some() => "outbox",
@@ -262,5 +309,12 @@ pub async fn booked(
     let (date, time) = local_date_time(&st, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
     // Only what the citizen chose is shown: the page is reachable by its ID alone.
-    render(&st, StatusCode::OK, lang, "booked.html", &format!("/booked/{id}"), context! { service => service, date => date, time => time })
+    render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "booked.html",
+        &format!("/booked/{id}"),
+        context! { service => service, date => date, time => time },
+    )
 }

@@ -36,7 +36,15 @@ const CALL_STRINGS: &[&str] = &[
     "call-remote",
 ];
 
-fn call_page(st: &AppState, lang: &'static str, booking: &Booking, sub: String, name: String, role: Role, path: &str) -> Response {
+fn call_page(
+    st: &AppState,
+    lang: &'static str,
+    booking: &Booking,
+    sub: String,
+    name: String,
+    role: Role,
+    path: &str,
+) -> Response {
     let now = st.now().timestamp().max(0) as u64;
     let claims = RoomClaims {
         sub,
@@ -60,10 +68,19 @@ fn call_page(st: &AppState, lang: &'static str, booking: &Booking, sub: String, 
     let ice_servers: Vec<serde_json::Value> = st
         .settings
         .stun_listen
-        .map(|addr| (st.settings.media_public_ip.unwrap_or(addr.ip()), addr.port()))
+        .map(|addr| {
+            (
+                st.settings.media_public_ip.unwrap_or(addr.ip()),
+                addr.port(),
+            )
+        })
         .filter(|(ip, _)| !ip.is_unspecified())
         .map(|(ip, port)| {
-            let host = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
+            let host = if ip.is_ipv6() {
+                format!("[{ip}]")
+            } else {
+                ip.to_string()
+            };
             json!({ "urls": format!("stun:{host}:{port}") })
         })
         .into_iter()
@@ -75,14 +92,31 @@ fn call_page(st: &AppState, lang: &'static str, booking: &Booking, sub: String, 
         "iceServers": ice_servers,
         "strings": strings,
     });
-    let service = st.i18n.t(lang, &format!("service-{}", booking.service), None);
-    let mut resp = render(st, StatusCode::OK, lang, "call.html", path, context! { config => config, service => service, role => role.to_string() });
+    let service = st
+        .i18n
+        .t(lang, &format!("service-{}", booking.service), None);
+    let mut resp = render(
+        st,
+        StatusCode::OK,
+        lang,
+        "call.html",
+        path,
+        context! { config => config, service => service, role => role.to_string() },
+    );
     // The page carries a live token: never cache it.
-    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     resp
 }
 
-pub async fn citizen(State(st): State<AppState>, Path(id): Path<String>, Query(q): Query<CallQuery>, headers: HeaderMap) -> Response {
+pub async fn citizen(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CallQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
     let Some(key) = q.key.as_deref() else {
         return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid");
@@ -93,10 +127,23 @@ pub async fn citizen(State(st): State<AppState>, Path(id): Path<String>, Query(q
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/call/{id}?key={key}");
-    call_page(&st, lang, &booking, format!("citizen:{}", booking.id), booking.citizen_name.clone(), Role::Citizen, &path)
+    call_page(
+        &st,
+        lang,
+        &booking,
+        format!("citizen:{}", booking.id),
+        booking.citizen_name.clone(),
+        Role::Citizen,
+        &path,
+    )
 }
 
-pub async fn clerk(State(st): State<AppState>, Path(id): Path<String>, Query(q): Query<CallQuery>, headers: HeaderMap) -> Response {
+pub async fn clerk(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CallQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
     let clerk = match current_clerk(&st, &headers).await {
         Ok(Some(c)) => c,
@@ -109,5 +156,13 @@ pub async fn clerk(State(st): State<AppState>, Path(id): Path<String>, Query(q):
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/clerk/call/{id}");
-    call_page(&st, lang, &booking, format!("clerk:{}", clerk.id), clerk.display_name, Role::Clerk, &path)
+    call_page(
+        &st,
+        lang,
+        &booking,
+        format!("clerk:{}", clerk.id),
+        clerk.display_name,
+        Role::Clerk,
+        &path,
+    )
 }

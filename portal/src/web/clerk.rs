@@ -28,7 +28,10 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The signed-in clerk of this request, if any.
-pub async fn current_clerk(st: &AppState, headers: &HeaderMap) -> Result<Option<Clerk>, sqlx::Error> {
+pub async fn current_clerk(
+    st: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Clerk>, sqlx::Error> {
     match session_cookie(headers) {
         Some(token) => clerk::session(&st.db, &token, st.now()).await,
         None => Ok(None),
@@ -40,9 +43,20 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-pub async fn login_form(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn login_form(
+    State(st): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    render(&st, StatusCode::OK, lang, "clerk_login.html", "/clerk/login", context! { failed => false, username => "" })
+    render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "clerk_login.html",
+        "/clerk/login",
+        context! { failed => false, username => "" },
+    )
 }
 
 #[derive(Deserialize)]
@@ -54,12 +68,20 @@ pub struct LoginForm {
     lang: Option<String>,
 }
 
-pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
     match clerk::login(&st.db, f.username.trim(), &f.password, st.now()).await {
         Ok(Some((token, c))) => {
             tracing::info!(clerk = c.id, "clerk signed in");
-            let secure = if st.settings.public_url.starts_with("https://") { "; Secure" } else { "" };
+            let secure = if st.settings.public_url.starts_with("https://") {
+                "; Secure"
+            } else {
+                ""
+            };
             let cookie = format!(
                 "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
                 SESSION_HOURS * 3600
@@ -72,7 +94,14 @@ pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form
         }
         Ok(None) => {
             tracing::info!("clerk sign-in refused");
-            render(&st, StatusCode::UNAUTHORIZED, lang, "clerk_login.html", "/clerk/login", context! { failed => true, username => f.username })
+            render(
+                &st,
+                StatusCode::UNAUTHORIZED,
+                lang,
+                "clerk_login.html",
+                "/clerk/login",
+                context! { failed => true, username => f.username },
+            )
         }
         Err(e) => internal(&st, lang, &e),
     }
@@ -101,7 +130,11 @@ struct Row {
     citizen: String,
 }
 
-pub async fn console(State(st): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn console(
+    State(st): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
     let clerk = match current_clerk(&st, &headers).await {
         Ok(Some(c)) => c,
@@ -115,7 +148,8 @@ pub async fn console(State(st): State<AppState>, Query(q): Query<LangQuery>, hea
         .earliest()
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|| st.now());
-    let bookings = match booking::between(&st.db, start, start + Duration::days(CONSOLE_DAYS)).await {
+    let bookings = match booking::between(&st.db, start, start + Duration::days(CONSOLE_DAYS)).await
+    {
         Ok(b) => b,
         Err(e) => return internal(&st, lang, &e),
     };
@@ -129,7 +163,15 @@ pub async fn console(State(st): State<AppState>, Query(q): Query<LangQuery>, hea
             citizen: b.citizen_name.clone(),
         })
         .collect();
-    let mut resp = render(&st, StatusCode::OK, lang, "clerk.html", "/clerk", context! { clerk => clerk, rows => rows });
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let mut resp = render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "clerk.html",
+        "/clerk",
+        context! { clerk => clerk, rows => rows },
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }

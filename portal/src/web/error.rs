@@ -6,5 +6,10 @@ use super::page::{error_page, lang};
 use crate::AppState;
 
 pub async fn not_found(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    error_page(&st, StatusCode::NOT_FOUND, lang(None, &headers), "error-not-found")
+    error_page(
+        &st,
+        StatusCode::NOT_FOUND,
+        lang(None, &headers),
+        "error-not-found",
+    )
 }

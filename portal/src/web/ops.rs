@@ -18,8 +18,16 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
     let db = sqlx::query("SELECT 1").execute(&st.db).await.is_ok();
     let media = st.hub.sfu().is_running();
     let ready = db && media && !st.hub.is_shutting_down();
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({ "ready": ready, "database": db, "media": media }))).into_response()
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({ "ready": ready, "database": db, "media": media })),
+    )
+        .into_response()
 }
 
 /// Prometheus text exposition of every registered metric.
@@ -30,5 +38,9 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
         tracing::error!(error = %e, "metrics encoding failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    ([(header::CONTENT_TYPE, encoder.format_type().to_owned())], buf).into_response()
+    (
+        [(header::CONTENT_TYPE, encoder.format_type().to_owned())],
+        buf,
+    )
+        .into_response()
 }

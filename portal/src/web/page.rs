@@ -32,7 +32,14 @@ fn language_name(code: &str) -> &'static str {
 
 /// Renders a page; `path_and_query` is the page's own address without `lang`, for the
 /// language switch.
-pub fn render(st: &AppState, status: StatusCode, lang: &str, template: &str, path: &str, ctx: Value) -> Response {
+pub fn render(
+    st: &AppState,
+    status: StatusCode,
+    lang: &str,
+    template: &str,
+    path: &str,
+    ctx: Value,
+) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     let links: Vec<LangLink> = LANGUAGES
         .iter()
@@ -54,20 +61,40 @@ pub fn render(st: &AppState, status: StatusCode, lang: &str, template: &str, pat
 
 /// An error page with a translated message.
 pub fn error_page(st: &AppState, status: StatusCode, lang: &str, message_key: &str) -> Response {
-    render(st, status, lang, "error.html", "/", context! { message_key => message_key })
+    render(
+        st,
+        status,
+        lang,
+        "error.html",
+        "/",
+        context! { message_key => message_key },
+    )
 }
 
 /// A 500 page for an unexpected failure, logged with its cause.
 pub fn internal(st: &AppState, lang: &str, cause: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %cause, "request failed");
-    error_page(st, StatusCode::INTERNAL_SERVER_ERROR, lang, "error-internal")
+    error_page(
+        st,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        lang,
+        "error-internal",
+    )
 }
 
 /// Local date and time texts of a UTC instant.
-pub fn local_date_time(st: &AppState, lang: &str, t: chrono::DateTime<chrono::Utc>) -> (String, String) {
+pub fn local_date_time(
+    st: &AppState,
+    lang: &str,
+    t: chrono::DateTime<chrono::Utc>,
+) -> (String, String) {
     use chrono::Datelike;
     let local = t.with_timezone(&st.settings.timezone);
-    let weekday = st.i18n.t(lang, &format!("weekday-{}", weekday_key(local.weekday())), None);
+    let weekday = st.i18n.t(
+        lang,
+        &format!("weekday-{}", weekday_key(local.weekday())),
+        None,
+    );
     let date = match lang {
         "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
         _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),

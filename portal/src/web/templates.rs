@@ -14,10 +14,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("book.html", include_str!("../../templates/book.html")),
     ("booked.html", include_str!("../../templates/booked.html")),
     ("call.html", include_str!("../../templates/call.html")),
-    ("clerk_login.html", include_str!("../../templates/clerk_login.html")),
+    (
+        "clerk_login.html",
+        include_str!("../../templates/clerk_login.html"),
+    ),
     ("clerk.html", include_str!("../../templates/clerk.html")),
     ("error.html", include_str!("../../templates/error.html")),
-    ("confirmation.txt", include_str!("../../templates/confirmation.txt")),
+    (
+        "confirmation.txt",
+        include_str!("../../templates/confirmation.txt"),
+    ),
 ];
 
 /// The compiled templates.

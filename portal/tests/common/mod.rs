@@ -48,7 +48,9 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         .expect("config loads")
         .validate()
         .expect("config valid");
-    let db = vamt_portal::db::open(&settings.database_url).await.expect("db");
+    let db = vamt_portal::db::open(&settings.database_url)
+        .await
+        .expect("db");
     let registry = Registry::new();
     let (sfu, server) = vamt_sfu::server::bind(
         "127.0.0.1:0".parse().expect("addr"),
@@ -75,7 +77,9 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     tokio::spawn(server.run(async move {
         let _ = rx1.wait_for(|v| *v).await;
     }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = vamt_portal::app(state.clone());
     let mut rx2 = stop_rx;
