@@ -574,3 +574,48 @@ mod tests {
         });
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    fn keys(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
+        if let toml::Value::Table(t) = v {
+            for (k, v) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                match v {
+                    toml::Value::Table(_) => keys(&key, v, out),
+                    _ => out.push(key),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_is_documented() {
+        let doc = include_str!("../../docs/configuration.md");
+        let value = toml::Value::try_from(Config::default()).expect("config serialises");
+        let mut all = Vec::new();
+        keys("", &value, &mut all);
+        assert!(all.len() > 20);
+        for key in all {
+            assert!(
+                doc.contains(&format!("`{key}`")),
+                "docs/configuration.md lacks `{key}`"
+            );
+        }
+    }
+
+    #[test]
+    fn example_config_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/vamt.example.toml");
+        let settings = Config::load(Some(Path::new(path)), serde_json::json!({}))
+            .and_then(Config::validate)
+            .expect("deploy/vamt.example.toml validates");
+        assert_eq!(settings.public_url, "https://termine.example.de");
+    }
+}

@@ -19,14 +19,14 @@ impl PortalMetrics {
     pub fn new(registry: &Registry) -> prometheus::Result<Self> {
         let http_requests = IntCounterVec::new(
             Opts::new(
-                "vamt_http_requests_total",
+                "vamt_portal_http_requests_total",
                 "HTTP requests by route, method and status",
             ),
             &["route", "method", "status"],
         )?;
         let http_duration = HistogramVec::new(
             HistogramOpts::new(
-                "vamt_http_request_duration_seconds",
+                "vamt_portal_http_request_duration_seconds",
                 "HTTP request duration by route",
             )
             .buckets(vec![

@@ -272,7 +272,7 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
     let text = call(&stack, get("/metrics")).await.body;
     assert!(
         text.contains(
-            "vamt_http_requests_total{method=\"GET\",route=\"/call/{id}\",status=\"200\"}"
+            "vamt_portal_http_requests_total{method=\"GET\",route=\"/call/{id}\",status=\"200\"}"
         ),
         "{text}"
     );

@@ -275,3 +275,97 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    /// Every message type and error code in the Rust types appears in docs/protocol.md.
+    #[test]
+    fn protocol_doc_covers_every_message_and_error() {
+        let doc = include_str!("../../docs/protocol.md");
+        let client = [
+            ClientMessage::Join {
+                protocol: 1,
+                room: String::new(),
+                token: String::new(),
+            },
+            ClientMessage::Offer { sdp: String::new() },
+            ClientMessage::Answer { sdp: String::new() },
+            ClientMessage::Candidate {
+                candidate: String::new(),
+            },
+            ClientMessage::Ping,
+            ClientMessage::Leave,
+        ];
+        for m in client {
+            assert!(KNOWN_TYPES.contains(&m.kind()));
+            assert!(
+                doc.contains(&format!("{{\"type\":\"{}\"", m.kind())),
+                "no example of {}",
+                m.kind()
+            );
+        }
+        let info = ParticipantInfo {
+            participant: String::new(),
+            name: String::new(),
+            role: Role::Clerk,
+        };
+        let server = [
+            ServerMessage::Joined {
+                participant: String::new(),
+                room: String::new(),
+                role: Role::Citizen,
+                participants: vec![],
+            },
+            ServerMessage::Answer { sdp: String::new() },
+            ServerMessage::Offer { sdp: String::new() },
+            ServerMessage::MediaConnected,
+            ServerMessage::ParticipantJoined(info),
+            ServerMessage::ParticipantLeft {
+                participant: String::new(),
+                reason: String::new(),
+            },
+            ServerMessage::Pong,
+            ServerMessage::error(ErrorCode::Malformed, ""),
+            ServerMessage::Bye {
+                reason: String::new(),
+            },
+        ];
+        for m in server {
+            let v: serde_json::Value = serde_json::from_str(&m.to_json()).expect("json");
+            let ty = v["type"].as_str().expect("type");
+            assert!(
+                doc.contains(&format!("| `{ty}` |")),
+                "{ty} not in the table"
+            );
+            assert!(
+                doc.contains(&format!("{{\"type\":\"{ty}\"")),
+                "no example of {ty}"
+            );
+        }
+        let codes = [
+            ErrorCode::Malformed,
+            ErrorCode::UnknownType,
+            ErrorCode::TooLarge,
+            ErrorCode::UnsupportedProtocol,
+            ErrorCode::TokenInvalid,
+            ErrorCode::TokenExpired,
+            ErrorCode::WrongRoom,
+            ErrorCode::NotJoined,
+            ErrorCode::AlreadyJoined,
+            ErrorCode::NegotiationFailed,
+            ErrorCode::MediaLost,
+            ErrorCode::Unavailable,
+        ];
+        for c in codes {
+            let json = serde_json::to_string(&c).expect("json");
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert!(
+                doc.contains(&format!("| `{}` |", c.as_str())),
+                "{} undocumented",
+                c.as_str()
+            );
+        }
+    }
+}
