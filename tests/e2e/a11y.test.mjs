@@ -1,0 +1,73 @@
+// Every page a citizen or clerk sees passes axe-core's WCAG 2.1 A/AA rules and fits a
+// 360-px-wide phone without sideways scrolling; the booking itself works there.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { smtpSink, startVamt, browser, waitFor, screenshot } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const cleanup = [];
+after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
+
+async function audit(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(problems, [], `${name}: WCAG violations:\n${problems.join('\n')}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${name}: ${overflow}px wider than the screen`);
+  assert.ok(result.passes.length > 10, `${name}: axe ran (${result.passes.length} rules passed)`);
+}
+
+test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 180000 }, async () => {
+  const smtp = await smtpSink();
+  cleanup.push(smtp.close);
+  const vamt = await startVamt({ smtpPort: smtp.port });
+  cleanup.push(() => vamt.stop());
+  const phone = await browser('phone', { width: 360, height: 740 });
+  cleanup.push(() => phone.context.close());
+  const page = phone.page;
+
+  for (const lang of ['de', 'en']) {
+    await page.goto(`${vamt.base}/?lang=${lang}`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await audit(page, `start page (${lang})`);
+  }
+
+  await page.goto(`${vamt.base}/book/meldebescheinigung?lang=en`);
+  await audit(page, 'booking form');
+  // Submitting an empty form shows the error summary.
+  await page.getByRole('button', { name: 'Book now' }).click();
+  await page.waitForSelector('.errors[role=alert]');
+  await audit(page, 'booking form with errors');
+
+  await page.locator('input[name=slot]').first().check();
+  await page.getByLabel('First and last name').fill('Jamal Phone');
+  await page.getByLabel('E-mail address').fill('jamal@example.org');
+  await Promise.all([page.waitForURL(/\/booked\//), page.getByRole('button', { name: 'Book now' }).click()]);
+  await audit(page, 'booked page');
+  await screenshot(page, 'phone-booked');
+
+  const mail = await waitFor('mail', () => smtp.messages.find((m) => m.envelope.rcptTo[0].address === 'jamal@example.org'), 15000);
+  const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
+  await page.goto(link);
+  await waitFor('camera started', async () => (await page.evaluate(() => window.vamtCall.state)) !== 'starting', 10000);
+  await audit(page, 'call page');
+  await screenshot(page, 'phone-call');
+
+  await page.goto(`${vamt.base}/clerk/login?lang=en`);
+  await audit(page, 'clerk sign-in');
+  await page.getByLabel('User name').fill('clerk');
+  await page.getByLabel('Password').fill('wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('.errors[role=alert]');
+  await audit(page, 'clerk sign-in failed');
+  await page.getByLabel('Password').fill(vamt.clerkPassword);
+  await Promise.all([page.waitForURL(/\/clerk$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await audit(page, 'clerk console');
+
+  await page.goto(`${vamt.base}/no-such-page`);
+  await audit(page, 'not found page');
+});
