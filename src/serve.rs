@@ -6,6 +6,7 @@ use anyhow::Context;
 use prometheus::Registry;
 use tokio::sync::watch;
 use vamt_portal::config::Settings;
+use vamt_portal::vault::Vault;
 use vamt_portal::AppState;
 use vamt_sfu::SfuMetrics;
 use vamt_signalling::TokenKeys;
@@ -68,6 +69,15 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.raw.security.token_secret.as_bytes().to_vec()
     };
     let tokens = TokenKeys::from_secret(&secret);
+    let vault = if settings.raw.security.data_key.is_empty() {
+        let path = settings.data_dir.join("data.key");
+        let key = vamt_portal::secret::load_or_create_secret(&path)
+            .with_context(|| format!("reading or creating {}", path.display()))?;
+        Vault::from_hex(&String::from_utf8_lossy(&key))
+            .with_context(|| format!("{} is not a valid data key", path.display()))?
+    } else {
+        Vault::from_hex(&settings.raw.security.data_key)?
+    };
 
     let db = vamt_portal::db::open(&settings.database_url)
         .await
@@ -99,6 +109,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         db.clone(),
         sfu.clone(),
         tokens,
+        vault,
         registry,
         Arc::new(chrono::Utc::now),
     )?;
@@ -133,6 +144,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let sfu_task = tokio::spawn(sfu_server.run(until_true(stop_rx.clone())));
     let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
+    let retention_task = tokio::spawn(vamt_portal::retention::run(
+        state.clone(),
+        until_true(stop_rx.clone()),
+    ));
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -160,6 +175,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let _ = stop_tx.send(true);
     let _ = sfu_task.await;
+    let _ = retention_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;
     }

@@ -25,6 +25,7 @@ fn exported() -> BTreeSet<String> {
         &portal.http_duration,
         &portal.bookings,
         &portal.mails,
+        &portal.erased,
     ];
     collectors
         .iter()

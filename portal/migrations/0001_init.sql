@@ -32,8 +32,11 @@ CREATE TABLE bookings (
     -- Which of the slot's parallel places this booking holds (0 .. capacity-1).
     seat INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled')),
+    -- Personal data, sealed by the vault (XChaCha20-Poly1305, key outside the database);
+    -- emptied once the retention period after the appointment is over.
     citizen_name TEXT NOT NULL,
     email TEXT NOT NULL,
+    personal_data_erased_at TEXT,
     locale TEXT NOT NULL,
     room_id TEXT NOT NULL UNIQUE,
     -- SHA-256 of the secret in the join link.
@@ -44,3 +47,4 @@ CREATE TABLE bookings (
 -- No double booking: one live booking per place and slot, enforced by the database.
 CREATE UNIQUE INDEX bookings_one_per_seat ON bookings (starts_at, seat) WHERE status = 'booked';
 CREATE INDEX bookings_by_start ON bookings (starts_at);
+CREATE INDEX bookings_to_erase ON bookings (ends_at) WHERE personal_data_erased_at IS NULL;

@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::db::{parse_ts, ts};
 use crate::secret::{constant_time_eq, hash_token, random_id, random_token};
 use crate::slot::{self, Slot, SlotQuery};
+use crate::vault::{Vault, VaultError};
 
 /// A bookable service.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -91,6 +92,9 @@ pub enum BookingError {
     /// The database failed.
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// Stored personal data does not open with the data key (wrong or lost key).
+    #[error("personal data cannot be decrypted: {0}")]
+    Vault(#[from] VaultError),
 }
 
 /// The active services, in catalogue order.
@@ -176,6 +180,7 @@ fn valid_email(e: &str) -> bool {
 /// can never hold the same place, whatever the timing.
 pub async fn book(
     db: &SqlitePool,
+    vault: &Vault,
     s: &Settings,
     now: DateTime<Utc>,
     req: NewBooking,
@@ -214,6 +219,7 @@ pub async fn book(
     };
     insert(
         db,
+        vault,
         s.capacity,
         &service,
         slot.start,
@@ -231,6 +237,7 @@ pub async fn book(
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     db: &SqlitePool,
+    vault: &Vault,
     capacity: u32,
     service: &Service,
     start: DateTime<Utc>,
@@ -262,8 +269,8 @@ pub async fn insert(
         .bind(ts(start))
         .bind(ts(end))
         .bind(i64::from(seat))
-        .bind(&booking.citizen_name)
-        .bind(&booking.email)
+        .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
+        .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
         .bind(&booking.locale)
         .bind(&booking.room_id)
         .bind(hash_token(&join_key))
@@ -291,36 +298,68 @@ macro_rules! select_bookings {
     };
 }
 
-fn booking_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Booking> {
-    Some(Booking {
-        id: r.get(0),
+/// The vault context of a booking's personal field.
+fn field(id: &str, column: &str) -> String {
+    format!("bookings.{column}:{id}")
+}
+
+fn booking_from_row(
+    vault: &Vault,
+    r: &sqlx::sqlite::SqliteRow,
+) -> Result<Option<Booking>, BookingError> {
+    let id: String = r.get(0);
+    // An erased field is empty: retention has removed it.
+    let open = |column: &str, sealed: String| -> Result<String, VaultError> {
+        if sealed.is_empty() {
+            Ok(String::new())
+        } else {
+            vault.open(&field(&id, column), &sealed)
+        }
+    };
+    let (Some(starts_at), Some(ends_at)) =
+        (parse_ts(r.get::<&str, _>(2)), parse_ts(r.get::<&str, _>(3)))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Booking {
+        citizen_name: open("citizen_name", r.get(5))?,
+        email: open("email", r.get(6))?,
+        id: id.clone(),
         service: r.get(1),
-        starts_at: parse_ts(r.get::<&str, _>(2))?,
-        ends_at: parse_ts(r.get::<&str, _>(3))?,
+        starts_at,
+        ends_at,
         status: r.get(4),
-        citizen_name: r.get(5),
-        email: r.get(6),
         locale: r.get(7),
         room_id: r.get(8),
-    })
+    }))
 }
 
 /// The booking `id`, if it exists.
-pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Booking>, sqlx::Error> {
+pub async fn find(
+    db: &SqlitePool,
+    vault: &Vault,
+    id: &str,
+) -> Result<Option<Booking>, BookingError> {
     let row = sqlx::query(select_bookings!("WHERE b.id = ?"))
         .bind(id)
         .fetch_optional(db)
         .await?;
-    Ok(row.as_ref().and_then(booking_from_row))
+    match row {
+        Some(r) => booking_from_row(vault, &r),
+        None => Ok(None),
+    }
 }
 
 /// The live booking `id` if `key` is its join secret.
 pub async fn find_by_join_key(
     db: &SqlitePool,
+    vault: &Vault,
     id: &str,
     key: &str,
-) -> Result<Option<Booking>, sqlx::Error> {
-    let row = sqlx::query("SELECT join_key_hash FROM bookings WHERE id = ? AND status = 'booked'")
+) -> Result<Option<Booking>, BookingError> {
+    let row = sqlx::query(
+        "SELECT join_key_hash FROM bookings WHERE id = ? AND status = 'booked' AND personal_data_erased_at IS NULL",
+    )
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -329,15 +368,16 @@ pub async fn find_by_join_key(
     if !constant_time_eq(&stored, &hash_token(key)) {
         return Ok(None);
     }
-    find(db, id).await
+    find(db, vault, id).await
 }
 
 /// Live bookings starting in `[from, to)`, earliest first.
 pub async fn between(
     db: &SqlitePool,
+    vault: &Vault,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<Booking>, sqlx::Error> {
+) -> Result<Vec<Booking>, BookingError> {
     let rows = sqlx::query(select_bookings!(
         "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.seat"
     ))
@@ -345,7 +385,31 @@ pub async fn between(
     .bind(ts(to))
     .fetch_all(db)
     .await?;
-    Ok(rows.iter().filter_map(booking_from_row).collect())
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(b) = booking_from_row(vault, r)? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// Erases the personal data (name, e-mail, join key) of every booking that ended before
+/// `ended_before`. The booking itself stays for statistics. Returns how many were erased.
+pub async fn erase_personal_data(
+    db: &SqlitePool,
+    ended_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', personal_data_erased_at = ? \
+         WHERE ends_at < ? AND personal_data_erased_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(ts(ended_before))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

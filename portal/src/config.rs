@@ -31,6 +31,8 @@ pub struct Config {
     pub call: CallConfig,
     /// Secrets.
     pub security: SecurityConfig,
+    /// Deletion of personal data.
+    pub retention: RetentionConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -203,6 +205,27 @@ pub struct SecurityConfig {
     /// first start and kept in `<data_dir>/token.key`. Set it when several portals must
     /// accept each other's tokens.
     pub token_secret: String,
+    /// Key (64 hex characters) that encrypts personal data at rest. Empty: generated on
+    /// first start and kept in `<data_dir>/data.key`. Losing it makes stored names and
+    /// addresses unreadable: back it up apart from the database.
+    pub data_key: String,
+}
+
+/// `[retention]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Days after an appointment's end when the citizen's name, e-mail and join link are
+    /// erased.
+    pub personal_data_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            personal_data_days: 30,
+        }
+    }
 }
 
 /// `[log]`
@@ -276,6 +299,8 @@ pub struct Settings {
     pub capacity: u32,
     /// Room token lifetime.
     pub token_ttl_seconds: u64,
+    /// How long personal data is kept after an appointment.
+    pub personal_data_retention: chrono::Duration,
 }
 
 impl Config {
@@ -454,6 +479,20 @@ impl Config {
                 "must be at least 32 characters (or empty to generate one)",
             ));
         }
+        if !self.security.data_key.is_empty()
+            && crate::vault::Vault::from_hex(&self.security.data_key).is_err()
+        {
+            return Err(bad(
+                "security.data_key",
+                "must be 64 hexadecimal characters (or empty to generate one)",
+            ));
+        }
+        if !(1..=3650).contains(&self.retention.personal_data_days) {
+            return Err(bad(
+                "retention.personal_data_days",
+                "must be between 1 and 3650",
+            ));
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(bad("log.format", "must be text or json"));
         }
@@ -478,6 +517,9 @@ impl Config {
             lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
             capacity: self.booking.capacity,
             token_ttl_seconds: self.call.token_ttl_seconds,
+            personal_data_retention: chrono::Duration::days(i64::from(
+                self.retention.personal_data_days,
+            )),
             raw: self,
         })
     }
@@ -542,6 +584,14 @@ mod tests {
                 "security.token_secret",
             ),
             (json!({"log": {"format": "xml"}}), "log.format"),
+            (
+                json!({"security": {"data_key": "abc"}}),
+                "security.data_key",
+            ),
+            (
+                json!({"retention": {"personal_data_days": 0}}),
+                "retention.personal_data_days",
+            ),
         ];
         for (overrides, key) in cases {
             let err = with(overrides.clone()).expect_err("must be refused");

@@ -69,6 +69,7 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
     let start = now.duration_trunc(Duration::minutes(5)).unwrap_or(now);
     let booked = booking::insert(
         &st.db,
+        &st.vault,
         st.settings.capacity,
         service,
         start,

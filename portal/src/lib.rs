@@ -10,9 +10,11 @@ pub mod demo;
 pub mod i18n;
 pub mod mail;
 pub mod metrics;
+pub mod retention;
 pub mod secret;
 pub mod slot;
 pub mod state;
+pub mod vault;
 pub mod web;
 
 pub use state::AppState;

@@ -12,6 +12,8 @@ pub struct PortalMetrics {
     pub bookings: IntCounterVec,
     /// E-mails, by outcome (`sent`, `outbox`, `failed`).
     pub mails: IntCounterVec,
+    /// Bookings whose personal data the retention job erased.
+    pub erased: prometheus::IntCounter,
 }
 
 impl PortalMetrics {
@@ -42,6 +44,11 @@ impl PortalMetrics {
             Opts::new("vamt_portal_mails_total", "E-mails by outcome"),
             &["outcome"],
         )?;
+        let erased = prometheus::IntCounter::new(
+            "vamt_portal_personal_data_erased_total",
+            "Bookings whose personal data the retention job erased",
+        )?;
+        registry.register(Box::new(erased.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(bookings.clone()))?;
@@ -51,6 +58,7 @@ impl PortalMetrics {
             http_duration,
             bookings,
             mails,
+            erased,
         })
     }
 }

@@ -33,6 +33,8 @@ pub struct Inner {
     pub templates: Templates,
     /// Room token keys.
     pub tokens: TokenKeys,
+    /// Seals personal data at rest.
+    pub vault: crate::vault::Vault,
     /// Signalling hub (which holds the SFU handle).
     pub hub: Arc<Hub>,
     /// Portal metrics.
@@ -81,6 +83,7 @@ impl AppState {
         db: SqlitePool,
         sfu: vamt_sfu::server::SfuHandle,
         tokens: TokenKeys,
+        vault: crate::vault::Vault,
         registry: Registry,
         clock: Clock,
     ) -> Result<AppState, BuildError> {
@@ -109,6 +112,7 @@ impl AppState {
             i18n,
             templates,
             tokens,
+            vault,
             hub,
             registry,
             clock,

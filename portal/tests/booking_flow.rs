@@ -296,3 +296,106 @@ async fn health_endpoints_report_database_and_media() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
+    let stack = common::start(
+        common::monday_morning(),
+        json!({"retention": {"personal_data_days": 30}}),
+    )
+    .await;
+    let form = call(&stack, get("/book/wohnsitzummeldung?lang=de")).await;
+    let slot = first_slot(&form.body);
+    let booked = call(
+        &stack,
+        post_form(
+            "/book/wohnsitzummeldung",
+            &format!(
+                "slot={}&name=Zo%C3%AB+Sealed&email=zoe.sealed%40example.org",
+                enc(&slot)
+            ),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(booked.status, StatusCode::SEE_OTHER);
+
+    // What the database holds reveals no one.
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT citizen_name, email FROM bookings")
+        .fetch_all(&stack.state.db)
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 2, "demo booking and ours");
+    for (name, email) in &rows {
+        assert!(
+            name.starts_with("v1:") && email.starts_with("v1:"),
+            "{name} {email}"
+        );
+        assert!(!name.contains("Zo") && !email.contains("example.org"));
+    }
+    let db_file = std::fs::read(stack.state.settings.data_dir.join("vamt.db")).expect("db file");
+    let wal = std::fs::read(stack.state.settings.data_dir.join("vamt.db-wal")).unwrap_or_default();
+    for bytes in [db_file, wal] {
+        assert!(
+            !bytes.windows(17).any(|w| w == b"zoe.sealed@exampl"),
+            "plaintext e-mail on disk"
+        );
+    }
+
+    let outbox = stack.state.settings.data_dir.join("outbox");
+    let mail = std::fs::read_dir(&outbox)
+        .expect("outbox")
+        .filter_map(Result::ok)
+        .next()
+        .expect("mail");
+    let raw = std::fs::read_to_string(mail.path())
+        .expect("mail")
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    let start = raw.find("/call/BK_").expect("link");
+    let link: String = raw[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert_eq!(call(&stack, get(&link)).await.status, StatusCode::OK);
+
+    // Within the retention period nothing is erased.
+    stack.clock.advance(chrono::Duration::days(29));
+    assert_eq!(
+        vamt_portal::retention::run_once(&stack.state)
+            .await
+            .expect("job"),
+        0
+    );
+    // After it, both bookings lose name, e-mail and join link; the bookings stay.
+    stack.clock.advance(chrono::Duration::days(2));
+    assert_eq!(
+        vamt_portal::retention::run_once(&stack.state)
+            .await
+            .expect("job"),
+        2
+    );
+    assert_eq!(
+        vamt_portal::retention::run_once(&stack.state)
+            .await
+            .expect("job"),
+        0,
+        "erased once"
+    );
+    let id = link
+        .split("/call/")
+        .nth(1)
+        .and_then(|s| s.split('?').next())
+        .expect("id");
+    let b = vamt_portal::booking::find(&stack.state.db, &stack.state.vault, id)
+        .await
+        .expect("find")
+        .expect("booking kept");
+    assert_eq!((b.citizen_name.as_str(), b.email.as_str()), ("", ""));
+    assert_eq!(
+        call(&stack, get(&link)).await.status,
+        StatusCode::FORBIDDEN,
+        "join link dead"
+    );
+    assert_eq!(stack.state.metrics.erased.get(), 2);
+}

@@ -189,7 +189,7 @@ pub async fn submit(
         email: f.email.clone(),
         locale: lang.to_owned(),
     };
-    let booked = match booking::book(&st.db, &st.settings, st.now(), req).await {
+    let booked = match booking::book(&st.db, &st.vault, &st.settings, st.now(), req).await {
         Ok(b) => b,
         Err(e) => {
             let (status, field, key) = match e {
@@ -208,7 +208,9 @@ pub async fn submit(
                 BookingError::UnknownService => {
                     return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
                 }
-                BookingError::Db(e) => return internal(&st, lang, &e),
+                e @ (BookingError::Db(_) | BookingError::Vault(_)) => {
+                    return internal(&st, lang, &e)
+                }
             };
             let mut filled = f;
             if field == "slot" {
@@ -301,7 +303,7 @@ pub async fn booked(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let b = match booking::find(&st.db, &id).await {
+    let b = match booking::find(&st.db, &st.vault, &id).await {
         Ok(Some(b)) => b,
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),

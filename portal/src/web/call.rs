@@ -121,7 +121,7 @@ pub async fn citizen(
     let Some(key) = q.key.as_deref() else {
         return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid");
     };
-    let booking = match booking::find_by_join_key(&st.db, &id, key).await {
+    let booking = match booking::find_by_join_key(&st.db, &st.vault, &id, key).await {
         Ok(Some(b)) => b,
         Ok(None) => return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid"),
         Err(e) => return internal(&st, lang, &e),
@@ -150,7 +150,7 @@ pub async fn clerk(
         Ok(None) => return Redirect::to("/clerk/login").into_response(),
         Err(e) => return internal(&st, lang, &e),
     };
-    let booking = match booking::find(&st.db, &id).await {
+    let booking = match booking::find(&st.db, &st.vault, &id).await {
         Ok(Some(b)) if b.status == "booked" => b,
         Ok(_) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),

@@ -148,7 +148,13 @@ pub async fn console(
         .earliest()
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|| st.now());
-    let bookings = match booking::between(&st.db, start, start + Duration::days(CONSOLE_DAYS)).await
+    let bookings = match booking::between(
+        &st.db,
+        &st.vault,
+        start,
+        start + Duration::days(CONSOLE_DAYS),
+    )
+    .await
     {
         Ok(b) => b,
         Err(e) => return internal(&st, lang, &e),

@@ -13,9 +13,27 @@ use vamt_portal::AppState;
 use vamt_signalling::TokenKeys;
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub const DATA_KEY: &str = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+
+/// A clock the test moves by hand.
+#[derive(Clone)]
+pub struct TestClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl TestClock {
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.0.load(std::sync::atomic::Ordering::SeqCst), 0)
+            .expect("valid time")
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        self.0
+            .fetch_add(by.num_seconds(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 pub struct Stack {
     pub state: AppState,
+    pub clock: TestClock,
     pub addr: SocketAddr,
     pub demo: DemoLogin,
     stop: watch::Sender<bool>,
@@ -37,6 +55,7 @@ pub fn monday_morning() -> DateTime<Utc> {
 
 pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     vamt_sfu::install_crypto_provider();
+    let clock = TestClock(Arc::new(std::sync::atomic::AtomicI64::new(now.timestamp())));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut base = json!({
         "storage": { "data_dir": dir.path() },
@@ -64,8 +83,12 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         db,
         sfu,
         TokenKeys::from_secret(SECRET),
+        vamt_portal::vault::Vault::from_hex(DATA_KEY).expect("data key"),
         registry,
-        Arc::new(move || now),
+        {
+            let clock = clock.clone();
+            Arc::new(move || clock.now())
+        },
     )
     .expect("state");
     let demo = vamt_portal::demo::seed_if_empty(&state)
@@ -92,6 +115,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     });
     Stack {
         state,
+        clock,
         addr,
         demo,
         stop,

@@ -1,0 +1,40 @@
+//! The retention job: personal data is erased on schedule, not kept "just in case".
+use std::future::Future;
+use std::time::Duration;
+
+use crate::booking;
+use crate::AppState;
+
+/// How often the job looks for data past its retention period.
+pub const INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Erases what is due now; returns how many bookings were erased.
+pub async fn run_once(st: &AppState) -> Result<u64, sqlx::Error> {
+    let now = st.now();
+    let n = booking::erase_personal_data(&st.db, now - st.settings.personal_data_retention, now)
+        .await?;
+    if n > 0 {
+        st.metrics.erased.inc_by(n);
+        tracing::info!(
+            bookings = n,
+            "personal data erased after the retention period"
+        );
+    }
+    Ok(n)
+}
+
+/// Runs the job at start and then every [`INTERVAL`] until `stop` completes.
+pub async fn run(st: AppState, stop: impl Future<Output = ()>) {
+    tokio::pin!(stop);
+    let mut tick = tokio::time::interval(INTERVAL);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(e) = run_once(&st).await {
+                    tracing::error!(error = %e, "retention job failed; retrying at the next interval");
+                }
+            }
+            _ = &mut stop => break,
+        }
+    }
+}
