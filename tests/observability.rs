@@ -17,6 +17,8 @@ fn exported() -> BTreeSet<String> {
         &sfu.participants,
         &sfu.forwarded_packets,
         &sfu.forwarded_bytes,
+        &sfu.data_messages,
+        &sfu.data_bytes,
         &sig.connections,
         &sig.messages,
         &sig.errors,

@@ -12,6 +12,10 @@ pub struct SfuMetrics {
     pub forwarded_packets: IntCounterVec,
     /// RTP payload bytes forwarded to subscribers, by media kind.
     pub forwarded_bytes: IntCounterVec,
+    /// Data channel messages relayed to subscribers, by outcome (`relayed`, `dropped`).
+    pub data_messages: IntCounterVec,
+    /// Data channel bytes relayed to subscribers.
+    pub data_bytes: prometheus::IntCounter,
 }
 
 impl SfuMetrics {
@@ -36,6 +40,19 @@ impl SfuMetrics {
             ),
             &["kind"],
         )?;
+        let data_messages = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_data_messages_total",
+                "Data channel messages relayed to subscribers, by outcome",
+            ),
+            &["outcome"],
+        )?;
+        let data_bytes = prometheus::IntCounter::new(
+            "vamt_sfu_data_bytes_total",
+            "Data channel bytes relayed to subscribers",
+        )?;
+        registry.register(Box::new(data_messages.clone()))?;
+        registry.register(Box::new(data_bytes.clone()))?;
         registry.register(Box::new(rooms.clone()))?;
         registry.register(Box::new(participants.clone()))?;
         registry.register(Box::new(forwarded_packets.clone()))?;
@@ -45,6 +62,8 @@ impl SfuMetrics {
             participants,
             forwarded_packets,
             forwarded_bytes,
+            data_messages,
+            data_bytes,
         })
     }
 

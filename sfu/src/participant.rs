@@ -1,5 +1,8 @@
 //! One participant's peer connection and the tracks it sends and receives.
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
+
+use str0m::channel::ChannelId;
 
 use str0m::change::SdpPendingOffer;
 use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Rid};
@@ -14,6 +17,18 @@ pub(crate) struct TrackIn {
     pub kind: MediaKind,
     pub last_keyframe_request: Option<Instant>,
 }
+
+/// A data channel message waiting for room in a subscriber's SCTP send buffer.
+#[derive(Debug)]
+pub(crate) struct QueuedMessage {
+    pub channel: ChannelId,
+    pub binary: bool,
+    pub data: Vec<u8>,
+}
+
+/// Most bytes of relayed data-channel messages held for one subscriber. A subscriber that
+/// falls this far behind loses messages (counted), so one slow link cannot exhaust memory.
+pub(crate) const MAX_QUEUED_BYTES: usize = 32 * 1024 * 1024;
 
 /// Where a forwarded track stands in this participant's SDP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +78,11 @@ pub(crate) struct Participant {
     pub connected: bool,
     pub tracks_in: Vec<TrackIn>,
     pub tracks_out: Vec<TrackOut>,
+    /// Open data channels and their labels.
+    pub channels: Vec<(ChannelId, String)>,
+    /// Relayed messages not yet accepted by SCTP, in order.
+    pub queued: VecDeque<QueuedMessage>,
+    pub queued_bytes: usize,
 }
 
 /// A PLI/FIR towards a publisher at most this often, so a burst of subscriber requests does
@@ -80,6 +100,56 @@ impl Participant {
             connected: false,
             tracks_in: Vec::new(),
             tracks_out: Vec::new(),
+            channels: Vec::new(),
+            queued: VecDeque::new(),
+            queued_bytes: 0,
+        }
+    }
+
+    /// The open channel with `label`.
+    pub fn channel_by_label(&self, label: &str) -> Option<ChannelId> {
+        self.channels
+            .iter()
+            .find(|(_, l)| l == label)
+            .map(|(id, _)| *id)
+    }
+
+    /// Queues a relayed message; false if the queue is full and the message was dropped.
+    pub fn enqueue(&mut self, channel: ChannelId, binary: bool, data: Vec<u8>) -> bool {
+        if self.queued_bytes + data.len() > MAX_QUEUED_BYTES {
+            return false;
+        }
+        self.queued_bytes += data.len();
+        self.queued.push_back(QueuedMessage {
+            channel,
+            binary,
+            data,
+        });
+        true
+    }
+
+    /// Hands queued messages to SCTP, in order, while it has room.
+    pub fn flush_channels(&mut self) {
+        while let Some(front) = self.queued.front() {
+            let Some(mut ch) = self.rtc.channel(front.channel) else {
+                // The channel closed: its messages have nowhere to go.
+                self.drop_front();
+                continue;
+            };
+            match ch.write(front.binary, &front.data) {
+                Ok(true) => self.drop_front(),
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::debug!(participant = %self.id, error = %e, "channel write failed");
+                    self.drop_front();
+                }
+            }
+        }
+    }
+
+    fn drop_front(&mut self) {
+        if let Some(m) = self.queued.pop_front() {
+            self.queued_bytes -= m.data.len();
         }
     }
 

@@ -45,6 +45,8 @@ enum Propagated {
     Media(ParticipantId, MediaData),
     /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
     Keyframe(ParticipantId, Mid, KeyframeRequest),
+    /// A data channel message: (sender, channel label, binary, payload).
+    Data(ParticipantId, String, bool, Vec<u8>),
 }
 
 /// The media plane of one node: every participant's `Rtc`, forwarding inside rooms.
@@ -328,6 +330,36 @@ impl Sfu {
                     p.request_keyframe(now, mid, req.rid, req.kind);
                 }
             }
+            Propagated::Data(source, label, binary, data) => {
+                let Some(room) = self.room_of(&source) else {
+                    return;
+                };
+                // The payload is relayed unchanged (the SFU stays payload-agnostic) to every
+                // other participant that opened a channel with the same label.
+                for p in self
+                    .participants
+                    .iter_mut()
+                    .filter(|p| p.room == room && p.id != source)
+                {
+                    let Some(channel) = p.channel_by_label(&label) else {
+                        continue;
+                    };
+                    if p.enqueue(channel, binary, data.clone()) {
+                        self.metrics
+                            .data_messages
+                            .with_label_values(&["relayed"])
+                            .inc();
+                        self.metrics.data_bytes.inc_by(data.len() as u64);
+                        p.flush_channels();
+                    } else {
+                        self.metrics
+                            .data_messages
+                            .with_label_values(&["dropped"])
+                            .inc();
+                        tracing::warn!(participant = %p.id, "data channel queue full: message dropped");
+                    }
+                }
+            }
         }
     }
 
@@ -383,6 +415,7 @@ fn drive(
         if !p.rtc.is_alive() {
             return now;
         }
+        p.flush_channels();
         if let Some(sdp) = p.offer_if_needed() {
             events.push_back(SfuEvent::Offer {
                 participant: p.id.clone(),
@@ -434,6 +467,24 @@ fn drive(
                         p.request_keyframe(now, data.mid, data.rid, KeyframeRequestKind::Fir);
                     }
                     propagated.push(Propagated::Media(p.id.clone(), data));
+                }
+                Event::ChannelOpen(id, label) => {
+                    if let Some(mut ch) = p.rtc.channel(id) {
+                        // Wake the relay while a quarter of the buffer is still queued.
+                        ch.set_buffered_amount_low_threshold(256 * 1024);
+                    }
+                    p.channels.push((id, label));
+                }
+                Event::ChannelClose(id) => p.channels.retain(|(c, _)| *c != id),
+                Event::ChannelData(d) => {
+                    if let Some(label) = p
+                        .channels
+                        .iter()
+                        .find(|(c, _)| *c == d.id)
+                        .map(|(_, l)| l.clone())
+                    {
+                        propagated.push(Propagated::Data(p.id.clone(), label, d.binary, d.data));
+                    }
                 }
                 Event::KeyframeRequest(req) => {
                     if let Some(t) = p.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) {
