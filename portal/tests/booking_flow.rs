@@ -399,3 +399,47 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
     );
     assert_eq!(stack.state.metrics.erased.get(), 2);
 }
+
+#[tokio::test]
+async fn an_explicit_language_choice_is_remembered_across_pages() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let first = call(
+        &stack,
+        Request::get("/clerk/login?lang=en")
+            .header(header::ACCEPT_LANGUAGE, "de")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(first.body.contains("Clerk sign-in"));
+    let cookie = first.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned();
+    assert_eq!(cookie, "vamt_lang=en");
+    // Later pages without ?lang= keep English, even for a German browser.
+    let later = call(
+        &stack,
+        Request::get("/")
+            .header(header::ACCEPT_LANGUAGE, "de")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(later.body.contains("<html lang=\"en\">"), "{}", later.body);
+    // Without the cookie the browser's language decides; unknown choices are ignored.
+    let plain = call(
+        &stack,
+        Request::get("/?lang=xx")
+            .header(header::ACCEPT_LANGUAGE, "de")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(plain.body.contains("<html lang=\"de\">"));
+    assert!(!plain.headers.contains_key(header::SET_COOKIE));
+}

@@ -1,6 +1,7 @@
 // The first real consultation: a citizen books in Chromium, the confirmation arrives at a
 // real SMTP server, the citizen opens the link from the mail, a clerk signs in and joins
-// from the console, and both see and hear each other through vamt's SFU.
+// from the console, and both see and hear each other through vamt's SFU; then a third
+// participant joins and all three receive each other.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { smtpSink, startVamt, browser, waitFor, inboundMedia, screenshot } from './harness.mjs';
@@ -63,11 +64,29 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await screenshot(cpage, 'citizen-call');
   await screenshot(kpage, 'clerk-call');
 
+  // A third participant (a supervisor, signed in as a clerk in another browser) joins the
+  // same room: everyone now receives both others.
+  const third = await browser('supervisor');
+  cleanup.push(() => third.context.close());
+  const spage = third.page;
+  await spage.goto(`${vamt.base}/clerk/login?lang=de`);
+  await spage.getByLabel('Benutzername').fill('clerk');
+  await spage.getByLabel('Passwort').fill(vamt.clerkPassword);
+  await Promise.all([spage.waitForURL(/\/clerk$/), spage.getByRole('button', { name: 'Anmelden' }).click()]);
+  await spage.locator(`tr[data-booking="${bookingId}"]`).getByRole('link').click();
+  const three = await waitFor('each of three browsers receiving both others', async () => {
+    const all = await Promise.all([cpage, kpage, spage].map(inboundMedia));
+    return all.every((m) => m.videoStreams >= 2 && m.audioStreams >= 2) ? all : null;
+  }, 60000).catch((e) => { console.log(vamt.log()); throw e; });
+  console.log('three-party inbound media', JSON.stringify(three));
+  await screenshot(spage, 'supervisor-call');
+
   const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
   const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_packets_total\{kind="(audio|video)"\} (\d+)/gm)];
   assert.equal(forwarded.length, 2, metrics);
   for (const [, kind, n] of forwarded) assert.ok(Number(n) > 0, `${kind} forwarded`);
-  assert.match(metrics, /^vamt_sfu_participants 2$/m);
+  assert.match(metrics, /^vamt_sfu_participants 3$/m);
+  assert.match(metrics, /^vamt_sfu_rooms 1$/m);
 
   // SIGTERM: the calls are told, the process exits cleanly.
   const exit = await vamt.stop();

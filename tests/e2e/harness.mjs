@@ -135,7 +135,8 @@ export async function browser(name, viewport = { width: 1280, height: 800 }) {
   return { context, page };
 }
 
-/// Inbound media counters of the page's peer connection.
+/// Inbound media counters of the page's peer connection: frames and packets in total, and
+/// how many distinct inbound streams (one per other participant) carry media.
 export function inboundMedia(page) {
   return page.evaluate(async () => {
     const pc = window.vamtCall && window.vamtCall.pc;
@@ -143,12 +144,14 @@ export function inboundMedia(page) {
     const stats = await pc.getStats();
     let video = 0;
     let audio = 0;
+    let videoStreams = 0;
+    let audioStreams = 0;
     stats.forEach((r) => {
       if (r.type !== 'inbound-rtp') return;
-      if (r.kind === 'video') video += r.framesDecoded || 0;
-      if (r.kind === 'audio') audio += r.packetsReceived || 0;
+      if (r.kind === 'video') { video += r.framesDecoded || 0; if (r.framesDecoded > 0) videoStreams += 1; }
+      if (r.kind === 'audio') { audio += r.packetsReceived || 0; if (r.packetsReceived > 0) audioStreams += 1; }
     });
-    return { video, audio };
+    return { video, audio, videoStreams, audioStreams };
   });
 }
 

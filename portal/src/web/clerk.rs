@@ -17,14 +17,7 @@ const COOKIE: &str = "vamt_clerk";
 const CONSOLE_DAYS: i64 = 7;
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_owned())
+    super::page::cookie(headers, COOKIE)
 }
 
 /// The signed-in clerk of this request, if any.

@@ -38,8 +38,31 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
+        .layer(middleware::from_fn(remember_language))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
+}
+
+/// An explicit `?lang=` (a link or a form field) is remembered for later pages, so a choice
+/// survives redirects (after sign-in, after booking).
+async fn remember_language(req: Request, next: Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| v.to_owned())
+    });
+    let mut resp = next.run(req).await;
+    if let Some(l) = chosen.filter(|l| crate::i18n::I18n::supports(l)) {
+        let cookie = format!(
+            "{}={l}; Path=/; SameSite=Lax; Max-Age=31536000",
+            page::LANG_COOKIE
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    resp
 }
 
 /// Counts every request by route template (never the raw path: IDs would make the label

@@ -7,12 +7,32 @@ use serde::Serialize;
 use crate::i18n::{I18n, LANGUAGES};
 use crate::AppState;
 
-/// The language of a request: `?lang=` first, then `Accept-Language`.
+/// The cookie that remembers an explicit language choice.
+pub const LANG_COOKIE: &str = "vamt_lang";
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The language of a request: `?lang=` first, then the remembered choice, then
+/// `Accept-Language`.
 pub fn lang(query_lang: Option<&str>, headers: &HeaderMap) -> &'static str {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    I18n::negotiate(query_lang, accept)
+    let remembered = cookie(headers, LANG_COOKIE);
+    let explicit = query_lang
+        .filter(|l| I18n::supports(l))
+        .or(remembered.as_deref());
+    I18n::negotiate(explicit, accept)
 }
 
 #[derive(Serialize)]
