@@ -7,7 +7,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use str0m::net::Protocol;
-use tokio::net::UdpSocket;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{ParticipantId, RoomId, Sfu, SfuError, SfuEvent, SfuMetrics};
@@ -112,12 +113,22 @@ impl SfuHandle {
 /// A bound, not yet running media server.
 pub struct SfuServer {
     socket: UdpSocket,
+    tcp: TcpListener,
     sfu: Sfu,
     rx: mpsc::UnboundedReceiver<Command>,
 }
 
-/// Binds the media UDP socket. `announce` is the address browsers reach it at (the public or
-/// NAT 1:1 address); without it the bound address is announced, which must then be concrete.
+/// Most ICE-TCP connections held at once; more are refused until some close.
+const MAX_TCP_CONNECTIONS: usize = 4096;
+/// Frames queued towards one TCP peer; beyond it media is dropped (as UDP would lose it)
+/// rather than stalling the loop for everyone.
+const TCP_SEND_QUEUE: usize = 256;
+/// A new TCP connection must present an accepted ICE binding request this soon.
+const TCP_FIRST_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Binds the media sockets: UDP and a TCP listener (ICE-TCP, RFC 6544) on the same address
+/// and port. `announce` is the address browsers reach them at (the public or NAT 1:1
+/// address); without it the bound address is announced, which must then be concrete.
 pub async fn bind(
     addr: SocketAddr,
     announce: Option<IpAddr>,
@@ -125,6 +136,7 @@ pub async fn bind(
 ) -> io::Result<(SfuHandle, SfuServer)> {
     let socket = UdpSocket::bind(addr).await?;
     let local_addr = socket.local_addr()?;
+    let tcp = TcpListener::bind(local_addr).await?;
     let candidate_ip = announce.unwrap_or(local_addr.ip());
     if candidate_ip.is_unspecified() {
         return Err(io::Error::new(
@@ -134,8 +146,30 @@ pub async fn bind(
     }
     let candidate = SocketAddr::new(candidate_ip, local_addr.port());
     let (tx, rx) = mpsc::unbounded_channel();
-    let sfu = Sfu::new(vec![candidate], metrics);
-    Ok((SfuHandle { tx, local_addr }, SfuServer { socket, sfu, rx }))
+    let sfu = Sfu::new(vec![candidate], vec![candidate], metrics)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+    Ok((
+        SfuHandle { tx, local_addr },
+        SfuServer {
+            socket,
+            tcp,
+            sfu,
+            rx,
+        },
+    ))
+}
+
+/// What a TCP connection task reports to the media loop.
+enum TcpEvent {
+    Frame(SocketAddr, Vec<u8>),
+    Closed(SocketAddr),
+}
+
+struct TcpPeer {
+    tx: mpsc::Sender<Vec<u8>>,
+    reader: tokio::task::JoinHandle<()>,
+    verified: bool,
+    opened: Instant,
 }
 
 impl SfuServer {
@@ -149,13 +183,25 @@ impl SfuServer {
                 return;
             }
         };
-        tracing::info!(addr = %local, "media server running");
+        tracing::info!(addr = %local, "media server running (UDP and ICE-TCP)");
         let mut listeners: HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>> = HashMap::new();
+        let mut tcp_peers: HashMap<SocketAddr, TcpPeer> = HashMap::new();
+        let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpEvent>(1024);
         let mut buf = vec![0u8; 2048];
         tokio::pin!(shutdown);
         loop {
-            let deadline = self.sfu.poll(Instant::now());
-            self.flush(&mut listeners).await;
+            let now = Instant::now();
+            let deadline = self.sfu.poll(now);
+            self.flush(&mut listeners, &mut tcp_peers).await;
+            // Strangers who connect over TCP and never authenticate are dropped.
+            tcp_peers.retain(|addr, p| {
+                let keep = p.verified || now.saturating_duration_since(p.opened) < TCP_FIRST_FRAME_TIMEOUT;
+                if !keep {
+                    tracing::debug!(peer = %addr, "ICE-TCP connection without a valid check: closed");
+                    p.reader.abort();
+                }
+                keep
+            });
             tokio::select! {
                 r = self.socket.recv_from(&mut buf) => match r {
                     Ok((n, source)) => {
@@ -164,6 +210,31 @@ impl SfuServer {
                     // ICMP port-unreachable from a vanished peer surfaces here on Linux:
                     // it concerns that peer only, the socket stays good.
                     Err(e) => tracing::debug!(error = %e, "media socket receive error"),
+                },
+                accepted = self.tcp.accept() => match accepted {
+                    Ok((stream, peer)) if tcp_peers.len() < MAX_TCP_CONNECTIONS => {
+                        let _ = stream.set_nodelay(true);
+                        tcp_peers.insert(peer, spawn_tcp_peer(stream, peer, tcp_tx.clone()));
+                    }
+                    Ok((_, peer)) => tracing::warn!(peer = %peer, "too many ICE-TCP connections: refused"),
+                    Err(e) => tracing::debug!(error = %e, "ICE-TCP accept failed"),
+                },
+                Some(ev) = tcp_rx.recv() => match ev {
+                    TcpEvent::Frame(peer, data) => {
+                        let accepted = self.sfu.handle_receive(Instant::now(), Protocol::Tcp, peer, local, &data);
+                        if let Some(p) = tcp_peers.get_mut(&peer) {
+                            if accepted {
+                                p.verified = true;
+                            } else if !p.verified {
+                                // The first frame must be an ICE check for a known participant.
+                                p.reader.abort();
+                                tcp_peers.remove(&peer);
+                            }
+                        }
+                    }
+                    TcpEvent::Closed(peer) => {
+                        tcp_peers.remove(&peer);
+                    }
                 },
                 cmd = self.rx.recv() => match cmd {
                     Some(cmd) => self.handle_command(cmd, &mut listeners),
@@ -180,7 +251,10 @@ impl SfuServer {
             self.sfu.remove(&id);
         }
         self.sfu.poll(Instant::now());
-        self.flush(&mut listeners).await;
+        self.flush(&mut listeners, &mut tcp_peers).await;
+        for p in tcp_peers.values() {
+            p.reader.abort();
+        }
         tracing::info!("media server stopped");
     }
 
@@ -227,10 +301,21 @@ impl SfuServer {
     async fn flush(
         &mut self,
         listeners: &mut HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>>,
+        tcp_peers: &mut HashMap<SocketAddr, TcpPeer>,
     ) {
         while let Some(t) = self.sfu.pop_transmit() {
-            if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
-                tracing::debug!(error = %e, destination = %t.destination, "media send failed");
+            match t.proto {
+                Protocol::Tcp => {
+                    if let Some(p) = tcp_peers.get(&t.destination) {
+                        // A full queue means a congested peer: drop, like UDP would.
+                        let _ = p.tx.try_send(t.contents.to_vec());
+                    }
+                }
+                _ => {
+                    if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
+                        tracing::debug!(error = %e, destination = %t.destination, "media send failed");
+                    }
+                }
             }
         }
         while let Some(event) = self.sfu.pop_event() {
@@ -248,5 +333,45 @@ impl SfuServer {
                 listeners.remove(&participant);
             }
         }
+    }
+}
+
+/// Reads RFC 4571 frames (16-bit big-endian length, then the datagram) from one ICE-TCP
+/// connection into the media loop, and writes the loop's frames back.
+fn spawn_tcp_peer(stream: TcpStream, peer: SocketAddr, events: mpsc::Sender<TcpEvent>) -> TcpPeer {
+    let (mut rd, mut wr) = stream.into_split();
+    let (tx, mut out) = mpsc::channel::<Vec<u8>>(TCP_SEND_QUEUE);
+    tokio::spawn(async move {
+        let mut framed = Vec::with_capacity(2048);
+        while let Some(frame) = out.recv().await {
+            let Ok(len) = u16::try_from(frame.len()) else {
+                continue;
+            };
+            framed.clear();
+            framed.extend_from_slice(&len.to_be_bytes());
+            framed.extend_from_slice(&frame);
+            if wr.write_all(&framed).await.is_err() {
+                break;
+            }
+        }
+    });
+    let reader = tokio::spawn(async move {
+        while let Ok(len) = rd.read_u16().await {
+            let len = usize::from(len);
+            let mut data = vec![0u8; len];
+            if rd.read_exact(&mut data).await.is_err() {
+                break;
+            }
+            if len > 0 && events.send(TcpEvent::Frame(peer, data)).await.is_err() {
+                return;
+            }
+        }
+        let _ = events.send(TcpEvent::Closed(peer)).await;
+    });
+    TcpPeer {
+        tx,
+        reader,
+        verified: false,
+        opened: Instant::now(),
     }
 }

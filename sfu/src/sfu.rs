@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid};
-use str0m::net::{Protocol, Receive, Transmit};
+use str0m::net::{Protocol, Receive, TcpType, Transmit};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
 use crate::participant::{Participant, TrackIn, TrackOutState};
@@ -55,7 +55,7 @@ enum Propagated {
 /// then call [`Sfu::poll`] and drain [`Sfu::pop_transmit`] and [`Sfu::pop_event`].
 pub struct Sfu {
     participants: Vec<Participant>,
-    candidates: Vec<SocketAddr>,
+    candidates: Vec<Candidate>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<SfuEvent>,
     metrics: SfuMetrics,
@@ -65,16 +65,37 @@ pub struct Sfu {
 const IDLE_TIMEOUT: Duration = Duration::from_millis(100);
 
 impl Sfu {
-    /// An SFU that announces `candidates` (its UDP socket addresses, as browsers reach them)
-    /// as host candidates.
-    pub fn new(candidates: Vec<SocketAddr>, metrics: SfuMetrics) -> Self {
-        Self {
+    /// An SFU that announces `udp` and `tcp` (its socket addresses, as browsers reach them)
+    /// as host candidates; TCP ones are passive (RFC 6544), for networks that block UDP.
+    pub fn new(
+        udp: Vec<SocketAddr>,
+        tcp: Vec<SocketAddr>,
+        metrics: SfuMetrics,
+    ) -> Result<Self, SfuError> {
+        let mut candidates = Vec::new();
+        for addr in udp {
+            candidates.push(
+                Candidate::host(addr, "udp")
+                    .map_err(|e| SfuError::InvalidCandidate(e.to_string()))?,
+            );
+        }
+        for addr in tcp {
+            candidates.push(
+                Candidate::builder()
+                    .tcp()
+                    .host(addr)
+                    .tcptype(TcpType::Passive)
+                    .build()
+                    .map_err(|e| SfuError::InvalidCandidate(e.to_string()))?,
+            );
+        }
+        Ok(Self {
             participants: Vec::new(),
             candidates,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             metrics,
-        }
+        })
     }
 
     /// Takes an SDP offer from a participant's browser and returns the answer. The first
@@ -99,10 +120,8 @@ impl Sfu {
         }
 
         let mut rtc = Rtc::builder().set_ice_lite(true).build(now);
-        for addr in &self.candidates {
-            let candidate = Candidate::host(*addr, "udp")
-                .map_err(|e| SfuError::InvalidCandidate(e.to_string()))?;
-            rtc.add_local_candidate(candidate);
+        for candidate in &self.candidates {
+            rtc.add_local_candidate(candidate.clone());
         }
         let answer = rtc
             .sdp_api()

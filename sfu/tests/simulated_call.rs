@@ -8,7 +8,7 @@ use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::channel::ChannelId;
 use str0m::format::Codec;
 use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
-use str0m::net::{Protocol, Receive};
+use str0m::net::{Protocol, Receive, TcpType};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 use vamt_sfu::{ParticipantId, RoomId, Sfu, SfuEvent, SfuMetrics};
 
@@ -43,13 +43,16 @@ struct World {
     loss: f64,
     rng: u64,
     lost: u64,
+    /// Datagrams that travelled over TCP, both ways.
+    tcp_datagrams: u64,
 }
 
 impl World {
     fn new() -> Self {
         vamt_sfu::install_crypto_provider();
         let metrics = SfuMetrics::unregistered();
-        let sfu = Sfu::new(vec![SFU_ADDR.parse().expect("addr")], metrics.clone());
+        let addr: SocketAddr = SFU_ADDR.parse().expect("addr");
+        let sfu = Sfu::new(vec![addr], vec![addr], metrics.clone()).expect("sfu");
         Self {
             now: Instant::now(),
             sfu,
@@ -60,6 +63,7 @@ impl World {
             loss: 0.0,
             rng: 0x2545_F491_4F6C_DD1D,
             lost: 0,
+            tcp_datagrams: 0,
         }
     }
 
@@ -78,11 +82,26 @@ impl World {
     }
 
     fn join(&mut self, name: &'static str, port: u16) {
+        self.join_over(name, port, Protocol::Udp);
+    }
+
+    /// Joins with only a candidate of `proto` (TCP: an active candidate, as a browser
+    /// behind a UDP-blocking firewall has).
+    fn join_over(&mut self, name: &'static str, port: u16, proto: Protocol) {
         let addr: SocketAddr = format!("10.0.1.{}:{port}", self.peers.len() + 2)
             .parse()
             .expect("addr");
         let mut rtc = Rtc::builder().build(self.now);
-        rtc.add_local_candidate(Candidate::host(addr, "udp").expect("candidate"));
+        let candidate = match proto {
+            Protocol::Tcp => Candidate::builder()
+                .tcp()
+                .host(addr)
+                .tcptype(TcpType::Active)
+                .build()
+                .expect("candidate"),
+            _ => Candidate::host(addr, "udp").expect("candidate"),
+        };
+        rtc.add_local_candidate(candidate);
         let mut change = rtc.sdp_api();
         let audio = change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
         change.add_channel("docs".into());
@@ -117,7 +136,7 @@ impl World {
         self.now += STEP;
         let now = self.now;
         let sfu_addr: SocketAddr = SFU_ADDR.parse().expect("addr");
-        let mut to_sfu: VecDeque<(SocketAddr, Vec<u8>)> = VecDeque::new();
+        let mut to_sfu: VecDeque<(Protocol, SocketAddr, Vec<u8>)> = VecDeque::new();
         for p in &mut self.peers {
             let _ = p.rtc.handle_input(Input::Timeout(now));
             loop {
@@ -125,7 +144,7 @@ impl World {
                     Output::Timeout(_) => break,
                     Output::Transmit(t) => {
                         if p.online {
-                            to_sfu.push_back((p.addr, t.contents.to_vec()));
+                            to_sfu.push_back((t.proto, p.addr, t.contents.to_vec()));
                         }
                     }
                     Output::Event(Event::Connected) => p.connected = true,
@@ -139,15 +158,16 @@ impl World {
                 }
             }
         }
-        for (src, data) in to_sfu {
+        for (proto, src, data) in to_sfu {
+            self.tcp_datagrams += u64::from(proto == Protocol::Tcp);
             if !self.drop_packet() {
-                self.sfu
-                    .handle_receive(now, Protocol::Udp, src, sfu_addr, &data);
+                self.sfu.handle_receive(now, proto, src, sfu_addr, &data);
             }
         }
         self.sfu.handle_timeout(now);
         self.sfu.poll(now);
         while let Some(t) = self.sfu.pop_transmit() {
+            self.tcp_datagrams += u64::from(t.proto == Protocol::Tcp);
             if self.drop_packet() {
                 continue;
             }
@@ -159,7 +179,7 @@ impl World {
                 let input = Input::Receive(
                     now,
                     Receive {
-                        proto: Protocol::Udp,
+                        proto: t.proto,
                         source: sfu_addr,
                         destination: p.addr,
                         contents: (&t.contents[..]).try_into().expect("datagram"),
@@ -460,5 +480,26 @@ fn a_10_mib_document_arrives_intact_and_in_order_under_5_percent_loss() {
     println!(
         "10 MiB through the SFU at 5% loss: {took:?} simulated, {} datagrams lost",
         w.lost
+    );
+}
+
+#[test]
+fn a_participant_behind_a_udp_blocking_firewall_talks_over_ice_tcp() {
+    let mut w = World::new();
+    w.join_over("A", 5000, Protocol::Tcp);
+    w.join("B", 5001);
+    w.run_for(Duration::from_secs(2));
+    assert!(
+        w.peers.iter().all(|p| p.connected),
+        "both connect, A over TCP"
+    );
+    talk(&mut w, 50, 0);
+    assert_eq!(w.peer("B").received.get("A").map(Vec::len), Some(50));
+    assert_eq!(w.peer("A").received.get("B").map(Vec::len), Some(50));
+    // A's 50 frames up and B's 50 down went over TCP, besides ICE and DTLS.
+    assert!(
+        w.tcp_datagrams >= 100,
+        "{} datagrams over TCP",
+        w.tcp_datagrams
     );
 }

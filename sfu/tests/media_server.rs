@@ -1,0 +1,260 @@
+//! The media server's I/O loop on real loopback sockets: UDP and ICE-TCP (RFC 4571 framing)
+//! participants in one room, and strangers on the TCP port turned away.
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use str0m::change::{SdpAnswer, SdpOffer};
+use str0m::format::Codec;
+use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
+use str0m::net::{Protocol, Receive, TcpType};
+use str0m::{Candidate, Event, Input, Output, Rtc};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+use tokio::sync::mpsc;
+use vamt_sfu::server::{self, SfuHandle};
+use vamt_sfu::{ParticipantId, RoomId, SfuEvent, SfuMetrics};
+
+enum Link {
+    Udp(UdpSocket),
+    Tcp {
+        write: tokio::net::tcp::OwnedWriteHalf,
+        frames: mpsc::UnboundedReceiver<Vec<u8>>,
+    },
+}
+
+struct Client {
+    rtc: Rtc,
+    id: ParticipantId,
+    local: SocketAddr,
+    server: SocketAddr,
+    link: Link,
+    audio: Mid,
+    events: mpsc::UnboundedReceiver<SfuEvent>,
+    connected: bool,
+    received: usize,
+}
+
+async fn join(sfu: &SfuHandle, room: &RoomId, proto: Protocol) -> Client {
+    let server = sfu.local_addr();
+    let (link, local) = match proto {
+        Protocol::Tcp => {
+            let stream = TcpStream::connect(server).await.expect("TCP connect");
+            let local = stream.local_addr().expect("local");
+            let (mut rd, write) = stream.into_split();
+            let (tx, frames) = mpsc::unbounded_channel();
+            tokio::spawn(async move {
+                while let Ok(len) = rd.read_u16().await {
+                    let mut buf = vec![0u8; usize::from(len)];
+                    if rd.read_exact(&mut buf).await.is_err() || tx.send(buf).is_err() {
+                        break;
+                    }
+                }
+            });
+            (Link::Tcp { write, frames }, local)
+        }
+        _ => {
+            let sock = UdpSocket::bind("127.0.0.1:0").await.expect("UDP bind");
+            let local = sock.local_addr().expect("local");
+            (Link::Udp(sock), local)
+        }
+    };
+    let mut rtc = Rtc::builder().build(Instant::now());
+    let candidate = match proto {
+        Protocol::Tcp => Candidate::builder()
+            .tcp()
+            .host(local)
+            .tcptype(TcpType::Active)
+            .build(),
+        _ => Candidate::host(local, "udp"),
+    }
+    .expect("candidate");
+    rtc.add_local_candidate(candidate);
+    let mut change = rtc.sdp_api();
+    let audio = change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let (offer, pending) = change.apply().expect("offer");
+    let id = ParticipantId::random();
+    let (tx, events) = mpsc::unbounded_channel();
+    let answer = sfu
+        .offer(room.clone(), id.clone(), offer.to_sdp_string(), tx)
+        .await
+        .expect("SFU answers");
+    rtc.sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(&answer).expect("answer"),
+        )
+        .expect("accepted");
+    Client {
+        rtc,
+        id,
+        local,
+        server,
+        link,
+        audio,
+        events,
+        connected: false,
+        received: 0,
+    }
+}
+
+impl Client {
+    /// One round of I/O: send what the Rtc wants sent, feed what arrived, answer offers.
+    async fn pump(&mut self, sfu: &SfuHandle) {
+        let now = Instant::now();
+        let _ = self.rtc.handle_input(Input::Timeout(now));
+        loop {
+            match self.rtc.poll_output().expect("client runs") {
+                Output::Timeout(_) => break,
+                Output::Transmit(t) => match &mut self.link {
+                    Link::Udp(s) => {
+                        let _ = s.send_to(&t.contents, t.destination).await;
+                    }
+                    Link::Tcp { write, .. } => {
+                        let mut framed = (t.contents.len() as u16).to_be_bytes().to_vec();
+                        framed.extend_from_slice(&t.contents);
+                        write.write_all(&framed).await.expect("TCP write");
+                    }
+                },
+                Output::Event(Event::Connected) => self.connected = true,
+                Output::Event(Event::MediaData(_)) => self.received += 1,
+                Output::Event(_) => {}
+            }
+        }
+        let mut incoming = Vec::new();
+        match &mut self.link {
+            Link::Udp(s) => {
+                let mut buf = vec![0u8; 2048];
+                while let Ok((n, _)) = s.try_recv_from(&mut buf) {
+                    incoming.push((Protocol::Udp, buf[..n].to_vec()));
+                }
+            }
+            Link::Tcp { frames, .. } => {
+                while let Ok(f) = frames.try_recv() {
+                    incoming.push((Protocol::Tcp, f));
+                }
+            }
+        }
+        for (proto, data) in incoming {
+            let input = Input::Receive(
+                Instant::now(),
+                Receive {
+                    proto,
+                    source: self.server,
+                    destination: self.local,
+                    contents: data.as_slice().try_into().expect("datagram"),
+                },
+            );
+            let _ = self.rtc.handle_input(input);
+        }
+        while let Ok(ev) = self.events.try_recv() {
+            if let SfuEvent::Offer { sdp, .. } = ev {
+                let offer = SdpOffer::from_sdp_string(&sdp).expect("offer");
+                let answer = self.rtc.sdp_api().accept_offer(offer).expect("accept");
+                sfu.answer(self.id.clone(), answer.to_sdp_string())
+                    .await
+                    .expect("answer");
+            }
+        }
+    }
+
+    fn send_audio(&mut self, seq: u64) {
+        let Some(writer) = self.rtc.writer(self.audio) else {
+            return;
+        };
+        let Some(pt) = writer
+            .payload_params()
+            .find(|p| p.spec().codec == Codec::Opus)
+            .map(|p| p.pt())
+        else {
+            return;
+        };
+        let _ = writer.write(
+            pt,
+            Instant::now(),
+            MediaTime::new(seq * 960, Frequency::FORTY_EIGHT_KHZ),
+            vec![seq as u8; 60],
+        );
+    }
+}
+
+async fn start() -> (SfuHandle, SfuMetrics, tokio::sync::oneshot::Sender<()>) {
+    vamt_sfu::install_crypto_provider();
+    let metrics = SfuMetrics::unregistered();
+    let (handle, srv) = server::bind("127.0.0.1:0".parse().expect("addr"), None, metrics.clone())
+        .await
+        .expect("bind");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(srv.run(async move {
+        let _ = stopped.await;
+    }));
+    (handle, metrics, stop)
+}
+
+#[tokio::test]
+async fn udp_and_ice_tcp_participants_hear_each_other_through_real_sockets() {
+    let (sfu, metrics, _stop) = start().await;
+    let room = RoomId::random();
+    let mut tcp = join(&sfu, &room, Protocol::Tcp).await;
+    let mut udp = join(&sfu, &room, Protocol::Udp).await;
+    // Bounded in count: at most 600 rounds of 5 ms.
+    let mut seq = 0;
+    for round in 0..600 {
+        tcp.pump(&sfu).await;
+        udp.pump(&sfu).await;
+        if tcp.connected && udp.connected && round % 4 == 0 {
+            tcp.send_audio(seq);
+            udp.send_audio(seq);
+            seq += 1;
+        }
+        if tcp.received >= 50 && udp.received >= 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(tcp.connected && udp.connected, "both connected");
+    assert!(
+        tcp.received >= 50,
+        "TCP participant received {}",
+        tcp.received
+    );
+    assert!(
+        udp.received >= 50,
+        "UDP participant received {}",
+        udp.received
+    );
+    assert!(
+        metrics
+            .forwarded_packets
+            .with_label_values(&["audio"])
+            .get()
+            >= 100
+    );
+    assert_eq!(metrics.participants.get(), 2);
+}
+
+#[tokio::test]
+async fn strangers_on_the_tcp_port_are_disconnected() {
+    let (sfu, _metrics, _stop) = start().await;
+    let mut stranger = TcpStream::connect(sfu.local_addr()).await.expect("connect");
+    // A well-framed datagram that no participant's ICE accepts.
+    let junk = b"\x00\x01\x00\x00not an ICE check of anyone";
+    let mut framed = (junk.len() as u16).to_be_bytes().to_vec();
+    framed.extend_from_slice(junk);
+    stranger.write_all(&framed).await.expect("write");
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), stranger.read(&mut buf))
+        .await
+        .expect("the server closes the connection instead of holding it");
+    assert!(matches!(read, Ok(0) | Err(_)), "closed: {read:?}");
+    // The server still serves: a real participant connects afterwards.
+    let room = RoomId::random();
+    let mut c = join(&sfu, &room, Protocol::Tcp).await;
+    for _ in 0..400 {
+        c.pump(&sfu).await;
+        if c.connected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(c.connected);
+}
