@@ -10,6 +10,7 @@ mod error;
 mod ids;
 pub mod metrics;
 mod participant;
+mod room;
 pub mod server;
 mod sfu;
 

@@ -67,8 +67,32 @@ impl SfuMetrics {
         })
     }
 
+    /// Counters resolved once, for the per-packet path (a labelled lookup hashes and locks).
+    pub(crate) fn hot(&self) -> HotCounters {
+        HotCounters {
+            audio_packets: self.forwarded_packets.with_label_values(&["audio"]),
+            audio_bytes: self.forwarded_bytes.with_label_values(&["audio"]),
+            video_packets: self.forwarded_packets.with_label_values(&["video"]),
+            video_bytes: self.forwarded_bytes.with_label_values(&["video"]),
+            data_relayed: self.data_messages.with_label_values(&["relayed"]),
+            data_dropped: self.data_messages.with_label_values(&["dropped"]),
+            data_bytes: self.data_bytes.clone(),
+        }
+    }
+
     /// Metrics registered nowhere, for tests and tools.
     pub fn unregistered() -> Self {
         Self::new(&Registry::new()).expect("fresh registry accepts the metrics")
     }
+}
+
+/// Per-packet counters, resolved from their labels once.
+pub(crate) struct HotCounters {
+    pub audio_packets: prometheus::IntCounter,
+    pub audio_bytes: prometheus::IntCounter,
+    pub video_packets: prometheus::IntCounter,
+    pub video_bytes: prometheus::IntCounter,
+    pub data_relayed: prometheus::IntCounter,
+    pub data_dropped: prometheus::IntCounter,
+    pub data_bytes: prometheus::IntCounter,
 }

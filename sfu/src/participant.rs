@@ -8,7 +8,7 @@ use str0m::change::SdpPendingOffer;
 use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Rid};
 use str0m::Rtc;
 
-use crate::{ParticipantId, RoomId};
+use crate::ParticipantId;
 
 /// A track this participant publishes.
 #[derive(Debug)]
@@ -69,7 +69,6 @@ impl TrackOut {
 /// One participant: its `Rtc`, its published tracks and its subscriptions.
 pub(crate) struct Participant {
     pub id: ParticipantId,
-    pub room: RoomId,
     pub rtc: Rtc,
     /// The offer the SFU made and awaits an answer for.
     pub pending: Option<SdpPendingOffer>,
@@ -90,10 +89,9 @@ pub(crate) struct Participant {
 const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(500);
 
 impl Participant {
-    pub fn new(id: ParticipantId, room: RoomId, rtc: Rtc) -> Self {
+    pub fn new(id: ParticipantId, rtc: Rtc) -> Self {
         Self {
             id,
-            room,
             rtc,
             pending: None,
             negotiated: false,

@@ -107,9 +107,10 @@ impl World {
         change.add_channel("docs".into());
         let (offer, pending) = change.apply().expect("an offer");
         let id = ParticipantId::random();
+        let room = self.room.clone();
         let answer = self
             .sfu
-            .offer(self.now, &self.room, &id, &offer.to_sdp_string())
+            .offer(self.now, &room, &id, &offer.to_sdp_string())
             .expect("SFU answers");
         rtc.sdp_api()
             .accept_answer(
@@ -502,4 +503,28 @@ fn a_participant_behind_a_udp_blocking_firewall_talks_over_ice_tcp() {
         "{} datagrams over TCP",
         w.tcp_datagrams
     );
+}
+
+#[test]
+fn two_consultations_on_one_node_never_hear_each_other() {
+    let mut w = World::new();
+    w.join("A", 5000);
+    w.join("B", 5001);
+    // Same node, another room.
+    w.room = RoomId::random();
+    w.join("C", 5002);
+    w.join("D", 5003);
+    w.run_for(Duration::from_secs(2));
+    assert!(w.peers.iter().all(|p| p.connected));
+    assert_eq!(w.metrics.rooms.get(), 2);
+    talk(&mut w, 20, 0);
+    let heard = |me: &str| -> Vec<String> {
+        let mut v: Vec<String> = w.peer(me).received.keys().cloned().collect();
+        v.sort();
+        v
+    };
+    assert_eq!(heard("A"), vec!["B"]);
+    assert_eq!(heard("B"), vec!["A"]);
+    assert_eq!(heard("C"), vec!["D"]);
+    assert_eq!(heard("D"), vec!["C"]);
 }

@@ -1,0 +1,244 @@
+//! A room: its participants, and forwarding among them. Rooms never look at each other, so
+//! one room's work never touches another's participants.
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid};
+use str0m::net::Transmit;
+use str0m::{Event, IceConnectionState, Output};
+
+use crate::metrics::HotCounters;
+use crate::participant::{Participant, TrackIn, TrackOutState};
+use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
+
+/// Something one participant's poll produced that concerns the others.
+// `Media` is large, but boxing it would allocate once per forwarded packet; these values
+// live only in a short local queue.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Propagated {
+    TrackOpen(ParticipantId, Mid, MediaKind),
+    Media(ParticipantId, MediaData),
+    /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
+    Keyframe(ParticipantId, Mid, KeyframeRequest),
+    /// A data channel message: (sender, channel label, binary, payload).
+    Data(ParticipantId, String, bool, Vec<u8>),
+}
+
+/// One consultation's participants.
+pub(crate) struct Room {
+    pub id: RoomId,
+    pub participants: Vec<Participant>,
+    /// Reused between polls so driving allocates nothing in the steady state.
+    propagated: Vec<Propagated>,
+}
+
+impl Room {
+    pub fn new(id: RoomId) -> Self {
+        Self {
+            id,
+            participants: Vec::new(),
+            propagated: Vec::new(),
+        }
+    }
+
+    pub fn find_mut(&mut self, id: &ParticipantId) -> Option<&mut Participant> {
+        self.participants.iter_mut().find(|p| &p.id == id)
+    }
+
+    /// Runs every participant until it waits, forwarding between them until nothing is left
+    /// to forward. Returns the earliest timeout.
+    pub fn drive(
+        &mut self,
+        now: Instant,
+        mut next: Instant,
+        transmits: &mut VecDeque<Transmit>,
+        events: &mut VecDeque<SfuEvent>,
+        hot: &HotCounters,
+    ) -> Instant {
+        loop {
+            let mut propagated = std::mem::take(&mut self.propagated);
+            for p in &mut self.participants {
+                next = next.min(drive(p, now, transmits, events, &mut propagated));
+            }
+            if propagated.is_empty() {
+                self.propagated = propagated;
+                return next;
+            }
+            for item in propagated.drain(..) {
+                self.propagate(now, item, hot);
+            }
+            self.propagated = propagated;
+        }
+    }
+
+    fn propagate(&mut self, now: Instant, item: Propagated, hot: &HotCounters) {
+        match item {
+            Propagated::TrackOpen(source, mid, kind) => {
+                for p in self.participants.iter_mut().filter(|p| p.id != source) {
+                    p.subscribe(source.clone(), mid, kind);
+                }
+            }
+            Propagated::Media(source, data) => {
+                let (packets, bytes) = if data.params.spec().codec.is_audio() {
+                    (&hot.audio_packets, &hot.audio_bytes)
+                } else {
+                    (&hot.video_packets, &hot.video_bytes)
+                };
+                for p in self.participants.iter_mut().filter(|p| p.id != source) {
+                    if forward(p, &source, &data) {
+                        packets.inc();
+                        bytes.inc_by(data.data.len() as u64);
+                    }
+                }
+            }
+            Propagated::Keyframe(source, mid, req) => {
+                if let Some(p) = self.find_mut(&source) {
+                    p.request_keyframe(now, mid, req.rid, req.kind);
+                }
+            }
+            Propagated::Data(source, label, binary, data) => {
+                // The payload is relayed unchanged (the SFU stays payload-agnostic) to every
+                // other participant that opened a channel with the same label.
+                for p in self.participants.iter_mut().filter(|p| p.id != source) {
+                    let Some(channel) = p.channel_by_label(&label) else {
+                        continue;
+                    };
+                    if p.enqueue(channel, binary, data.clone()) {
+                        hot.data_relayed.inc();
+                        hot.data_bytes.inc_by(data.len() as u64);
+                        p.flush_channels();
+                    } else {
+                        hot.data_dropped.inc();
+                        tracing::warn!(participant = %p.id, "data channel queue full: message dropped");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes one media packet of `source` to subscriber `p`. True if it was written.
+fn forward(p: &mut Participant, source: &ParticipantId, data: &MediaData) -> bool {
+    // Without simulcast negotiated the rid is absent; with it, the top layer goes through
+    // until per-subscriber layer selection lands.
+    if data.rid.is_some_and(|r| r != "h".into()) {
+        return false;
+    }
+    let Some(mid) = p
+        .tracks_out
+        .iter()
+        .find(|t| &t.source == source && t.source_mid == data.mid)
+        .and_then(|t| match t.state {
+            TrackOutState::Open(m) => Some(m),
+            _ => None,
+        })
+    else {
+        return false;
+    };
+    let Some(writer) = p.rtc.writer(mid) else {
+        return false;
+    };
+    let Some(pt) = writer.match_params(data.params) else {
+        return false;
+    };
+    if let Err(e) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
+        tracing::debug!(participant = %p.id, error = %e, "write failed; disconnecting");
+        p.rtc.disconnect();
+        return false;
+    }
+    true
+}
+
+/// Polls one participant until it waits; returns its next timeout.
+fn drive(
+    p: &mut Participant,
+    now: Instant,
+    transmits: &mut VecDeque<Transmit>,
+    events: &mut VecDeque<SfuEvent>,
+    propagated: &mut Vec<Propagated>,
+) -> Instant {
+    loop {
+        if !p.rtc.is_alive() {
+            return now;
+        }
+        p.flush_channels();
+        if let Some(sdp) = p.offer_if_needed() {
+            events.push_back(SfuEvent::Offer {
+                participant: p.id.clone(),
+                sdp,
+            });
+        }
+        let output = match p.rtc.poll_output() {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::debug!(participant = %p.id, error = %e, "poll failed; disconnecting");
+                p.rtc.disconnect();
+                return now;
+            }
+        };
+        match output {
+            Output::Timeout(t) => return t,
+            Output::Transmit(t) => transmits.push_back(t),
+            Output::Event(event) => match event {
+                // ICE consent lost: str0m gives up on the peer, and so do we.
+                Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                    p.rtc.disconnect()
+                }
+                Event::Connected if !p.connected => {
+                    p.connected = true;
+                    events.push_back(SfuEvent::Connected {
+                        participant: p.id.clone(),
+                    });
+                }
+                Event::MediaAdded(added) if added.direction.is_receiving() => {
+                    let track = TrackId::random();
+                    p.tracks_in.push(TrackIn {
+                        mid: added.mid,
+                        kind: added.kind,
+                        last_keyframe_request: None,
+                    });
+                    events.push_back(SfuEvent::TrackPublished {
+                        participant: p.id.clone(),
+                        track,
+                        kind: if added.kind == MediaKind::Audio {
+                            "audio"
+                        } else {
+                            "video"
+                        },
+                    });
+                    propagated.push(Propagated::TrackOpen(p.id.clone(), added.mid, added.kind));
+                }
+                Event::MediaData(data) => {
+                    if !data.contiguous {
+                        p.request_keyframe(now, data.mid, data.rid, KeyframeRequestKind::Fir);
+                    }
+                    propagated.push(Propagated::Media(p.id.clone(), data));
+                }
+                Event::ChannelOpen(id, label) => {
+                    if let Some(mut ch) = p.rtc.channel(id) {
+                        // Wake the relay while a quarter of the buffer is still queued.
+                        ch.set_buffered_amount_low_threshold(256 * 1024);
+                    }
+                    p.channels.push((id, label));
+                }
+                Event::ChannelClose(id) => p.channels.retain(|(c, _)| *c != id),
+                Event::ChannelData(d) => {
+                    if let Some(label) = p
+                        .channels
+                        .iter()
+                        .find(|(c, _)| *c == d.id)
+                        .map(|(_, l)| l.clone())
+                    {
+                        propagated.push(Propagated::Data(p.id.clone(), label, d.binary, d.data));
+                    }
+                }
+                Event::KeyframeRequest(req) => {
+                    if let Some(t) = p.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) {
+                        propagated.push(Propagated::Keyframe(t.source.clone(), t.source_mid, req));
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+}
