@@ -15,10 +15,11 @@ fn exported() -> BTreeSet<String> {
     let collectors: Vec<&dyn Collector> = vec![
         &sfu.rooms,
         &sfu.participants,
-        &sfu.forwarded_packets,
+        &sfu.forwarded_frames,
         &sfu.forwarded_bytes,
         &sfu.data_messages,
         &sfu.data_bytes,
+        &sfu.datagrams,
         &sig.connections,
         &sig.messages,
         &sig.errors,

@@ -26,6 +26,28 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         target: String,
     },
+    /// Benchmarks; the last output line is one JSON object.
+    Bench {
+        #[command(subcommand)]
+        bench: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Consultations through the SFU's sans-IO core on a simulated network: forwarded
+    /// packets per second of SFU time.
+    SfuCore {
+        /// 1:1 consultations.
+        #[arg(long, default_value_t = 50)]
+        consultations: usize,
+        /// Simulated seconds of media.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Video bytes per frame at 30 fps (4200 ≈ 1 Mbit/s).
+        #[arg(long, default_value_t = 4200)]
+        video_frame_bytes: usize,
+    },
 }
 
 #[tokio::main]
@@ -49,6 +71,26 @@ async fn main() -> anyhow::Result<()> {
             if report.phases.iter().any(|p| p.errors > 0) {
                 anyhow::bail!("some requests failed");
             }
+            Ok(())
+        }
+        Command::Bench {
+            bench:
+                Bench::SfuCore {
+                    consultations,
+                    seconds,
+                    video_frame_bytes,
+                },
+        } => {
+            let r = vamt_loadtest::sfu_core::run(&vamt_loadtest::sfu_core::SfuCoreBench {
+                consultations,
+                seconds,
+                video_frame_bytes,
+            });
+            println!(
+                "sfu-core: {} consultations, {} frames forwarded as {} datagrams in {:.3} s of SFU time: {:.0} datagrams per CPU-second, ~{:.0} consultations per core",
+                r.consultations, r.forwarded_frames, r.sent_datagrams, r.sfu_cpu_seconds, r.ours_pps_per_cpu_s, r.consultations_per_core
+            );
+            println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
     }

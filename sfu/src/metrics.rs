@@ -8,14 +8,16 @@ pub struct SfuMetrics {
     pub rooms: IntGauge,
     /// Participants with a live peer connection.
     pub participants: IntGauge,
-    /// RTP packets forwarded to subscribers, by media kind.
-    pub forwarded_packets: IntCounterVec,
+    /// Media frames written to subscribers, by kind (an audio packet, a whole video frame).
+    pub forwarded_frames: IntCounterVec,
     /// RTP payload bytes forwarded to subscribers, by media kind.
     pub forwarded_bytes: IntCounterVec,
     /// Data channel messages relayed to subscribers, by outcome (`relayed`, `dropped`).
     pub data_messages: IntCounterVec,
     /// Data channel bytes relayed to subscribers.
     pub data_bytes: prometheus::IntCounter,
+    /// Datagrams (RTP, RTCP, STUN, DTLS) taken in and sent out by the core, by direction.
+    pub datagrams: IntCounterVec,
 }
 
 impl SfuMetrics {
@@ -26,10 +28,10 @@ impl SfuMetrics {
             "vamt_sfu_participants",
             "Participants with a peer connection on this media node",
         )?;
-        let forwarded_packets = IntCounterVec::new(
+        let forwarded_frames = IntCounterVec::new(
             Opts::new(
-                "vamt_sfu_forwarded_packets_total",
-                "RTP packets forwarded to subscribers",
+                "vamt_sfu_forwarded_frames_total",
+                "Media frames (an Opus packet, a video frame) written to subscribers",
             ),
             &["kind"],
         )?;
@@ -51,32 +53,43 @@ impl SfuMetrics {
             "vamt_sfu_data_bytes_total",
             "Data channel bytes relayed to subscribers",
         )?;
+        let datagrams = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_datagrams_total",
+                "Datagrams taken in from and sent to participants, by direction",
+            ),
+            &["direction"],
+        )?;
+        registry.register(Box::new(datagrams.clone()))?;
         registry.register(Box::new(data_messages.clone()))?;
         registry.register(Box::new(data_bytes.clone()))?;
         registry.register(Box::new(rooms.clone()))?;
         registry.register(Box::new(participants.clone()))?;
-        registry.register(Box::new(forwarded_packets.clone()))?;
+        registry.register(Box::new(forwarded_frames.clone()))?;
         registry.register(Box::new(forwarded_bytes.clone()))?;
         Ok(Self {
             rooms,
             participants,
-            forwarded_packets,
+            forwarded_frames,
             forwarded_bytes,
             data_messages,
             data_bytes,
+            datagrams,
         })
     }
 
     /// Counters resolved once, for the per-packet path (a labelled lookup hashes and locks).
     pub(crate) fn hot(&self) -> HotCounters {
         HotCounters {
-            audio_packets: self.forwarded_packets.with_label_values(&["audio"]),
+            audio_frames: self.forwarded_frames.with_label_values(&["audio"]),
             audio_bytes: self.forwarded_bytes.with_label_values(&["audio"]),
-            video_packets: self.forwarded_packets.with_label_values(&["video"]),
+            video_frames: self.forwarded_frames.with_label_values(&["video"]),
             video_bytes: self.forwarded_bytes.with_label_values(&["video"]),
             data_relayed: self.data_messages.with_label_values(&["relayed"]),
             data_dropped: self.data_messages.with_label_values(&["dropped"]),
             data_bytes: self.data_bytes.clone(),
+            datagrams_in: self.datagrams.with_label_values(&["in"]),
+            datagrams_out: self.datagrams.with_label_values(&["out"]),
         }
     }
 
@@ -88,11 +101,13 @@ impl SfuMetrics {
 
 /// Per-packet counters, resolved from their labels once.
 pub(crate) struct HotCounters {
-    pub audio_packets: prometheus::IntCounter,
+    pub audio_frames: prometheus::IntCounter,
     pub audio_bytes: prometheus::IntCounter,
-    pub video_packets: prometheus::IntCounter,
+    pub video_frames: prometheus::IntCounter,
     pub video_bytes: prometheus::IntCounter,
     pub data_relayed: prometheus::IntCounter,
     pub data_dropped: prometheus::IntCounter,
     pub data_bytes: prometheus::IntCounter,
+    pub datagrams_in: prometheus::IntCounter,
+    pub datagrams_out: prometheus::IntCounter,
 }

@@ -30,6 +30,10 @@ pub(crate) struct Room {
     pub participants: Vec<Participant>,
     /// Reused between polls so driving allocates nothing in the steady state.
     propagated: Vec<Propagated>,
+    /// Something happened (input, command, due timer): drive at the next poll.
+    pub dirty: bool,
+    /// When the room next needs time, as of its last drive.
+    pub next_timeout: Option<Instant>,
 }
 
 impl Room {
@@ -38,6 +42,8 @@ impl Room {
             id,
             participants: Vec::new(),
             propagated: Vec::new(),
+            dirty: true,
+            next_timeout: None,
         }
     }
 
@@ -79,14 +85,14 @@ impl Room {
                 }
             }
             Propagated::Media(source, data) => {
-                let (packets, bytes) = if data.params.spec().codec.is_audio() {
-                    (&hot.audio_packets, &hot.audio_bytes)
+                let (frames, bytes) = if data.params.spec().codec.is_audio() {
+                    (&hot.audio_frames, &hot.audio_bytes)
                 } else {
-                    (&hot.video_packets, &hot.video_bytes)
+                    (&hot.video_frames, &hot.video_bytes)
                 };
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
                     if forward(p, &source, &data) {
-                        packets.inc();
+                        frames.inc();
                         bytes.inc_by(data.data.len() as u64);
                     }
                 }

@@ -107,6 +107,7 @@ impl Sfu {
     ) -> Result<String, SfuError> {
         let offer =
             SdpOffer::from_sdp_string(sdp).map_err(|e| SfuError::InvalidSdp(e.to_string()))?;
+        self.mark_dirty(participant);
         if let Some(p) = self.participant_mut(participant) {
             p.own_offer_dropped();
             let answer = p
@@ -138,6 +139,7 @@ impl Sfu {
             }
         }
         r.participants.push(joined);
+        r.dirty = true;
         self.located.insert(participant.clone(), room.clone());
         self.update_gauges();
         Ok(answer.to_sdp_string())
@@ -147,6 +149,7 @@ impl Sfu {
     pub fn answer(&mut self, participant: &ParticipantId, sdp: &str) -> Result<(), SfuError> {
         let answer =
             SdpAnswer::from_sdp_string(sdp).map_err(|e| SfuError::InvalidSdp(e.to_string()))?;
+        self.mark_dirty(participant);
         let p = self
             .participant_mut(participant)
             .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
@@ -168,6 +171,7 @@ impl Sfu {
         let line = candidate.strip_prefix("a=").unwrap_or(candidate);
         let c = Candidate::from_sdp_string(line)
             .map_err(|e| SfuError::InvalidCandidate(e.to_string()))?;
+        self.mark_dirty(participant);
         let p = self
             .participant_mut(participant)
             .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
@@ -192,6 +196,7 @@ impl Sfu {
         for p in &mut room.participants {
             p.unsubscribe_from(participant);
         }
+        room.dirty = true;
         if room.participants.is_empty() {
             tracing::debug!(room = %room.id, "room closed: last participant gone");
             self.rooms.remove(&room_id);
@@ -245,7 +250,12 @@ impl Sfu {
                 found
             }
         };
-        let Some(p) = target.and_then(|id| self.participant_mut(&id)) else {
+        let Some(id) = target else {
+            return false;
+        };
+        self.hot.datagrams_in.inc();
+        self.mark_dirty(&id);
+        let Some(p) = self.participant_mut(&id) else {
             return false;
         };
         if let Err(e) = p.rtc.handle_input(input) {
@@ -255,36 +265,70 @@ impl Sfu {
         true
     }
 
-    /// Advances every participant's clock.
+    /// Advances the clock of every room whose timer is due.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for p in self
-            .rooms
-            .values_mut()
-            .flat_map(|r| r.participants.iter_mut())
-        {
-            if p.rtc.is_alive() {
-                if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
-                    tracing::debug!(participant = %p.id, error = %e, "timeout handling failed");
-                    p.rtc.disconnect();
+        for room in self.rooms.values_mut() {
+            if room.next_timeout.is_some_and(|t| t > now) {
+                continue;
+            }
+            room.dirty = true;
+            for p in &mut room.participants {
+                if p.rtc.is_alive() {
+                    if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
+                        tracing::debug!(participant = %p.id, error = %e, "timeout handling failed");
+                        p.rtc.disconnect();
+                    }
                 }
             }
         }
     }
 
-    /// Runs every room until it waits, forwarding media within each. Returns when the SFU
-    /// next needs [`Sfu::handle_timeout`].
+    /// Runs the rooms that had input or a due timer until they wait, forwarding media
+    /// within each; rooms with nothing to do cost nothing. Returns when the SFU next needs
+    /// [`Sfu::handle_timeout`].
     pub fn poll(&mut self, now: Instant) -> Instant {
         let mut next = now + IDLE_TIMEOUT;
+        let mut any_dead = false;
         for room in self.rooms.values_mut() {
-            next = room.drive(now, next, &mut self.transmits, &mut self.events, &self.hot);
+            if room.dirty {
+                let t = room.drive(
+                    now,
+                    now + IDLE_TIMEOUT,
+                    &mut self.transmits,
+                    &mut self.events,
+                    &self.hot,
+                );
+                room.next_timeout = Some(t);
+                room.dirty = false;
+                any_dead |= room.participants.iter().any(|p| !p.rtc.is_alive());
+            }
+            if let Some(t) = room.next_timeout {
+                next = next.min(t);
+            }
         }
-        self.reap_dead();
+        if any_dead {
+            self.reap_dead();
+        }
         next.max(now)
+    }
+
+    fn mark_dirty(&mut self, participant: &ParticipantId) {
+        if let Some(room) = self
+            .located
+            .get(participant)
+            .and_then(|r| self.rooms.get_mut(r))
+        {
+            room.dirty = true;
+        }
     }
 
     /// The next datagram to send.
     pub fn pop_transmit(&mut self) -> Option<Transmit> {
-        self.transmits.pop_front()
+        let t = self.transmits.pop_front();
+        if t.is_some() {
+            self.hot.datagrams_out.inc();
+        }
+        t
     }
 
     /// The next event for signalling.

@@ -222,13 +222,7 @@ async fn udp_and_ice_tcp_participants_hear_each_other_through_real_sockets() {
         "UDP participant received {}",
         udp.received
     );
-    assert!(
-        metrics
-            .forwarded_packets
-            .with_label_values(&["audio"])
-            .get()
-            >= 100
-    );
+    assert!(metrics.forwarded_frames.with_label_values(&["audio"]).get() >= 100);
     assert_eq!(metrics.participants.get(), 2);
 }
 

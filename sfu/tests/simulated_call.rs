@@ -288,7 +288,7 @@ fn three_party_call_forwards_every_voice_intact() {
     }
     let audio = w
         .metrics
-        .forwarded_packets
+        .forwarded_frames
         .with_label_values(&["audio"])
         .get();
     assert_eq!(audio, 6 * 100, "forwarded {audio}");

@@ -82,9 +82,11 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await screenshot(spage, 'supervisor-call');
 
   const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
-  const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_packets_total\{kind="(audio|video)"\} (\d+)/gm)];
+  const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_frames_total\{kind="(audio|video)"\} (\d+)/gm)];
   assert.equal(forwarded.length, 2, metrics);
   for (const [, kind, n] of forwarded) assert.ok(Number(n) > 0, `${kind} forwarded`);
+  const out = metrics.match(/^vamt_sfu_datagrams_total\{direction="out"\} (\d+)/m);
+  assert.ok(out && Number(out[1]) > 0, 'datagrams sent counted');
   assert.match(metrics, /^vamt_sfu_participants 3$/m);
   assert.match(metrics, /^vamt_sfu_rooms 1$/m);
 
