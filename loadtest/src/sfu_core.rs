@@ -181,7 +181,7 @@ pub fn run(b: &SfuCoreBench) -> SfuCoreReport {
         let ms = i * STEP.as_millis() as u64;
         for p in peers.iter_mut().filter(|p| p.connected) {
             // Opus: one 20 ms frame; video: 30 frames per second.
-            if ms % 20 == 0 {
+            if ms.is_multiple_of(20) {
                 write(
                     &mut p.rtc,
                     p.audio,
@@ -191,7 +191,7 @@ pub fn run(b: &SfuCoreBench) -> SfuCoreReport {
                     &[0x5a; 80],
                 );
             }
-            if ms % 35 == 0 {
+            if ms.is_multiple_of(35) {
                 write(
                     &mut p.rtc,
                     p.video,
