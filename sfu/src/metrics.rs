@@ -1,5 +1,5 @@
 //! Prometheus metrics of the media plane.
-use prometheus::{IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
 
 /// Counters and gauges of one SFU, registered in the process registry.
 #[derive(Clone)]
@@ -18,6 +18,23 @@ pub struct SfuMetrics {
     pub data_bytes: prometheus::IntCounter,
     /// Datagrams (RTP, RTCP, STUN, DTLS) taken in and sent out by the core, by direction.
     pub datagrams: IntCounterVec,
+    /// RTP packets per participant stream, by direction (`in` from publishers, `out` to
+    /// subscribers) and kind.
+    pub rtp_packets: IntCounterVec,
+    /// RTP bytes, by direction and kind.
+    pub rtp_bytes: IntCounterVec,
+    /// NACKs, by direction (`in`: we asked publishers to resend; `out`: subscribers asked us).
+    pub nacks: IntCounterVec,
+    /// Key frame requests, by direction and type (`pli`, `fir`).
+    pub keyframe_requests: IntCounterVec,
+    /// Loss seen on streams from publishers (fraction per stats interval), by kind.
+    pub ingress_loss: HistogramVec,
+    /// Jitter seen on streams from publishers, by kind.
+    pub ingress_jitter: HistogramVec,
+    /// Round-trip time to participants.
+    pub rtt: prometheus::Histogram,
+    /// Estimated bandwidth towards participants, when the estimator runs.
+    pub estimated_bandwidth: prometheus::Histogram,
 }
 
 impl SfuMetrics {
@@ -61,6 +78,69 @@ impl SfuMetrics {
             &["direction"],
         )?;
         registry.register(Box::new(datagrams.clone()))?;
+        let rtp_packets = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_rtp_packets_total",
+                "RTP packets by direction and kind",
+            ),
+            &["direction", "kind"],
+        )?;
+        let rtp_bytes = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_rtp_bytes_total",
+                "RTP bytes by direction and kind",
+            ),
+            &["direction", "kind"],
+        )?;
+        let nacks = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_nacks_total",
+                "NACKs sent to publishers (in) and received from subscribers (out)",
+            ),
+            &["direction"],
+        )?;
+        let keyframe_requests = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_keyframe_requests_total",
+                "Key frame requests sent to publishers (in) and received from subscribers (out)",
+            ),
+            &["direction", "type"],
+        )?;
+        let ingress_loss = HistogramVec::new(
+            HistogramOpts::new(
+                "vamt_sfu_ingress_loss_ratio",
+                "Packet loss on streams from publishers, per stats interval",
+            )
+            .buckets(vec![0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]),
+            &["kind"],
+        )?;
+        let ingress_jitter = HistogramVec::new(
+            HistogramOpts::new(
+                "vamt_sfu_ingress_jitter_seconds",
+                "Interarrival jitter on streams from publishers",
+            )
+            .buckets(vec![0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]),
+            &["kind"],
+        )?;
+        let rtt = prometheus::Histogram::with_opts(
+            HistogramOpts::new("vamt_sfu_rtt_seconds", "Round-trip time to participants")
+                .buckets(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8]),
+        )?;
+        let estimated_bandwidth = prometheus::Histogram::with_opts(
+            HistogramOpts::new(
+                "vamt_sfu_estimated_bandwidth_bits_per_second",
+                "Estimated bandwidth towards participants",
+            )
+            .buckets(vec![100e3, 250e3, 500e3, 1e6, 2e6, 4e6, 8e6]),
+        )?;
+        registry.register(Box::new(rtp_packets.clone()))?;
+        registry.register(Box::new(rtp_bytes.clone()))?;
+        registry.register(Box::new(nacks.clone()))?;
+        registry.register(Box::new(keyframe_requests.clone()))?;
+        registry.register(Box::new(ingress_loss.clone()))?;
+        registry.register(Box::new(ingress_jitter.clone()))?;
+        registry.register(Box::new(rtt.clone()))?;
+        registry.register(Box::new(estimated_bandwidth.clone()))?;
         registry.register(Box::new(data_messages.clone()))?;
         registry.register(Box::new(data_bytes.clone()))?;
         registry.register(Box::new(rooms.clone()))?;
@@ -75,6 +155,14 @@ impl SfuMetrics {
             data_messages,
             data_bytes,
             datagrams,
+            rtp_packets,
+            rtp_bytes,
+            nacks,
+            keyframe_requests,
+            ingress_loss,
+            ingress_jitter,
+            rtt,
+            estimated_bandwidth,
         })
     }
 
@@ -90,6 +178,7 @@ impl SfuMetrics {
             data_bytes: self.data_bytes.clone(),
             datagrams_in: self.datagrams.with_label_values(&["in"]),
             datagrams_out: self.datagrams.with_label_values(&["out"]),
+            all: self.clone(),
         }
     }
 
@@ -110,4 +199,6 @@ pub(crate) struct HotCounters {
     pub data_bytes: prometheus::IntCounter,
     pub datagrams_in: prometheus::IntCounter,
     pub datagrams_out: prometheus::IntCounter,
+    /// Everything else, for updates that happen per stats interval, not per packet.
+    pub all: SfuMetrics,
 }

@@ -30,6 +30,30 @@ pub(crate) struct QueuedMessage {
 /// falls this far behind loses messages (counted), so one slow link cannot exhaust memory.
 pub(crate) const MAX_QUEUED_BYTES: usize = 32 * 1024 * 1024;
 
+/// Cumulative counters of one stream as str0m reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StreamTotals {
+    pub packets: u64,
+    pub bytes: u64,
+    pub nacks: u64,
+    pub plis: u64,
+    pub firs: u64,
+}
+
+impl StreamTotals {
+    /// What grew since `before` (a restarted stream counts from zero again).
+    pub fn since(&self, before: &StreamTotals) -> StreamTotals {
+        let d = |now: u64, then: u64| now.checked_sub(then).unwrap_or(now);
+        StreamTotals {
+            packets: d(self.packets, before.packets),
+            bytes: d(self.bytes, before.bytes),
+            nacks: d(self.nacks, before.nacks),
+            plis: d(self.plis, before.plis),
+            firs: d(self.firs, before.firs),
+        }
+    }
+}
+
 /// Where a forwarded track stands in this participant's SDP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TrackOutState {
@@ -79,6 +103,8 @@ pub(crate) struct Participant {
     pub tracks_out: Vec<TrackOut>,
     /// Open data channels and their labels.
     pub channels: Vec<(ChannelId, String)>,
+    /// Last cumulative stream stats per (mid, egress?), to export deltas.
+    pub last_stats: Vec<(Mid, bool, StreamTotals)>,
     /// Relayed messages not yet accepted by SCTP, in order.
     pub queued: VecDeque<QueuedMessage>,
     pub queued_bytes: usize,
@@ -99,6 +125,7 @@ impl Participant {
             tracks_in: Vec::new(),
             tracks_out: Vec::new(),
             channels: Vec::new(),
+            last_stats: Vec::new(),
             queued: VecDeque::new(),
             queued_bytes: 0,
         }
@@ -230,6 +257,37 @@ impl Participant {
                 TrackOutState::Negotiating(_) => track.state = TrackOutState::ToOpen,
                 TrackOutState::NegotiatingStop(m) => track.state = TrackOutState::ToStop(m),
                 _ => {}
+            }
+        }
+    }
+
+    /// The kind of the stream on `mid`: a published track (ingress) or a subscription.
+    pub fn kind_of(&self, mid: Mid, egress: bool) -> Option<MediaKind> {
+        if egress {
+            self.tracks_out
+                .iter()
+                .find(|t| t.mid() == Some(mid))
+                .map(|t| t.kind)
+        } else {
+            self.tracks_in.iter().find(|t| t.mid == mid).map(|t| t.kind)
+        }
+    }
+
+    /// Records new cumulative totals of a stream; returns the growth since the last report.
+    pub fn stats_delta(&mut self, mid: Mid, egress: bool, totals: StreamTotals) -> StreamTotals {
+        match self
+            .last_stats
+            .iter_mut()
+            .find(|(m, e, _)| *m == mid && *e == egress)
+        {
+            Some((_, _, last)) => {
+                let d = totals.since(last);
+                *last = totals;
+                d
+            }
+            None => {
+                self.last_stats.push((mid, egress, totals));
+                totals
             }
         }
     }

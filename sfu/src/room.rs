@@ -8,7 +8,7 @@ use str0m::net::Transmit;
 use str0m::{Event, IceConnectionState, Output};
 
 use crate::metrics::HotCounters;
-use crate::participant::{Participant, TrackIn, TrackOutState};
+use crate::participant::{Participant, StreamTotals, TrackIn, TrackOutState};
 use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
 
 /// Something one participant's poll produced that concerns the others.
@@ -64,7 +64,7 @@ impl Room {
         loop {
             let mut propagated = std::mem::take(&mut self.propagated);
             for p in &mut self.participants {
-                next = next.min(drive(p, now, transmits, events, &mut propagated));
+                next = next.min(drive(p, now, transmits, events, &mut propagated, hot));
             }
             if propagated.is_empty() {
                 self.propagated = propagated;
@@ -162,6 +162,7 @@ fn drive(
     transmits: &mut VecDeque<Transmit>,
     events: &mut VecDeque<SfuEvent>,
     propagated: &mut Vec<Propagated>,
+    hot: &HotCounters,
 ) -> Instant {
     loop {
         if !p.rtc.is_alive() {
@@ -238,6 +239,78 @@ fn drive(
                         propagated.push(Propagated::Data(p.id.clone(), label, d.binary, d.data));
                     }
                 }
+                Event::MediaIngressStats(s) => {
+                    let totals = StreamTotals {
+                        packets: s.packets,
+                        bytes: s.bytes,
+                        nacks: s.nacks,
+                        plis: s.plis,
+                        firs: s.firs,
+                    };
+                    if let Some(kind) = p.kind_of(s.mid, false) {
+                        let d = p.stats_delta(s.mid, false, totals);
+                        let k = kind_label(kind);
+                        let m = &hot.all;
+                        m.rtp_packets
+                            .with_label_values(&["in", k])
+                            .inc_by(d.packets);
+                        m.rtp_bytes.with_label_values(&["in", k]).inc_by(d.bytes);
+                        m.nacks.with_label_values(&["in"]).inc_by(d.nacks);
+                        m.keyframe_requests
+                            .with_label_values(&["in", "pli"])
+                            .inc_by(d.plis);
+                        m.keyframe_requests
+                            .with_label_values(&["in", "fir"])
+                            .inc_by(d.firs);
+                        if let Some(loss) = s.loss {
+                            m.ingress_loss
+                                .with_label_values(&[k])
+                                .observe(f64::from(loss));
+                        }
+                        // Jitter is in RTP clock units: 48 kHz for Opus, 90 kHz for video.
+                        let clock = if kind == MediaKind::Audio {
+                            48_000.0
+                        } else {
+                            90_000.0
+                        };
+                        m.ingress_jitter
+                            .with_label_values(&[k])
+                            .observe(f64::from(s.jitter) / clock);
+                    }
+                }
+                Event::MediaEgressStats(s) => {
+                    let totals = StreamTotals {
+                        packets: s.packets,
+                        bytes: s.bytes,
+                        nacks: s.nacks,
+                        plis: s.plis,
+                        firs: s.firs,
+                    };
+                    if let Some(kind) = p.kind_of(s.mid, true) {
+                        let d = p.stats_delta(s.mid, true, totals);
+                        let k = kind_label(kind);
+                        let m = &hot.all;
+                        m.rtp_packets
+                            .with_label_values(&["out", k])
+                            .inc_by(d.packets);
+                        m.rtp_bytes.with_label_values(&["out", k]).inc_by(d.bytes);
+                        m.nacks.with_label_values(&["out"]).inc_by(d.nacks);
+                        m.keyframe_requests
+                            .with_label_values(&["out", "pli"])
+                            .inc_by(d.plis);
+                        m.keyframe_requests
+                            .with_label_values(&["out", "fir"])
+                            .inc_by(d.firs);
+                    }
+                }
+                Event::PeerStats(s) => {
+                    if let Some(rtt) = s.rtt {
+                        hot.all.rtt.observe(rtt.as_secs_f64());
+                    }
+                    if let Some(bwe) = s.bwe_tx {
+                        hot.all.estimated_bandwidth.observe(bwe.as_f64());
+                    }
+                }
                 Event::KeyframeRequest(req) => {
                     if let Some(t) = p.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) {
                         propagated.push(Propagated::Keyframe(t.source.clone(), t.source_mid, req));
@@ -246,5 +319,13 @@ fn drive(
                 _ => {}
             },
         }
+    }
+}
+
+fn kind_label(kind: MediaKind) -> &'static str {
+    if kind == MediaKind::Audio {
+        "audio"
+    } else {
+        "video"
     }
 }

@@ -56,6 +56,9 @@ pub struct Sfu {
     hot: HotCounters,
 }
 
+/// How often str0m reports stream statistics (loss, jitter, NACKs) for the metrics.
+const STATS_INTERVAL: Duration = Duration::from_secs(5);
+
 /// How long the core may sleep when no participant has a timer of its own.
 const IDLE_TIMEOUT: Duration = Duration::from_millis(100);
 
@@ -118,7 +121,10 @@ impl Sfu {
             return Ok(answer.to_sdp_string());
         }
 
-        let mut rtc = Rtc::builder().set_ice_lite(true).build(now);
+        let mut rtc = Rtc::builder()
+            .set_ice_lite(true)
+            .set_stats_interval(Some(STATS_INTERVAL))
+            .build(now);
         for candidate in &self.candidates {
             rtc.add_local_candidate(candidate.clone());
         }

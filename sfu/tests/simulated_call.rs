@@ -528,3 +528,30 @@ fn two_consultations_on_one_node_never_hear_each_other() {
     assert_eq!(heard("C"), vec!["D"]);
     assert_eq!(heard("D"), vec!["C"]);
 }
+
+#[test]
+fn quality_metrics_show_loss_nacks_and_traffic_both_ways() {
+    let mut w = World::new();
+    w.join("A", 5000);
+    w.join("B", 5001);
+    w.run_for(Duration::from_secs(2));
+    w.loss = 0.05;
+    // Twelve simulated seconds span at least two 5-second stats intervals.
+    talk(&mut w, 600, 0);
+    let m = &w.metrics;
+    let rtp_in = m.rtp_packets.with_label_values(&["in", "audio"]).get();
+    let rtp_out = m.rtp_packets.with_label_values(&["out", "audio"]).get();
+    assert!(rtp_in > 500 && rtp_out > 500, "in {rtp_in}, out {rtp_out}");
+    assert!(m.rtp_bytes.with_label_values(&["in", "audio"]).get() >= rtp_in * 80);
+    // Audio is not retransmitted, but loss shows in the publishers' receive reports.
+    let loss = m.ingress_loss.with_label_values(&["audio"]);
+    assert!(loss.get_sample_count() >= 2, "loss observed per interval");
+    assert!(loss.get_sample_sum() > 0.0, "some loss measured");
+    assert!(
+        m.ingress_jitter
+            .with_label_values(&["audio"])
+            .get_sample_count()
+            >= 2
+    );
+    assert!(m.rtt.get_sample_count() >= 1, "RTT measured");
+}
