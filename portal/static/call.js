@@ -15,6 +15,7 @@ let ws = null;
 let localStream = null;
 let peers = new Map();
 let finished = false;
+let speakers = 0;
 // Messages are handled one after another: SDP steps must not interleave.
 let queue = Promise.resolve();
 
@@ -32,6 +33,7 @@ window.vamtCall = {
   get pc() { return pc; },
   get state() { return statusEl.dataset.state; },
   get participants() { return [...peers.values()]; },
+  get speakerChanges() { return speakers; },
 };
 
 function remoteVideoFor(stream) {
@@ -90,6 +92,13 @@ async function handle(m) {
       if (!finished) setStatus(peers.size ? 'connected' : 'other-left');
       break;
     }
+    case 'active_speaker':
+      // Visual only: announcing every change would drown screen-reader users in noise.
+      for (const v of remotes.querySelectorAll('video')) {
+        v.classList.toggle('speaking', v.id === 'remote-' + m.participant);
+      }
+      speakers += 1;
+      break;
     case 'pong':
       break;
     case 'bye':

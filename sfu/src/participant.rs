@@ -103,6 +103,11 @@ pub(crate) struct Participant {
     pub tracks_out: Vec<TrackOut>,
     /// Open data channels and their labels.
     pub channels: Vec<(ChannelId, String)>,
+    /// Smoothed loudness of the participant's audio (0 silent … 127 loudest), from the
+    /// audio-level header extension.
+    pub loudness: f32,
+    /// Whether audio arrived since the last speaker evaluation (DTX sends none in silence).
+    pub spoke: bool,
     /// Last cumulative stream stats per (mid, egress?), to export deltas.
     pub last_stats: Vec<(Mid, bool, StreamTotals)>,
     /// Relayed messages not yet accepted by SCTP, in order.
@@ -126,6 +131,8 @@ impl Participant {
             tracks_out: Vec::new(),
             channels: Vec::new(),
             last_stats: Vec::new(),
+            loudness: 0.0,
+            spoke: false,
             queued: VecDeque::new(),
             queued_bytes: 0,
         }

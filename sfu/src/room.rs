@@ -1,7 +1,7 @@
 //! A room: its participants, and forwarding among them. Rooms never look at each other, so
 //! one room's work never touches another's participants.
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid};
 use str0m::net::Transmit;
@@ -34,7 +34,17 @@ pub(crate) struct Room {
     pub dirty: bool,
     /// When the room next needs time, as of its last drive.
     pub next_timeout: Option<Instant>,
+    /// The dominant speaker last announced.
+    speaker: Option<ParticipantId>,
+    last_speaker_check: Option<Instant>,
 }
+
+/// How often the dominant speaker is re-evaluated.
+const SPEAKER_INTERVAL: Duration = Duration::from_millis(300);
+/// Loudness (127 + dBov) below which nobody counts as speaking: about -60 dBov.
+const SPEAKING_THRESHOLD: f32 = 67.0;
+/// How much louder a challenger must be to take over, so the highlight does not flicker.
+const SPEAKER_HYSTERESIS: f32 = 6.0;
 
 impl Room {
     pub fn new(id: RoomId) -> Self {
@@ -44,6 +54,8 @@ impl Room {
             propagated: Vec::new(),
             dirty: true,
             next_timeout: None,
+            speaker: None,
+            last_speaker_check: None,
         }
     }
 
@@ -68,12 +80,57 @@ impl Room {
             }
             if propagated.is_empty() {
                 self.propagated = propagated;
-                return next;
+                self.check_speaker(now, events);
+                return next.min(now + SPEAKER_INTERVAL);
             }
             for item in propagated.drain(..) {
                 self.propagate(now, item, hot);
             }
             self.propagated = propagated;
+        }
+    }
+
+    /// Announces a new dominant speaker to every member, at most every
+    /// [`SPEAKER_INTERVAL`].
+    fn check_speaker(&mut self, now: Instant, events: &mut VecDeque<SfuEvent>) {
+        if self
+            .last_speaker_check
+            .is_some_and(|t| now.saturating_duration_since(t) < SPEAKER_INTERVAL)
+        {
+            return;
+        }
+        self.last_speaker_check = Some(now);
+        for p in &mut self.participants {
+            if !p.spoke {
+                // No audio at all (DTX in silence, muted): fade out.
+                p.loudness *= 0.5;
+            }
+            p.spoke = false;
+        }
+        let loudest = self
+            .participants
+            .iter()
+            .filter(|p| p.loudness >= SPEAKING_THRESHOLD)
+            .max_by(|a, b| a.loudness.total_cmp(&b.loudness));
+        let current = self
+            .speaker
+            .as_ref()
+            .and_then(|s| self.participants.iter().find(|p| &p.id == s))
+            .filter(|p| p.loudness >= SPEAKING_THRESHOLD);
+        let next = match (loudest, current) {
+            (Some(l), Some(c)) if l.id != c.id && l.loudness < c.loudness + SPEAKER_HYSTERESIS => {
+                Some(c.id.clone())
+            }
+            (l, _) => l.map(|p| p.id.clone()),
+        };
+        if next != self.speaker {
+            self.speaker = next.clone();
+            for p in &self.participants {
+                events.push_back(SfuEvent::ActiveSpeaker {
+                    participant: p.id.clone(),
+                    speaker: next.clone(),
+                });
+            }
         }
     }
 
@@ -85,6 +142,14 @@ impl Room {
                 }
             }
             Propagated::Media(source, data) => {
+                if let Some(level) = data.ext_vals.audio_level {
+                    if let Some(p) = self.find_mut(&source) {
+                        // dBov: 0 is loudest, -127 silence.
+                        let loudness = 127.0 + f32::from(level.clamp(-127, 0));
+                        p.loudness = 0.7 * p.loudness + 0.3 * loudness;
+                        p.spoke = true;
+                    }
+                }
                 let (frames, bytes) = if data.params.spec().codec.is_audio() {
                     (&hot.audio_frames, &hot.audio_bytes)
                 } else {

@@ -323,6 +323,7 @@ impl SfuServer {
                 SfuEvent::Offer { participant, .. }
                 | SfuEvent::Connected { participant }
                 | SfuEvent::TrackPublished { participant, .. }
+                | SfuEvent::ActiveSpeaker { participant, .. }
                 | SfuEvent::Disconnected { participant, .. } => participant.clone(),
             };
             let gone = matches!(event, SfuEvent::Disconnected { .. });

@@ -30,6 +30,12 @@ pub enum SfuEvent {
         track: TrackId,
         kind: &'static str,
     },
+    /// The room's dominant speaker changed (`speaker` is `None` when nobody speaks). Sent to
+    /// every member of the room.
+    ActiveSpeaker {
+        participant: ParticipantId,
+        speaker: Option<ParticipantId>,
+    },
     /// The peer connection is gone (ICE consent lost, DTLS failure); the participant has been
     /// removed from the SFU.
     Disconnected {

@@ -45,6 +45,8 @@ struct World {
     lost: u64,
     /// Datagrams that travelled over TCP, both ways.
     tcp_datagrams: u64,
+    /// Audio level (dBov, RFC 6464) each peer sends, if any.
+    levels: HashMap<&'static str, i8>,
 }
 
 impl World {
@@ -64,6 +66,7 @@ impl World {
             rng: 0x2545_F491_4F6C_DD1D,
             lost: 0,
             tcp_datagrams: 0,
+            levels: HashMap::new(),
         }
     }
 
@@ -214,10 +217,14 @@ impl World {
     /// Every online, connected peer sends one Opus-sized audio frame tagged with its name.
     fn send_audio(&mut self, seq: u64) {
         let now = self.now;
+        let levels = &self.levels;
         for p in self.peers.iter_mut().filter(|p| p.connected && p.online) {
-            let Some(writer) = p.rtc.writer(p.audio) else {
+            let Some(mut writer) = p.rtc.writer(p.audio) else {
                 continue;
             };
+            if let Some(level) = levels.get(p.name) {
+                writer = writer.audio_level(*level, *level > -60);
+            }
             let Some(pt) = writer
                 .payload_params()
                 .find(|pp| pp.spec().codec == Codec::Opus)
@@ -554,4 +561,69 @@ fn quality_metrics_show_loss_nacks_and_traffic_both_ways() {
             >= 2
     );
     assert!(m.rtt.get_sample_count() >= 1, "RTT measured");
+}
+
+#[test]
+fn the_loudest_participant_is_announced_as_active_speaker_to_everyone() {
+    let mut w = World::new();
+    w.join("A", 5000);
+    w.join("B", 5001);
+    w.join("C", 5002);
+    w.run_for(Duration::from_secs(2));
+    let ids: HashMap<&str, ParticipantId> =
+        w.peers.iter().map(|p| (p.name, p.id.clone())).collect();
+    let last_announced = |w: &World| -> Vec<Option<ParticipantId>> {
+        ["A", "B", "C"]
+            .iter()
+            .map(|n| {
+                w.events
+                    .iter()
+                    .rev()
+                    .find_map(|e| match e {
+                        SfuEvent::ActiveSpeaker {
+                            participant,
+                            speaker,
+                        } if participant == &ids[n] => Some(speaker.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+            })
+            .collect()
+    };
+
+    w.levels = HashMap::from([("A", -20), ("B", -100), ("C", -110)]);
+    talk(&mut w, 50, 0);
+    assert_eq!(
+        last_announced(&w),
+        vec![Some(ids["A"].clone()); 3],
+        "A speaks, everyone is told"
+    );
+
+    // B takes over clearly: announced within a second.
+    w.levels = HashMap::from([("A", -105), ("B", -15), ("C", -110)]);
+    talk(&mut w, 50, 50);
+    assert_eq!(last_announced(&w), vec![Some(ids["B"].clone()); 3]);
+
+    // A slightly louder than B does not steal the highlight (hysteresis).
+    let changes_before = w
+        .events
+        .iter()
+        .filter(|e| matches!(e, SfuEvent::ActiveSpeaker { .. }))
+        .count();
+    w.levels = HashMap::from([("A", -14), ("B", -15), ("C", -110)]);
+    talk(&mut w, 50, 100);
+    let changes_after = w
+        .events
+        .iter()
+        .filter(|e| matches!(e, SfuEvent::ActiveSpeaker { .. }))
+        .count();
+    assert_eq!(
+        changes_before, changes_after,
+        "no flicker between near-equal voices"
+    );
+
+    // Everyone silent: nobody is the speaker.
+    w.levels = HashMap::from([("A", -127), ("B", -127), ("C", -127)]);
+    talk(&mut w, 50, 150);
+    assert_eq!(last_announced(&w), vec![None, None, None]);
 }

@@ -106,6 +106,12 @@ pub enum ServerMessage {
         /// Why (`left`, `connection_lost`, `server_shutdown`).
         reason: String,
     },
+    /// The room's dominant speaker changed; `participant` is absent when nobody speaks.
+    ActiveSpeaker {
+        /// The speaker's participant ID.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        participant: Option<String>,
+    },
     /// Answer to `ping`.
     Pong,
     /// The request failed; the socket stays open unless the server also closes it.
@@ -326,6 +332,7 @@ mod docs_tests {
                 participant: String::new(),
                 reason: String::new(),
             },
+            ServerMessage::ActiveSpeaker { participant: None },
             ServerMessage::Pong,
             ServerMessage::error(ErrorCode::Malformed, ""),
             ServerMessage::Bye {

@@ -268,6 +268,9 @@ fn handle_sfu_event(
         } => {
             tracing::debug!(participant = %participant, track = %track, kind, "track published");
         }
+        SfuEvent::ActiveSpeaker { speaker, .. } => send(ServerMessage::ActiveSpeaker {
+            participant: speaker.map(|s| s.to_string()),
+        }),
         SfuEvent::Disconnected {
             participant,
             reason,
