@@ -114,6 +114,10 @@ impl SfuHandle {
 pub struct SfuServer {
     socket: UdpSocket,
     tcp: TcpListener,
+    /// The address announced in candidates. Datagrams are handed to the core as sent to it:
+    /// str0m matches them to its local candidate by this address, and behind 0.0.0.0 or a
+    /// NAT 1:1 the socket's own address is not it.
+    announced: SocketAddr,
     sfu: Sfu,
     rx: mpsc::UnboundedReceiver<Command>,
 }
@@ -153,6 +157,7 @@ pub async fn bind(
         SfuServer {
             socket,
             tcp,
+            announced: candidate,
             sfu,
             rx,
         },
@@ -176,14 +181,16 @@ impl SfuServer {
     /// Runs until `shutdown` completes or every handle is dropped. On the way out every
     /// participant's peer connection is closed.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
-        let local = match self.socket.local_addr() {
-            Ok(a) => a,
+        let local = self.announced;
+        match self.socket.local_addr() {
+            Ok(bound) => {
+                tracing::info!(bound = %bound, announced = %local, "media server running (UDP and ICE-TCP)")
+            }
             Err(e) => {
                 tracing::error!(error = %e, "media socket has no local address");
                 return;
             }
-        };
-        tracing::info!(addr = %local, "media server running (UDP and ICE-TCP)");
+        }
         let mut listeners: HashMap<ParticipantId, mpsc::UnboundedSender<SfuEvent>> = HashMap::new();
         let mut tcp_peers: HashMap<SocketAddr, TcpPeer> = HashMap::new();
         let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpEvent>(1024);

@@ -35,7 +35,10 @@ struct Client {
 }
 
 async fn join(sfu: &SfuHandle, room: &RoomId, proto: Protocol) -> Client {
-    let server = sfu.local_addr();
+    join_at(sfu, room, proto, sfu.local_addr()).await
+}
+
+async fn join_at(sfu: &SfuHandle, room: &RoomId, proto: Protocol, server: SocketAddr) -> Client {
     let (link, local) = match proto {
         Protocol::Tcp => {
             let stream = TcpStream::connect(server).await.expect("TCP connect");
@@ -251,4 +254,44 @@ async fn strangers_on_the_tcp_port_are_disconnected() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert!(c.connected);
+}
+
+#[tokio::test]
+async fn a_node_bound_to_all_interfaces_announcing_its_public_address_connects() {
+    // The cloud set-up: bind 0.0.0.0, announce the public (here: loopback) address.
+    vamt_sfu::install_crypto_provider();
+    let metrics = SfuMetrics::unregistered();
+    let (sfu, srv) = server::bind(
+        "0.0.0.0:0".parse().expect("addr"),
+        Some("127.0.0.1".parse().expect("ip")),
+        metrics.clone(),
+    )
+    .await
+    .expect("bind");
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(srv.run(async move {
+        let _ = stopped.await;
+    }));
+    let room = RoomId::random();
+    let server_addr = SocketAddr::new("127.0.0.1".parse().expect("ip"), sfu.local_addr().port());
+    let mut a = join_at(&sfu, &room, Protocol::Udp, server_addr).await;
+    let mut b = join_at(&sfu, &room, Protocol::Udp, server_addr).await;
+    let mut seq = 0;
+    for round in 0..600 {
+        a.pump(&sfu).await;
+        b.pump(&sfu).await;
+        if a.connected && b.connected && round % 4 == 0 {
+            a.send_audio(seq);
+            seq += 1;
+        }
+        if b.received >= 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        a.connected && b.connected,
+        "ICE and DTLS complete via the announced address"
+    );
+    assert!(b.received >= 20, "media flows: {}", b.received);
 }
