@@ -85,7 +85,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let (sfu, sfu_server) = vamt_sfu::server::bind(
         settings.media_listen,
-        settings.media_public_ip,
+        &settings.media_public_ips,
         SfuMetrics::new(&registry)?,
     )
     .await

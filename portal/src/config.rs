@@ -67,6 +67,8 @@ pub struct MediaConfig {
     pub port: u16,
     /// The address browsers reach the SFU at (public or NAT 1:1 address). Empty: `bind`.
     pub public_ip: String,
+    /// An IPv6 address to announce as well, with `bind = "::"` (one socket serves both).
+    pub public_ipv6: String,
 }
 
 impl Default for MediaConfig {
@@ -75,6 +77,7 @@ impl Default for MediaConfig {
             bind: "127.0.0.1".into(),
             port: 7882,
             public_ip: String::new(),
+            public_ipv6: String::new(),
         }
     }
 }
@@ -275,8 +278,8 @@ pub struct Settings {
     pub public_url: String,
     /// SFU UDP socket address.
     pub media_listen: SocketAddr,
-    /// Address announced to browsers, if other than the bound one.
-    pub media_public_ip: Option<IpAddr>,
+    /// Addresses announced to browsers (at most one per family); empty: the bound one.
+    pub media_public_ips: Vec<IpAddr>,
     /// STUN UDP address, if enabled.
     pub stun_listen: Option<SocketAddr>,
     /// Data directory.
@@ -380,17 +383,38 @@ impl Config {
                 "must be a fixed port (1-65535): browsers are told it",
             ));
         }
-        let media_public_ip = if self.media.public_ip.is_empty() {
-            None
-        } else {
-            Some(
+        let mut media_public_ips = Vec::new();
+        if !self.media.public_ip.is_empty() {
+            media_public_ips.push(
                 self.media
                     .public_ip
                     .parse::<IpAddr>()
                     .map_err(|_| bad("media.public_ip", "must be an IP address"))?,
-            )
-        };
-        if bind.is_unspecified() && media_public_ip.is_none() {
+            );
+        }
+        if !self.media.public_ipv6.is_empty() {
+            let v6 = self
+                .media
+                .public_ipv6
+                .parse::<IpAddr>()
+                .ok()
+                .filter(IpAddr::is_ipv6)
+                .ok_or_else(|| bad("media.public_ipv6", "must be an IPv6 address"))?;
+            if media_public_ips.iter().any(IpAddr::is_ipv6) {
+                return Err(bad(
+                    "media.public_ipv6",
+                    "media.public_ip is IPv6 already; give the IPv4 address there",
+                ));
+            }
+            if bind.is_ipv4() {
+                return Err(bad(
+                    "media.public_ipv6",
+                    "needs media.bind = \"::\" to receive IPv6",
+                ));
+            }
+            media_public_ips.push(v6);
+        }
+        if bind.is_unspecified() && media_public_ips.is_empty() {
             return Err(bad(
                 "media.public_ip",
                 "must be set when media.bind is 0.0.0.0 or ::, so browsers know where to send media",
@@ -500,7 +524,7 @@ impl Config {
             http_listen,
             public_url,
             media_listen: SocketAddr::new(bind, self.media.port),
-            media_public_ip,
+            media_public_ips,
             stun_listen,
             data_dir,
             database_url,
@@ -578,6 +602,14 @@ mod tests {
                 "booking.timezone",
             ),
             (json!({"media": {"bind": "0.0.0.0"}}), "media.public_ip"),
+            (
+                json!({"media": {"public_ipv6": "2001:db8::1"}}),
+                "media.public_ipv6",
+            ),
+            (
+                json!({"media": {"bind": "::", "public_ipv6": "10.0.0.1"}}),
+                "media.public_ipv6",
+            ),
             (json!({"mail": {"smtp_url": "http://x"}}), "mail.smtp_url"),
             (
                 json!({"security": {"token_secret": "short"}}),

@@ -114,10 +114,13 @@ impl SfuHandle {
 pub struct SfuServer {
     socket: UdpSocket,
     tcp: TcpListener,
-    /// The address announced in candidates. Datagrams are handed to the core as sent to it:
-    /// str0m matches them to its local candidate by this address, and behind 0.0.0.0 or a
-    /// NAT 1:1 the socket's own address is not it.
-    announced: SocketAddr,
+    /// The addresses announced in candidates, one per family. Datagrams are handed to the
+    /// core as sent to the one of their family: str0m matches them to its local candidate by
+    /// this address, and behind 0.0.0.0 or a NAT 1:1 the socket's own address is not it.
+    announced_v4: Option<SocketAddr>,
+    announced_v6: Option<SocketAddr>,
+    /// Bound to `::`: IPv4 peers appear as IPv4-mapped addresses and are sent to as such.
+    dual_stack: bool,
     sfu: Sfu,
     rx: mpsc::UnboundedReceiver<Command>,
 }
@@ -131,37 +134,64 @@ const TCP_SEND_QUEUE: usize = 256;
 const TCP_FIRST_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Binds the media sockets: UDP and a TCP listener (ICE-TCP, RFC 6544) on the same address
-/// and port. `announce` is the address browsers reach them at (the public or NAT 1:1
-/// address); without it the bound address is announced, which must then be concrete.
+/// and port. `announce` lists the addresses browsers reach them at (the public or NAT 1:1
+/// address, at most one per family); without any, the bound address is announced, which
+/// must then be concrete. Bound to `::`, one socket serves IPv4 and IPv6.
 pub async fn bind(
     addr: SocketAddr,
-    announce: Option<IpAddr>,
+    announce: &[IpAddr],
     metrics: SfuMetrics,
 ) -> io::Result<(SfuHandle, SfuServer)> {
     let socket = UdpSocket::bind(addr).await?;
     let local_addr = socket.local_addr()?;
     let tcp = TcpListener::bind(local_addr).await?;
-    let candidate_ip = announce.unwrap_or(local_addr.ip());
-    if candidate_ip.is_unspecified() {
+    let ips: Vec<IpAddr> = if announce.is_empty() {
+        vec![local_addr.ip()]
+    } else {
+        announce.to_vec()
+    };
+    if ips.iter().any(|ip| ip.is_unspecified()) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "media socket bound to an unspecified address needs an address to announce",
         ));
     }
-    let candidate = SocketAddr::new(candidate_ip, local_addr.port());
+    let port = local_addr.port();
+    let announced_v4 = ips
+        .iter()
+        .find(|ip| ip.is_ipv4())
+        .map(|ip| SocketAddr::new(*ip, port));
+    let announced_v6 = ips
+        .iter()
+        .find(|ip| ip.is_ipv6())
+        .map(|ip| SocketAddr::new(*ip, port));
+    let candidates: Vec<SocketAddr> = announced_v4.into_iter().chain(announced_v6).collect();
     let (tx, rx) = mpsc::unbounded_channel();
-    let sfu = Sfu::new(vec![candidate], vec![candidate], metrics)
+    let sfu = Sfu::new(candidates.clone(), candidates, metrics)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
     Ok((
         SfuHandle { tx, local_addr },
         SfuServer {
             socket,
             tcp,
-            announced: candidate,
+            announced_v4,
+            announced_v6,
+            dual_stack: local_addr.is_ipv6(),
             sfu,
             rx,
         },
     ))
+}
+
+/// An IPv4 peer seen through a dual-stack socket as `::ffff:a.b.c.d` is an IPv4 peer.
+fn unmap(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        SocketAddr::V4(_) => addr,
+    }
 }
 
 /// What a TCP connection task reports to the media loop.
@@ -181,11 +211,13 @@ impl SfuServer {
     /// Runs until `shutdown` completes or every handle is dropped. On the way out every
     /// participant's peer connection is closed.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
-        let local = self.announced;
         match self.socket.local_addr() {
-            Ok(bound) => {
-                tracing::info!(bound = %bound, announced = %local, "media server running (UDP and ICE-TCP)")
-            }
+            Ok(bound) => tracing::info!(
+                bound = %bound,
+                ipv4 = ?self.announced_v4,
+                ipv6 = ?self.announced_v6,
+                "media server running (UDP and ICE-TCP)"
+            ),
             Err(e) => {
                 tracing::error!(error = %e, "media socket has no local address");
                 return;
@@ -212,7 +244,10 @@ impl SfuServer {
             tokio::select! {
                 r = self.socket.recv_from(&mut buf) => match r {
                     Ok((n, source)) => {
-                        self.sfu.handle_receive(Instant::now(), Protocol::Udp, source, local, &buf[..n]);
+                        let source = unmap(source);
+                        if let Some(local) = self.announced_for(source) {
+                            self.sfu.handle_receive(Instant::now(), Protocol::Udp, source, local, &buf[..n]);
+                        }
                     }
                     // ICMP port-unreachable from a vanished peer surfaces here on Linux:
                     // it concerns that peer only, the socket stays good.
@@ -220,6 +255,7 @@ impl SfuServer {
                 },
                 accepted = self.tcp.accept() => match accepted {
                     Ok((stream, peer)) if tcp_peers.len() < MAX_TCP_CONNECTIONS => {
+                        let peer = unmap(peer);
                         let _ = stream.set_nodelay(true);
                         tcp_peers.insert(peer, spawn_tcp_peer(stream, peer, tcp_tx.clone()));
                     }
@@ -228,7 +264,9 @@ impl SfuServer {
                 },
                 Some(ev) = tcp_rx.recv() => match ev {
                     TcpEvent::Frame(peer, data) => {
-                        let accepted = self.sfu.handle_receive(Instant::now(), Protocol::Tcp, peer, local, &data);
+                        let accepted = self.announced_for(peer).is_some_and(|local| {
+                            self.sfu.handle_receive(Instant::now(), Protocol::Tcp, peer, local, &data)
+                        });
                         if let Some(p) = tcp_peers.get_mut(&peer) {
                             if accepted {
                                 p.verified = true;
@@ -263,6 +301,15 @@ impl SfuServer {
             p.reader.abort();
         }
         tracing::info!("media server stopped");
+    }
+
+    /// The announced address of `peer`'s family; `None` if this node announces none for it.
+    fn announced_for(&self, peer: SocketAddr) -> Option<SocketAddr> {
+        if peer.is_ipv4() {
+            self.announced_v4
+        } else {
+            self.announced_v6
+        }
     }
 
     fn handle_command(
@@ -319,7 +366,13 @@ impl SfuServer {
                     }
                 }
                 _ => {
-                    if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
+                    let destination = match (self.dual_stack, t.destination) {
+                        (true, SocketAddr::V4(v4)) => {
+                            SocketAddr::new(IpAddr::V6(v4.ip().to_ipv6_mapped()), v4.port())
+                        }
+                        (_, d) => d,
+                    };
+                    if let Err(e) = self.socket.send_to(&t.contents, destination).await {
                         tracing::debug!(error = %e, destination = %t.destination, "media send failed");
                     }
                 }

@@ -56,7 +56,12 @@ async fn join_at(sfu: &SfuHandle, room: &RoomId, proto: Protocol, server: Socket
             (Link::Tcp { write, frames }, local)
         }
         _ => {
-            let sock = UdpSocket::bind("127.0.0.1:0").await.expect("UDP bind");
+            let any = if server.is_ipv6() {
+                "[::1]:0"
+            } else {
+                "127.0.0.1:0"
+            };
+            let sock = UdpSocket::bind(any).await.expect("UDP bind");
             let local = sock.local_addr().expect("local");
             (Link::Udp(sock), local)
         }
@@ -183,7 +188,7 @@ impl Client {
 async fn start() -> (SfuHandle, SfuMetrics, tokio::sync::oneshot::Sender<()>) {
     vamt_sfu::install_crypto_provider();
     let metrics = SfuMetrics::unregistered();
-    let (handle, srv) = server::bind("127.0.0.1:0".parse().expect("addr"), None, metrics.clone())
+    let (handle, srv) = server::bind("127.0.0.1:0".parse().expect("addr"), &[], metrics.clone())
         .await
         .expect("bind");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -263,7 +268,7 @@ async fn a_node_bound_to_all_interfaces_announcing_its_public_address_connects()
     let metrics = SfuMetrics::unregistered();
     let (sfu, srv) = server::bind(
         "0.0.0.0:0".parse().expect("addr"),
-        Some("127.0.0.1".parse().expect("ip")),
+        &["127.0.0.1".parse().expect("ip")],
         metrics.clone(),
     )
     .await
@@ -294,4 +299,60 @@ async fn a_node_bound_to_all_interfaces_announcing_its_public_address_connects()
         "ICE and DTLS complete via the announced address"
     );
     assert!(b.received >= 20, "media flows: {}", b.received);
+}
+
+#[tokio::test]
+async fn one_dual_stack_socket_serves_ipv4_and_ipv6_participants_in_one_room() {
+    vamt_sfu::install_crypto_provider();
+    let metrics = SfuMetrics::unregistered();
+    let announce: [std::net::IpAddr; 2] =
+        ["127.0.0.1".parse().expect("v4"), "::1".parse().expect("v6")];
+    let Ok((sfu, srv)) =
+        server::bind("[::]:0".parse().expect("addr"), &announce, metrics.clone()).await
+    else {
+        eprintln!("no IPv6 on this host: skipped");
+        return;
+    };
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(srv.run(async move {
+        let _ = stopped.await;
+    }));
+    let port = sfu.local_addr().port();
+    let room = RoomId::random();
+    let mut v4 = join_at(
+        &sfu,
+        &room,
+        Protocol::Udp,
+        SocketAddr::new(announce[0], port),
+    )
+    .await;
+    let mut v6 = join_at(
+        &sfu,
+        &room,
+        Protocol::Udp,
+        SocketAddr::new(announce[1], port),
+    )
+    .await;
+    let mut seq = 0;
+    for round in 0..600 {
+        v4.pump(&sfu).await;
+        v6.pump(&sfu).await;
+        if v4.connected && v6.connected && round % 4 == 0 {
+            v4.send_audio(seq);
+            v6.send_audio(seq);
+            seq += 1;
+        }
+        if v4.received >= 20 && v6.received >= 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(v4.connected && v6.connected, "both families connect");
+    assert!(
+        v4.received >= 20 && v6.received >= 20,
+        "v4 got {}, v6 got {}",
+        v4.received,
+        v6.received
+    );
+    assert!(v6.local.is_ipv6() && v4.local.is_ipv4());
 }

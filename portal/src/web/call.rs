@@ -70,7 +70,11 @@ fn call_page(
         .stun_listen
         .map(|addr| {
             (
-                st.settings.media_public_ip.unwrap_or(addr.ip()),
+                st.settings
+                    .media_public_ips
+                    .first()
+                    .copied()
+                    .unwrap_or(addr.ip()),
                 addr.port(),
             )
         })

@@ -73,7 +73,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     let registry = Registry::new();
     let (sfu, server) = vamt_sfu::server::bind(
         "127.0.0.1:0".parse().expect("addr"),
-        None,
+        &[],
         vamt_sfu::SfuMetrics::new(&registry).expect("metrics"),
     )
     .await
