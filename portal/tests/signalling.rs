@@ -184,3 +184,86 @@ async fn a_flood_of_garbage_closes_only_the_abuser() {
     send(&mut other, json!({"type": "ping"})).await;
     assert_eq!(recv(&mut other).await["type"], "pong");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_client_is_limited_and_closed_while_others_are_served() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+
+    async fn ping_rtts(ws: &mut Ws, n: usize) -> Vec<f64> {
+        let mut rtts = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t0 = std::time::Instant::now();
+            send(ws, json!({"type": "ping"})).await;
+            assert_eq!(recv(ws).await["type"], "pong");
+            rtts.push(t0.elapsed().as_secs_f64() * 1000.0);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        rtts.sort_by(f64::total_cmp);
+        rtts
+    }
+    let p99 = |v: &[f64]| v[((v.len() as f64 * 0.99).ceil() as usize).clamp(1, v.len()) - 1];
+
+    let mut other = connect(stack.addr).await;
+    let baseline = ping_rtts(&mut other, 40).await;
+
+    let mut flooder = connect(stack.addr).await;
+    let flood = tokio::spawn(async move {
+        let msg = json!({"type": "ping"}).to_string();
+        let started = std::time::Instant::now();
+        let mut sent = 0;
+        // 10,000 messages, as fast as the socket takes them (bounded in count).
+        for _ in 0..10_000 {
+            if flooder
+                .send(Message::Text(msg.clone().into()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+            sent += 1;
+        }
+        let mut pongs = 0;
+        let mut rate_limited = 0;
+        let mut close = None;
+        while let Ok(Some(Ok(frame))) =
+            tokio::time::timeout(Duration::from_secs(5), flooder.next()).await
+        {
+            match frame {
+                Message::Text(t) => {
+                    let v: Value = serde_json::from_str(&t).expect("json");
+                    match v["type"].as_str() {
+                        Some("pong") => pongs += 1,
+                        Some("error") if v["code"] == "rate_limited" => rate_limited += 1,
+                        _ => {}
+                    }
+                }
+                Message::Close(c) => {
+                    close = c;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        (sent, started.elapsed(), pongs, rate_limited, close)
+    });
+    let during = ping_rtts(&mut other, 40).await;
+    let (sent, took, pongs, rate_limited, close) = flood.await.expect("flooder task");
+
+    println!(
+        "flood: {sent} messages in {took:?}; flooder got {pongs} pongs and {rate_limited} rate_limited errors; \
+         other client's ping p99 {:.2} ms before, {:.2} ms during",
+        p99(&baseline),
+        p99(&during)
+    );
+    assert_eq!(
+        during.len(),
+        40,
+        "the other client got every answer during the flood"
+    );
+    assert!(pongs <= 200, "the flooder was limited: {pongs} answered");
+    assert!(rate_limited >= 1, "the flooder was told");
+    let close = close.expect("the flooder is closed");
+    assert_eq!(u16::from(close.code), 1008);
+    assert_eq!(close.reason.as_str(), "message flood");
+}

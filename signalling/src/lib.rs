@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod hub;
+pub mod limits;
 pub mod metrics;
 pub mod protocol;
 pub mod session;

@@ -156,6 +156,8 @@ pub enum ErrorCode {
     MediaLost,
     /// The server cannot take the request now (shutting down).
     Unavailable,
+    /// Too many messages: the excess was dropped. Slow down.
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -174,6 +176,7 @@ impl ErrorCode {
             ErrorCode::NegotiationFailed => "negotiation_failed",
             ErrorCode::MediaLost => "media_lost",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::RateLimited => "rate_limited",
         }
     }
 }
@@ -364,6 +367,7 @@ mod docs_tests {
             ErrorCode::NegotiationFailed,
             ErrorCode::MediaLost,
             ErrorCode::Unavailable,
+            ErrorCode::RateLimited,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

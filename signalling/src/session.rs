@@ -4,6 +4,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use vamt_sfu::SfuEvent;
 
+use crate::limits::{self, TokenBucket};
 use crate::protocol::{parse_client, ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
 use crate::{Hub, ParticipantId, RoomId, TokenError};
 
@@ -49,13 +50,37 @@ pub async fn run(
     let (sfu_tx, mut sfu_rx) = mpsc::unbounded_channel::<SfuEvent>();
     let mut joined: Option<Joined> = None;
     let mut errors_in_a_row = 0u32;
+    // tokio's clock, so tests can pause time.
+    let now = || tokio::time::Instant::now().into_std();
+    let mut bucket = TokenBucket::new(limits::BURST, limits::MESSAGES_PER_SECOND, now());
+    let mut dropped_in_a_row = 0u32;
+    let mut last_rate_error: Option<std::time::Instant> = None;
+    let idle = tokio::time::sleep(limits::IDLE_TIMEOUT);
+    tokio::pin!(idle);
     loop {
         tokio::select! {
             frame = incoming.recv() => {
+                let Some(frame) = frame else { break };
+                idle.as_mut().reset(tokio::time::Instant::now() + limits::IDLE_TIMEOUT);
+                if !bucket.take(now()) {
+                    // Over the rate: drop, say so at most once a second, close a flooder.
+                    hub.metrics.messages.with_label_values(&["dropped"]).inc();
+                    dropped_in_a_row += 1;
+                    if dropped_in_a_row >= limits::MAX_DROPPED {
+                        let _ = out.send(Outbound::Close { code: 1008, reason: "message flood".into() });
+                        tracing::warn!("signalling client flooded: closed");
+                        break;
+                    }
+                    if last_rate_error.is_none_or(|t| now().saturating_duration_since(t) >= std::time::Duration::from_secs(1)) {
+                        last_rate_error = Some(now());
+                        reply_error(&hub, &out, ErrorCode::RateLimited, "too many messages: the excess was dropped");
+                    }
+                    continue;
+                }
+                dropped_in_a_row = 0;
                 let flow = match frame {
-                    None => break,
-                    Some(Inbound::Text(text)) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await,
-                    Some(Inbound::Binary) => {
+                    Inbound::Text(text) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await,
+                    Inbound::Binary => {
                         hub.metrics.messages.with_label_values(&["invalid"]).inc();
                         reply_error(&hub, &out, ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text")
                     }
@@ -74,6 +99,10 @@ pub async fn run(
             }
             Some(event) = sfu_rx.recv() => {
                 handle_sfu_event(&hub, event, &mut joined, &out);
+            }
+            _ = &mut idle => {
+                let _ = out.send(Outbound::Close { code: 1001, reason: "idle".into() });
+                break;
             }
         }
     }
