@@ -151,15 +151,24 @@ pub async fn free_slots(
 ) -> Result<Vec<Slot>, sqlx::Error> {
     let until = now + Duration::days(i64::from(s.horizon_days) + 1);
     let taken = taken(db, now - Duration::days(1), until).await?;
-    Ok(slot::free_slots(&SlotQuery {
+    Ok(slot::free_slots(&slot_query(s, now, &taken)))
+}
+
+/// The slot search the configuration describes, given what is booked.
+fn slot_query<'a>(
+    s: &'a Settings,
+    now: DateTime<Utc>,
+    taken: &'a HashMap<DateTime<Utc>, u32>,
+) -> SlotQuery<'a> {
+    SlotQuery {
         rule: &s.opening,
         tz: s.timezone,
         now,
         lead: s.lead,
         horizon_days: s.horizon_days,
         capacity: s.capacity,
-        taken: &taken,
-    }))
+        taken,
+    }
 }
 
 fn valid_email(e: &str) -> bool {
@@ -201,15 +210,7 @@ pub async fn book(
         Some(sl) => *sl,
         None => {
             // Distinguish "was a slot, now full" from "never a slot".
-            let all = slot::free_slots(&SlotQuery {
-                rule: &s.opening,
-                tz: s.timezone,
-                now,
-                lead: s.lead,
-                horizon_days: s.horizon_days,
-                capacity: s.capacity,
-                taken: &HashMap::new(),
-            });
+            let all = slot::free_slots(&slot_query(s, now, &HashMap::new()));
             return Err(if all.iter().any(|sl| sl.start == req.start) {
                 BookingError::SlotTaken
             } else {

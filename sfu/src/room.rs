@@ -312,23 +312,11 @@ fn drive(
                         plis: s.plis,
                         firs: s.firs,
                     };
-                    if let Some(kind) = p.kind_of(s.mid, false) {
-                        let d = p.stats_delta(s.mid, false, totals);
+                    if let Some(kind) = record_stream(p, s.mid, false, totals, &hot.all) {
                         let k = kind_label(kind);
-                        let m = &hot.all;
-                        m.rtp_packets
-                            .with_label_values(&["in", k])
-                            .inc_by(d.packets);
-                        m.rtp_bytes.with_label_values(&["in", k]).inc_by(d.bytes);
-                        m.nacks.with_label_values(&["in"]).inc_by(d.nacks);
-                        m.keyframe_requests
-                            .with_label_values(&["in", "pli"])
-                            .inc_by(d.plis);
-                        m.keyframe_requests
-                            .with_label_values(&["in", "fir"])
-                            .inc_by(d.firs);
                         if let Some(loss) = s.loss {
-                            m.ingress_loss
+                            hot.all
+                                .ingress_loss
                                 .with_label_values(&[k])
                                 .observe(f64::from(loss));
                         }
@@ -338,7 +326,8 @@ fn drive(
                         } else {
                             90_000.0
                         };
-                        m.ingress_jitter
+                        hot.all
+                            .ingress_jitter
                             .with_label_values(&[k])
                             .observe(f64::from(s.jitter) / clock);
                     }
@@ -351,22 +340,7 @@ fn drive(
                         plis: s.plis,
                         firs: s.firs,
                     };
-                    if let Some(kind) = p.kind_of(s.mid, true) {
-                        let d = p.stats_delta(s.mid, true, totals);
-                        let k = kind_label(kind);
-                        let m = &hot.all;
-                        m.rtp_packets
-                            .with_label_values(&["out", k])
-                            .inc_by(d.packets);
-                        m.rtp_bytes.with_label_values(&["out", k]).inc_by(d.bytes);
-                        m.nacks.with_label_values(&["out"]).inc_by(d.nacks);
-                        m.keyframe_requests
-                            .with_label_values(&["out", "pli"])
-                            .inc_by(d.plis);
-                        m.keyframe_requests
-                            .with_label_values(&["out", "fir"])
-                            .inc_by(d.firs);
-                    }
+                    record_stream(p, s.mid, true, totals, &hot.all);
                 }
                 Event::PeerStats(s) => {
                     if let Some(rtt) = s.rtt {
@@ -393,4 +367,28 @@ fn kind_label(kind: MediaKind) -> &'static str {
     } else {
         "video"
     }
+}
+
+/// Exports the growth of one stream's cumulative counters; returns its kind if known.
+fn record_stream(
+    p: &mut Participant,
+    mid: Mid,
+    egress: bool,
+    totals: StreamTotals,
+    m: &crate::SfuMetrics,
+) -> Option<MediaKind> {
+    let kind = p.kind_of(mid, egress)?;
+    let d = p.stats_delta(mid, egress, totals);
+    let dir = if egress { "out" } else { "in" };
+    let k = kind_label(kind);
+    m.rtp_packets.with_label_values(&[dir, k]).inc_by(d.packets);
+    m.rtp_bytes.with_label_values(&[dir, k]).inc_by(d.bytes);
+    m.nacks.with_label_values(&[dir]).inc_by(d.nacks);
+    m.keyframe_requests
+        .with_label_values(&[dir, "pli"])
+        .inc_by(d.plis);
+    m.keyframe_requests
+        .with_label_values(&[dir, "fir"])
+        .inc_by(d.firs);
+    Some(kind)
 }
