@@ -301,8 +301,13 @@ impl Participant {
 
     /// Stops forwarding everything that came from `source`.
     pub fn unsubscribe_from(&mut self, source: &ParticipantId) {
+        self.unsubscribe(source, None);
+    }
+
+    /// Stops forwarding `source`'s track on `source_mid`, or all its tracks for `None`.
+    pub fn unsubscribe(&mut self, source: &ParticipantId, source_mid: Option<Mid>) {
         self.tracks_out.retain_mut(|t| {
-            if &t.source != source {
+            if &t.source != source || source_mid.is_some_and(|m| m != t.source_mid) {
                 return true;
             }
             match t.state {

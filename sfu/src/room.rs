@@ -17,6 +17,8 @@ use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Propagated {
     TrackOpen(ParticipantId, Mid, MediaKind),
+    /// The publisher stopped sending on this mid.
+    TrackClosed(ParticipantId, Mid),
     Media(ParticipantId, MediaData),
     /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
     Keyframe(ParticipantId, Mid, KeyframeRequest),
@@ -139,6 +141,11 @@ impl Room {
             Propagated::TrackOpen(source, mid, kind) => {
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
                     p.subscribe(source.clone(), mid, kind);
+                }
+            }
+            Propagated::TrackClosed(source, mid) => {
+                for p in self.participants.iter_mut().filter(|p| p.id != source) {
+                    p.unsubscribe(&source, Some(mid));
                 }
             }
             Propagated::Media(source, data) => {
@@ -279,6 +286,13 @@ fn drive(
                         },
                     });
                     propagated.push(Propagated::TrackOpen(p.id.clone(), added.mid, added.kind));
+                }
+                // A re-offer stopped a published track (screen share ended, camera removed).
+                Event::MediaChanged(changed) if !changed.direction.is_receiving() => {
+                    if let Some(idx) = p.tracks_in.iter().position(|t| t.mid == changed.mid) {
+                        p.tracks_in.swap_remove(idx);
+                        propagated.push(Propagated::TrackClosed(p.id.clone(), changed.mid));
+                    }
                 }
                 Event::MediaData(data) => {
                     if !data.contiguous {

@@ -30,6 +30,8 @@ struct Peer {
     channel: Option<ChannelId>,
     /// Data channel messages received, in order.
     messages: Vec<Vec<u8>>,
+    /// Video frames received.
+    video_frames: usize,
 }
 
 struct World {
@@ -132,6 +134,7 @@ impl World {
             online: true,
             channel: None,
             messages: Vec::new(),
+            video_frames: 0,
         });
     }
 
@@ -154,6 +157,9 @@ impl World {
                     Output::Event(Event::Connected) => p.connected = true,
                     Output::Event(Event::ChannelOpen(id, _)) => p.channel = Some(id),
                     Output::Event(Event::ChannelData(d)) => p.messages.push(d.data),
+                    Output::Event(Event::MediaData(d)) if !d.params.spec().codec.is_audio() => {
+                        p.video_frames += 1;
+                    }
                     Output::Event(Event::MediaData(d)) => {
                         let sender = String::from_utf8_lossy(&d.data[..1]).into_owned();
                         p.received.entry(sender).or_default().push(d.data.to_vec());
@@ -626,4 +632,118 @@ fn the_loudest_participant_is_announced_as_active_speaker_to_everyone() {
     w.levels = HashMap::from([("A", -127), ("B", -127), ("C", -127)]);
     talk(&mut w, 50, 150);
     assert_eq!(last_announced(&w), vec![None, None, None]);
+}
+
+/// The browser's part of renegotiating: apply `change` and send the offer to the SFU.
+fn renegotiate(
+    w: &mut World,
+    name: &str,
+    change: impl FnOnce(&mut str0m::change::SdpApi) -> Option<Mid>,
+) -> Option<Mid> {
+    let now = w.now;
+    let room = w.room.clone();
+    let p = w.peers.iter_mut().find(|p| p.name == name).expect("peer");
+    let mut api = p.rtc.sdp_api();
+    let mid = change(&mut api);
+    let (offer, pending) = api.apply().expect("an offer");
+    let answer = w
+        .sfu
+        .offer(now, &room, &p.id, &offer.to_sdp_string())
+        .expect("SFU answers the re-offer");
+    p.rtc
+        .sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(&answer).expect("answer"),
+        )
+        .expect("accepted");
+    mid
+}
+
+#[test]
+fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
+    let mut w = World::new();
+    w.join("A", 5000);
+    w.join("B", 5001);
+    w.run_for(Duration::from_secs(2));
+    let offers = |w: &World, name: &str| {
+        let id = w.peer(name).id.clone();
+        w.events
+            .iter()
+            .filter(|e| matches!(e, SfuEvent::Offer { participant, .. } if participant == &id))
+            .count()
+    };
+    let b_offers = offers(&w, "B");
+
+    // A starts sharing its screen: a new video track in a re-offer.
+    let screen = renegotiate(&mut w, "A", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("mid");
+    w.run_for(Duration::from_millis(500));
+    assert_eq!(offers(&w, "B"), b_offers + 1, "B is offered the new track");
+    let frame = vec![0u8; 3000];
+    for i in 0..30u64 {
+        let now = w.now;
+        let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
+        if let Some(writer) = a.rtc.writer(screen) {
+            let pt = writer
+                .payload_params()
+                .find(|p| p.spec().codec == Codec::Vp8)
+                .map(|p| p.pt())
+                .expect("vp8");
+            writer
+                .write(
+                    pt,
+                    now,
+                    MediaTime::new(i * 3000, Frequency::NINETY_KHZ),
+                    frame.clone(),
+                )
+                .expect("write");
+        }
+        for _ in 0..7 {
+            w.step();
+        }
+    }
+    let got = w.peer("B").video_frames;
+    assert!(got >= 25, "B received the shared screen: {got} frames");
+
+    // A stops sharing: B is offered the removal and no frames follow.
+    renegotiate(&mut w, "A", |api| {
+        api.stop_media(screen);
+        None
+    });
+    w.run_for(Duration::from_millis(500));
+    assert_eq!(offers(&w, "B"), b_offers + 2, "B is offered the removal");
+    // Whatever A's stack still emits on the stopped mid goes nowhere.
+    let frames_before = w.peer("B").video_frames;
+    for i in 30..40u64 {
+        let now = w.now;
+        let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
+        if let Some(writer) = a.rtc.writer(screen) {
+            let pt = writer
+                .payload_params()
+                .find(|p| p.spec().codec == Codec::Vp8)
+                .map(|p| p.pt());
+            if let Some(pt) = pt {
+                let time = MediaTime::new(i * 3000, Frequency::NINETY_KHZ);
+                let _ = writer.write(pt, now, time, frame.clone());
+            }
+        }
+        for _ in 0..7 {
+            w.step();
+        }
+    }
+    assert_eq!(
+        w.peer("B").video_frames,
+        frames_before,
+        "no frames of the stopped track"
+    );
+    // Audio still flows both ways afterwards.
+    let before = w.peer("B").received.get("A").map(Vec::len).unwrap_or(0);
+    talk(&mut w, 10, 0);
+    assert_eq!(
+        w.peer("B").received.get("A").map(Vec::len),
+        Some(before + 10)
+    );
 }
