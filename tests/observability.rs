@@ -28,6 +28,7 @@ fn exported() -> BTreeSet<String> {
         &sfu.ingress_jitter,
         &sfu.rtt,
         &sfu.estimated_bandwidth,
+        &sfu.layer_switches,
         &sig.connections,
         &sig.messages,
         &sig.errors,

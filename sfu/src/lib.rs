@@ -8,6 +8,7 @@
 
 mod error;
 mod ids;
+pub mod layer;
 pub mod metrics;
 mod participant;
 mod room;

@@ -35,6 +35,8 @@ pub struct SfuMetrics {
     pub rtt: prometheus::Histogram,
     /// Estimated bandwidth towards participants, when the estimator runs.
     pub estimated_bandwidth: prometheus::Histogram,
+    /// Simulcast layer switches of subscribers, by direction (`up`, `down`).
+    pub layer_switches: IntCounterVec,
 }
 
 impl SfuMetrics {
@@ -133,6 +135,14 @@ impl SfuMetrics {
             )
             .buckets(vec![100e3, 250e3, 500e3, 1e6, 2e6, 4e6, 8e6]),
         )?;
+        let layer_switches = IntCounterVec::new(
+            Opts::new(
+                "vamt_sfu_layer_switches_total",
+                "Simulcast layer switches of subscribers, by direction",
+            ),
+            &["direction"],
+        )?;
+        registry.register(Box::new(layer_switches.clone()))?;
         registry.register(Box::new(rtp_packets.clone()))?;
         registry.register(Box::new(rtp_bytes.clone()))?;
         registry.register(Box::new(nacks.clone()))?;
@@ -163,6 +173,7 @@ impl SfuMetrics {
             ingress_jitter,
             rtt,
             estimated_bandwidth,
+            layer_switches,
         })
     }
 
@@ -178,6 +189,8 @@ impl SfuMetrics {
             data_bytes: self.data_bytes.clone(),
             datagrams_in: self.datagrams.with_label_values(&["in"]),
             datagrams_out: self.datagrams.with_label_values(&["out"]),
+            layer_up: self.layer_switches.with_label_values(&["up"]),
+            layer_down: self.layer_switches.with_label_values(&["down"]),
             all: self.clone(),
         }
     }
@@ -199,6 +212,8 @@ pub(crate) struct HotCounters {
     pub data_bytes: prometheus::IntCounter,
     pub datagrams_in: prometheus::IntCounter,
     pub datagrams_out: prometheus::IntCounter,
+    pub layer_up: prometheus::IntCounter,
+    pub layer_down: prometheus::IntCounter,
     /// Everything else, for updates that happen per stats interval, not per packet.
     pub all: SfuMetrics,
 }

@@ -4,10 +4,12 @@ use std::time::{Duration, Instant};
 
 use str0m::channel::ChannelId;
 
+use str0m::bwe::Bitrate;
 use str0m::change::SdpPendingOffer;
 use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Rid};
 use str0m::Rtc;
 
+use crate::layer::{self, Layer};
 use crate::ParticipantId;
 
 /// A track this participant publishes.
@@ -76,6 +78,10 @@ pub(crate) struct TrackOut {
     pub source_mid: Mid,
     pub kind: MediaKind,
     pub state: TrackOutState,
+    /// The simulcast layer forwarded now (`None` until its first key frame).
+    pub layer: Option<Layer>,
+    /// The layer the subscriber's bandwidth allows; switched to on its next key frame.
+    pub target: Layer,
 }
 
 impl TrackOut {
@@ -103,6 +109,8 @@ pub(crate) struct Participant {
     pub tracks_out: Vec<TrackOut>,
     /// Open data channels and their labels.
     pub channels: Vec<(ChannelId, String)>,
+    /// The subscriber's bandwidth estimate, bits per second, once str0m reports one.
+    pub estimate: Option<u64>,
     /// Smoothed loudness of the participant's audio (0 silent … 127 loudest), from the
     /// audio-level header extension.
     pub loudness: f32,
@@ -114,6 +122,9 @@ pub(crate) struct Participant {
     pub queued: VecDeque<QueuedMessage>,
     pub queued_bytes: usize,
 }
+
+/// Where each subscriber's bandwidth estimator starts, bits per second.
+pub(crate) const INITIAL_ESTIMATE: u64 = 800_000;
 
 /// A PLI/FIR towards a publisher at most this often, so a burst of subscriber requests does
 /// not make the publisher send key frames back to back.
@@ -131,6 +142,7 @@ impl Participant {
             tracks_out: Vec::new(),
             channels: Vec::new(),
             last_stats: Vec::new(),
+            estimate: None,
             loudness: 0.0,
             spoke: false,
             queued: VecDeque::new(),
@@ -332,7 +344,56 @@ impl Participant {
                 source_mid,
                 kind,
                 state: TrackOutState::ToOpen,
+                layer: None,
+                target: Layer::Low,
             });
+            self.retarget();
         }
+    }
+
+    /// Recomputes the target layer of every video subscription from the bandwidth estimate
+    /// and tells the estimator what to probe for. Returns how many targets moved.
+    pub fn retarget(&mut self) -> usize {
+        let estimate = self.estimate.unwrap_or(INITIAL_ESTIMATE);
+        let live = |t: &&mut TrackOut| {
+            !matches!(
+                t.state,
+                TrackOutState::ToStop(_) | TrackOutState::NegotiatingStop(_)
+            )
+        };
+        let audio = self
+            .tracks_out
+            .iter_mut()
+            .filter(live)
+            .filter(|t| t.kind == MediaKind::Audio)
+            .count();
+        let video = self
+            .tracks_out
+            .iter_mut()
+            .filter(live)
+            .filter(|t| t.kind == MediaKind::Video)
+            .count();
+        if video == 0 {
+            return 0;
+        }
+        let mut moved = 0;
+        let mut lowest = Layer::High;
+        for t in self
+            .tracks_out
+            .iter_mut()
+            .filter(|t| t.kind == MediaKind::Video)
+        {
+            let target = layer::choose(estimate, audio, video, t.layer.or(Some(t.target)));
+            if target != t.target {
+                t.target = target;
+                moved += 1;
+            }
+            lowest = lowest.min(target);
+        }
+        let (minimum, desired) = layer::probe_goal(audio, video, lowest);
+        self.rtc
+            .bwe()
+            .set_bitrate(Bitrate::bps(minimum), Bitrate::bps(desired));
+        moved
     }
 }

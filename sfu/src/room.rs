@@ -3,10 +3,12 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid};
+use str0m::bwe::BweKind;
+use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid, Rid};
 use str0m::net::Transmit;
 use str0m::{Event, IceConnectionState, Output};
 
+use crate::layer::Layer;
 use crate::metrics::HotCounters;
 use crate::participant::{Participant, StreamTotals, TrackIn, TrackOutState};
 use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
@@ -162,10 +164,34 @@ impl Room {
                 } else {
                     (&hot.video_frames, &hot.video_bytes)
                 };
+                let mut wanted: Option<Layer> = None;
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
-                    if forward(p, &source, &data) {
-                        frames.inc();
-                        bytes.inc_by(data.data.len() as u64);
+                    match forward(p, &source, &data) {
+                        Forwarded::Written => {}
+                        Forwarded::Switched { up } => {
+                            let c = if up { &hot.layer_up } else { &hot.layer_down };
+                            c.inc();
+                        }
+                        Forwarded::Skipped => continue,
+                        Forwarded::NeedsKeyframe(layer) => {
+                            wanted = Some(layer);
+                            continue;
+                        }
+                    }
+                    frames.inc();
+                    bytes.inc_by(data.data.len() as u64);
+                }
+                // A subscriber waits to switch: ask the publisher for a key frame of the
+                // layer it waits for (rate-limited per track).
+                if let Some(layer) = wanted {
+                    if let Some(publisher) = self.find_mut(&source) {
+                        let rid = Rid::from(layer.rid());
+                        publisher.request_keyframe(
+                            now,
+                            data.mid,
+                            Some(rid),
+                            KeyframeRequestKind::Pli,
+                        );
                     }
                 }
             }
@@ -195,36 +221,62 @@ impl Room {
     }
 }
 
-/// Writes one media packet of `source` to subscriber `p`. True if it was written.
-fn forward(p: &mut Participant, source: &ParticipantId, data: &MediaData) -> bool {
-    // Without simulcast negotiated the rid is absent; with it, the top layer goes through
-    // until per-subscriber layer selection lands.
-    if data.rid.is_some_and(|r| r != "h".into()) {
-        return false;
-    }
-    let Some(mid) = p
+/// What forwarding one frame to one subscriber came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Forwarded {
+    Written,
+    /// Written, and the subscriber now sees another simulcast layer.
+    Switched {
+        up: bool,
+    },
+    Skipped,
+    /// The subscriber waits for a key frame of this layer to switch to it.
+    NeedsKeyframe(Layer),
+}
+
+/// Writes one media frame of `source` to subscriber `p`, choosing among simulcast layers:
+/// a subscriber gets one layer, and changes to its target layer only at a key frame of
+/// that layer, so the picture never breaks.
+fn forward(p: &mut Participant, source: &ParticipantId, data: &MediaData) -> Forwarded {
+    let Some(t) = p
         .tracks_out
-        .iter()
+        .iter_mut()
         .find(|t| &t.source == source && t.source_mid == data.mid)
-        .and_then(|t| match t.state {
-            TrackOutState::Open(m) => Some(m),
-            _ => None,
-        })
     else {
-        return false;
+        return Forwarded::Skipped;
     };
+    let TrackOutState::Open(mid) = t.state else {
+        return Forwarded::Skipped;
+    };
+    let mut result = Forwarded::Written;
+    if let Some(rid) = data.rid {
+        let Some(layer) = Layer::from_rid(&rid) else {
+            return Forwarded::Skipped;
+        };
+        if layer == t.target && t.layer != Some(layer) {
+            if !data.is_keyframe() {
+                return Forwarded::NeedsKeyframe(layer);
+            }
+            result = Forwarded::Switched {
+                up: t.layer.is_some_and(|old| layer > old),
+            };
+            t.layer = Some(layer);
+        } else if t.layer != Some(layer) {
+            return Forwarded::Skipped;
+        }
+    }
     let Some(writer) = p.rtc.writer(mid) else {
-        return false;
+        return Forwarded::Skipped;
     };
     let Some(pt) = writer.match_params(data.params) else {
-        return false;
+        return Forwarded::Skipped;
     };
     if let Err(e) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
         tracing::debug!(participant = %p.id, error = %e, "write failed; disconnecting");
         p.rtc.disconnect();
-        return false;
+        return Forwarded::Skipped;
     }
-    true
+    result
 }
 
 /// Polls one participant until it waits; returns its next timeout.
@@ -363,6 +415,10 @@ fn drive(
                     if let Some(bwe) = s.bwe_tx {
                         hot.all.estimated_bandwidth.observe(bwe.as_f64());
                     }
+                }
+                Event::EgressBitrateEstimate(BweKind::Twcc { estimate, .. }) => {
+                    p.estimate = Some(estimate.as_u64());
+                    p.retarget();
                 }
                 Event::KeyframeRequest(req) => {
                     if let Some(t) = p.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) {

@@ -4,12 +4,13 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use str0m::bwe::Bitrate;
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::net::{Protocol, Receive, TcpType, Transmit};
 use str0m::{Candidate, Input, Rtc};
 
 use crate::metrics::HotCounters;
-use crate::participant::Participant;
+use crate::participant::{Participant, INITIAL_ESTIMATE};
 use crate::room::Room;
 use crate::{ParticipantId, RoomId, SfuError, SfuMetrics, TrackId};
 
@@ -130,6 +131,8 @@ impl Sfu {
         let mut rtc = Rtc::builder()
             .set_ice_lite(true)
             .set_stats_interval(Some(STATS_INTERVAL))
+            // The estimate of each subscriber's downlink picks its simulcast layers.
+            .enable_bwe(Some(Bitrate::bps(INITIAL_ESTIMATE)))
             .build(now);
         for candidate in &self.candidates {
             rtc.add_local_candidate(candidate.clone());

@@ -32,6 +32,8 @@ struct Peer {
     messages: Vec<Vec<u8>>,
     /// Video frames received.
     video_frames: usize,
+    /// Video frames received, by the layer tag in their payload.
+    layers: Vec<u8>,
 }
 
 struct World {
@@ -49,6 +51,13 @@ struct World {
     tcp_datagrams: u64,
     /// Audio level (dBov, RFC 6464) each peer sends, if any.
     levels: HashMap<&'static str, i8>,
+    /// Bytes per step the SFU's link to a peer carries, as a token bucket with a burst of
+    /// 15 kB (a small router queue); what does not fit is dropped.
+    caps: HashMap<&'static str, usize>,
+    tokens: HashMap<&'static str, usize>,
+    /// Length of one step. 5 ms is fast; a bandwidth estimator needs 1 ms to see the
+    /// pacing and arrival times of real links.
+    step_len: Duration,
 }
 
 impl World {
@@ -69,6 +78,9 @@ impl World {
             lost: 0,
             tcp_datagrams: 0,
             levels: HashMap::new(),
+            caps: HashMap::new(),
+            tokens: HashMap::new(),
+            step_len: STEP,
         }
     }
 
@@ -135,12 +147,13 @@ impl World {
             channel: None,
             messages: Vec::new(),
             video_frames: 0,
+            layers: Vec::new(),
         });
     }
 
     /// Advances the world by one step: every peer and the SFU run, packets are delivered.
     fn step(&mut self) {
-        self.now += STEP;
+        self.now += self.step_len;
         let now = self.now;
         let sfu_addr: SocketAddr = SFU_ADDR.parse().expect("addr");
         let mut to_sfu: VecDeque<(Protocol, SocketAddr, Vec<u8>)> = VecDeque::new();
@@ -159,6 +172,9 @@ impl World {
                     Output::Event(Event::ChannelData(d)) => p.messages.push(d.data),
                     Output::Event(Event::MediaData(d)) if !d.params.spec().codec.is_audio() => {
                         p.video_frames += 1;
+                        if let Some(tag) = d.data.get(10) {
+                            p.layers.push(*tag);
+                        }
                     }
                     Output::Event(Event::MediaData(d)) => {
                         let sender = String::from_utf8_lossy(&d.data[..1]).into_owned();
@@ -176,7 +192,24 @@ impl World {
         }
         self.sfu.handle_timeout(now);
         self.sfu.poll(now);
+        for (name, cap) in &self.caps {
+            let t = self.tokens.entry(name).or_insert(0);
+            *t = (*t + cap).min(15_000);
+        }
         while let Some(t) = self.sfu.pop_transmit() {
+            let capped = self
+                .peers
+                .iter()
+                .find(|p| p.addr == t.destination)
+                .map(|p| p.name)
+                .filter(|n| self.caps.contains_key(n));
+            if let Some(name) = capped {
+                let tokens = self.tokens.entry(name).or_insert(0);
+                if *tokens < t.contents.len() {
+                    continue;
+                }
+                *tokens -= t.contents.len();
+            }
             self.tcp_datagrams += u64::from(t.proto == Protocol::Tcp);
             if self.drop_packet() {
                 continue;
@@ -253,8 +286,9 @@ impl World {
 fn talk(world: &mut World, frames: u64, from: u64) {
     for seq in from..from + frames {
         world.send_audio(seq);
-        // 20 ms per frame: four steps.
-        for _ in 0..4 {
+        // 20 ms per frame.
+        let until = world.now + Duration::from_millis(20);
+        while world.now < until {
             world.step();
         }
     }
@@ -364,7 +398,7 @@ fn a_peer_whose_network_dies_is_removed_and_reported() {
     let mut waited = Duration::ZERO;
     while w.sfu.contains(&b) && waited < Duration::from_secs(60) {
         w.step();
-        waited += STEP;
+        waited += w.step_len;
     }
     assert!(!w.sfu.contains(&b), "B still held after {waited:?}");
     // Simulated time: consent freshness (RFC 7675) allows a bounded silence only.
@@ -705,6 +739,8 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
             w.step();
         }
     }
+    // Let the SFU's pacer drain what it holds.
+    w.run_for(Duration::from_secs(1));
     let got = w.peer("B").video_frames;
     assert!(got >= 25, "B received the shared screen: {got} frames");
 
@@ -746,4 +782,88 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
         w.peer("B").received.get("A").map(Vec::len),
         Some(before + 10)
     );
+}
+
+#[test]
+fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
+    use str0m::media::{Simulcast, SimulcastLayer};
+    let mut w = World::new();
+    w.step_len = Duration::from_millis(1);
+    w.join("A", 5000);
+    w.join("B", 5001);
+    w.run_for(Duration::from_secs(2));
+    let video = renegotiate(&mut w, "A", |api| {
+        let mut sim = Simulcast::new();
+        for rid in ["l", "m", "h"] {
+            sim.add_send_layer(SimulcastLayer::new(rid));
+        }
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, Some(sim)))
+    })
+    .expect("mid");
+    w.run_for(Duration::from_millis(500));
+
+    // A sends three layers at ~28 frames per second, a key frame every tenth frame.
+    let mut frame_no = 0u64;
+    let mut send_for = |w: &mut World, secs: u64| {
+        for _ in 0..secs * 1000 / 35 {
+            let now = w.now;
+            let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
+            for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
+                let mut frame = vec![0u8; size];
+                // VP8 payload header: bit 0 clear marks a key frame.
+                frame[0] = if frame_no.is_multiple_of(10) { 0x00 } else { 0x01 };
+                frame[10] = rid.as_bytes()[0];
+                if let Some(writer) = a.rtc.writer(video) {
+                    let pt = writer
+                        .payload_params()
+                        .find(|p| p.spec().codec == Codec::Vp8)
+                        .map(|p| p.pt());
+                    if let Some(pt) = pt {
+                        let time = MediaTime::new(frame_no * 3150, Frequency::NINETY_KHZ);
+                        let _ = writer.rid(rid.into()).write(pt, now, time, frame);
+                    }
+                }
+            }
+            frame_no += 1;
+            let until = w.now + Duration::from_millis(35);
+            while w.now < until {
+                w.step();
+            }
+        }
+    };
+    let recent = |w: &World| -> Vec<u8> {
+        let l = &w.peer("B").layers;
+        l[l.len().saturating_sub(20)..].to_vec()
+    };
+
+    send_for(&mut w, 20);
+    let unconstrained = recent(&w);
+    println!(
+        "unconstrained: {:?}",
+        String::from_utf8_lossy(&unconstrained)
+    );
+    assert!(
+        unconstrained.iter().all(|t| *t == b'h'),
+        "top layer on a free link"
+    );
+
+    // B's downlink drops to 400 kbit/s: 50 bytes per 1 ms step.
+    w.caps.insert("B", 50);
+    send_for(&mut w, 20);
+    let throttled = recent(&w);
+    println!("throttled: {:?}", String::from_utf8_lossy(&throttled));
+    assert!(
+        throttled.iter().all(|t| *t == b'l'),
+        "low layer on a thin link"
+    );
+    assert!(w.metrics.layer_switches.with_label_values(&["down"]).get() >= 1);
+
+    // The link recovers: B climbs back.
+    w.caps.clear();
+    w.tokens.clear();
+    send_for(&mut w, 40);
+    let recovered = recent(&w);
+    println!("recovered: {:?}", String::from_utf8_lossy(&recovered));
+    assert!(recovered.iter().all(|t| *t == b'h'), "top layer again");
+    assert!(w.metrics.layer_switches.with_label_values(&["up"]).get() >= 1);
 }
