@@ -134,7 +134,17 @@ async function start() {
 
   pc = new RTCPeerConnection({ iceServers: cfg.iceServers, bundlePolicy: 'max-bundle' });
   for (const track of localStream.getTracks()) {
-    pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
+    const init = { direction: 'sendonly', streams: [localStream] };
+    if (track.kind === 'video') {
+      // Three layers; the SFU gives each other participant the one their link carries.
+      // Bitrates match the SFU's layer table (sfu/src/layer.rs).
+      init.sendEncodings = [
+        { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+        { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+        { rid: 'h', maxBitrate: 1500000 },
+      ];
+    }
+    pc.addTransceiver(track, init);
   }
   pc.ontrack = (ev) => {
     const stream = ev.streams[0] || new MediaStream([ev.track]);

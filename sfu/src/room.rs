@@ -257,9 +257,10 @@ fn forward(p: &mut Participant, source: &ParticipantId, data: &MediaData) -> For
             if !data.is_keyframe() {
                 return Forwarded::NeedsKeyframe(layer);
             }
-            result = Forwarded::Switched {
-                up: t.layer.is_some_and(|old| layer > old),
-            };
+            // The first layer a subscriber gets is a start, not a switch.
+            if let Some(old) = t.layer {
+                result = Forwarded::Switched { up: layer > old };
+            }
             t.layer = Some(layer);
         } else if t.layer != Some(layer) {
             return Forwarded::Skipped;

@@ -79,6 +79,8 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
     return all.every((m) => m.videoStreams >= 2 && m.audioStreams >= 2) ? all : null;
   }, 60000).catch((e) => { console.log(vamt.log()); throw e; });
   console.log('three-party inbound media', JSON.stringify(three));
+  // Each camera goes out as simulcast layers, which the SFU accepted and selects from.
+  for (const m of three) assert.ok(m.layersSent >= 2, `simulcast layers sent: ${JSON.stringify(m)}`);
   // Reported, not asserted: Chromium's fake microphone beeps only briefly each second.
   console.log('active-speaker changes seen', JSON.stringify(await Promise.all([cpage, kpage, spage].map((p) => p.evaluate(() => window.vamtCall.speakerChanges)))));
   await screenshot(spage, 'supervisor-call');

@@ -151,7 +151,8 @@ export function inboundMedia(page) {
       if (r.kind === 'video') { video += r.framesDecoded || 0; if (r.framesDecoded > 0) videoStreams += 1; }
       if (r.kind === 'audio') { audio += r.packetsReceived || 0; if (r.packetsReceived > 0) audioStreams += 1; }
     });
-    return { video, audio, videoStreams, audioStreams };
+    const layersSent = [...stats.values()].filter((r) => r.type === 'outbound-rtp' && r.kind === 'video' && r.rid && r.packetsSent > 0).length;
+    return { video, audio, videoStreams, audioStreams, layersSent };
   });
 }
 
