@@ -811,7 +811,11 @@ fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
             for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
                 let mut frame = vec![0u8; size];
                 // VP8 payload header: bit 0 clear marks a key frame.
-                frame[0] = if frame_no.is_multiple_of(10) { 0x00 } else { 0x01 };
+                frame[0] = if frame_no.is_multiple_of(10) {
+                    0x00
+                } else {
+                    0x01
+                };
                 frame[10] = rid.as_bytes()[0];
                 if let Some(writer) = a.rtc.writer(video) {
                     let pt = writer
