@@ -443,3 +443,29 @@ async fn an_explicit_language_choice_is_remembered_across_pages() {
     assert!(plain.body.contains("<html lang=\"de\">"));
     assert!(!plain.headers.contains_key(header::SET_COOKIE));
 }
+
+#[tokio::test]
+async fn every_page_carries_security_headers() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    for path in ["/", "/clerk/login", "/no/such/page", "/static/call.js"] {
+        let r = call(&stack, get(path)).await;
+        let h = |name: &str| {
+            r.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert!(
+            h("content-security-policy").contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert!(
+            h("content-security-policy").contains("script-src 'self'"),
+            "{path}"
+        );
+        assert_eq!(h("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+    }
+}

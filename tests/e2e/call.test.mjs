@@ -16,7 +16,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   let stopped = false;
   cleanup.push(async () => { if (!stopped) await vamt.stop(); });
 
-  // Citizen books.
+  // Citizen books. The pages run under their Content-Security-Policy (enforced here).
   const citizen = await browser('citizen');
   cleanup.push(() => citizen.context.close());
   const cpage = citizen.page;
@@ -84,6 +84,8 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   // Reported, not asserted: Chromium's fake microphone beeps only briefly each second.
   console.log('active-speaker changes seen', JSON.stringify(await Promise.all([cpage, kpage, spage].map((p) => p.evaluate(() => window.vamtCall.speakerChanges)))));
   await screenshot(spage, 'supervisor-call');
+
+  for (const b of [citizen, clerk, third]) assert.deepEqual(b.cspViolations, [], 'pages work under their CSP');
 
   const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
   const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_frames_total\{kind="(audio|video)"\} (\d+)/gm)];

@@ -121,18 +121,24 @@ const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
 ];
 
-/// A headless Chromium with fake camera and microphone and a fresh profile.
-export async function browser(name, viewport = { width: 1280, height: 800 }) {
+/// A headless Chromium with fake camera and microphone and a fresh profile. The pages'
+/// Content-Security-Policy is enforced unless `bypassCSP` (only for injecting test tools).
+export async function browser(name, viewport = { width: 1280, height: 800 }, { bypassCSP = false } = {}) {
   const dir = await mkdtemp(join(tmpdir(), `vamt-chromium-${name}-`));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    bypassCSP,
   });
   const page = context.pages()[0] || (await context.newPage());
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${name}] ${m.type()}: ${m.text()}`); });
-  return { context, page };
+  const cspViolations = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`[${name}] ${m.type()}: ${m.text()}`);
+    if (m.text().includes('Content Security Policy')) cspViolations.push(m.text());
+  });
+  return { context, page, cspViolations };
 }
 
 /// Inbound media counters of the page's peer connection: frames and packets in total, and
