@@ -267,3 +267,27 @@ async fn a_flooding_client_is_limited_and_closed_while_others_are_served() {
     assert_eq!(u16::from(close.code), 1008);
     assert_eq!(close.reason.as_str(), "message flood");
 }
+
+#[tokio::test]
+async fn a_ninth_participant_is_refused_with_room_full() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let now_s = now.timestamp() as u64;
+    let room = "RM_fullroom";
+    let mut members = Vec::new();
+    for i in 0..vamt_signalling::hub::MAX_PARTICIPANTS {
+        let mut ws = connect(stack.addr).await;
+        send(&mut ws, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+        let joined = recv(&mut ws).await;
+        assert_eq!(joined["type"], "joined", "member {i}: {joined}");
+        members.push(ws);
+    }
+    let mut ninth = connect(stack.addr).await;
+    send(&mut ninth, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    expect_error(&mut ninth, "room_full").await;
+    // When someone leaves, there is room again.
+    send(&mut members[0], json!({"type": "leave"})).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    send(&mut ninth, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut ninth).await["type"], "joined");
+}

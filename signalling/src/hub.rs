@@ -11,6 +11,10 @@ use crate::protocol::{ParticipantInfo, ServerMessage};
 use crate::session::Outbound;
 use crate::{ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKeys};
 
+/// Most participants in one room: citizen, clerk, interpreter, supervisor, and room for a
+/// few more (a family, a second clerk); beyond it joins are refused with `room_full`.
+pub const MAX_PARTICIPANTS: usize = 8;
+
 /// A clock in seconds since the Unix epoch; injected so expiry is tested without sleeping.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
@@ -65,14 +69,14 @@ impl Hub {
     }
 
     /// Puts a verified participant into its room and tells the others. Returns who was
-    /// there already.
+    /// there already, or `None` if the room is full.
     pub(crate) fn admit(
         &self,
         room: &RoomId,
         participant: &ParticipantId,
         claims: &RoomClaims,
         tx: mpsc::UnboundedSender<Outbound>,
-    ) -> Vec<ParticipantInfo> {
+    ) -> Option<Vec<ParticipantInfo>> {
         let member = Member {
             participant: participant.clone(),
             name: claims.name.clone(),
@@ -82,12 +86,15 @@ impl Hub {
         let joined = ServerMessage::ParticipantJoined(member.info()).to_json();
         let mut rooms = self.rooms();
         let members = rooms.entry(room.clone()).or_default();
+        if members.len() >= MAX_PARTICIPANTS {
+            return None;
+        }
         let present = members.iter().map(Member::info).collect();
         for m in members.iter() {
             let _ = m.tx.send(Outbound::Text(joined.clone()));
         }
         members.push(member);
-        present
+        Some(present)
     }
 
     /// Takes a participant out of its room and the SFU, and tells the others why.

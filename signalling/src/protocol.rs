@@ -158,6 +158,8 @@ pub enum ErrorCode {
     Unavailable,
     /// Too many messages: the excess was dropped. Slow down.
     RateLimited,
+    /// The room has the most participants it takes.
+    RoomFull,
 }
 
 impl ErrorCode {
@@ -177,6 +179,7 @@ impl ErrorCode {
             ErrorCode::MediaLost => "media_lost",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::RoomFull => "room_full",
         }
     }
 }
@@ -368,6 +371,7 @@ mod docs_tests {
             ErrorCode::MediaLost,
             ErrorCode::Unavailable,
             ErrorCode::RateLimited,
+            ErrorCode::RoomFull,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

@@ -206,7 +206,9 @@ async fn handle_frame(
                 );
             };
             let participant = ParticipantId::random();
-            let present = hub.admit(&room_id, &participant, &claims, out.clone());
+            let Some(present) = hub.admit(&room_id, &participant, &claims, out.clone()) else {
+                return reply_error(hub, out, ErrorCode::RoomFull, "the room is full");
+            };
             tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
             send(ServerMessage::Joined {
                 participant: participant.to_string(),
