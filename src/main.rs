@@ -28,6 +28,39 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Clerk accounts (run on the host that has the data directory).
+    Clerk {
+        #[command(subcommand)]
+        command: ClerkCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClerkCommand {
+    /// Create a clerk; prints a generated password once.
+    Add {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Name shown to citizens in calls.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// List clerks.
+    List {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Set a new generated password (printed once) and end the clerk's sessions.
+    ResetPassword {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +143,37 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Clerk { command } => {
+            let args = match &command {
+                ClerkCommand::Add { config, .. }
+                | ClerkCommand::List { config }
+                | ClerkCommand::ResetPassword { config, .. } => config,
+            };
+            let settings = match args.settings() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("vamt: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("vamt: cannot start the runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(clerk_command(settings, command)) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("vamt: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Serve(args) => {
             let settings = match args.settings() {
                 Ok(s) => s,
@@ -137,4 +201,52 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Result<ExitCode> {
+    use vamt_portal::clerk;
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let db = vamt_portal::db::open(&settings.database_url).await?;
+    let code = match command {
+        ClerkCommand::Add { username, name, .. } => {
+            let username = username.trim();
+            if username.is_empty() || name.trim().is_empty() {
+                eprintln!("vamt: --username and --name must not be empty");
+                ExitCode::from(2)
+            } else if clerk::list(&db)
+                .await?
+                .iter()
+                .any(|c| c.username == username)
+            {
+                eprintln!("vamt: clerk {username:?} exists; use `vamt clerk reset-password`");
+                ExitCode::from(2)
+            } else {
+                let password = clerk::generate_password();
+                clerk::create(&db, username, name.trim(), &password, chrono::Utc::now()).await?;
+                println!("clerk {username} created; password (shown only now): {password}");
+                ExitCode::SUCCESS
+            }
+        }
+        ClerkCommand::List { .. } => {
+            for c in clerk::list(&db).await? {
+                println!("{}\t{}", c.username, c.display_name);
+            }
+            ExitCode::SUCCESS
+        }
+        ClerkCommand::ResetPassword { username, .. } => {
+            let password = clerk::generate_password();
+            if clerk::reset_password(&db, username.trim(), &password).await? {
+                println!(
+                    "password of {} reset; new password (shown only now): {password}",
+                    username.trim()
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("vamt: no clerk {:?}", username.trim());
+                ExitCode::from(2)
+            }
+        }
+    };
+    db.close().await;
+    Ok(code)
 }

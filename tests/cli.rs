@@ -43,3 +43,77 @@ fn bad_configuration_is_refused_with_the_key_named() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("listen = \"0.0.0.0:9090\""), "{out}");
 }
+
+#[tokio::test]
+async fn clerks_are_added_listed_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(["--data".to_owned(), data.clone()]);
+        v
+    };
+    let run = |a: Vec<String>| {
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        vamt(&refs, &[])
+    };
+    let (code, out, err) = run(args(&[
+        "clerk",
+        "add",
+        "--username",
+        "swolf",
+        "--name",
+        "Stefanie Wolf",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let first = out.rsplit(' ').next().expect("password").trim().to_owned();
+    assert!(first.len() >= 16, "{out}");
+    let (code, _, err) = run(args(&[
+        "clerk",
+        "add",
+        "--username",
+        "swolf",
+        "--name",
+        "Again",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("exists"), "{err}");
+    let (code, out, _) = run(args(&["clerk", "list"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "swolf\tStefanie Wolf");
+
+    let db = vamt_portal::db::open(&format!("sqlite://{data}/vamt.db"))
+        .await
+        .expect("db");
+    let now = chrono::Utc::now();
+    let (session, _) = vamt_portal::clerk::login(&db, "swolf", &first, now)
+        .await
+        .expect("login")
+        .expect("first password works");
+
+    let (code, out, err) = run(args(&["clerk", "reset-password", "--username", "swolf"]));
+    assert_eq!(code, 0, "{err}");
+    let second = out.rsplit(' ').next().expect("password").trim().to_owned();
+    assert_ne!(first, second);
+    assert!(
+        vamt_portal::clerk::login(&db, "swolf", &first, now)
+            .await
+            .expect("login")
+            .is_none(),
+        "old password dead"
+    );
+    assert!(vamt_portal::clerk::login(&db, "swolf", &second, now)
+        .await
+        .expect("login")
+        .is_some());
+    assert!(
+        vamt_portal::clerk::session(&db, &session, now)
+            .await
+            .expect("session")
+            .is_none(),
+        "old sessions ended"
+    );
+    let (code, _, err) = run(args(&["clerk", "reset-password", "--username", "nobody"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no clerk"), "{err}");
+}

@@ -137,3 +137,48 @@ pub async fn logout(db: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+/// Every clerk, by user name.
+pub async fn list(db: &SqlitePool) -> Result<Vec<Clerk>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, username, display_name FROM clerks ORDER BY username")
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Clerk {
+            id: r.get(0),
+            username: r.get(1),
+            display_name: r.get(2),
+        })
+        .collect())
+}
+
+/// Sets a new password and ends the clerk's sessions; false if there is no such clerk.
+pub async fn reset_password(
+    db: &SqlitePool,
+    username: &str,
+    password: &str,
+) -> Result<bool, ClerkError> {
+    let hash = hash_password(password)?;
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("UPDATE clerks SET password_hash = ? WHERE username = ? RETURNING id")
+        .bind(hash)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let id: i64 = row.get(0);
+    sqlx::query("DELETE FROM clerk_sessions WHERE clerk_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A fresh password for a clerk: 16 random URL-safe characters.
+pub fn generate_password() -> String {
+    crate::secret::random_token(12)
+}
