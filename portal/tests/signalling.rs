@@ -223,36 +223,50 @@ async fn a_flooding_client_is_limited_and_closed_while_others_are_served() {
             }
             sent += 1;
         }
+        // What the flooder reads back is racy by nature: the server closes while thousands
+        // of its messages are unread, so the kernel may reset the connection and discard
+        // frames queued for it. Only "closed, by a close frame or a reset" is certain.
         let mut pongs = 0;
-        let mut rate_limited = 0;
         let mut close = None;
-        while let Ok(Some(Ok(frame))) =
-            tokio::time::timeout(Duration::from_secs(5), flooder.next()).await
-        {
-            match frame {
-                Message::Text(t) => {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), flooder.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => {
                     let v: Value = serde_json::from_str(&t).expect("json");
-                    match v["type"].as_str() {
-                        Some("pong") => pongs += 1,
-                        Some("error") if v["code"] == "rate_limited" => rate_limited += 1,
-                        _ => {}
+                    if v["type"] == "pong" {
+                        pongs += 1;
                     }
                 }
-                Message::Close(c) => {
+                Ok(Some(Ok(Message::Close(c)))) => {
                     close = c;
                     break;
                 }
-                _ => {}
+                Ok(Some(Ok(_))) => {}
+                Ok(Some(Err(_))) | Ok(None) => break,
+                Err(_) => panic!("the flooder's connection stays open"),
             }
         }
-        (sent, started.elapsed(), pongs, rate_limited, close)
+        (sent, started.elapsed(), pongs, close)
     });
     let during = ping_rtts(&mut other, 40).await;
-    let (sent, took, pongs, rate_limited, close) = flood.await.expect("flooder task");
+    let (sent, took, pongs, close) = flood.await.expect("flooder task");
+    let counter = |name: &str, label: &str| -> f64 {
+        stack
+            .state
+            .registry
+            .gather()
+            .iter()
+            .filter(|m| m.name() == name)
+            .flat_map(|m| m.get_metric())
+            .filter(|m| m.get_label().iter().any(|l| l.value() == label))
+            .map(|m| m.get_counter().get_value())
+            .sum()
+    };
+    let dropped = counter("vamt_signalling_messages_total", "dropped");
+    let rate_limited = counter("vamt_signalling_errors_total", "rate_limited");
 
     println!(
-        "flood: {sent} messages in {took:?}; flooder got {pongs} pongs and {rate_limited} rate_limited errors; \
-         other client's ping p99 {:.2} ms before, {:.2} ms during",
+        "flood: {sent} messages in {took:?}; server dropped {dropped} and sent {rate_limited} rate_limited errors; \
+         flooder read {pongs} pongs; other client's ping p99 {:.2} ms before, {:.2} ms during",
         p99(&baseline),
         p99(&during)
     );
@@ -261,11 +275,15 @@ async fn a_flooding_client_is_limited_and_closed_while_others_are_served() {
         40,
         "the other client got every answer during the flood"
     );
-    assert!(pongs <= 200, "the flooder was limited: {pongs} answered");
-    assert!(rate_limited >= 1, "the flooder was told");
-    let close = close.expect("the flooder is closed");
-    assert_eq!(u16::from(close.code), 1008);
-    assert_eq!(close.reason.as_str(), "message flood");
+    // The burst (60) passed, then the server dropped (a token refilling at 20/s may let a
+    // message through meanwhile) and closed after 500 drops in a row.
+    assert!(dropped >= 500.0, "dropped until the close: {dropped}");
+    assert!(rate_limited >= 1.0, "the flooder was told");
+    assert!(pongs <= 100, "about the burst was answered: {pongs}");
+    if let Some(close) = close {
+        assert_eq!(u16::from(close.code), 1008);
+        assert_eq!(close.reason.as_str(), "message flood");
+    }
 }
 
 #[tokio::test]
