@@ -124,6 +124,41 @@ impl ConfigArgs {
     }
 }
 
+/// Validates the configuration (exit 2 naming the key if it is bad), then runs `task` on a
+/// tokio runtime; errors end the process with a message and exit 1.
+fn run<F, Fut>(args: &ConfigArgs, refuse: &str, multi_thread: bool, task: F) -> ExitCode
+where
+    F: FnOnce(Settings) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<ExitCode>>,
+{
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{refuse}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vamt: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(task(settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vamt: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -147,59 +182,18 @@ fn main() -> ExitCode {
             let args = match &command {
                 ClerkCommand::Add { config, .. }
                 | ClerkCommand::List { config }
-                | ClerkCommand::ResetPassword { config, .. } => config,
+                | ClerkCommand::ResetPassword { config, .. } => config.clone(),
             };
-            let settings = match args.settings() {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("vamt: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("vamt: cannot start the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match runtime.block_on(clerk_command(settings, command)) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!("vamt: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            run(&args, "vamt", false, |settings| async move {
+                clerk_command(settings, command).await
+            })
         }
-        Command::Serve(args) => {
-            let settings = match args.settings() {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("vamt: refusing to start: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("vamt: cannot start the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match runtime.block_on(serve::run(settings)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("vamt: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Serve(args) => run(
+            &args,
+            "vamt: refusing to start",
+            true,
+            |settings| async move { serve::run(settings).await.map(|()| ExitCode::SUCCESS) },
+        ),
     }
 }
 
