@@ -29,6 +29,7 @@ fn exported() -> BTreeSet<String> {
         &sfu.rtt,
         &sfu.estimated_bandwidth,
         &sfu.layer_switches,
+        &sfu.forwarding_latency,
         &sig.connections,
         &sig.messages,
         &sig.errors,

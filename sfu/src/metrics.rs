@@ -37,6 +37,8 @@ pub struct SfuMetrics {
     pub estimated_bandwidth: prometheus::Histogram,
     /// Simulcast layer switches of subscribers, by direction (`up`, `down`).
     pub layer_switches: IntCounterVec,
+    /// Time from a frame's arrival at the node to its write towards a subscriber, by kind.
+    pub forwarding_latency: HistogramVec,
 }
 
 impl SfuMetrics {
@@ -143,6 +145,17 @@ impl SfuMetrics {
             &["direction"],
         )?;
         registry.register(Box::new(layer_switches.clone()))?;
+        let forwarding_latency = HistogramVec::new(
+            HistogramOpts::new(
+                "vamt_sfu_forwarding_latency_seconds",
+                "Time from a frame's arrival (its last packet) to its write towards a subscriber",
+            )
+            .buckets(vec![
+                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+            ]),
+            &["kind"],
+        )?;
+        registry.register(Box::new(forwarding_latency.clone()))?;
         registry.register(Box::new(rtp_packets.clone()))?;
         registry.register(Box::new(rtp_bytes.clone()))?;
         registry.register(Box::new(nacks.clone()))?;
@@ -174,6 +187,7 @@ impl SfuMetrics {
             rtt,
             estimated_bandwidth,
             layer_switches,
+            forwarding_latency,
         })
     }
 
@@ -189,6 +203,8 @@ impl SfuMetrics {
             data_bytes: self.data_bytes.clone(),
             datagrams_in: self.datagrams.with_label_values(&["in"]),
             datagrams_out: self.datagrams.with_label_values(&["out"]),
+            audio_latency: self.forwarding_latency.with_label_values(&["audio"]),
+            video_latency: self.forwarding_latency.with_label_values(&["video"]),
             layer_up: self.layer_switches.with_label_values(&["up"]),
             layer_down: self.layer_switches.with_label_values(&["down"]),
             all: self.clone(),
@@ -212,6 +228,8 @@ pub(crate) struct HotCounters {
     pub data_bytes: prometheus::IntCounter,
     pub datagrams_in: prometheus::IntCounter,
     pub datagrams_out: prometheus::IntCounter,
+    pub audio_latency: prometheus::Histogram,
+    pub video_latency: prometheus::Histogram,
     pub layer_up: prometheus::IntCounter,
     pub layer_down: prometheus::IntCounter,
     /// Everything else, for updates that happen per stats interval, not per packet.

@@ -159,11 +159,14 @@ impl Room {
                         p.spoke = true;
                     }
                 }
-                let (frames, bytes) = if data.params.spec().codec.is_audio() {
-                    (&hot.audio_frames, &hot.audio_bytes)
+                let (frames, bytes, latency) = if data.params.spec().codec.is_audio() {
+                    (&hot.audio_frames, &hot.audio_bytes, &hot.audio_latency)
                 } else {
-                    (&hot.video_frames, &hot.video_bytes)
+                    (&hot.video_frames, &hot.video_bytes, &hot.video_latency)
                 };
+                let waited = now
+                    .saturating_duration_since(data.network_time)
+                    .as_secs_f64();
                 let mut wanted: Option<Layer> = None;
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
                     match forward(p, &source, &data) {
@@ -180,6 +183,7 @@ impl Room {
                     }
                     frames.inc();
                     bytes.inc_by(data.data.len() as u64);
+                    latency.observe(waited);
                 }
                 // A subscriber waits to switch: ask the publisher for a key frame of the
                 // layer it waits for (rate-limited per track).
