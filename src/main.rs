@@ -166,7 +166,7 @@ fn main() -> ExitCode {
             command: ConfigCommand::Check(args),
         } => match args.settings() {
             Ok(s) => {
-                match toml::to_string_pretty(&s.raw) {
+                match toml::to_string_pretty(&s.raw.redacted()) {
                     Ok(text) => print!("{text}"),
                     Err(e) => eprintln!("vamt: cannot print the configuration: {e}"),
                 }

@@ -117,3 +117,33 @@ async fn clerks_are_added_listed_and_reset_from_the_command_line() {
     assert_eq!(code, 2);
     assert!(err.contains("no clerk"), "{err}");
 }
+
+#[test]
+fn config_check_never_prints_secrets() {
+    let secret = "a-very-secret-token-signing-key-0123456789";
+    let key = "ab".repeat(32);
+    let (code, out, err) = vamt(
+        &[
+            "config",
+            "check",
+            "--smtp",
+            "smtps://mailer:hunter2-password@mail.example.de:465",
+        ],
+        &[
+            ("VAMT_SECURITY__TOKEN_SECRET", secret),
+            ("VAMT_SECURITY__DATA_KEY", key.as_str()),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for leaked in [secret, key.as_str(), "hunter2-password"] {
+        assert!(
+            !out.contains(leaked) && !err.contains(leaked),
+            "printed a secret: {out}"
+        );
+    }
+    assert!(
+        out.contains("smtps://mailer:<redacted>@mail.example.de:465"),
+        "{out}"
+    );
+    assert!(out.contains("token_secret = \"<redacted>\""), "{out}");
+}

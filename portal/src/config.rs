@@ -307,6 +307,27 @@ pub struct Settings {
 }
 
 impl Config {
+    /// A copy safe to print or log: secrets and the SMTP password are replaced.
+    pub fn redacted(&self) -> Config {
+        const HIDDEN: &str = "<redacted>";
+        let mut c = self.clone();
+        if !c.security.token_secret.is_empty() {
+            c.security.token_secret = HIDDEN.into();
+        }
+        if !c.security.data_key.is_empty() {
+            c.security.data_key = HIDDEN.into();
+        }
+        // smtp://user:password@host → smtp://user:<redacted>@host
+        if let Some((scheme, rest)) = c.mail.smtp_url.split_once("://") {
+            if let Some((userinfo, host)) = rest.split_once('@') {
+                if let Some((user, _)) = userinfo.split_once(':') {
+                    c.mail.smtp_url = format!("{scheme}://{user}:{HIDDEN}@{host}");
+                }
+            }
+        }
+        c
+    }
+
     /// Reads defaults, then `file` (if any), then `VAMT_*` variables, then `overrides`
     /// (flags, as a nested map).
     pub fn load(file: Option<&Path>, overrides: serde_json::Value) -> Result<Config, ConfigError> {
