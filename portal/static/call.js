@@ -9,6 +9,12 @@ const localVideo = document.getElementById('local');
 const micBtn = document.getElementById('mic');
 const camBtn = document.getElementById('cam');
 const leaveBtn = document.getElementById('leave');
+const chatLog = document.getElementById('chat-log');
+const chatForm = document.getElementById('chat-form');
+const chatInput = document.getElementById('chat-input');
+const chatSend = document.getElementById('chat-send');
+let myId = null;
+let chatSeq = 0;
 
 let pc = null;
 let ws = null;
@@ -62,6 +68,8 @@ function updateInCall() {
 async function handle(m) {
   switch (m.type) {
     case 'joined': {
+      myId = m.participant;
+      chatInput.disabled = chatSend.disabled = false;
       for (const p of m.participants) peers.set(p.participant, p);
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
@@ -90,6 +98,27 @@ async function handle(m) {
       const v = document.getElementById('remote-' + m.participant);
       if (v) v.remove();
       if (!finished) setStatus(peers.size ? 'connected' : 'other-left');
+      break;
+    }
+    case 'chat': {
+      // Text only: a message is never interpreted as HTML.
+      const li = document.createElement('li');
+      const who = document.createElement('strong');
+      who.textContent = m.from === myId ? text['chat-you'] : m.name;
+      li.append(who, ': ', m.text);
+      if (m.from === myId) li.dataset.id = m.id;
+      chatLog.append(li);
+      chatLog.scrollTop = chatLog.scrollHeight;
+      break;
+    }
+    case 'chat_delivered': {
+      const li = chatLog.querySelector(`li[data-id="${CSS.escape(m.id)}"]`);
+      if (li) {
+        const note = document.createElement('span');
+        note.className = 'receipt';
+        note.textContent = m.recipients > 0 ? text['chat-delivered'] : text['chat-alone'];
+        li.append(' ', note);
+      }
       break;
     }
     case 'active_speaker':
@@ -189,6 +218,15 @@ camBtn.addEventListener('click', () => {
   track.enabled = !track.enabled;
   camBtn.setAttribute('aria-pressed', String(!track.enabled));
   camBtn.textContent = track.enabled ? text['call-camera-off'] : text['call-camera-on'];
+});
+
+chatForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const value = chatInput.value.trim();
+  if (!value) return;
+  chatSeq += 1;
+  send({ type: 'chat', id: 'm' + chatSeq, text: value });
+  chatInput.value = '';
 });
 
 leaveBtn.addEventListener('click', () => {

@@ -318,3 +318,64 @@ async fn a_ninth_participant_is_refused_with_room_full() {
     }
     assert!(admitted, "admitted once a seat was free");
 }
+
+#[tokio::test]
+async fn chat_reaches_the_room_with_a_receipt_and_bad_chat_is_refused() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let now_s = now.timestamp() as u64;
+    let room = "RM_chatroom";
+    let mut citizen = connect(stack.addr).await;
+    send(
+        &mut citizen,
+        json!({"type": "chat", "id": "early", "text": "hello?"}),
+    )
+    .await;
+    expect_error(&mut citizen, "not_joined").await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let me = recv(&mut citizen).await["participant"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut clerk = connect(stack.addr).await;
+    send(&mut clerk, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    assert_eq!(recv(&mut citizen).await["type"], "participant_joined");
+
+    send(
+        &mut citizen,
+        json!({"type": "chat", "id": "m1", "text": "Können Sie mich hören? <b>no html</b>"}),
+    )
+    .await;
+    let got = recv(&mut clerk).await;
+    assert_eq!(got["type"], "chat", "{got}");
+    assert_eq!(got["from"], me.as_str());
+    assert_eq!(got["name"], "Test citizen");
+    assert_eq!(
+        got["text"], "Können Sie mich hören? <b>no html</b>",
+        "relayed as sent; the page renders text"
+    );
+    let own = recv(&mut citizen).await;
+    assert_eq!(
+        (own["type"].as_str(), own["id"].as_str()),
+        (Some("chat"), Some("m1"))
+    );
+    let receipt = recv(&mut citizen).await;
+    assert_eq!(
+        receipt,
+        json!({"type": "chat_delivered", "id": "m1", "recipients": 1})
+    );
+
+    send(
+        &mut citizen,
+        json!({"type": "chat", "id": "m2", "text": "x".repeat(2001)}),
+    )
+    .await;
+    expect_error(&mut citizen, "malformed").await;
+    send(
+        &mut citizen,
+        json!({"type": "chat", "id": "", "text": "hi"}),
+    )
+    .await;
+    expect_error(&mut citizen, "malformed").await;
+}

@@ -118,6 +118,33 @@ impl Hub {
         }
     }
 
+    /// Sends a chat message to everyone in `room`; returns how many others got it.
+    pub(crate) fn chat(&self, room: &RoomId, from: &ParticipantId, id: &str, text: &str) -> usize {
+        let rooms = self.rooms();
+        let Some(members) = rooms.get(room) else {
+            return 0;
+        };
+        let name = members
+            .iter()
+            .find(|m| &m.participant == from)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        let frame = ServerMessage::Chat {
+            from: from.to_string(),
+            name,
+            id: id.to_owned(),
+            text: text.to_owned(),
+        }
+        .to_json();
+        let mut delivered = 0;
+        for m in members {
+            if m.tx.send(Outbound::Text(frame.clone())).is_ok() && &m.participant != from {
+                delivered += 1;
+            }
+        }
+        delivered
+    }
+
     /// Tells every client the node is going away and closes their sockets; new joins are
     /// refused from now on.
     pub fn shutdown(&self) {

@@ -39,6 +39,13 @@ pub enum ClientMessage {
         /// The `candidate:…` line.
         candidate: String,
     },
+    /// A chat message to everyone in the room; answered with `chat_delivered`.
+    Chat {
+        /// The client's ID for the message (echoed in the receipt), 1–64 characters.
+        id: String,
+        /// The text, 1–2000 characters.
+        text: String,
+    },
     /// Keep-alive; answered with `pong`.
     Ping,
     /// Leave the room; the server closes the socket afterwards.
@@ -53,6 +60,7 @@ impl ClientMessage {
             ClientMessage::Offer { .. } => "offer",
             ClientMessage::Answer { .. } => "answer",
             ClientMessage::Candidate { .. } => "candidate",
+            ClientMessage::Chat { .. } => "chat",
             ClientMessage::Ping => "ping",
             ClientMessage::Leave => "leave",
         }
@@ -111,6 +119,24 @@ pub enum ServerMessage {
         /// The speaker's participant ID.
         #[serde(skip_serializing_if = "Option::is_none")]
         participant: Option<String>,
+    },
+    /// A chat message from a participant (the sender receives it too, as confirmation).
+    Chat {
+        /// The sender's participant ID.
+        from: String,
+        /// The sender's display name.
+        name: String,
+        /// The sender's message ID.
+        id: String,
+        /// The text.
+        text: String,
+    },
+    /// Receipt for the sender: the message went to this many other participants.
+    ChatDelivered {
+        /// The message ID from the `chat` request.
+        id: String,
+        /// How many other participants it was delivered to.
+        recipients: usize,
     },
     /// Answer to `ping`.
     Pong,
@@ -184,7 +210,18 @@ impl ErrorCode {
     }
 }
 
-const KNOWN_TYPES: &[&str] = &["join", "offer", "answer", "candidate", "ping", "leave"];
+const KNOWN_TYPES: &[&str] = &[
+    "join",
+    "offer",
+    "answer",
+    "candidate",
+    "chat",
+    "ping",
+    "leave",
+];
+
+/// Longest chat text, in characters.
+pub const MAX_CHAT_CHARS: usize = 2000;
 
 /// Parses one client frame, telling a malformed frame from an unknown message type.
 pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
@@ -307,6 +344,10 @@ mod docs_tests {
             ClientMessage::Candidate {
                 candidate: String::new(),
             },
+            ClientMessage::Chat {
+                id: String::new(),
+                text: String::new(),
+            },
             ClientMessage::Ping,
             ClientMessage::Leave,
         ];
@@ -339,6 +380,16 @@ mod docs_tests {
                 reason: String::new(),
             },
             ServerMessage::ActiveSpeaker { participant: None },
+            ServerMessage::Chat {
+                from: String::new(),
+                name: String::new(),
+                id: String::new(),
+                text: String::new(),
+            },
+            ServerMessage::ChatDelivered {
+                id: String::new(),
+                recipients: 0,
+            },
             ServerMessage::Pong,
             ServerMessage::error(ErrorCode::Malformed, ""),
             ServerMessage::Bye {

@@ -5,7 +5,9 @@ use tokio::sync::mpsc;
 use vamt_sfu::SfuEvent;
 
 use crate::limits::{self, TokenBucket};
-use crate::protocol::{parse_client, ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
+use crate::protocol::{
+    parse_client, ClientMessage, ErrorCode, ServerMessage, MAX_CHAT_CHARS, PROTOCOL_VERSION,
+};
 use crate::{Hub, ParticipantId, RoomId, TokenError};
 
 /// What the session wants written to the socket.
@@ -224,6 +226,23 @@ async fn handle_frame(
         }
         ClientMessage::Ping => {
             send(ServerMessage::Pong);
+            Flow::Continue
+        }
+        ClientMessage::Chat { id, text } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            let chars = text.chars().count();
+            if id.is_empty() || id.chars().count() > 64 || chars == 0 || chars > MAX_CHAT_CHARS {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::Malformed,
+                    &format!("chat needs an id of 1–64 characters and a text of 1–{MAX_CHAT_CHARS} characters"),
+                );
+            }
+            let recipients = hub.chat(&j.room, &j.participant, &id, &text);
+            send(ServerMessage::ChatDelivered { id, recipients });
             Flow::Continue
         }
         ClientMessage::Leave => {

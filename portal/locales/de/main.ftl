@@ -76,6 +76,13 @@ call-camera-off = Kamera aus
 call-camera-on = Kamera an
 call-leave = Gespräch beenden
 
+chat-title = Chat
+chat-label = Nachricht schreiben
+chat-send = Senden
+chat-you = Sie
+chat-delivered = zugestellt
+chat-alone = noch niemand sonst im Gespräch
+
 clerk-login-title = Anmeldung für Sachbearbeitung
 clerk-username = Benutzername
 clerk-password = Passwort

@@ -76,6 +76,13 @@ call-camera-off = Turn camera off
 call-camera-on = Turn camera on
 call-leave = End call
 
+chat-title = Chat
+chat-label = Write a message
+chat-send = Send
+chat-you = You
+chat-delivered = delivered
+chat-alone = nobody else in the call yet
+
 clerk-login-title = Clerk sign-in
 clerk-username = User name
 clerk-password = Password

@@ -34,6 +34,9 @@ const CALL_STRINGS: &[&str] = &[
     "call-camera-off",
     "call-camera-on",
     "call-remote",
+    "chat-you",
+    "chat-delivered",
+    "chat-alone",
 ];
 
 fn call_page(
