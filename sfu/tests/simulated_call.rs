@@ -98,14 +98,64 @@ impl World {
         lost
     }
 
-    fn join(&mut self, name: &'static str, port: u16) {
-        self.join_over(name, port, Protocol::Udp);
+    /// A world whose peers `names` have joined one room and connected (two simulated
+    /// seconds).
+    fn connected(names: &[&'static str]) -> Self {
+        let mut w = World::new();
+        for name in names {
+            w.join(name);
+        }
+        w.run_for(Duration::from_secs(2));
+        w
+    }
+
+    fn join(&mut self, name: &'static str) {
+        self.join_over(name, Protocol::Udp);
+    }
+
+    /// Writes one VP8 frame on `name`'s track `mid` (on simulcast layer `rid`, if any);
+    /// false if the track or codec is gone.
+    fn write_video(
+        &mut self,
+        name: &str,
+        mid: Mid,
+        rid: Option<&str>,
+        time_90khz: u64,
+        frame: Vec<u8>,
+    ) -> bool {
+        let now = self.now;
+        let p = self
+            .peers
+            .iter_mut()
+            .find(|p| p.name == name)
+            .expect("peer");
+        let Some(mut writer) = p.rtc.writer(mid) else {
+            return false;
+        };
+        let Some(pt) = writer
+            .payload_params()
+            .find(|p| p.spec().codec == Codec::Vp8)
+            .map(|p| p.pt())
+        else {
+            return false;
+        };
+        if let Some(rid) = rid {
+            writer = writer.rid(rid.into());
+        }
+        writer
+            .write(
+                pt,
+                now,
+                MediaTime::new(time_90khz, Frequency::NINETY_KHZ),
+                frame,
+            )
+            .is_ok()
     }
 
     /// Joins with only a candidate of `proto` (TCP: an active candidate, as a browser
     /// behind a UDP-blocking firewall has).
-    fn join_over(&mut self, name: &'static str, port: u16, proto: Protocol) {
-        let addr: SocketAddr = format!("10.0.1.{}:{port}", self.peers.len() + 2)
+    fn join_over(&mut self, name: &'static str, proto: Protocol) {
+        let addr: SocketAddr = format!("10.0.1.{}:5000", self.peers.len() + 2)
             .parse()
             .expect("addr");
         let mut rtc = Rtc::builder().build(self.now);
@@ -296,11 +346,8 @@ fn talk(world: &mut World, frames: u64, from: u64) {
 
 #[test]
 fn three_party_call_forwards_every_voice_intact() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
-    w.join("C", 5002);
+    let mut w = World::connected(&["A", "B"]);
+    w.join("C");
     w.run_for(Duration::from_secs(2));
     assert!(w.peers.iter().all(|p| p.connected), "all peers connect");
     assert_eq!(w.metrics.participants.get(), 3);
@@ -350,11 +397,7 @@ fn three_party_call_forwards_every_voice_intact() {
 
 #[test]
 fn a_participant_who_leaves_is_unsubscribed_everywhere() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.join("C", 5002);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B", "C"]);
     talk(&mut w, 10, 0);
     let c = w.peer("C").id.clone();
     w.sfu.remove(&c);
@@ -384,10 +427,7 @@ fn a_participant_who_leaves_is_unsubscribed_everywhere() {
 
 #[test]
 fn a_peer_whose_network_dies_is_removed_and_reported() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B"]);
     assert!(w.peers.iter().all(|p| p.connected));
     let b = w.peer("B").id.clone();
     w.peers
@@ -417,7 +457,7 @@ fn a_peer_whose_network_dies_is_removed_and_reported() {
 #[test]
 fn garbage_and_bad_sdp_are_refused_without_harm() {
     let mut w = World::new();
-    w.join("A", 5000);
+    w.join("A");
     w.run_for(Duration::from_millis(500));
     let src: SocketAddr = "10.9.9.9:9".parse().expect("addr");
     let dst: SocketAddr = SFU_ADDR.parse().expect("addr");
@@ -448,10 +488,7 @@ fn garbage_and_bad_sdp_are_refused_without_harm() {
 
 #[test]
 fn a_10_mib_document_arrives_intact_and_in_order_under_5_percent_loss() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B"]);
     assert!(
         w.peers.iter().all(|p| p.connected && p.channel.is_some()),
         "channels open"
@@ -534,8 +571,8 @@ fn a_10_mib_document_arrives_intact_and_in_order_under_5_percent_loss() {
 #[test]
 fn a_participant_behind_a_udp_blocking_firewall_talks_over_ice_tcp() {
     let mut w = World::new();
-    w.join_over("A", 5000, Protocol::Tcp);
-    w.join("B", 5001);
+    w.join_over("A", Protocol::Tcp);
+    w.join("B");
     w.run_for(Duration::from_secs(2));
     assert!(
         w.peers.iter().all(|p| p.connected),
@@ -555,12 +592,12 @@ fn a_participant_behind_a_udp_blocking_firewall_talks_over_ice_tcp() {
 #[test]
 fn two_consultations_on_one_node_never_hear_each_other() {
     let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
+    w.join("A");
+    w.join("B");
     // Same node, another room.
     w.room = RoomId::random();
-    w.join("C", 5002);
-    w.join("D", 5003);
+    w.join("C");
+    w.join("D");
     w.run_for(Duration::from_secs(2));
     assert!(w.peers.iter().all(|p| p.connected));
     assert_eq!(w.metrics.rooms.get(), 2);
@@ -578,10 +615,7 @@ fn two_consultations_on_one_node_never_hear_each_other() {
 
 #[test]
 fn quality_metrics_show_loss_nacks_and_traffic_both_ways() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B"]);
     w.loss = 0.05;
     // Twelve simulated seconds span at least two 5-second stats intervals.
     talk(&mut w, 600, 0);
@@ -605,11 +639,7 @@ fn quality_metrics_show_loss_nacks_and_traffic_both_ways() {
 
 #[test]
 fn the_loudest_participant_is_announced_as_active_speaker_to_everyone() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.join("C", 5002);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B", "C"]);
     let ids: HashMap<&str, ParticipantId> =
         w.peers.iter().map(|p| (p.name, p.id.clone())).collect();
     let last_announced = |w: &World| -> Vec<Option<ParticipantId>> {
@@ -696,10 +726,7 @@ fn renegotiate(
 
 #[test]
 fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B"]);
     let offers = |w: &World, name: &str| {
         let id = w.peer(name).id.clone();
         w.events
@@ -718,23 +745,10 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     assert_eq!(offers(&w, "B"), b_offers + 1, "B is offered the new track");
     let frame = vec![0u8; 3000];
     for i in 0..30u64 {
-        let now = w.now;
-        let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
-        if let Some(writer) = a.rtc.writer(screen) {
-            let pt = writer
-                .payload_params()
-                .find(|p| p.spec().codec == Codec::Vp8)
-                .map(|p| p.pt())
-                .expect("vp8");
-            writer
-                .write(
-                    pt,
-                    now,
-                    MediaTime::new(i * 3000, Frequency::NINETY_KHZ),
-                    frame.clone(),
-                )
-                .expect("write");
-        }
+        assert!(
+            w.write_video("A", screen, None, i * 3000, frame.clone()),
+            "A shares its screen"
+        );
         for _ in 0..7 {
             w.step();
         }
@@ -754,18 +768,7 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     // Whatever A's stack still emits on the stopped mid goes nowhere.
     let frames_before = w.peer("B").video_frames;
     for i in 30..40u64 {
-        let now = w.now;
-        let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
-        if let Some(writer) = a.rtc.writer(screen) {
-            let pt = writer
-                .payload_params()
-                .find(|p| p.spec().codec == Codec::Vp8)
-                .map(|p| p.pt());
-            if let Some(pt) = pt {
-                let time = MediaTime::new(i * 3000, Frequency::NINETY_KHZ);
-                let _ = writer.write(pt, now, time, frame.clone());
-            }
-        }
+        w.write_video("A", screen, None, i * 3000, frame.clone());
         for _ in 0..7 {
             w.step();
         }
@@ -789,8 +792,8 @@ fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
     use str0m::media::{Simulcast, SimulcastLayer};
     let mut w = World::new();
     w.step_len = Duration::from_millis(1);
-    w.join("A", 5000);
-    w.join("B", 5001);
+    w.join("A");
+    w.join("B");
     w.run_for(Duration::from_secs(2));
     let video = renegotiate(&mut w, "A", |api| {
         let mut sim = Simulcast::new();
@@ -806,8 +809,6 @@ fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
     let mut frame_no = 0u64;
     let mut send_for = |w: &mut World, secs: u64| {
         for _ in 0..secs * 1000 / 35 {
-            let now = w.now;
-            let a = w.peers.iter_mut().find(|p| p.name == "A").expect("A");
             for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
                 let mut frame = vec![0u8; size];
                 // VP8 payload header: bit 0 clear marks a key frame.
@@ -817,16 +818,7 @@ fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
                     0x01
                 };
                 frame[10] = rid.as_bytes()[0];
-                if let Some(writer) = a.rtc.writer(video) {
-                    let pt = writer
-                        .payload_params()
-                        .find(|p| p.spec().codec == Codec::Vp8)
-                        .map(|p| p.pt());
-                    if let Some(pt) = pt {
-                        let time = MediaTime::new(frame_no * 3150, Frequency::NINETY_KHZ);
-                        let _ = writer.rid(rid.into()).write(pt, now, time, frame);
-                    }
-                }
+                w.write_video("A", video, Some(rid), frame_no * 3150, frame);
             }
             frame_no += 1;
             let until = w.now + Duration::from_millis(35);
@@ -874,10 +866,7 @@ fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
 
 #[test]
 fn forwarding_latency_is_measured_per_frame() {
-    let mut w = World::new();
-    w.join("A", 5000);
-    w.join("B", 5001);
-    w.run_for(Duration::from_secs(2));
+    let mut w = World::connected(&["A", "B"]);
     talk(&mut w, 50, 0);
     let h = w.metrics.forwarding_latency.with_label_values(&["audio"]);
     // One observation per frame written to a subscriber.
