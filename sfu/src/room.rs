@@ -13,6 +13,20 @@ use crate::metrics::HotCounters;
 use crate::participant::{Participant, StreamTotals, TrackIn, TrackOutState};
 use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
 
+/// The cumulative counters of a str0m ingress or egress stats event (same field names,
+/// different types).
+macro_rules! stream_totals {
+    ($s:expr) => {
+        StreamTotals {
+            packets: $s.packets,
+            bytes: $s.bytes,
+            nacks: $s.nacks,
+            plis: $s.plis,
+            firs: $s.firs,
+        }
+    };
+}
+
 /// Something one participant's poll produced that concerns the others.
 // `Media` is large, but boxing it would allocate once per forwarded packet; these values
 // live only in a short local queue.
@@ -336,11 +350,7 @@ fn drive(
                     events.push_back(SfuEvent::TrackPublished {
                         participant: p.id.clone(),
                         track,
-                        kind: if added.kind == MediaKind::Audio {
-                            "audio"
-                        } else {
-                            "video"
-                        },
+                        kind: kind_label(added.kind),
                     });
                     propagated.push(Propagated::TrackOpen(p.id.clone(), added.mid, added.kind));
                 }
@@ -376,13 +386,7 @@ fn drive(
                     }
                 }
                 Event::MediaIngressStats(s) => {
-                    let totals = StreamTotals {
-                        packets: s.packets,
-                        bytes: s.bytes,
-                        nacks: s.nacks,
-                        plis: s.plis,
-                        firs: s.firs,
-                    };
+                    let totals = stream_totals!(s);
                     if let Some(kind) = record_stream(p, s.mid, false, totals, &hot.all) {
                         let k = kind_label(kind);
                         if let Some(loss) = s.loss {
@@ -404,13 +408,7 @@ fn drive(
                     }
                 }
                 Event::MediaEgressStats(s) => {
-                    let totals = StreamTotals {
-                        packets: s.packets,
-                        bytes: s.bytes,
-                        nacks: s.nacks,
-                        plis: s.plis,
-                        firs: s.firs,
-                    };
+                    let totals = stream_totals!(s);
                     record_stream(p, s.mid, true, totals, &hot.all);
                 }
                 Event::PeerStats(s) => {
