@@ -1,10 +1,13 @@
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*
+        // Shared text: IDs are cloned into events, routes and queues; a clone must not
+        // allocate.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The text prefix of this kind of ID.
@@ -12,7 +15,7 @@ macro_rules! typed_id {
 
             /// A new random ID.
             pub fn random() -> Self {
-                Self(format!("{}{}", $prefix, random_suffix()))
+                Self(Arc::from(format!("{}{}", $prefix, random_suffix())))
             }
 
             /// Parses an ID from its text form; `None` if the prefix or characters are wrong.
@@ -21,7 +24,7 @@ macro_rules! typed_id {
                 let ok = !rest.is_empty()
                     && rest.len() <= 64
                     && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-                ok.then(|| Self(s.to_owned()))
+                ok.then(|| Self(Arc::from(s)))
             }
 
             /// The text form, prefix included.

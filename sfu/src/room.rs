@@ -70,7 +70,7 @@ impl Room {
             id,
             participants: Vec::new(),
             propagated: Vec::new(),
-            dirty: true,
+            dirty: false,
             next_timeout: None,
             speaker: None,
             last_speaker_check: None,

@@ -1,6 +1,7 @@
 //! The sans-IO core of a media node: rooms, the demultiplexing of datagrams to
 //! participants, and the API signalling drives.
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -56,6 +57,11 @@ pub struct Sfu {
     /// Which participant a source address belongs to, learned from the first datagram its
     /// `Rtc` accepted: demultiplexing is one lookup instead of asking every participant.
     routes: HashMap<(Protocol, SocketAddr), ParticipantId>,
+    /// Rooms with input, a command or a due timer since the last poll: only they are driven.
+    dirty: Vec<RoomId>,
+    /// Each room's next timeout, earliest first. Entries a later drive superseded (the
+    /// room's `next_timeout` differs) or of removed rooms are dropped when they surface.
+    timers: BinaryHeap<Reverse<(Instant, RoomId)>>,
     candidates: Vec<Candidate>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<SfuEvent>,
@@ -98,6 +104,8 @@ impl Sfu {
             rooms: HashMap::new(),
             located: HashMap::new(),
             routes: HashMap::new(),
+            dirty: Vec::new(),
+            timers: BinaryHeap::new(),
             candidates,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -154,8 +162,8 @@ impl Sfu {
             }
         }
         r.participants.push(joined);
-        r.dirty = true;
         self.located.insert(participant.clone(), room.clone());
+        self.mark_dirty(participant);
         self.update_gauges();
         Ok(answer.to_sdp_string())
     }
@@ -211,7 +219,10 @@ impl Sfu {
         for p in &mut room.participants {
             p.unsubscribe_from(participant);
         }
-        room.dirty = true;
+        if !room.dirty {
+            room.dirty = true;
+            self.dirty.push(room_id.clone());
+        }
         if room.participants.is_empty() {
             tracing::debug!(room = %room.id, "room closed: last participant gone");
             self.rooms.remove(&room_id);
@@ -241,52 +252,60 @@ impl Sfu {
                 contents,
             },
         );
-        // The learned route first; a participant whose address changed (ICE restart,
-        // network switch) is found by asking each `Rtc`, and the route is relearned.
-        let routed = self.routes.get(&(proto, source)).cloned();
-        let target = match routed {
-            Some(id)
-                if self
-                    .participant_mut(&id)
-                    .is_some_and(|p| p.rtc.accepts(&input)) =>
-            {
-                Some(id)
-            }
-            _ => {
-                let found = self
-                    .rooms
-                    .values()
-                    .flat_map(|r| r.participants.iter())
-                    .find(|p| p.rtc.accepts(&input))
-                    .map(|p| p.id.clone());
-                if let Some(id) = &found {
-                    self.routes.insert((proto, source), id.clone());
+        // The learned route first, by borrowing (no clone, no allocation per datagram).
+        if let Some(id) = self.routes.get(&(proto, source)) {
+            if let Some(room_id) = self.located.get(id) {
+                if let Some(room) = self.rooms.get_mut(room_id) {
+                    if let Some(p) = room.participants.iter_mut().find(|p| &p.id == id) {
+                        if p.rtc.accepts(&input) {
+                            deliver(p, input);
+                            self.hot.datagrams_in.inc();
+                            if !room.dirty {
+                                room.dirty = true;
+                                self.dirty.push(room_id.clone());
+                            }
+                            return true;
+                        }
+                    }
                 }
-                found
             }
-        };
-        let Some(id) = target else {
+        }
+        // A new source, or a participant whose address changed (ICE restart, network
+        // switch): ask each `Rtc`, and learn the route.
+        let Some(id) = self
+            .rooms
+            .values()
+            .flat_map(|r| r.participants.iter())
+            .find(|p| p.rtc.accepts(&input))
+            .map(|p| p.id.clone())
+        else {
             return false;
         };
+        self.routes.insert((proto, source), id.clone());
         self.hot.datagrams_in.inc();
         self.mark_dirty(&id);
-        let Some(p) = self.participant_mut(&id) else {
-            return false;
-        };
-        if let Err(e) = p.rtc.handle_input(input) {
-            tracing::debug!(participant = %p.id, error = %e, "input refused; disconnecting");
-            p.rtc.disconnect();
+        if let Some(p) = self.participant_mut(&id) {
+            deliver(p, input);
         }
         true
     }
 
     /// Advances the clock of every room whose timer is due.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for room in self.rooms.values_mut() {
-            if room.next_timeout.is_some_and(|t| t > now) {
+        while let Some(Reverse((t, _))) = self.timers.peek() {
+            if *t > now {
+                break;
+            }
+            let Some(Reverse((t, id))) = self.timers.pop() else {
+                break;
+            };
+            let Some(room) = self.rooms.get_mut(&id) else {
+                continue;
+            };
+            if room.next_timeout != Some(t) {
                 continue;
             }
-            room.dirty = true;
+            room.next_timeout = None;
             for p in &mut room.participants {
                 if p.rtc.is_alive() {
                     if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
@@ -295,45 +314,63 @@ impl Sfu {
                     }
                 }
             }
+            if !room.dirty {
+                room.dirty = true;
+                self.dirty.push(id);
+            }
         }
     }
 
-    /// Runs the rooms that had input or a due timer until they wait, forwarding media
-    /// within each; rooms with nothing to do cost nothing. Returns when the SFU next needs
+    /// Runs the rooms that had input, a command or a due timer until they wait, forwarding
+    /// media within each; other rooms cost nothing. Returns when the SFU next needs
     /// [`Sfu::handle_timeout`].
     pub fn poll(&mut self, now: Instant) -> Instant {
-        let mut next = now + IDLE_TIMEOUT;
         let mut any_dead = false;
-        for room in self.rooms.values_mut() {
-            if room.dirty {
-                let t = room.drive(
-                    now,
-                    now + IDLE_TIMEOUT,
-                    &mut self.transmits,
-                    &mut self.events,
-                    &self.hot,
-                );
+        let mut dirty = std::mem::take(&mut self.dirty);
+        for id in dirty.drain(..) {
+            let Some(room) = self.rooms.get_mut(&id) else {
+                continue;
+            };
+            room.dirty = false;
+            let t = room.drive(
+                now,
+                now + IDLE_TIMEOUT,
+                &mut self.transmits,
+                &mut self.events,
+                &self.hot,
+            );
+            if room.next_timeout != Some(t) {
                 room.next_timeout = Some(t);
-                room.dirty = false;
-                any_dead |= room.participants.iter().any(|p| !p.rtc.is_alive());
+                self.timers.push(Reverse((t, id)));
             }
-            if let Some(t) = room.next_timeout {
-                next = next.min(t);
-            }
+            any_dead |= room.participants.iter().any(|p| !p.rtc.is_alive());
         }
+        // Keep the list's allocation for the next round.
+        self.dirty = dirty;
         if any_dead {
             self.reap_dead();
         }
-        next.max(now)
+        while let Some(Reverse((t, id))) = self.timers.peek() {
+            if self
+                .rooms
+                .get(id)
+                .is_some_and(|r| r.next_timeout == Some(*t))
+            {
+                return (*t).clamp(now, now + IDLE_TIMEOUT);
+            }
+            self.timers.pop();
+        }
+        now + IDLE_TIMEOUT
     }
 
     fn mark_dirty(&mut self, participant: &ParticipantId) {
-        if let Some(room) = self
-            .located
-            .get(participant)
-            .and_then(|r| self.rooms.get_mut(r))
-        {
-            room.dirty = true;
+        if let Some(id) = self.located.get(participant) {
+            if let Some(room) = self.rooms.get_mut(id) {
+                if !room.dirty {
+                    room.dirty = true;
+                    self.dirty.push(id.clone());
+                }
+            }
         }
     }
 
@@ -386,5 +423,13 @@ impl Sfu {
     fn update_gauges(&self) {
         self.metrics.rooms.set(self.rooms.len() as i64);
         self.metrics.participants.set(self.located.len() as i64);
+    }
+}
+
+/// Hands a datagram to a participant's `Rtc`; a refused one ends the peer connection.
+fn deliver(p: &mut Participant, input: Input) {
+    if let Err(e) = p.rtc.handle_input(input) {
+        tracing::debug!(participant = %p.id, error = %e, "input refused; disconnecting");
+        p.rtc.disconnect();
     }
 }
