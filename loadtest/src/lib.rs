@@ -8,6 +8,7 @@
 mod http;
 pub mod report;
 pub mod scenario;
+pub mod sfu_bench;
 pub mod sfu_core;
 
 pub use report::{PhaseReport, Report};

@@ -35,6 +35,32 @@ enum Command {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// 1:1 consultations (720p simulcast + Opus) through a real server over real sockets in
+    /// a network namespace: vamt and, with `--peer janus`, Janus VideoRoom in the same run.
+    /// Needs root. Run a release build: `cargo build --release`.
+    Sfu {
+        /// The comparison server: `janus` or `none`.
+        #[arg(long, default_value = "janus")]
+        peer: String,
+        /// 1:1 consultations.
+        #[arg(long, default_value_t = 20)]
+        consultations: usize,
+        /// Seconds measured, after connecting and warming up.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Longest warm-up in seconds (until subscribers receive the top layer).
+        #[arg(long, default_value_t = 20)]
+        warmup: u64,
+        /// The vamt binary (default: next to this one).
+        #[arg(long)]
+        vamt: Option<PathBuf>,
+        /// The janus binary.
+        #[arg(long, default_value = "janus")]
+        janus: PathBuf,
+        /// Do not pin the server to CPU 0 and the generator to CPU 1.
+        #[arg(long)]
+        no_pin: bool,
+    },
     /// Consultations through the SFU's sans-IO core on a simulated network: forwarded
     /// packets per second of SFU time.
     SfuCore {
@@ -71,6 +97,59 @@ async fn main() -> anyhow::Result<()> {
             if report.phases.iter().any(|p| p.errors > 0) {
                 anyhow::bail!("some requests failed");
             }
+            Ok(())
+        }
+        Command::Bench {
+            bench:
+                Bench::Sfu {
+                    peer,
+                    consultations,
+                    seconds,
+                    warmup,
+                    vamt,
+                    janus,
+                    no_pin,
+                },
+        } => {
+            use vamt_loadtest::sfu_bench::{PeerServer, SfuBench};
+            let peer = match peer.as_str() {
+                "janus" => PeerServer::Janus,
+                "none" => PeerServer::None,
+                other => anyhow::bail!("--peer {other}: expected janus or none"),
+            };
+            let vamt = match vamt {
+                Some(v) => v,
+                None => std::env::current_exe()?
+                    .parent()
+                    .context("no directory for the vamt binary")?
+                    .join("vamt"),
+            };
+            let r = vamt_loadtest::sfu_bench::run(&SfuBench {
+                consultations,
+                seconds,
+                warmup: std::time::Duration::from_secs(warmup),
+                vamt,
+                peer,
+                janus,
+                pin: !no_pin,
+            })
+            .await?;
+            for s in std::iter::once(&r.ours).chain(r.peer.as_ref()) {
+                println!(
+                    "{:<6} {} consultations: {:.0} packets per CPU-second ({} packets, {:.2} CPU-s in {:.1} s), latency p50 {:.2} ms p99 {:.2} ms, loss audio {:.3}% video frames {:.3}%, layers {:?}, {:.2} MiB per participant, {:.0} consultations per core, generator at {:.0}% of its core",
+                    s.server, s.consultations, s.pps_per_cpu_s, s.forwarded_packets, s.server_cpu_seconds, s.seconds,
+                    s.p50_latency_ms, s.p99_latency_ms, s.audio_loss * 100.0, s.video_frame_loss * 100.0,
+                    s.frames_by_layer, s.memory_per_participant_mib, s.consultations_per_core,
+                    s.generator_cpu_share * 100.0
+                );
+            }
+            if let Some(ratio) = r.ratio {
+                println!(
+                    "ratio vamt / {}: {ratio:.2}",
+                    r.peer.as_ref().map_or("peer", |p| p.server.as_str())
+                );
+            }
+            println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
         Command::Bench {

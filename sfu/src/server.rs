@@ -127,6 +127,10 @@ pub struct SfuServer {
 
 /// Most ICE-TCP connections held at once; more are refused until some close.
 const MAX_TCP_CONNECTIONS: usize = 4096;
+
+/// Due timeouts handled back to back before the loop listens to the sockets again: enough
+/// to release a paced video frame, few enough that input is never starved.
+const MAX_IMMEDIATE_ROUNDS: usize = 64;
 /// Frames queued towards one TCP peer; beyond it media is dropped (as UDP would lose it)
 /// rather than stalling the loop for everyone.
 const TCP_SEND_QUEUE: usize = 256;
@@ -229,8 +233,19 @@ impl SfuServer {
         let mut buf = vec![0u8; 2048];
         tokio::pin!(shutdown);
         loop {
-            let now = Instant::now();
-            let deadline = self.sfu.poll(now);
+            let mut now = Instant::now();
+            let mut deadline = self.sfu.poll(now);
+            // A timeout that is already due (str0m's pacer asks for one after each packet
+            // it releases) is handled here, not by the runtime's timer: that rounds up to the
+            // next millisecond, which added a millisecond per packet of every video frame.
+            for _ in 0..MAX_IMMEDIATE_ROUNDS {
+                if deadline > now {
+                    break;
+                }
+                self.sfu.handle_timeout(now);
+                now = Instant::now();
+                deadline = self.sfu.poll(now);
+            }
             self.flush(&mut listeners, &mut tcp_peers).await;
             // Strangers who connect over TCP and never authenticate are dropped.
             tcp_peers.retain(|addr, p| {
