@@ -83,12 +83,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening database {}", settings.database_url))?;
 
-    let (sfu, sfu_server) = vamt_sfu::server::bind(
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (sfu, sfu_thread) = vamt_sfu::server::spawn(
         settings.media_listen,
-        &settings.media_public_ips,
+        settings.media_public_ips.clone(),
         SfuMetrics::new(&registry)?,
+        until_true(stop_rx.clone()),
     )
-    .await
     .with_context(|| format!("binding media UDP socket {}", settings.media_listen))?;
 
     let stun = match settings.stun_listen {
@@ -141,8 +142,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         );
     }
 
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let sfu_task = tokio::spawn(sfu_server.run(until_true(stop_rx.clone())));
     let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
     let retention_task = tokio::spawn(vamt_portal::retention::run(
         state.clone(),
@@ -174,7 +173,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let _ = stop_tx.send(true);
-    let _ = sfu_task.await;
+    let _ = tokio::task::spawn_blocking(move || sfu_thread.join()).await;
     let _ = retention_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;

@@ -14,6 +14,7 @@ mod participant;
 mod room;
 pub mod server;
 mod sfu;
+mod udp;
 
 pub use error::SfuError;
 pub use ids::{ParticipantId, RoomId, TrackId};
