@@ -57,6 +57,27 @@ function remoteVideoFor(stream) {
   return v;
 }
 
+// Tell the SFU how large each received video is shown, so a small tile gets a small
+// simulcast layer (less data on a phone, less decoding). Debounced: a window being resized
+// sends one message when it settles, not one per frame.
+const sizeObserver = new ResizeObserver((entries) => {
+  for (const e of entries) {
+    const v = e.target;
+    clearTimeout(v.sizeTimer);
+    v.sizeTimer = setTimeout(() => reportSize(v), 300);
+  }
+});
+
+function reportSize(v) {
+  if (!v.dataset.mid) return;
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.round(v.clientWidth * dpr);
+  const height = Math.round(v.clientHeight * dpr);
+  if (v.dataset.sent === width + 'x' + height) return;
+  v.dataset.sent = width + 'x' + height;
+  send({ type: 'video_size', mid: v.dataset.mid, width, height });
+}
+
 function updateInCall() {
   if (finished) return;
   const others = peers.size > 0;
@@ -177,7 +198,13 @@ async function start() {
   }
   pc.ontrack = (ev) => {
     const stream = ev.streams[0] || new MediaStream([ev.track]);
-    remoteVideoFor(stream);
+    const v = remoteVideoFor(stream);
+    if (ev.track.kind === 'video' && ev.transceiver && ev.transceiver.mid) {
+      v.dataset.mid = ev.transceiver.mid;
+      delete v.dataset.sent;
+      sizeObserver.observe(v);
+      reportSize(v);
+    }
   };
   pc.onicecandidate = (ev) => {
     send({ type: 'candidate', candidate: ev.candidate ? ev.candidate.candidate : '' });

@@ -379,3 +379,47 @@ async fn chat_reaches_the_room_with_a_receipt_and_bad_chat_is_refused() {
     .await;
     expect_error(&mut citizen, "malformed").await;
 }
+
+#[tokio::test]
+async fn video_size_is_checked_and_an_unknown_track_refused() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_videosize01";
+    let mut ws = connect(stack.addr).await;
+    send(
+        &mut ws,
+        json!({"type": "video_size", "mid": "1", "width": 320, "height": 180}),
+    )
+    .await;
+    expect_error(&mut ws, "not_joined").await;
+    send(&mut ws, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    assert_eq!(recv(&mut ws).await["type"], "joined");
+    send(
+        &mut ws,
+        json!({"type": "video_size", "mid": "1", "width": 99_999, "height": 180}),
+    )
+    .await;
+    expect_error(&mut ws, "malformed").await;
+    send(
+        &mut ws,
+        json!({"type": "video_size", "mid": "", "width": 320, "height": 180}),
+    )
+    .await;
+    expect_error(&mut ws, "malformed").await;
+    send(
+        &mut ws,
+        json!({"type": "video_size", "mid": "1", "width": -1, "height": 180}),
+    )
+    .await;
+    expect_error(&mut ws, "malformed").await;
+    // Joined, but no media negotiated yet: there is no video on MID 1 to size.
+    send(
+        &mut ws,
+        json!({"type": "video_size", "mid": "1", "width": 320, "height": 180}),
+    )
+    .await;
+    expect_error(&mut ws, "unknown_track").await;
+    // The socket still serves.
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut ws).await["type"], "pong");
+}

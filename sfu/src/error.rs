@@ -18,6 +18,9 @@ pub enum SfuError {
     /// An answer arrived while no offer from the SFU was outstanding.
     #[error("no offer is pending for this participant")]
     NoPendingOffer,
+    /// No video this participant receives has that MID.
+    #[error("no received video track with MID {0}")]
+    UnknownTrack(String),
     /// The SFU task has stopped (shutdown in progress).
     #[error("media server is shutting down")]
     Stopped,

@@ -41,6 +41,32 @@ impl Layer {
         }
     }
 
+    /// The resolution the call page sends on this layer from a 720p camera.
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Layer::Low => (320, 180),
+            Layer::Medium => (640, 360),
+            Layer::High => (1280, 720),
+        }
+    }
+
+    /// The smallest layer that fills a video element of `width` × `height` device pixels.
+    /// Sending more than the screen shows wastes the subscriber's bandwidth and decoder: a
+    /// thumbnail gets the low layer even on a fast link. Either side may be the limiting one
+    /// (portrait phones crop a landscape picture), so the layer must cover both; a tile a
+    /// little larger than a layer (up to an eighth) still gets that layer, as browsers scale
+    /// up that much without visible loss.
+    pub fn for_size(width: u32, height: u32) -> Layer {
+        let covers = |l: Layer| {
+            let (w, h) = l.size();
+            u64::from(width) * 8 <= u64::from(w) * 9 && u64::from(height) * 8 <= u64::from(h) * 9
+        };
+        [Layer::Low, Layer::Medium]
+            .into_iter()
+            .find(|l| covers(*l))
+            .unwrap_or(Layer::High)
+    }
+
     fn up(self) -> Option<Layer> {
         match self {
             Layer::Low => Some(Layer::Medium),
@@ -104,6 +130,25 @@ pub fn probe_goal(audio_tracks: usize, video_tracks: usize, current: Layer) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rendered_size_caps_the_layer() {
+        assert_eq!(Layer::for_size(0, 0), Layer::Low, "hidden tile");
+        assert_eq!(Layer::for_size(160, 90), Layer::Low, "thumbnail");
+        assert_eq!(Layer::for_size(320, 180), Layer::Low);
+        assert_eq!(
+            Layer::for_size(360, 200),
+            Layer::Low,
+            "a little larger still fits"
+        );
+        assert_eq!(Layer::for_size(400, 225), Layer::Medium);
+        assert_eq!(Layer::for_size(640, 360), Layer::Medium);
+        assert_eq!(Layer::for_size(1280, 720), Layer::High);
+        assert_eq!(Layer::for_size(3840, 2160), Layer::High);
+        // A portrait phone showing the picture cropped to full height needs the height.
+        assert_eq!(Layer::for_size(390, 700), Layer::High);
+        assert_eq!(Layer::for_size(200, 340), Layer::Medium);
+    }
 
     #[test]
     fn estimate_picks_the_largest_layer_that_fits_with_room() {

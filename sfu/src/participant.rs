@@ -82,6 +82,8 @@ pub(crate) struct TrackOut {
     pub layer: Option<Layer>,
     /// The layer the subscriber's bandwidth allows; switched to on its next key frame.
     pub target: Layer,
+    /// The largest layer worth sending: what fills the subscriber's video element.
+    pub max_layer: Layer,
 }
 
 impl TrackOut {
@@ -346,9 +348,26 @@ impl Participant {
                 state: TrackOutState::ToOpen,
                 layer: None,
                 target: Layer::Low,
+                // Until the page reports the element's size, assume it is large.
+                max_layer: Layer::High,
             });
             self.retarget();
         }
+    }
+
+    /// Records how large the subscriber shows the video it receives on `mid` (device
+    /// pixels) and retargets. False when no video subscription has that MID.
+    pub fn set_rendered_size(&mut self, mid: Mid, width: u32, height: u32) -> bool {
+        let Some(t) = self
+            .tracks_out
+            .iter_mut()
+            .find(|t| t.kind == MediaKind::Video && t.mid() == Some(mid))
+        else {
+            return false;
+        };
+        t.max_layer = Layer::for_size(width, height);
+        self.retarget();
+        true
     }
 
     /// Recomputes the target layer of every video subscription from the bandwidth estimate
@@ -378,19 +397,31 @@ impl Participant {
         }
         let mut moved = 0;
         let mut lowest = Layer::High;
+        let mut wanted = 0;
         for t in self
             .tracks_out
             .iter_mut()
             .filter(|t| t.kind == MediaKind::Video)
         {
-            let target = layer::choose(estimate, audio, video, t.layer.or(Some(t.target)));
+            let target =
+                layer::choose(estimate, audio, video, t.layer.or(Some(t.target))).min(t.max_layer);
             if target != t.target {
                 t.target = target;
                 moved += 1;
             }
-            lowest = lowest.min(target);
+            if target < t.max_layer {
+                lowest = lowest.min(target);
+            }
+            wanted += t.max_layer.bitrate();
         }
+        // Probe only for what the screen can show: no padding towards a layer no element
+        // is large enough for.
         let (minimum, desired) = layer::probe_goal(audio, video, lowest);
+        let audio_reserve = layer::AUDIO_RESERVE * audio as u64;
+        let (minimum, desired) = (
+            minimum.min(audio_reserve + wanted),
+            desired.min(audio_reserve + wanted),
+        );
         self.rtc
             .bwe()
             .set_bitrate(Bitrate::bps(minimum), Bitrate::bps(desired));

@@ -32,6 +32,13 @@ enum Command {
         candidate: String,
         reply: oneshot::Sender<Result<(), SfuError>>,
     },
+    RenderedSize {
+        participant: ParticipantId,
+        mid: String,
+        width: u32,
+        height: u32,
+        reply: oneshot::Sender<Result<(), SfuError>>,
+    },
     Remove {
         participant: ParticipantId,
     },
@@ -86,6 +93,25 @@ impl SfuHandle {
         self.send(Command::Candidate {
             participant,
             candidate,
+            reply,
+        })?;
+        rx.await.map_err(|_| SfuError::Stopped)?
+    }
+
+    /// How large the participant shows the video it receives on `mid` (device pixels).
+    pub async fn set_rendered_size(
+        &self,
+        participant: ParticipantId,
+        mid: String,
+        width: u32,
+        height: u32,
+    ) -> Result<(), SfuError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::RenderedSize {
+            participant,
+            mid,
+            width,
+            height,
             reply,
         })?;
         rx.await.map_err(|_| SfuError::Stopped)?
@@ -429,6 +455,18 @@ impl SfuServer {
                 reply,
             } => {
                 let _ = reply.send(self.sfu.add_remote_candidate(&participant, &candidate));
+            }
+            Command::RenderedSize {
+                participant,
+                mid,
+                width,
+                height,
+                reply,
+            } => {
+                let _ = reply.send(
+                    self.sfu
+                        .set_rendered_size(&participant, &mid, width, height),
+                );
             }
             Command::Remove { participant } => {
                 self.sfu.remove(&participant);

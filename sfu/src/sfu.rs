@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use str0m::bwe::Bitrate;
 use str0m::change::{SdpAnswer, SdpOffer};
+use str0m::media::Mid;
 use str0m::net::{Protocol, Receive, TcpType, Transmit};
 use str0m::{Candidate, Input, Rtc};
 
@@ -200,6 +201,28 @@ impl Sfu {
             .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
         p.rtc.add_remote_candidate(c);
         Ok(())
+    }
+
+    /// The subscriber shows the video it receives on `mid` at `width` × `height` device
+    /// pixels: it gets no larger simulcast layer than fills that (see [`Layer::for_size`]).
+    ///
+    /// [`Layer::for_size`]: crate::layer::Layer::for_size
+    pub fn set_rendered_size(
+        &mut self,
+        participant: &ParticipantId,
+        mid: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<(), SfuError> {
+        self.mark_dirty(participant);
+        let p = self
+            .participant_mut(participant)
+            .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
+        if p.set_rendered_size(Mid::from(mid), width, height) {
+            Ok(())
+        } else {
+            Err(SfuError::UnknownTrack(mid.to_owned()))
+        }
     }
 
     /// Removes a participant (it left, or signalling gave up on it) and stops its tracks at

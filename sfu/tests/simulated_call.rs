@@ -34,6 +34,8 @@ struct Peer {
     video_frames: usize,
     /// Video frames received, by the layer tag in their payload.
     layers: Vec<u8>,
+    /// The MID video last arrived on.
+    video_mid: Option<Mid>,
 }
 
 struct World {
@@ -197,6 +199,7 @@ impl World {
             channel: None,
             messages: Vec::new(),
             video_frames: 0,
+            video_mid: None,
             layers: Vec::new(),
         });
     }
@@ -222,6 +225,7 @@ impl World {
                     Output::Event(Event::ChannelData(d)) => p.messages.push(d.data),
                     Output::Event(Event::MediaData(d)) if !d.params.spec().codec.is_audio() => {
                         p.video_frames += 1;
+                        p.video_mid = Some(d.mid);
                         if let Some(tag) = d.data.get(10) {
                             p.layers.push(*tag);
                         }
@@ -787,46 +791,99 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     );
 }
 
-#[test]
-fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
+/// `name` sends three simulcast layers on `video` for `secs` at ~28 frames per second, a key
+/// frame every tenth frame; each frame carries its RID's letter at byte 10.
+fn send_simulcast(w: &mut World, name: &'static str, video: Mid, frame_no: &mut u64, secs: u64) {
+    for _ in 0..secs * 1000 / 35 {
+        for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
+            let mut frame = vec![0u8; size];
+            // VP8 payload header: bit 0 clear marks a key frame.
+            frame[0] = if frame_no.is_multiple_of(10) {
+                0x00
+            } else {
+                0x01
+            };
+            frame[10] = rid.as_bytes()[0];
+            w.write_video(name, video, Some(rid), *frame_no * 3150, frame);
+        }
+        *frame_no += 1;
+        let until = w.now + Duration::from_millis(35);
+        while w.now < until {
+            w.step();
+        }
+    }
+}
+
+fn add_simulcast_camera(w: &mut World, name: &'static str) -> Mid {
     use str0m::media::{Simulcast, SimulcastLayer};
-    let mut w = World::new();
-    w.step_len = Duration::from_millis(1);
-    w.join("A");
-    w.join("B");
-    w.run_for(Duration::from_secs(2));
-    let video = renegotiate(&mut w, "A", |api| {
+    renegotiate(w, name, |api| {
         let mut sim = Simulcast::new();
         for rid in ["l", "m", "h"] {
             sim.add_send_layer(SimulcastLayer::new(rid));
         }
         Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, Some(sim)))
     })
-    .expect("mid");
+    .expect("mid")
+}
+
+#[test]
+fn a_small_video_element_gets_the_low_layer_even_on_a_free_link() {
+    let mut w = World::new();
+    w.step_len = Duration::from_millis(1);
+    w.join("A");
+    w.join("B");
+    w.run_for(Duration::from_secs(2));
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    let mut frame_no = 0u64;
+    let recent = |w: &World| -> Vec<u8> {
+        let l = &w.peer("B").layers;
+        l[l.len().saturating_sub(20)..].to_vec()
+    };
+    send_simulcast(&mut w, "A", video, &mut frame_no, 20);
+    assert!(recent(&w).iter().all(|t| *t == b'h'), "top layer first");
+
+    // B shows A's camera as a thumbnail.
+    let b = w.peer("B").id.clone();
+    let mid = w.peer("B").video_mid.expect("B receives video").to_string();
+    w.sfu
+        .set_rendered_size(&b, &mid, 320, 180)
+        .expect("known track");
+    send_simulcast(&mut w, "A", video, &mut frame_no, 5);
+    let thumb = recent(&w);
+    assert!(
+        thumb.iter().all(|t| *t == b'l'),
+        "{:?}",
+        String::from_utf8_lossy(&thumb)
+    );
+
+    // Full screen again: back to the top layer (the link never changed).
+    w.sfu
+        .set_rendered_size(&b, &mid, 1920, 1080)
+        .expect("known track");
+    send_simulcast(&mut w, "A", video, &mut frame_no, 10);
+    assert!(recent(&w).iter().all(|t| *t == b'h'), "top layer again");
+
+    // A MID B receives no video on is refused, and changes nothing.
+    assert!(matches!(
+        w.sfu.set_rendered_size(&b, "nope", 1, 1),
+        Err(vamt_sfu::SfuError::UnknownTrack(_))
+    ));
+}
+
+#[test]
+fn simulcast_layers_follow_the_subscribers_bandwidth_down_and_up() {
+    let mut w = World::new();
+    w.step_len = Duration::from_millis(1);
+    w.join("A");
+    w.join("B");
+    w.run_for(Duration::from_secs(2));
+    let video = add_simulcast_camera(&mut w, "A");
     w.run_for(Duration::from_millis(500));
 
-    // A sends three layers at ~28 frames per second, a key frame every tenth frame.
     let mut frame_no = 0u64;
-    let mut send_for = |w: &mut World, secs: u64| {
-        for _ in 0..secs * 1000 / 35 {
-            for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
-                let mut frame = vec![0u8; size];
-                // VP8 payload header: bit 0 clear marks a key frame.
-                frame[0] = if frame_no.is_multiple_of(10) {
-                    0x00
-                } else {
-                    0x01
-                };
-                frame[10] = rid.as_bytes()[0];
-                w.write_video("A", video, Some(rid), frame_no * 3150, frame);
-            }
-            frame_no += 1;
-            let until = w.now + Duration::from_millis(35);
-            while w.now < until {
-                w.step();
-            }
-        }
-    };
+    let mut send_for =
+        |w: &mut World, secs: u64| send_simulcast(w, "A", video, &mut frame_no, secs);
     let recent = |w: &World| -> Vec<u8> {
         let l = &w.peer("B").layers;
         l[l.len().saturating_sub(20)..].to_vec()

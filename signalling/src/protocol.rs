@@ -46,6 +46,16 @@ pub enum ClientMessage {
         /// The text, 1–2000 characters.
         text: String,
     },
+    /// How large the page shows the video it receives on `mid` (its own transceiver's MID),
+    /// in device pixels; the SFU then sends no larger simulcast layer than fills it.
+    VideoSize {
+        /// The MID of the receiving transceiver.
+        mid: String,
+        /// Width in device pixels (0 when hidden).
+        width: u32,
+        /// Height in device pixels (0 when hidden).
+        height: u32,
+    },
     /// Keep-alive; answered with `pong`.
     Ping,
     /// Leave the room; the server closes the socket afterwards.
@@ -61,6 +71,7 @@ impl ClientMessage {
             ClientMessage::Answer { .. } => "answer",
             ClientMessage::Candidate { .. } => "candidate",
             ClientMessage::Chat { .. } => "chat",
+            ClientMessage::VideoSize { .. } => "video_size",
             ClientMessage::Ping => "ping",
             ClientMessage::Leave => "leave",
         }
@@ -186,6 +197,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The room has the most participants it takes.
     RoomFull,
+    /// `video_size` named a MID on which this participant receives no video.
+    UnknownTrack,
 }
 
 impl ErrorCode {
@@ -206,6 +219,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::RoomFull => "room_full",
+            ErrorCode::UnknownTrack => "unknown_track",
         }
     }
 }
@@ -215,6 +229,7 @@ const KNOWN_TYPES: &[&str] = &[
     "offer",
     "answer",
     "candidate",
+    "video_size",
     "chat",
     "ping",
     "leave",
@@ -222,6 +237,9 @@ const KNOWN_TYPES: &[&str] = &[
 
 /// Longest chat text, in characters.
 pub const MAX_CHAT_CHARS: usize = 2000;
+
+/// Largest side a `video_size` may report (device pixels; an 8K screen at 2×).
+pub const MAX_VIDEO_SIDE: u32 = 16_384;
 
 /// Parses one client frame, telling a malformed frame from an unknown message type.
 pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
@@ -348,6 +366,11 @@ mod docs_tests {
                 id: String::new(),
                 text: String::new(),
             },
+            ClientMessage::VideoSize {
+                mid: String::new(),
+                width: 0,
+                height: 0,
+            },
             ClientMessage::Ping,
             ClientMessage::Leave,
         ];
@@ -423,6 +446,7 @@ mod docs_tests {
             ErrorCode::Unavailable,
             ErrorCode::RateLimited,
             ErrorCode::RoomFull,
+            ErrorCode::UnknownTrack,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

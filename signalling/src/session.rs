@@ -6,7 +6,8 @@ use vamt_sfu::SfuEvent;
 
 use crate::limits::{self, TokenBucket};
 use crate::protocol::{
-    parse_client, ClientMessage, ErrorCode, ServerMessage, MAX_CHAT_CHARS, PROTOCOL_VERSION,
+    parse_client, ClientMessage, ErrorCode, ServerMessage, MAX_CHAT_CHARS, MAX_VIDEO_SIDE,
+    PROTOCOL_VERSION,
 };
 use crate::{Hub, ParticipantId, RoomId, TokenError};
 
@@ -275,6 +276,28 @@ async fn handle_frame(
             match hub.sfu.answer(j.participant.clone(), sdp).await {
                 Ok(()) => Flow::Continue,
                 Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+            }
+        }
+        ClientMessage::VideoSize { mid, width, height } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            if mid.is_empty() || mid.len() > 32 || width > MAX_VIDEO_SIDE || height > MAX_VIDEO_SIDE
+            {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::Malformed,
+                    &format!("video_size needs a mid of 1–32 characters and sides up to {MAX_VIDEO_SIDE}"),
+                );
+            }
+            match hub
+                .sfu
+                .set_rendered_size(j.participant.clone(), mid, width, height)
+                .await
+            {
+                Ok(()) => Flow::Continue,
+                Err(e) => reply_error(hub, out, ErrorCode::UnknownTrack, &e.to_string()),
             }
         }
         ClientMessage::Candidate { candidate } => {

@@ -101,6 +101,11 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   assert.ok(out && Number(out[1]) > 0, 'datagrams sent counted');
   assert.match(metrics, /^vamt_sfu_participants 3$/m);
   assert.match(metrics, /^vamt_sfu_rooms 1$/m);
+  // Each page told the SFU how large it shows every received video, and the SFU knew
+  // every one of those tracks.
+  const sizes = metrics.match(/^vamt_signalling_messages_total\{type="video_size"\} (\d+)/m);
+  assert.ok(sizes && Number(sizes[1]) >= 6, `video_size reports: ${sizes && sizes[1]}`);
+  assert.doesNotMatch(metrics, /^vamt_signalling_errors_total\{code="unknown_track"\} [1-9]/m);
 
   // SIGTERM: the calls are told, the process exits cleanly.
   const exit = await vamt.stop();
