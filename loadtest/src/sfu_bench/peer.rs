@@ -94,6 +94,9 @@ pub struct PeerHandle {
 struct Peer {
     rtc: Rtc,
     socket: UdpSocket,
+    /// Batched receive with the kernel's receive timestamps: the delay is measured to the
+    /// datagram's arrival, not to when this (busy) generator got round to reading it.
+    udp: quinn_udp::UdpSocketState,
     local: SocketAddr,
     pending: Option<SdpPendingOffer>,
     audio: Option<Mid>,
@@ -136,8 +139,10 @@ pub async fn start(
         }
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    let udp = quinn_udp::UdpSocketState::new((&socket).into())?;
     let peer = Peer {
         rtc,
+        udp,
         socket,
         local,
         pending,
@@ -159,7 +164,8 @@ pub async fn start(
 
 impl Peer {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let mut buf = vec![0u8; 2000];
+        let mut buf = vec![0u8; RECV_SLOT * RECV_BATCH];
+        let mut metas = vec![quinn_udp::RecvMeta::default(); RECV_BATCH];
         let start = tokio::time::Instant::now();
         let mut next_audio = start;
         let mut next_video = start;
@@ -175,12 +181,20 @@ impl Peer {
                 wake = wake.min(next_audio).min(next_video);
             }
             tokio::select! {
-                r = self.socket.recv_from(&mut buf) => {
-                    let Ok((n, source)) = r else { return };
-                    self.receive(source, &buf[..n]);
-                    // Drain what else is queued before driving the connection again.
-                    while let Ok((n, source)) = self.socket.try_recv_from(&mut buf) {
-                        self.receive(source, &buf[..n]);
+                r = self.socket.readable() => {
+                    if r.is_err() {
+                        return;
+                    }
+                    while let Some(n) = self.recv_batch(&mut buf, &mut metas) {
+                        let mut slots = buf.chunks(RECV_SLOT);
+                        for meta in &metas[..n] {
+                            let Some(slot) = slots.next() else { break };
+                            let at = arrival(meta.timestamp);
+                            let data = &slot[..meta.len.min(slot.len())];
+                            for datagram in data.chunks(meta.stride.max(1)) {
+                                self.receive(meta.addr, datagram, at);
+                            }
+                        }
                     }
                 }
                 cmd = commands.recv() => match cmd {
@@ -225,7 +239,22 @@ impl Peer {
         }
     }
 
-    fn receive(&mut self, source: SocketAddr, data: &[u8]) {
+    /// One batch of what the socket has queued; `None` when nothing is.
+    fn recv_batch(&self, buf: &mut [u8], metas: &mut [quinn_udp::RecvMeta]) -> Option<usize> {
+        let mut slices: Vec<std::io::IoSliceMut<'_>> = buf
+            .chunks_mut(RECV_SLOT)
+            .map(std::io::IoSliceMut::new)
+            .collect();
+        let n = self
+            .socket
+            .try_io(tokio::io::Interest::READABLE, || {
+                self.udp.recv((&self.socket).into(), &mut slices, metas)
+            })
+            .ok()?;
+        (n > 0).then_some(n)
+    }
+
+    fn receive(&mut self, source: SocketAddr, data: &[u8], at: Instant) {
         // RTP, not RTCP (RFC 5761: RTCP packet types 192–223 in the second byte).
         let is_rtp =
             data.len() >= 12 && (128..192).contains(&data[0]) && !(192..224).contains(&data[1]);
@@ -236,7 +265,7 @@ impl Peer {
             return;
         };
         let input = Input::Receive(
-            Instant::now(),
+            at,
             Receive {
                 proto: Protocol::Udp,
                 source,
@@ -301,8 +330,13 @@ impl Peer {
                         self.stats.recent_layers[layer].fetch_add(1, Ordering::Relaxed);
                         if measuring {
                             self.stats.video_received[layer].fetch_add(1, Ordering::Relaxed);
-                            let now_us = self.stats.epoch.elapsed().as_micros() as u64;
-                            let delay = now_us.saturating_sub(sent_us).min(u64::from(u32::MAX));
+                            // From the send stamp to the kernel's arrival time of the
+                            // frame's first packet at this subscriber.
+                            let arrived_us = d
+                                .network_time
+                                .saturating_duration_since(self.stats.epoch)
+                                .as_micros() as u64;
+                            let delay = arrived_us.saturating_sub(sent_us).min(u64::from(u32::MAX));
                             if let Ok(mut l) = self.stats.latencies_us.lock() {
                                 l.push(delay as u32);
                             }
@@ -370,6 +404,20 @@ impl Peer {
             self.stats.video_sent.fetch_add(1, Ordering::Relaxed);
         }
     }
+}
+
+const RECV_BATCH: usize = 8;
+/// One receive slot; with GRO it holds several datagrams from one source.
+const RECV_SLOT: usize = 64 * 1024;
+
+/// The kernel's receive time (Unix epoch) as an `Instant`; now when there is none.
+fn arrival(kernel: Option<Duration>) -> Instant {
+    let now = Instant::now();
+    let Some(kernel) = kernel else { return now };
+    let Ok(wall) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+        return now;
+    };
+    now.checked_sub(wall.saturating_sub(kernel)).unwrap_or(now)
 }
 
 /// How long a peer waits for the others before the run gives up.
