@@ -6,10 +6,11 @@ use str0m::channel::ChannelId;
 
 use str0m::bwe::Bitrate;
 use str0m::change::SdpPendingOffer;
-use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Rid};
+use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Pt, Rid};
 use str0m::Rtc;
 
 use crate::layer::{self, Layer};
+use crate::rewrite::Rewrite;
 use crate::ParticipantId;
 
 /// A track this participant publishes.
@@ -84,6 +85,10 @@ pub(crate) struct TrackOut {
     pub target: Layer,
     /// The largest layer worth sending: what fills the subscriber's video element.
     pub max_layer: Layer,
+    /// Sequence numbers, timestamps and picture IDs continued across layer switches.
+    pub rewrite: Rewrite,
+    /// The subscriber's payload type for the publisher's codec, once matched.
+    pub pt: Option<Pt>,
 }
 
 impl TrackOut {
@@ -216,12 +221,12 @@ impl Participant {
         {
             return;
         }
-        let Some(mut writer) = self.rtc.writer(mid) else {
+        let mut api = self.rtc.direct_api();
+        let Some(stream) = api.stream_rx_by_mid(mid, rid) else {
             return;
         };
-        if writer.request_keyframe(rid, kind).is_ok() {
-            track.last_keyframe_request = Some(now);
-        }
+        stream.request_keyframe(kind);
+        track.last_keyframe_request = Some(now);
     }
 
     /// Builds an SFU-side offer for the subscriptions that changed; `None` if nothing did or
@@ -350,6 +355,8 @@ impl Participant {
                 target: Layer::Low,
                 // Until the page reports the element's size, assume it is large.
                 max_layer: Layer::High,
+                rewrite: Rewrite::default(),
+                pt: None,
             });
             self.retarget();
         }

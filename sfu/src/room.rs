@@ -1,11 +1,14 @@
 //! A room: its participants, and forwarding among them. Rooms never look at each other, so
 //! one room's work never touches another's participants.
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use str0m::bwe::BweKind;
-use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData, MediaKind, Mid, Rid};
+use str0m::format::PayloadParams;
+use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaKind, Mid, Rid};
 use str0m::net::Transmit;
+use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, VideoOrientation, Vp8Descriptor};
 use str0m::{Event, IceConnectionState, Output};
 
 use crate::layer::Layer;
@@ -28,26 +31,72 @@ macro_rules! stream_totals {
 }
 
 /// Something one participant's poll produced that concerns the others.
-// `Media` is large, but boxing it would allocate once per forwarded packet; these values
+// `Rtp` is large, but boxing it would allocate once per received packet; these values
 // live only in a short local queue.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Propagated {
     TrackOpen(ParticipantId, Mid, MediaKind),
     /// The publisher stopped sending on this mid.
     TrackClosed(ParticipantId, Mid),
-    Media(ParticipantId, MediaData),
+    Rtp(ParticipantId, Incoming),
     /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
     Keyframe(ParticipantId, Mid, KeyframeRequest),
     /// A data channel message: (sender, channel label, binary, payload).
     Data(ParticipantId, String, bool, Vec<u8>),
 }
 
+/// A media packet as received from a publisher, with what forwarding needs to know.
+pub(crate) struct Incoming {
+    mid: Mid,
+    rid: Option<Rid>,
+    params: PayloadParams,
+    seq: u64,
+    ts: u32,
+    marker: bool,
+    audio_level: Option<i8>,
+    voice_activity: Option<bool>,
+    video_orientation: Option<VideoOrientation>,
+    /// Shared by every subscriber's copy: forwarding clones a reference, not the bytes.
+    payload: Arc<[u8]>,
+    /// The first packet of a VP8 key frame.
+    keyframe: bool,
+    picture_id: Option<u16>,
+    arrived: Instant,
+    audio: bool,
+}
+
+impl Incoming {
+    fn from_packet(pkt: RtpPacket, mid: Mid, rid: Option<Rid>, params: PayloadParams) -> Self {
+        let audio = params.spec().codec.is_audio();
+        let vp8 = (!audio)
+            .then(|| Vp8Descriptor::parse(&pkt.payload).ok())
+            .flatten();
+        Self {
+            mid,
+            rid,
+            params,
+            seq: *pkt.seq_no,
+            ts: pkt.header.timestamp,
+            marker: pkt.header.marker,
+            audio_level: pkt.header.ext_vals.audio_level,
+            voice_activity: pkt.header.ext_vals.voice_activity,
+            video_orientation: pkt.header.ext_vals.video_orientation,
+            keyframe: vp8.is_some_and(|d| d.starts_keyframe(&pkt.payload)),
+            picture_id: vp8.and_then(|d| d.picture_id()),
+            payload: pkt.payload,
+            arrived: pkt.timestamp,
+            audio,
+        }
+    }
+}
+
 /// One consultation's participants.
 pub(crate) struct Room {
     pub id: RoomId,
     pub participants: Vec<Participant>,
-    /// Reused between polls so driving allocates nothing in the steady state.
-    propagated: Vec<Propagated>,
+    /// What participants produced for the others, waiting for the next drive; reused
+    /// between polls so driving allocates nothing in the steady state.
+    pub propagated: Vec<Propagated>,
     /// Something happened (input, command, due timer): drive at the next poll.
     pub dirty: bool,
     /// When the room next needs time, as of its last drive.
@@ -94,7 +143,14 @@ impl Room {
         loop {
             let mut propagated = std::mem::take(&mut self.propagated);
             for p in &mut self.participants {
-                next = next.min(drive(p, now, transmits, events, &mut propagated, hot));
+                next = next.min(drive_participant(
+                    p,
+                    now,
+                    transmits,
+                    events,
+                    &mut propagated,
+                    hot,
+                ));
             }
             if propagated.is_empty() {
                 self.propagated = propagated;
@@ -164,8 +220,8 @@ impl Room {
                     p.unsubscribe(&source, Some(mid));
                 }
             }
-            Propagated::Media(source, data) => {
-                if let Some(level) = data.ext_vals.audio_level {
+            Propagated::Rtp(source, pkt) => {
+                if let Some(level) = pkt.audio_level {
                     if let Some(p) = self.find_mut(&source) {
                         // dBov: 0 is loudest, -127 silence.
                         let loudness = 127.0 + f32::from(level.clamp(-127, 0));
@@ -173,17 +229,17 @@ impl Room {
                         p.spoke = true;
                     }
                 }
-                let (frames, bytes, latency) = if data.params.spec().codec.is_audio() {
+                let (frames, bytes, latency) = if pkt.audio {
                     (&hot.audio_frames, &hot.audio_bytes, &hot.audio_latency)
                 } else {
                     (&hot.video_frames, &hot.video_bytes, &hot.video_latency)
                 };
-                let waited = now
-                    .saturating_duration_since(data.network_time)
-                    .as_secs_f64();
+                let waited = now.saturating_duration_since(pkt.arrived).as_secs_f64();
+                // An Opus packet is a frame; a video frame ends with the marker bit.
+                let ends_frame = pkt.audio || pkt.marker;
                 let mut wanted: Option<Layer> = None;
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
-                    match forward(p, &source, &data) {
+                    match forward(p, &source, &pkt) {
                         Forwarded::Written => {}
                         Forwarded::Switched { up } => {
                             let c = if up { &hot.layer_up } else { &hot.layer_down };
@@ -195,8 +251,10 @@ impl Room {
                             continue;
                         }
                     }
-                    frames.inc();
-                    bytes.inc_by(data.data.len() as u64);
+                    if ends_frame {
+                        frames.inc();
+                    }
+                    bytes.inc_by(pkt.payload.len() as u64);
                     latency.observe(waited);
                 }
                 // A subscriber waits to switch: ask the publisher for a key frame of the
@@ -206,7 +264,7 @@ impl Room {
                         let rid = Rid::from(layer.rid());
                         publisher.request_keyframe(
                             now,
-                            data.mid,
+                            pkt.mid,
                             Some(rid),
                             KeyframeRequestKind::Pli,
                         );
@@ -252,54 +310,112 @@ enum Forwarded {
     NeedsKeyframe(Layer),
 }
 
-/// Writes one media frame of `source` to subscriber `p`, choosing among simulcast layers:
-/// a subscriber gets one layer, and changes to its target layer only at a key frame of
-/// that layer, so the picture never breaks.
-fn forward(p: &mut Participant, source: &ParticipantId, data: &MediaData) -> Forwarded {
+/// Writes one media packet of `source` to subscriber `p`, choosing among simulcast layers:
+/// a subscriber gets one layer, and changes to its target layer only at the first packet of
+/// a key frame of that layer, so the picture never breaks. The packet is forwarded as it
+/// came (no depacketizing): only its sequence number, timestamp and VP8 picture ID are
+/// rewritten so the subscriber sees one continuous stream across switches.
+fn forward(p: &mut Participant, source: &ParticipantId, pkt: &Incoming) -> Forwarded {
     let Some(t) = p
         .tracks_out
         .iter_mut()
-        .find(|t| &t.source == source && t.source_mid == data.mid)
+        .find(|t| &t.source == source && t.source_mid == pkt.mid)
     else {
         return Forwarded::Skipped;
     };
     let TrackOutState::Open(mid) = t.state else {
         return Forwarded::Skipped;
     };
+    if pkt.payload.is_empty() {
+        // Padding (the publisher's bandwidth probing) is not media.
+        return Forwarded::Skipped;
+    }
     let mut result = Forwarded::Written;
-    if let Some(rid) = data.rid {
-        let Some(layer) = Layer::from_rid(&rid) else {
-            return Forwarded::Skipped;
-        };
-        if layer == t.target && t.layer != Some(layer) {
-            if !data.is_keyframe() {
-                return Forwarded::NeedsKeyframe(layer);
+    match pkt.rid.as_ref().map(|r| Layer::from_rid(r)) {
+        Some(None) => return Forwarded::Skipped,
+        Some(Some(layer)) => {
+            if layer == t.target && t.layer != Some(layer) {
+                if !pkt.keyframe {
+                    return Forwarded::NeedsKeyframe(layer);
+                }
+                // The first layer a subscriber gets is a start, not a switch.
+                if let Some(old) = t.layer {
+                    result = Forwarded::Switched { up: layer > old };
+                }
+                t.layer = Some(layer);
+                t.rewrite.rebase(
+                    pkt.seq,
+                    pkt.ts,
+                    pkt.picture_id,
+                    pkt.arrived,
+                    pkt.params.spec().clock_rate.get(),
+                );
+            } else if t.layer != Some(layer) {
+                return Forwarded::Skipped;
             }
-            // The first layer a subscriber gets is a start, not a switch.
-            if let Some(old) = t.layer {
-                result = Forwarded::Switched { up: layer > old };
+        }
+        None => {
+            if !t.rewrite.started() {
+                t.rewrite.rebase(
+                    pkt.seq,
+                    pkt.ts,
+                    pkt.picture_id,
+                    pkt.arrived,
+                    pkt.params.spec().clock_rate.get(),
+                );
             }
-            t.layer = Some(layer);
-        } else if t.layer != Some(layer) {
-            return Forwarded::Skipped;
         }
     }
-    let Some(writer) = p.rtc.writer(mid) else {
+    let Some(out) = t.rewrite.map(pkt.seq, pkt.ts, pkt.picture_id, pkt.arrived) else {
         return Forwarded::Skipped;
     };
-    let Some(pt) = writer.match_params(data.params) else {
-        return Forwarded::Skipped;
+    let pt = match t.pt {
+        Some(pt) => pt,
+        None => {
+            let Some(pt) = p
+                .rtc
+                .codec_config()
+                .match_params(pkt.params)
+                .map(|c| c.pt())
+            else {
+                return Forwarded::Skipped;
+            };
+            t.pt = Some(pt);
+            pt
+        }
     };
-    if let Err(e) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
-        tracing::debug!(participant = %p.id, error = %e, "write failed; disconnecting");
-        p.rtc.disconnect();
-        return Forwarded::Skipped;
+    // Only what describes the media travels on; MID, RID and transport fields are the
+    // subscriber connection's own.
+    let ext = ExtensionValues {
+        audio_level: pkt.audio_level,
+        voice_activity: pkt.voice_activity,
+        video_orientation: pkt.video_orientation,
+        ..Default::default()
+    };
+    let mut write = RtpWrite::new(pt, out.seq.into(), out.ts, pkt.arrived, pkt.payload.clone())
+        .marker(pkt.marker)
+        .ext_vals(ext)
+        // Video is resent on NACK from the subscriber; a late Opus packet is useless.
+        .nackable(!pkt.audio);
+    if let Some(pid) = out.picture_id.filter(|pid| Some(*pid) != pkt.picture_id) {
+        if let Some(patch) = Vp8Descriptor::parse(&pkt.payload)
+            .ok()
+            .and_then(|d| d.patch().picture_id(pid).build().ok())
+        {
+            write = write.vp8_patch(patch);
+        }
     }
+    let mut api = p.rtc.direct_api();
+    let Some(tx) = api.stream_tx_by_mid(mid, None) else {
+        return Forwarded::Skipped;
+    };
+    tx.write_rtp(write);
     result
 }
 
-/// Polls one participant until it waits; returns its next timeout.
-fn drive(
+/// Polls one participant until it waits; returns its next timeout. What concerns the
+/// others goes to `propagated`, forwarded when the room is next driven.
+pub(crate) fn drive_participant(
     p: &mut Participant,
     now: Instant,
     transmits: &mut VecDeque<Transmit>,
@@ -361,11 +477,30 @@ fn drive(
                         propagated.push(Propagated::TrackClosed(p.id.clone(), changed.mid));
                     }
                 }
-                Event::MediaData(data) => {
-                    if !data.contiguous {
-                        p.request_keyframe(now, data.mid, data.rid, KeyframeRequestKind::Fir);
-                    }
-                    propagated.push(Propagated::Media(p.id.clone(), data));
+                Event::RtpPacket(pkt) => {
+                    let Some((mid, rid)) = p
+                        .rtc
+                        .direct_api()
+                        .stream_rx(&pkt.header.ssrc)
+                        .map(|rx| (rx.mid(), rx.rid()))
+                    else {
+                        continue;
+                    };
+                    let pt = pkt.header.payload_type;
+                    let Some(params) = p
+                        .rtc
+                        .codec_config()
+                        .params()
+                        .iter()
+                        .find(|c| c.pt() == pt)
+                        .copied()
+                    else {
+                        continue;
+                    };
+                    propagated.push(Propagated::Rtp(
+                        p.id.clone(),
+                        Incoming::from_packet(pkt, mid, rid, params),
+                    ));
                 }
                 Event::ChannelOpen(id, label) => {
                     if let Some(mut ch) = p.rtc.channel(id) {

@@ -139,6 +139,12 @@ impl Sfu {
 
         let mut rtc = Rtc::builder()
             .set_ice_lite(true)
+            // Packets are forwarded as they come (see `room::forward`); simulcast switching
+            // reads VP8 key frames from the payload, so VP8 is the video codec offered.
+            .set_rtp_mode(true)
+            .clear_codecs()
+            .enable_opus(true, false)
+            .enable_vp8(true)
             .set_stats_interval(Some(STATS_INTERVAL))
             // The estimate of each subscriber's downlink picks its simulcast layers.
             .enable_bwe(Some(Bitrate::bps(INITIAL_ESTIMATE)))
@@ -282,6 +288,17 @@ impl Sfu {
                     if let Some(p) = room.participants.iter_mut().find(|p| &p.id == id) {
                         if p.rtc.accepts(&input) {
                             deliver(p, input);
+                            // In RTP mode str0m holds one received packet until the next
+                            // poll: take it (and whatever else is ready) now, before the
+                            // next datagram replaces it. Forwarding waits for `poll`.
+                            crate::room::drive_participant(
+                                p,
+                                now,
+                                &mut self.transmits,
+                                &mut self.events,
+                                &mut room.propagated,
+                                &self.hot,
+                            );
                             self.hot.datagrams_in.inc();
                             if !room.dirty {
                                 room.dirty = true;
@@ -307,8 +324,18 @@ impl Sfu {
         self.routes.insert((proto, source), id.clone());
         self.hot.datagrams_in.inc();
         self.mark_dirty(&id);
-        if let Some(p) = self.participant_mut(&id) {
-            deliver(p, input);
+        if let Some(room) = self.located.get(&id).and_then(|r| self.rooms.get_mut(r)) {
+            if let Some(p) = room.participants.iter_mut().find(|p| p.id == id) {
+                deliver(p, input);
+                crate::room::drive_participant(
+                    p,
+                    now,
+                    &mut self.transmits,
+                    &mut self.events,
+                    &mut room.propagated,
+                    &self.hot,
+                );
+            }
         }
         true
     }
