@@ -235,6 +235,14 @@ impl Participant {
         if !self.negotiated || self.pending.is_some() {
             return None;
         }
+        // Called on every poll of the connection: decide without building an SDP change.
+        let changed = self
+            .tracks_out
+            .iter()
+            .any(|t| matches!(t.state, TrackOutState::ToOpen | TrackOutState::ToStop(_)));
+        if !changed {
+            return None;
+        }
         let mut change = self.rtc.sdp_api();
         for track in &mut self.tracks_out {
             match track.state {
