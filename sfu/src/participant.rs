@@ -118,6 +118,8 @@ pub(crate) struct Participant {
     pub channels: Vec<(ChannelId, String)>,
     /// The subscriber's bandwidth estimate, bits per second, once str0m reports one.
     pub estimate: Option<u64>,
+    /// When its connection next wants time, as of its last poll.
+    pub next_timeout: Option<Instant>,
     /// Smoothed loudness of the participant's audio (0 silent … 127 loudest), from the
     /// audio-level header extension.
     pub loudness: f32,
@@ -150,6 +152,7 @@ impl Participant {
             channels: Vec::new(),
             last_stats: Vec::new(),
             estimate: None,
+            next_timeout: None,
             loudness: 0.0,
             spoke: false,
             queued: VecDeque::new(),

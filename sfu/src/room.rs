@@ -443,7 +443,10 @@ pub(crate) fn drive_participant(
             }
         };
         match output {
-            Output::Timeout(t) => return t,
+            Output::Timeout(t) => {
+                p.next_timeout = Some(t);
+                return t;
+            }
             Output::Transmit(t) => transmits.push_back(t),
             Output::Event(event) => match event {
                 // ICE consent lost: str0m gives up on the peer, and so do we.

@@ -356,8 +356,10 @@ impl Sfu {
                 continue;
             }
             room.next_timeout = None;
+            // Only the connections that are due: in a paced room one connection's timer
+            // fires per released packet, and the others have nothing to do.
             for p in &mut room.participants {
-                if p.rtc.is_alive() {
+                if p.rtc.is_alive() && p.next_timeout.is_none_or(|t| t <= now) {
                     if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
                         tracing::debug!(participant = %p.id, error = %e, "timeout handling failed");
                         p.rtc.disconnect();

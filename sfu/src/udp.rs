@@ -12,6 +12,11 @@ use tokio::net::UdpSocket;
 
 /// Datagrams taken per receive call.
 const BATCH: usize = 32;
+/// Socket buffers asked for. The default (~200 KiB) overflows when the loop is busy with a
+/// burst of key frames for a few milliseconds: `bench sfu` lost 0.5 % of datagrams there,
+/// which costs audio (not resent) and video retransmissions. The kernel caps the request at
+/// `net.core.rmem_max` / `wmem_max`; `docs/install.md` says how to raise them.
+const BUFFER_BYTES: usize = 4 * 1024 * 1024;
 /// Largest datagram accepted (a WebRTC packet fits an Ethernet MTU; room for jumbo links).
 const MAX_DATAGRAM: usize = 2048;
 
@@ -29,12 +34,27 @@ impl MediaSocket {
     /// Wraps a bound socket.
     pub fn new(socket: UdpSocket) -> io::Result<Self> {
         let state = UdpSocketState::new((&socket).into())?;
+        // Best effort: a smaller buffer still works, it only overflows sooner.
+        let _ = state.set_recv_buffer_size((&socket).into(), BUFFER_BYTES);
+        let _ = state.set_send_buffer_size((&socket).into(), BUFFER_BYTES);
+        let recv_buffer = state.recv_buffer_size((&socket).into()).unwrap_or(0);
+        let send_buffer = state.send_buffer_size((&socket).into()).unwrap_or(0);
+        // Linux reports twice the granted size (bookkeeping overhead).
+        if recv_buffer < BUFFER_BYTES {
+            tracing::warn!(
+                recv_buffer,
+                wanted = BUFFER_BYTES,
+                "media socket receive buffer is small; raise net.core.rmem_max (see docs/install.md)"
+            );
+        }
         // With GRO one receive slot holds several coalesced datagrams.
         let slot = (MAX_DATAGRAM * state.gro_segments().max(1)).min(64 * 1024);
         tracing::info!(
             gso_segments = state.max_gso_segments(),
             gro_segments = state.gro_segments(),
-            "media socket offloads"
+            recv_buffer,
+            send_buffer,
+            "media socket ready"
         );
         Ok(Self {
             socket,
