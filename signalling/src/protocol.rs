@@ -1,5 +1,6 @@
 //! The signalling protocol, version 1: JSON text frames, one message per frame, each an
 //! object with a `type`. `docs/protocol.md` documents it for client authors.
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
@@ -12,7 +13,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 /// Messages a client sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMessage {
     /// First message on a socket: enter `room` with a room token from the portal.
@@ -79,7 +80,7 @@ impl ClientMessage {
 }
 
 /// Another participant as the client sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantInfo {
     /// The participant ID (`PA_…`).
     pub participant: String,
@@ -90,7 +91,7 @@ pub struct ParticipantInfo {
 }
 
 /// Messages the server sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// The join succeeded; the client now sends its `offer`.
@@ -166,7 +167,7 @@ pub enum ServerMessage {
 }
 
 /// Stable error codes of `error` messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The frame is not a JSON object of a known shape.
@@ -269,6 +270,24 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
     }
 }
 
+/// The protocol as a JSON Schema (draft 2020-12), generated from these types: what
+/// `docs/protocol.schema.json` holds. A frame is a `ClientMessage` (browser → server) or a
+/// `ServerMessage` (server → browser); some shapes (`offer`, `answer`, `chat`) are both.
+pub fn schema() -> serde_json::Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let client = generator.subschema_for::<ClientMessage>();
+    let server = generator.subschema_for::<ServerMessage>();
+    let defs = generator.take_definitions(true);
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://vamt.example/protocol.schema.json",
+        "title": format!("vamt signalling protocol, version {PROTOCOL_VERSION}"),
+        "description": "One JSON object per WebSocket text frame. Client frames are ClientMessage, server frames ServerMessage; docs/protocol.md explains the flow.",
+        "anyOf": [client, server],
+        "$defs": defs,
+    })
+}
+
 impl ServerMessage {
     /// An error reply.
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
@@ -290,6 +309,50 @@ impl ServerMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_committed_schema_is_the_one_generated_from_the_types() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.schema.json");
+        let generated = serde_json::to_string_pretty(&schema()).expect("json") + "\n";
+        if std::env::var_os("VAMT_WRITE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).expect("write the schema");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/protocol.schema.json is out of date with the Rust types: \
+             run `VAMT_WRITE_SCHEMA=1 cargo test -p vamt-signalling schema` and commit it"
+        );
+    }
+
+    #[test]
+    fn every_example_in_the_document_validates_against_the_schema_and_parses() {
+        let schema = schema();
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        let doc = include_str!("../../docs/protocol.md");
+        let mut checked = 0;
+        for line in doc.lines().filter(|l| l.starts_with("{\"type\":")) {
+            let value: serde_json::Value = serde_json::from_str(line).expect("example is JSON");
+            if let Some(e) = validator.iter_errors(&value).next() {
+                panic!("example does not match the schema: {line}: {e}");
+            }
+            let parses = serde_json::from_str::<ClientMessage>(line).is_ok()
+                || serde_json::from_str::<ServerMessage>(line).is_ok();
+            assert!(parses, "example is no protocol message: {line}");
+            checked += 1;
+        }
+        assert!(checked >= 20, "only {checked} examples");
+        // The schema refuses what the server refuses.
+        for bad in [
+            r#"{"type":"join","protocol":1,"room":"RM_x"}"#,
+            r#"{"type":"chat","id":"m1","text":"hi","extra":1}"#,
+            r#"{"type":"video_size","mid":"1","width":-1,"height":2}"#,
+            r#"{"type":"teleport"}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(bad).expect("json");
+            assert!(!validator.is_valid(&value), "schema accepts {bad}");
+        }
+    }
 
     #[test]
     fn parses_join() {
