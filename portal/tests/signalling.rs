@@ -423,3 +423,65 @@ async fn video_size_is_checked_and_an_unknown_track_refused() {
     send(&mut ws, json!({"type": "ping"})).await;
     assert_eq!(recv(&mut ws).await["type"], "pong");
 }
+
+#[tokio::test]
+async fn an_observer_may_watch_but_not_send_media_or_chat() {
+    use str0m::media::{Direction, MediaKind};
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_observed01";
+    let mut ws = connect(stack.addr).await;
+    send(&mut ws, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Observer, now_s)})).await;
+    let joined = recv(&mut ws).await;
+    assert_eq!(joined["role"], "observer", "{joined}");
+
+    send(
+        &mut ws,
+        json!({"type": "chat", "id": "m1", "text": "hello"}),
+    )
+    .await;
+    expect_error(&mut ws, "forbidden").await;
+
+    // An offer that would send a camera is refused before it reaches the media server…
+    let offer = |dir: Direction| {
+        let mut rtc = str0m::Rtc::builder().build(std::time::Instant::now());
+        let mut api = rtc.sdp_api();
+        api.add_media(MediaKind::Audio, dir, None, None, None);
+        api.add_media(MediaKind::Video, dir, None, None, None);
+        let (offer, _) = api.apply().expect("an offer");
+        offer.to_sdp_string()
+    };
+    send(
+        &mut ws,
+        json!({"type": "offer", "sdp": offer(Direction::SendOnly)}),
+    )
+    .await;
+    expect_error(&mut ws, "forbidden").await;
+    assert!(stack.state.hub.sfu().is_running());
+
+    // …and a receive-only one is answered.
+    send(
+        &mut ws,
+        json!({"type": "offer", "sdp": offer(Direction::RecvOnly)}),
+    )
+    .await;
+    let answer = recv(&mut ws).await;
+    assert_eq!(answer["type"], "answer", "{answer}");
+
+    // The same offer from a citizen is fine: the role decides, not the SDP.
+    let mut citizen = connect(stack.addr).await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    assert_eq!(recv(&mut citizen).await["type"], "joined");
+    send(
+        &mut citizen,
+        json!({"type": "offer", "sdp": offer(Direction::SendOnly)}),
+    )
+    .await;
+    loop {
+        let m = recv(&mut citizen).await;
+        if m["type"] == "answer" {
+            break;
+        }
+        assert_ne!(m["type"], "error", "{m}");
+    }
+}

@@ -10,6 +10,7 @@ pub mod hub;
 pub mod limits;
 pub mod metrics;
 pub mod protocol;
+pub mod sdp;
 pub mod session;
 pub mod token;
 

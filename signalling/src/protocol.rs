@@ -200,6 +200,8 @@ pub enum ErrorCode {
     RoomFull,
     /// `video_size` named a MID on which this participant receives no video.
     UnknownTrack,
+    /// The participant's role may not do this (an observer sending media or chatting).
+    Forbidden,
 }
 
 impl ErrorCode {
@@ -221,6 +223,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::RoomFull => "room_full",
             ErrorCode::UnknownTrack => "unknown_track",
+            ErrorCode::Forbidden => "forbidden",
         }
     }
 }
@@ -510,6 +513,7 @@ mod docs_tests {
             ErrorCode::RateLimited,
             ErrorCode::RoomFull,
             ErrorCode::UnknownTrack,
+            ErrorCode::Forbidden,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

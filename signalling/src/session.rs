@@ -9,7 +9,7 @@ use crate::protocol::{
     parse_client, ClientMessage, ErrorCode, ServerMessage, MAX_CHAT_CHARS, MAX_VIDEO_SIDE,
     PROTOCOL_VERSION,
 };
-use crate::{Hub, ParticipantId, RoomId, TokenError};
+use crate::{Hub, ParticipantId, Role, RoomId, TokenError};
 
 /// What the session wants written to the socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,7 @@ const MAX_CONSECUTIVE_ERRORS: u32 = 50;
 struct Joined {
     room: RoomId,
     participant: ParticipantId,
+    role: Role,
 }
 
 /// Runs one connection until the client goes away or leaves. `incoming` yields the client's
@@ -222,6 +223,7 @@ async fn handle_frame(
             *joined = Some(Joined {
                 room: room_id,
                 participant,
+                role: claims.role,
             });
             Flow::Continue
         }
@@ -233,6 +235,14 @@ async fn handle_frame(
             let Some(j) = joined.as_ref() else {
                 return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
             };
+            if !j.role.may_chat() {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::Forbidden,
+                    &format!("a {} does not chat", j.role),
+                );
+            }
             let chars = text.chars().count();
             if id.is_empty() || id.chars().count() > 64 || chars == 0 || chars > MAX_CHAT_CHARS {
                 return reply_error(
@@ -257,6 +267,19 @@ async fn handle_frame(
             let Some(j) = joined.as_ref() else {
                 return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
             };
+            // The server enforces the role, not the page: an observer's offer may only
+            // receive.
+            if !j.role.may_publish() && crate::sdp::sends_media(&sdp) {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::Forbidden,
+                    &format!(
+                        "a {} receives only: offer audio and video as recvonly",
+                        j.role
+                    ),
+                );
+            }
             match hub
                 .sfu
                 .offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone())

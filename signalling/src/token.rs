@@ -12,6 +12,28 @@ pub enum Role {
     Citizen,
     /// The office's clerk who runs the consultation.
     Clerk,
+    /// An interpreter for the citizen: speaks, is seen, chats.
+    Interpreter,
+    /// A supervisor or trainee who follows the call: receives only, says nothing.
+    Observer,
+}
+
+impl Role {
+    /// Whether this role may send audio, camera or screen into the room.
+    pub fn may_publish(self) -> bool {
+        !matches!(self, Role::Observer)
+    }
+
+    /// Whether this role may write in the call's chat.
+    pub fn may_chat(self) -> bool {
+        !matches!(self, Role::Observer)
+    }
+
+    /// Whether this role runs the call: admits, mutes, removes, ends, asks for documents,
+    /// signatures and payment. Only the clerk.
+    pub fn may_moderate(self) -> bool {
+        matches!(self, Role::Clerk)
+    }
 }
 
 impl fmt::Display for Role {
@@ -19,6 +41,8 @@ impl fmt::Display for Role {
         f.write_str(match self {
             Role::Citizen => "citizen",
             Role::Clerk => "clerk",
+            Role::Interpreter => "interpreter",
+            Role::Observer => "observer",
         })
     }
 }
@@ -102,6 +126,27 @@ impl TokenKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_clerk_moderates_and_observers_only_watch() {
+        let all = [
+            Role::Citizen,
+            Role::Clerk,
+            Role::Interpreter,
+            Role::Observer,
+        ];
+        let moderators: Vec<Role> = all.into_iter().filter(|r| r.may_moderate()).collect();
+        assert_eq!(moderators, [Role::Clerk]);
+        let silent: Vec<Role> = all
+            .into_iter()
+            .filter(|r| !r.may_publish() && !r.may_chat())
+            .collect();
+        assert_eq!(silent, [Role::Observer]);
+        for r in all {
+            // The wire name is the display name.
+            assert_eq!(serde_json::to_string(&r).expect("json"), format!("\"{r}\""));
+        }
+    }
 
     fn claims(exp: u64) -> RoomClaims {
         RoomClaims {
