@@ -33,6 +33,7 @@ fn exported() -> BTreeSet<String> {
         &sig.connections,
         &sig.messages,
         &sig.errors,
+        &sig.time_to_join,
         &turn.requests,
         &portal.http_requests,
         &portal.http_duration,

@@ -120,6 +120,8 @@ pub(crate) struct Participant {
     pub estimate: Option<u64>,
     /// When its connection next wants time, as of its last poll.
     pub next_timeout: Option<Instant>,
+    /// Whether any media has been forwarded to it yet.
+    pub media_flowing: bool,
     /// Smoothed loudness of the participant's audio (0 silent … 127 loudest), from the
     /// audio-level header extension.
     pub loudness: f32,
@@ -153,6 +155,7 @@ impl Participant {
             last_stats: Vec::new(),
             estimate: None,
             next_timeout: None,
+            media_flowing: false,
             loudness: 0.0,
             spoke: false,
             queued: VecDeque::new(),

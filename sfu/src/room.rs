@@ -158,7 +158,7 @@ impl Room {
                 return next.min(now + SPEAKER_INTERVAL);
             }
             for item in propagated.drain(..) {
-                self.propagate(now, item, hot);
+                self.propagate(now, item, events, hot);
             }
             self.propagated = propagated;
         }
@@ -208,7 +208,13 @@ impl Room {
         }
     }
 
-    fn propagate(&mut self, now: Instant, item: Propagated, hot: &HotCounters) {
+    fn propagate(
+        &mut self,
+        now: Instant,
+        item: Propagated,
+        events: &mut VecDeque<SfuEvent>,
+        hot: &HotCounters,
+    ) {
         match item {
             Propagated::TrackOpen(source, mid, kind) => {
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
@@ -253,6 +259,12 @@ impl Room {
                     }
                     if ends_frame {
                         frames.inc();
+                    }
+                    if !p.media_flowing {
+                        p.media_flowing = true;
+                        events.push_back(SfuEvent::MediaFlowing {
+                            participant: p.id.clone(),
+                        });
                     }
                     bytes.inc_by(pkt.payload.len() as u64);
                     latency.observe(waited);

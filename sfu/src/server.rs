@@ -503,6 +503,7 @@ impl SfuServer {
             let participant = match &event {
                 SfuEvent::Offer { participant, .. }
                 | SfuEvent::Connected { participant }
+                | SfuEvent::MediaFlowing { participant }
                 | SfuEvent::TrackPublished { participant, .. }
                 | SfuEvent::ActiveSpeaker { participant, .. }
                 | SfuEvent::Disconnected { participant, .. } => participant.clone(),

@@ -27,6 +27,9 @@ pub enum SfuEvent {
     },
     /// ICE and DTLS are up: media can flow.
     Connected { participant: ParticipantId },
+    /// The first media packet was forwarded to the participant: it now sees or hears
+    /// someone. Once per participant.
+    MediaFlowing { participant: ParticipantId },
     /// The participant published a track.
     TrackPublished {
         participant: ParticipantId,

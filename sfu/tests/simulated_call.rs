@@ -443,6 +443,17 @@ fn three_party_call_forwards_every_voice_intact() {
 
     talk(&mut w, 100, 0);
 
+    // Each participant is told once that media reaches it (signalling times the join).
+    for me in ["A", "B", "C"] {
+        let id = w.peer(me).id.clone();
+        let flowing = w
+            .events
+            .iter()
+            .filter(|e| matches!(e, SfuEvent::MediaFlowing { participant } if *participant == id))
+            .count();
+        assert_eq!(flowing, 1, "{me}: {flowing} media-flowing events");
+    }
+
     for me in ["A", "B", "C"] {
         let p = w.peer(me);
         assert!(!p.received.contains_key(me), "{me} must not hear itself");

@@ -1,5 +1,5 @@
 //! Prometheus metrics of the signalling layer.
-use prometheus::{IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{Histogram, HistogramOpts, IntCounterVec, IntGauge, Opts, Registry};
 
 /// Signalling counters, registered in the process registry.
 #[derive(Clone)]
@@ -10,6 +10,8 @@ pub struct SignallingMetrics {
     pub messages: IntCounterVec,
     /// Error replies sent, by error code.
     pub errors: IntCounterVec,
+    /// From the `join` (token presented) to the first media packet forwarded to the joiner.
+    pub time_to_join: Histogram,
 }
 
 impl SignallingMetrics {
@@ -33,13 +35,22 @@ impl SignallingMetrics {
             ),
             &["code"],
         )?;
+        let time_to_join = Histogram::with_opts(
+            HistogramOpts::new(
+                "vamt_signalling_time_to_join_seconds",
+                "From join (token presented) to the first media packet forwarded to the participant",
+            )
+            .buckets(vec![0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0]),
+        )?;
         registry.register(Box::new(connections.clone()))?;
+        registry.register(Box::new(time_to_join.clone()))?;
         registry.register(Box::new(messages.clone()))?;
         registry.register(Box::new(errors.clone()))?;
         Ok(Self {
             connections,
             messages,
             errors,
+            time_to_join,
         })
     }
 }

@@ -41,6 +41,8 @@ struct Joined {
     room: RoomId,
     participant: ParticipantId,
     role: Role,
+    /// When the token was presented: the start of the time-to-join.
+    since: std::time::Instant,
 }
 
 /// Runs one connection until the client goes away or leaves. `incoming` yields the client's
@@ -224,6 +226,7 @@ async fn handle_frame(
                 room: room_id,
                 participant,
                 role: claims.role,
+                since: std::time::Instant::now(),
             });
             Flow::Continue
         }
@@ -356,6 +359,13 @@ fn handle_sfu_event(
         SfuEvent::Connected { participant } => {
             tracing::info!(participant = %participant, "media connected");
             send(ServerMessage::MediaConnected);
+        }
+        SfuEvent::MediaFlowing { participant } => {
+            if let Some(j) = joined.as_ref() {
+                let waited = j.since.elapsed().as_secs_f64();
+                hub.metrics.time_to_join.observe(waited);
+                tracing::info!(participant = %participant, seconds = waited, "media flowing");
+            }
         }
         SfuEvent::TrackPublished {
             participant,

@@ -106,6 +106,9 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   const sizes = metrics.match(/^vamt_signalling_messages_total\{type="video_size"\} (\d+)/m);
   assert.ok(sizes && Number(sizes[1]) >= 6, `video_size reports: ${sizes && sizes[1]}`);
   assert.doesNotMatch(metrics, /^vamt_signalling_errors_total\{code="unknown_track"\} [1-9]/m);
+  // Everyone waited a measured time from join to the first media forwarded to them.
+  const joins = metrics.match(/^vamt_signalling_time_to_join_seconds_count (\d+)/m);
+  assert.ok(joins && Number(joins[1]) >= 3, `time to join observed: ${joins && joins[1]}`);
 
   // SIGTERM: the calls are told, the process exits cleanly.
   const exit = await vamt.stop();
