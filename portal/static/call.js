@@ -86,8 +86,29 @@ function updateInCall() {
   }
 }
 
+// Weak connections, own and others', shown as text (not colour alone) in a polite live
+// region; cleared when the SFU reports the link recovered.
+const qualities = new Map();
+function renderQuality() {
+  const list = document.getElementById('quality');
+  list.replaceChildren();
+  for (const [id, q] of qualities) {
+    if (q !== 'poor') continue;
+    const li = document.createElement('li');
+    li.textContent = id === myId
+      ? text['call-quality-own-poor']
+      : `${(peers.get(id) || {}).name || text['call-remote']}: ${text['call-quality-other-poor']}`;
+    list.appendChild(li);
+  }
+  list.hidden = list.childElementCount === 0;
+}
+
 async function handle(m) {
   switch (m.type) {
+    case 'connection_quality':
+      qualities.set(m.participant, m.quality);
+      renderQuality();
+      break;
     case 'joined': {
       myId = m.participant;
       chatInput.disabled = chatSend.disabled = false;
@@ -116,6 +137,8 @@ async function handle(m) {
       break;
     case 'participant_left': {
       peers.delete(m.participant);
+      qualities.delete(m.participant);
+      renderQuality();
       const v = document.getElementById('remote-' + m.participant);
       if (v) v.remove();
       if (!finished) setStatus(peers.size ? 'connected' : 'other-left');

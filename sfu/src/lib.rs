@@ -11,6 +11,7 @@ mod ids;
 pub mod layer;
 pub mod metrics;
 mod participant;
+pub mod quality;
 pub mod rewrite;
 mod room;
 pub mod server;

@@ -10,6 +10,7 @@ use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Pt, Rid};
 use str0m::Rtc;
 
 use crate::layer::{self, Layer};
+use crate::quality::QualityTracker;
 use crate::rewrite::Rewrite;
 use crate::ParticipantId;
 
@@ -122,6 +123,8 @@ pub(crate) struct Participant {
     pub next_timeout: Option<Instant>,
     /// Whether any media has been forwarded to it yet.
     pub media_flowing: bool,
+    /// Its connection quality as announced to the room.
+    pub quality: QualityTracker,
     /// Smoothed loudness of the participant's audio (0 silent … 127 loudest), from the
     /// audio-level header extension.
     pub loudness: f32,
@@ -156,6 +159,7 @@ impl Participant {
             estimate: None,
             next_timeout: None,
             media_flowing: false,
+            quality: QualityTracker::default(),
             loudness: 0.0,
             spoke: false,
             queued: VecDeque::new(),

@@ -14,6 +14,7 @@ use str0m::{Event, IceConnectionState, Output};
 use crate::layer::Layer;
 use crate::metrics::HotCounters;
 use crate::participant::{Participant, StreamTotals, TrackIn, TrackOutState};
+use crate::quality::{self, Quality};
 use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
 
 /// The cumulative counters of a str0m ingress or egress stats event (same field names,
@@ -41,6 +42,8 @@ pub(crate) enum Propagated {
     Rtp(ParticipantId, Incoming),
     /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
     Keyframe(ParticipantId, Mid, KeyframeRequest),
+    /// A participant's connection quality changed: tell everyone.
+    Quality(ParticipantId, Quality),
     /// A data channel message: (sender, channel label, binary, payload).
     Data(ParticipantId, String, bool, Vec<u8>),
 }
@@ -281,6 +284,15 @@ impl Room {
                             KeyframeRequestKind::Pli,
                         );
                     }
+                }
+            }
+            Propagated::Quality(subject, q) => {
+                for p in &self.participants {
+                    events.push_back(SfuEvent::ConnectionQuality {
+                        participant: p.id.clone(),
+                        subject: subject.clone(),
+                        quality: q,
+                    });
                 }
             }
             Propagated::Keyframe(source, mid, req) => {
@@ -562,6 +574,10 @@ pub(crate) fn drive_participant(
                     record_stream(p, s.mid, true, totals, &hot.all);
                 }
                 Event::PeerStats(s) => {
+                    let q = quality::assess(s.ingress_loss_fraction, s.egress_loss_fraction, s.rtt);
+                    if let Some(changed) = p.quality.update(q) {
+                        propagated.push(Propagated::Quality(p.id.clone(), changed));
+                    }
                     if let Some(rtt) = s.rtt {
                         hot.all.rtt.observe(rtt.as_secs_f64());
                     }

@@ -504,6 +504,7 @@ impl SfuServer {
                 SfuEvent::Offer { participant, .. }
                 | SfuEvent::Connected { participant }
                 | SfuEvent::MediaFlowing { participant }
+                | SfuEvent::ConnectionQuality { participant, .. }
                 | SfuEvent::TrackPublished { participant, .. }
                 | SfuEvent::ActiveSpeaker { participant, .. }
                 | SfuEvent::Disconnected { participant, .. } => participant.clone(),

@@ -27,6 +27,13 @@ pub enum SfuEvent {
     },
     /// ICE and DTLS are up: media can flow.
     Connected { participant: ParticipantId },
+    /// `subject`'s connection quality changed (worse at once, better when it holds). Sent to
+    /// every member of the room, the subject included.
+    ConnectionQuality {
+        participant: ParticipantId,
+        subject: ParticipantId,
+        quality: crate::quality::Quality,
+    },
     /// The first media packet was forwarded to the participant: it now sees or hears
     /// someone. Once per participant.
     MediaFlowing { participant: ParticipantId },

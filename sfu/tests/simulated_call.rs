@@ -737,6 +737,46 @@ fn quality_metrics_show_loss_nacks_and_traffic_both_ways() {
 }
 
 #[test]
+fn a_lossy_link_is_announced_to_everyone_and_its_recovery_too() {
+    use vamt_sfu::quality::Quality;
+    let mut w = World::connected(&["A", "B"]);
+    let quality_seen = |w: &World, to: &str, q: Quality| -> usize {
+        let to = w.peer(to).id.clone();
+        w.events
+            .iter()
+            .filter(|e| {
+                matches!(e, SfuEvent::ConnectionQuality { participant, quality, .. }
+                    if *participant == to && *quality == q)
+            })
+            .count()
+    };
+    talk(&mut w, 300, 0);
+    assert_eq!(
+        quality_seen(&w, "A", Quality::Poor),
+        0,
+        "a clean link is not announced"
+    );
+    // 15 % loss on every link for 15 s (three stats intervals).
+    w.loss = 0.15;
+    talk(&mut w, 750, 300);
+    for to in ["A", "B"] {
+        // Both hear about both: their own link and the other's.
+        assert!(
+            quality_seen(&w, to, Quality::Poor) >= 2,
+            "{to} told of poor links"
+        );
+    }
+    w.loss = 0.0;
+    talk(&mut w, 1000, 1050);
+    for to in ["A", "B"] {
+        assert!(
+            quality_seen(&w, to, Quality::Good) >= 2,
+            "{to} told of the recovery"
+        );
+    }
+}
+
+#[test]
 fn the_loudest_participant_is_announced_as_active_speaker_to_everyone() {
     let mut w = World::connected(&["A", "B", "C"]);
     let ids: HashMap<&str, ParticipantId> =

@@ -132,6 +132,14 @@ pub enum ServerMessage {
         #[serde(skip_serializing_if = "Option::is_none")]
         participant: Option<String>,
     },
+    /// A participant's connection quality changed (your own included): `poor` means their
+    /// speech may break up. Worse is told at once, better once it holds.
+    ConnectionQuality {
+        /// Whose connection.
+        participant: String,
+        /// `good`, `fair` or `poor`.
+        quality: ConnectionQuality,
+    },
     /// A chat message from a participant (the sender receives it too, as confirmation).
     Chat {
         /// The sender's participant ID.
@@ -164,6 +172,18 @@ pub enum ServerMessage {
         /// Why.
         reason: String,
     },
+}
+
+/// How well a participant's connection carries the call (loss both ways, round trip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionQuality {
+    /// Under 3 % loss and 300 ms round trip.
+    Good,
+    /// Some loss or delay: the picture may soften.
+    Fair,
+    /// 10 % loss or 800 ms round trip and more: speech breaks up.
+    Poor,
 }
 
 /// Stable error codes of `error` messages.
@@ -469,6 +489,10 @@ mod docs_tests {
                 reason: String::new(),
             },
             ServerMessage::ActiveSpeaker { participant: None },
+            ServerMessage::ConnectionQuality {
+                participant: String::new(),
+                quality: ConnectionQuality::Poor,
+            },
             ServerMessage::Chat {
                 from: String::new(),
                 name: String::new(),

@@ -6,8 +6,8 @@ use vamt_sfu::SfuEvent;
 
 use crate::limits::{self, TokenBucket};
 use crate::protocol::{
-    parse_client, ClientMessage, ErrorCode, ServerMessage, MAX_CHAT_CHARS, MAX_VIDEO_SIDE,
-    PROTOCOL_VERSION,
+    parse_client, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage, MAX_CHAT_CHARS,
+    MAX_VIDEO_SIDE, PROTOCOL_VERSION,
 };
 use crate::{Hub, ParticipantId, Role, RoomId, TokenError};
 
@@ -359,6 +359,20 @@ fn handle_sfu_event(
         SfuEvent::Connected { participant } => {
             tracing::info!(participant = %participant, "media connected");
             send(ServerMessage::MediaConnected);
+        }
+        SfuEvent::ConnectionQuality {
+            subject, quality, ..
+        } => {
+            use vamt_sfu::quality::Quality;
+            let quality = match quality {
+                Quality::Good => ConnectionQuality::Good,
+                Quality::Fair => ConnectionQuality::Fair,
+                Quality::Poor => ConnectionQuality::Poor,
+            };
+            send(ServerMessage::ConnectionQuality {
+                participant: subject.to_string(),
+                quality,
+            });
         }
         SfuEvent::MediaFlowing { participant } => {
             if let Some(j) = joined.as_ref() {

@@ -34,6 +34,8 @@ const CALL_STRINGS: &[&str] = &[
     "call-camera-off",
     "call-camera-on",
     "call-remote",
+    "call-quality-own-poor",
+    "call-quality-other-poor",
     "chat-you",
     "chat-delivered",
     "chat-alone",
