@@ -864,6 +864,46 @@ fn renegotiate(
 }
 
 #[test]
+fn video_lost_on_either_leg_is_resent_and_every_frame_arrives() {
+    let mut w = World::connected(&["A", "B"]);
+    let camera = renegotiate(&mut w, "A", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("mid");
+    w.run_for(Duration::from_millis(500));
+    // 5 % of datagrams lost on every link, both ways: publisher → SFU and SFU → subscriber.
+    w.loss = 0.05;
+    let frames = 150u64;
+    for i in 0..frames {
+        let mut frame = vec![0x01u8; 3000];
+        // A key frame first (VP8: bit 0 clear), then delta frames.
+        if i == 0 {
+            frame[0] = 0x00;
+        }
+        frame[10] = b'v';
+        assert!(w.write_video("A", camera, None, i * 3000, frame));
+        let until = w.now + Duration::from_millis(33);
+        while w.now < until {
+            w.step();
+        }
+    }
+    w.loss = 0.0;
+    w.run_for(Duration::from_secs(2));
+    let got = w.peer("B").video_frames as u64;
+    // `in`: NACKs the SFU sent for the publisher's stream; `out`: NACKs the subscriber sent.
+    let to_publisher = w.metrics.nacks.with_label_values(&["in"]).get();
+    let from_subscriber = w.metrics.nacks.with_label_values(&["out"]).get();
+    println!("frames {got}/{frames}, NACKs to the publisher {to_publisher}, from the subscriber {from_subscriber}");
+    // Each frame is three packets; without resends about 14 % of frames would be incomplete.
+    assert!(got >= frames - 2, "{got} of {frames} frames complete");
+    assert!(to_publisher > 0, "the SFU asked the publisher for resends");
+    assert!(
+        from_subscriber > 0,
+        "the subscriber asked the SFU for resends"
+    );
+}
+
+#[test]
 fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     let mut w = World::connected(&["A", "B"]);
     let offers = |w: &World, name: &str| {
