@@ -38,6 +38,8 @@ struct Peer {
     video_mid: Option<Mid>,
     /// Every audio payload received, in order, with its RTP time in 48 kHz samples.
     audio_in: Vec<(u64, Vec<u8>)>,
+    /// Key frame requests (PLI/FIR) that reached it as a publisher.
+    keyframe_requests: usize,
 }
 
 struct World {
@@ -203,6 +205,7 @@ impl World {
             video_frames: 0,
             video_mid: None,
             audio_in: Vec::new(),
+            keyframe_requests: 0,
             layers: Vec::new(),
         });
     }
@@ -225,6 +228,7 @@ impl World {
                     }
                     Output::Event(Event::Connected) => p.connected = true,
                     Output::Event(Event::ChannelOpen(id, _)) => p.channel = Some(id),
+                    Output::Event(Event::KeyframeRequest(_)) => p.keyframe_requests += 1,
                     Output::Event(Event::ChannelData(d)) => p.messages.push(d.data),
                     Output::Event(Event::MediaData(d)) if !d.params.spec().codec.is_audio() => {
                         p.video_frames += 1;
@@ -861,6 +865,43 @@ fn renegotiate(
         )
         .expect("accepted");
     mid
+}
+
+#[test]
+fn a_subscribers_key_frame_requests_reach_the_publisher_rate_limited() {
+    use str0m::media::KeyframeRequestKind;
+    let mut w = World::connected(&["A", "B"]);
+    let camera = renegotiate(&mut w, "A", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("mid");
+    w.run_for(Duration::from_millis(500));
+    for i in 0..10u64 {
+        assert!(w.write_video("A", camera, None, i * 3000, vec![0x01; 1000]));
+        w.run_for(Duration::from_millis(33));
+    }
+    let mid = w.peer("B").video_mid.expect("B receives A's camera");
+    let before = w.peer("A").keyframe_requests;
+    // B's decoder asks five times in 100 ms (a burst of loss does that).
+    let b = w.peers.iter().position(|p| p.name == "B").expect("B");
+    for _ in 0..5 {
+        let mut writer = w.peers[b].rtc.writer(mid).expect("writer");
+        writer
+            .request_keyframe(None, KeyframeRequestKind::Pli)
+            .expect("B may ask");
+        w.run_for(Duration::from_millis(20));
+    }
+    w.run_for(Duration::from_millis(200));
+    let burst = w.peer("A").keyframe_requests - before;
+    assert_eq!(burst, 1, "one request reaches the publisher per 500 ms");
+    // Later, a new request passes again.
+    w.run_for(Duration::from_millis(400));
+    let mut writer = w.peers[b].rtc.writer(mid).expect("writer");
+    writer
+        .request_keyframe(None, KeyframeRequestKind::Pli)
+        .expect("B may ask");
+    w.run_for(Duration::from_millis(200));
+    assert_eq!(w.peer("A").keyframe_requests - before, 2);
 }
 
 #[test]
