@@ -34,6 +34,7 @@ fn exported() -> BTreeSet<String> {
         &sig.messages,
         &sig.errors,
         &sig.time_to_join,
+        &sig.resumes,
         &turn.requests,
         &portal.http_requests,
         &portal.http_duration,

@@ -190,12 +190,15 @@ impl Default for BookingConfig {
 pub struct CallConfig {
     /// Lifetime of a room token in seconds. The call page mints one when it loads.
     pub token_ttl_seconds: u64,
+    /// How long a participant whose signalling socket dropped keeps its place for `resume`.
+    pub resume_grace_seconds: u64,
 }
 
 impl Default for CallConfig {
     fn default() -> Self {
         Self {
             token_ttl_seconds: 600,
+            resume_grace_seconds: 30,
         }
     }
 }
@@ -302,6 +305,8 @@ pub struct Settings {
     pub capacity: u32,
     /// Room token lifetime.
     pub token_ttl_seconds: u64,
+    /// How long a dropped participant's place is held for a resume.
+    pub resume_grace: std::time::Duration,
     /// How long personal data is kept after an appointment.
     pub personal_data_retention: chrono::Duration,
 }
@@ -512,6 +517,12 @@ impl Config {
         if !(1..=100).contains(&self.booking.capacity) {
             return Err(bad("booking.capacity", "must be between 1 and 100"));
         }
+        if !(1..=600).contains(&self.call.resume_grace_seconds) {
+            return Err(bad(
+                "call.resume_grace_seconds",
+                "must be between 1 and 600",
+            ));
+        }
         if !(30..=86_400).contains(&self.call.token_ttl_seconds) {
             return Err(bad(
                 "call.token_ttl_seconds",
@@ -562,6 +573,7 @@ impl Config {
             lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
             capacity: self.booking.capacity,
             token_ttl_seconds: self.call.token_ttl_seconds,
+            resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
             personal_data_retention: chrono::Duration::days(i64::from(
                 self.retention.personal_data_days,
             )),

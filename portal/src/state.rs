@@ -91,12 +91,15 @@ impl AppState {
             let clock = clock.clone();
             Arc::new(move || clock().timestamp().max(0) as u64)
         };
-        let hub = Arc::new(Hub::new(
-            tokens.clone(),
-            sfu,
-            vamt_signalling::SignallingMetrics::new(&registry)?,
-            signalling_clock,
-        ));
+        let hub = Arc::new(
+            Hub::new(
+                tokens.clone(),
+                sfu,
+                vamt_signalling::SignallingMetrics::new(&registry)?,
+                signalling_clock,
+            )
+            .with_resume_grace(settings.resume_grace),
+        );
         let i18n = Arc::new(I18n::load()?);
         let templates = Templates::new(i18n.clone())?;
         let mailer = Mailer::new(

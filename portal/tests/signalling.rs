@@ -485,3 +485,96 @@ async fn an_observer_may_watch_but_not_send_media_or_chat() {
         assert_ne!(m["type"], "error", "{m}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_socket_resumes_its_place_and_the_others_never_see_it_leave() {
+    let stack = common::start(
+        common::monday_morning(),
+        json!({"call": {"resume_grace_seconds": 1}}),
+    )
+    .await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_resume001";
+    let mut clerk = connect(stack.addr).await;
+    send(&mut clerk, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    let mut citizen = connect(stack.addr).await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let joined = recv(&mut citizen).await;
+    let me = joined["participant"].as_str().expect("id").to_owned();
+    let resume_token = joined["resume_token"]
+        .as_str()
+        .expect("resume token")
+        .to_owned();
+    assert!(resume_token.len() >= 64, "a long random secret");
+    assert_eq!(recv(&mut clerk).await["type"], "participant_joined");
+
+    // The citizen's network changes: the socket is gone without a `leave`.
+    drop(citizen);
+    let note = recv(&mut clerk).await;
+    assert_eq!(note["type"], "participant_reconnecting", "{note}");
+    assert_eq!(note["participant"], me.as_str());
+
+    // A wrong token takes nothing over.
+    let mut stranger = connect(stack.addr).await;
+    send(
+        &mut stranger,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": "0".repeat(64)}),
+    )
+    .await;
+    expect_error(&mut stranger, "resume_failed").await;
+
+    // The citizen is back within the grace period, as the same participant.
+    let mut again = connect(stack.addr).await;
+    send(
+        &mut again,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": resume_token}),
+    )
+    .await;
+    let resumed = recv(&mut again).await;
+    assert_eq!(resumed["type"], "resumed", "{resumed}");
+    assert_eq!(resumed["participant"], me.as_str());
+    assert_eq!(resumed["participants"].as_array().map(Vec::len), Some(1));
+    let back = recv(&mut clerk).await;
+    assert_eq!(back["type"], "participant_resumed", "{back}");
+    // The place works: chat goes out under the same identity; the clerk saw no `left`.
+    send(
+        &mut again,
+        json!({"type": "chat", "id": "c1", "text": "wieder da"}),
+    )
+    .await;
+    let chat = recv(&mut clerk).await;
+    assert_eq!(chat["type"], "chat", "{chat}");
+    assert_eq!(chat["from"], me.as_str());
+
+    // Dropped again and not back in time: now the citizen has left.
+    drop(again);
+    assert_eq!(recv(&mut clerk).await["type"], "participant_reconnecting");
+    let left = recv(&mut clerk).await;
+    assert_eq!(left["type"], "participant_left", "{left}");
+    assert_eq!(left["reason"], "connection_lost");
+    let mut late = connect(stack.addr).await;
+    send(
+        &mut late,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": resume_token}),
+    )
+    .await;
+    expect_error(&mut late, "resume_failed").await;
+
+    let gathered = stack.state.registry.gather();
+    let resumes = gathered
+        .iter()
+        .find(|m| m.name() == "vamt_signalling_resumes_total")
+        .expect("resumes counted");
+    let count = |outcome: &str| -> f64 {
+        resumes
+            .get_metric()
+            .iter()
+            .filter(|m| m.get_label().iter().any(|l| l.value() == outcome))
+            .map(|m| m.get_counter().get_value())
+            .sum()
+    };
+    assert_eq!(count("held"), 2.0);
+    assert_eq!(count("resumed"), 1.0);
+    assert_eq!(count("failed"), 2.0);
+}

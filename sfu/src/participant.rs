@@ -110,6 +110,8 @@ pub(crate) struct Participant {
     pub rtc: Rtc,
     /// The offer the SFU made and awaits an answer for.
     pub pending: Option<SdpPendingOffer>,
+    /// The SDP of that outstanding offer, to send again to a resumed session.
+    pub pending_sdp: Option<String>,
     /// The SFU may only offer once the browser's first offer is answered.
     pub negotiated: bool,
     pub connected: bool,
@@ -150,6 +152,7 @@ impl Participant {
             id,
             rtc,
             pending: None,
+            pending_sdp: None,
             negotiated: false,
             connected: false,
             tracks_in: Vec::new(),
@@ -278,7 +281,9 @@ impl Participant {
         }
         let (offer, pending) = change.apply()?;
         self.pending = Some(pending);
-        Some(offer.to_sdp_string())
+        let sdp = offer.to_sdp_string();
+        self.pending_sdp = Some(sdp.clone());
+        Some(sdp)
     }
 
     /// The browser answered our offer: the negotiated tracks are now open.
@@ -296,6 +301,7 @@ impl Participant {
     /// offered is offered again later.
     pub fn own_offer_dropped(&mut self) {
         self.pending = None;
+        self.pending_sdp = None;
         for track in &mut self.tracks_out {
             match track.state {
                 TrackOutState::Negotiating(_) => track.state = TrackOutState::ToOpen,

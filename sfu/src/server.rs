@@ -32,6 +32,10 @@ enum Command {
         candidate: String,
         reply: oneshot::Sender<Result<(), SfuError>>,
     },
+    Redirect {
+        participant: ParticipantId,
+        events: mpsc::UnboundedSender<SfuEvent>,
+    },
     RenderedSize {
         participant: ParticipantId,
         mid: String,
@@ -96,6 +100,15 @@ impl SfuHandle {
             reply,
         })?;
         rx.await.map_err(|_| SfuError::Stopped)?
+    }
+
+    /// Sends a participant's future events to `events` (its signalling session was
+    /// replaced after a resume); an offer it has not answered is sent there again.
+    pub fn redirect(&self, participant: ParticipantId, events: mpsc::UnboundedSender<SfuEvent>) {
+        let _ = self.send(Command::Redirect {
+            participant,
+            events,
+        });
     }
 
     /// How large the participant shows the video it receives on `mid` (device pixels).
@@ -455,6 +468,20 @@ impl SfuServer {
                 reply,
             } => {
                 let _ = reply.send(self.sfu.add_remote_candidate(&participant, &candidate));
+            }
+            Command::Redirect {
+                participant,
+                events,
+            } => {
+                if let Some(listener) = listeners.get_mut(&participant) {
+                    if let Some(sdp) = self.sfu.pending_offer(&participant) {
+                        let _ = events.send(SfuEvent::Offer {
+                            participant: participant.clone(),
+                            sdp,
+                        });
+                    }
+                    *listener = events;
+                }
             }
             Command::RenderedSize {
                 participant,

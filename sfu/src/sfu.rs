@@ -194,6 +194,7 @@ impl Sfu {
             .participant_mut(participant)
             .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
         let pending = p.pending.take().ok_or(SfuError::NoPendingOffer)?;
+        p.pending_sdp = None;
         p.rtc
             .sdp_api()
             .accept_answer(pending, answer)
@@ -217,6 +218,17 @@ impl Sfu {
             .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
         p.rtc.add_remote_candidate(c);
         Ok(())
+    }
+
+    /// The SFU's offer this participant has not answered yet, if any (a session that
+    /// resumed after its socket dropped may never have received it).
+    pub fn pending_offer(&self, participant: &ParticipantId) -> Option<String> {
+        let room = self.rooms.get(self.located.get(participant)?)?;
+        room.participants
+            .iter()
+            .find(|p| &p.id == participant)?
+            .pending_sdp
+            .clone()
     }
 
     /// The subscriber shows the video it receives on `mid` at `width` × `height` device

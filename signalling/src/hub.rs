@@ -1,8 +1,8 @@
 //! Rooms as signalling sees them: who is in which room, and how to reach their sockets.
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 use vamt_sfu::server::SfuHandle;
@@ -14,6 +14,16 @@ use crate::{ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKey
 /// Most participants in one room: citizen, clerk, interpreter, supervisor, and room for a
 /// few more (a family, a second clerk); beyond it joins are refused with `room_full`.
 pub const MAX_PARTICIPANTS: usize = 8;
+
+/// How long a dropped participant's place is held by default: long enough for a phone to
+/// move from Wi-Fi to mobile data or a tab to wake, short enough that the others are not
+/// left waiting for someone who closed the page.
+pub const DEFAULT_RESUME_GRACE: Duration = Duration::from_secs(30);
+
+/// Compares secrets without an early exit on the first differing byte.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
 
 /// A clock in seconds since the Unix epoch; injected so expiry is tested without sleeping.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -33,6 +43,12 @@ struct Member {
     name: String,
     role: Role,
     tx: mpsc::UnboundedSender<Outbound>,
+    /// The secret a new socket presents to take this place over.
+    resume_token: String,
+    /// The session (socket) that owns the place now.
+    session: u64,
+    /// Its socket dropped; the place is held until the grace period ends.
+    detached: bool,
 }
 
 impl Member {
@@ -53,6 +69,16 @@ pub struct Hub {
     pub(crate) clock: Clock,
     rooms: Mutex<HashMap<RoomId, Vec<Member>>>,
     shutting_down: AtomicBool,
+    next_session: AtomicU64,
+    /// How long a dropped participant's place is held for `resume`.
+    pub(crate) resume_grace: Duration,
+}
+
+/// What a successful `resume` hands the new session.
+pub(crate) struct Reattached {
+    pub participant: ParticipantId,
+    pub role: Role,
+    pub present: Vec<ParticipantInfo>,
 }
 
 impl Hub {
@@ -65,7 +91,102 @@ impl Hub {
             clock,
             rooms: Mutex::new(HashMap::new()),
             shutting_down: AtomicBool::new(false),
+            next_session: AtomicU64::new(1),
+            resume_grace: DEFAULT_RESUME_GRACE,
         }
+    }
+
+    /// Holds a dropped participant's place for `grace` (default 30 s) before it leaves.
+    pub fn with_resume_grace(mut self, grace: Duration) -> Self {
+        self.resume_grace = grace;
+        self
+    }
+
+    /// A new session (socket) number.
+    pub(crate) fn new_session(&self) -> u64 {
+        self.next_session.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The socket of `session` dropped without `leave`: hold the participant's place and
+    /// tell the others it is reconnecting. False if another session owns the place by now
+    /// (the participant resumed before this socket was noticed gone).
+    pub(crate) fn detach(&self, room: &RoomId, participant: &ParticipantId, session: u64) -> bool {
+        let mut rooms = self.rooms();
+        let Some(members) = rooms.get_mut(room) else {
+            return false;
+        };
+        let Some(m) = members
+            .iter_mut()
+            .find(|m| &m.participant == participant && m.session == session)
+        else {
+            return false;
+        };
+        m.detached = true;
+        let note = ServerMessage::ParticipantReconnecting {
+            participant: participant.to_string(),
+        }
+        .to_json();
+        for m in members.iter().filter(|m| &m.participant != participant) {
+            let _ = m.tx.send(Outbound::Text(note.clone()));
+        }
+        true
+    }
+
+    /// The grace period of a detach ended: if the place is still unclaimed, the participant
+    /// leaves (`connection_lost`).
+    pub(crate) fn expire(&self, room: &RoomId, participant: &ParticipantId, session: u64) {
+        let unclaimed = self.rooms().get(room).is_some_and(|members| {
+            members
+                .iter()
+                .any(|m| &m.participant == participant && m.session == session && m.detached)
+        });
+        if unclaimed {
+            self.leave(room, participant, "connection_lost");
+            tracing::info!(room = %room, participant = %participant, "resume grace period over: left");
+        }
+    }
+
+    /// A new socket presents `token`: it takes over the place (from a detached session, or
+    /// from one whose socket is dead but not yet noticed). The others hear it is back.
+    pub(crate) fn reattach(
+        &self,
+        room: &RoomId,
+        token: &str,
+        session: u64,
+        tx: mpsc::UnboundedSender<Outbound>,
+    ) -> Option<Reattached> {
+        let mut rooms = self.rooms();
+        let members = rooms.get_mut(room)?;
+        let idx = members.iter().position(|m| {
+            !token.is_empty() && constant_time_eq(m.resume_token.as_bytes(), token.as_bytes())
+        })?;
+        let was_detached = members[idx].detached;
+        let old = std::mem::replace(&mut members[idx].tx, tx);
+        // A still-open old socket is closed: one place, one connection.
+        let _ = old.send(Outbound::Close {
+            code: 4000,
+            reason: "resumed elsewhere".into(),
+        });
+        members[idx].session = session;
+        members[idx].detached = false;
+        let participant = members[idx].participant.clone();
+        let role = members[idx].role;
+        let back = ServerMessage::ParticipantResumed {
+            participant: participant.to_string(),
+        }
+        .to_json();
+        let mut present = Vec::new();
+        for m in members.iter().filter(|m| m.participant != participant) {
+            present.push(m.info());
+            if was_detached {
+                let _ = m.tx.send(Outbound::Text(back.clone()));
+            }
+        }
+        Some(Reattached {
+            participant,
+            role,
+            present,
+        })
     }
 
     /// Puts a verified participant into its room and tells the others. Returns who was
@@ -76,12 +197,17 @@ impl Hub {
         participant: &ParticipantId,
         claims: &RoomClaims,
         tx: mpsc::UnboundedSender<Outbound>,
+        session: u64,
+        resume_token: String,
     ) -> Option<Vec<ParticipantInfo>> {
         let member = Member {
             participant: participant.clone(),
             name: claims.name.clone(),
             role: claims.role,
             tx,
+            resume_token,
+            session,
+            detached: false,
         };
         let joined = ServerMessage::ParticipantJoined(member.info()).to_json();
         let mut rooms = self.rooms();

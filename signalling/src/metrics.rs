@@ -12,6 +12,9 @@ pub struct SignallingMetrics {
     pub errors: IntCounterVec,
     /// From the `join` (token presented) to the first media packet forwarded to the joiner.
     pub time_to_join: Histogram,
+    /// Dropped sockets whose place was held (`held`), taken up again (`resumed`), or
+    /// resume attempts refused (`failed`).
+    pub resumes: IntCounterVec,
 }
 
 impl SignallingMetrics {
@@ -42,6 +45,14 @@ impl SignallingMetrics {
             )
             .buckets(vec![0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0]),
         )?;
+        let resumes = IntCounterVec::new(
+            Opts::new(
+                "vamt_signalling_resumes_total",
+                "Dropped signalling sockets: places held, resumed, and refused resumes",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(resumes.clone()))?;
         registry.register(Box::new(connections.clone()))?;
         registry.register(Box::new(time_to_join.clone()))?;
         registry.register(Box::new(messages.clone()))?;
@@ -51,6 +62,7 @@ impl SignallingMetrics {
             messages,
             errors,
             time_to_join,
+            resumes,
         })
     }
 }

@@ -25,6 +25,16 @@ pub enum ClientMessage {
         /// The room token (JWT).
         token: String,
     },
+    /// First message on a new socket after the old one dropped: take up the place held
+    /// for this participant (within the grace period) instead of joining anew.
+    Resume {
+        /// Must equal [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// The room of the interrupted session.
+        room: String,
+        /// The `resume_token` from `joined`.
+        resume_token: String,
+    },
     /// An SDP offer from the browser (first one after `joined`, or a renegotiation).
     Offer {
         /// The SDP text.
@@ -68,6 +78,7 @@ impl ClientMessage {
     pub fn kind(&self) -> &'static str {
         match self {
             ClientMessage::Join { .. } => "join",
+            ClientMessage::Resume { .. } => "resume",
             ClientMessage::Offer { .. } => "offer",
             ClientMessage::Answer { .. } => "answer",
             ClientMessage::Candidate { .. } => "candidate",
@@ -104,6 +115,31 @@ pub enum ServerMessage {
         role: Role,
         /// Who else is in the room.
         participants: Vec<ParticipantInfo>,
+        /// Secret for `resume` if this socket drops; keep it in memory only.
+        resume_token: String,
+    },
+    /// The resume succeeded: the participant's place, media and subscriptions are as they
+    /// were; the media connection was never interrupted by the socket drop.
+    Resumed {
+        /// This client's participant ID (unchanged).
+        participant: String,
+        /// The room.
+        room: String,
+        /// This client's role.
+        role: Role,
+        /// Who is in the room now.
+        participants: Vec<ParticipantInfo>,
+    },
+    /// A participant's signalling connection dropped; its place is held for the grace
+    /// period. Show "reconnecting", not "left".
+    ParticipantReconnecting {
+        /// Their participant ID.
+        participant: String,
+    },
+    /// A reconnecting participant is back.
+    ParticipantResumed {
+        /// Their participant ID.
+        participant: String,
     },
     /// The answer to the client's offer.
     Answer {
@@ -222,6 +258,8 @@ pub enum ErrorCode {
     UnknownTrack,
     /// The participant's role may not do this (an observer sending media or chatting).
     Forbidden,
+    /// `resume` with an unknown token, or after the grace period: join again.
+    ResumeFailed,
 }
 
 impl ErrorCode {
@@ -244,12 +282,14 @@ impl ErrorCode {
             ErrorCode::RoomFull => "room_full",
             ErrorCode::UnknownTrack => "unknown_track",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ResumeFailed => "resume_failed",
         }
     }
 }
 
 const KNOWN_TYPES: &[&str] = &[
     "join",
+    "resume",
     "offer",
     "answer",
     "candidate",
@@ -443,6 +483,11 @@ mod docs_tests {
                 room: String::new(),
                 token: String::new(),
             },
+            ClientMessage::Resume {
+                protocol: 1,
+                room: String::new(),
+                resume_token: String::new(),
+            },
             ClientMessage::Offer { sdp: String::new() },
             ClientMessage::Answer { sdp: String::new() },
             ClientMessage::Candidate {
@@ -479,6 +524,19 @@ mod docs_tests {
                 room: String::new(),
                 role: Role::Citizen,
                 participants: vec![],
+                resume_token: String::new(),
+            },
+            ServerMessage::Resumed {
+                participant: String::new(),
+                room: String::new(),
+                role: Role::Citizen,
+                participants: vec![],
+            },
+            ServerMessage::ParticipantReconnecting {
+                participant: String::new(),
+            },
+            ServerMessage::ParticipantResumed {
+                participant: String::new(),
             },
             ServerMessage::Answer { sdp: String::new() },
             ServerMessage::Offer { sdp: String::new() },
@@ -538,6 +596,7 @@ mod docs_tests {
             ErrorCode::RoomFull,
             ErrorCode::UnknownTrack,
             ErrorCode::Forbidden,
+            ErrorCode::ResumeFailed,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

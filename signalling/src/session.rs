@@ -53,7 +53,11 @@ pub async fn run(
     out: mpsc::UnboundedSender<Outbound>,
 ) {
     hub.metrics.connections.inc();
+    let session = hub.new_session();
     let (sfu_tx, mut sfu_rx) = mpsc::unbounded_channel::<SfuEvent>();
+    // Whether the participant's place is given up when this socket ends (`leave`, abuse)
+    // rather than held for a resume (the socket dropped or went idle).
+    let mut give_up = false;
     let mut joined: Option<Joined> = None;
     let mut errors_in_a_row = 0u32;
     // tokio's clock, so tests can pause time.
@@ -75,6 +79,7 @@ pub async fn run(
                     if dropped_in_a_row >= limits::MAX_DROPPED {
                         let _ = out.send(Outbound::Close { code: 1008, reason: "message flood".into() });
                         tracing::warn!("signalling client flooded: closed");
+                        give_up = true;
                         break;
                     }
                     if last_rate_error.is_none_or(|t| now().saturating_duration_since(t) >= std::time::Duration::from_secs(1)) {
@@ -85,7 +90,7 @@ pub async fn run(
                 }
                 dropped_in_a_row = 0;
                 let flow = match frame {
-                    Inbound::Text(text) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx).await,
+                    Inbound::Text(text) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx, session).await,
                     Inbound::Binary => {
                         hub.metrics.messages.with_label_values(&["invalid"]).inc();
                         reply_error(&hub, &out, ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text")
@@ -97,10 +102,14 @@ pub async fn run(
                         errors_in_a_row += 1;
                         if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS {
                             let _ = out.send(Outbound::Close { code: 1008, reason: "too many invalid messages".into() });
+                            give_up = true;
                             break;
                         }
                     }
-                    Flow::Stop => break,
+                    Flow::Stop => {
+                        give_up = true;
+                        break;
+                    }
                 }
             }
             Some(event) = sfu_rx.recv() => {
@@ -113,8 +122,19 @@ pub async fn run(
         }
     }
     if let Some(j) = joined.take() {
-        hub.leave(&j.room, &j.participant, "left");
-        tracing::info!(room = %j.room, participant = %j.participant, "participant left");
+        if give_up || hub.is_shutting_down() {
+            hub.leave(&j.room, &j.participant, "left");
+            tracing::info!(room = %j.room, participant = %j.participant, "participant left");
+        } else if hub.detach(&j.room, &j.participant, session) {
+            tracing::info!(room = %j.room, participant = %j.participant, "signalling dropped: place held for resume");
+            hub.metrics.resumes.with_label_values(&["held"]).inc();
+            let grace = hub.resume_grace;
+            let hub = hub.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(grace).await;
+                hub.expire(&j.room, &j.participant, session);
+            });
+        }
     }
     hub.metrics.connections.dec();
 }
@@ -142,6 +162,7 @@ async fn handle_frame(
     joined: &mut Option<Joined>,
     out: &mpsc::UnboundedSender<Outbound>,
     sfu_tx: &mpsc::UnboundedSender<SfuEvent>,
+    session: u64,
 ) -> Flow {
     let msg = match parse_client(text) {
         Ok(m) => m,
@@ -212,7 +233,19 @@ async fn handle_frame(
                 );
             };
             let participant = ParticipantId::random();
-            let Some(present) = hub.admit(&room_id, &participant, &claims, out.clone()) else {
+            let resume_token = format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
+            let Some(present) = hub.admit(
+                &room_id,
+                &participant,
+                &claims,
+                out.clone(),
+                session,
+                resume_token.clone(),
+            ) else {
                 return reply_error(hub, out, ErrorCode::RoomFull, "the room is full");
             };
             tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
@@ -221,11 +254,64 @@ async fn handle_frame(
                 room: room_id.to_string(),
                 role: claims.role,
                 participants: present,
+                resume_token,
             });
             *joined = Some(Joined {
                 room: room_id,
                 participant,
                 role: claims.role,
+                since: std::time::Instant::now(),
+            });
+            Flow::Continue
+        }
+        ClientMessage::Resume {
+            protocol,
+            room,
+            resume_token,
+        } => {
+            if joined.is_some() {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::AlreadyJoined,
+                    "this socket has joined already",
+                );
+            }
+            if protocol != PROTOCOL_VERSION {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnsupportedProtocol,
+                    &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
+                );
+            }
+            let back = RoomId::parse(&room).and_then(|r| {
+                hub.reattach(&r, &resume_token, session, out.clone())
+                    .map(|b| (r, b))
+            });
+            let Some((room_id, back)) = back else {
+                hub.metrics.resumes.with_label_values(&["failed"]).inc();
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::ResumeFailed,
+                    "nothing to resume (unknown token or the grace period is over): join again",
+                );
+            };
+            hub.metrics.resumes.with_label_values(&["resumed"]).inc();
+            // SFU events now come to this session (an unanswered offer is sent again).
+            hub.sfu.redirect(back.participant.clone(), sfu_tx.clone());
+            tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
+            send(ServerMessage::Resumed {
+                participant: back.participant.to_string(),
+                room: room_id.to_string(),
+                role: back.role,
+                participants: back.present,
+            });
+            *joined = Some(Joined {
+                room: room_id,
+                participant: back.participant,
+                role: back.role,
                 since: std::time::Instant::now(),
             });
             Flow::Continue
