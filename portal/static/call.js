@@ -40,6 +40,8 @@ window.vamtCall = {
   get state() { return statusEl.dataset.state; },
   get participants() { return [...peers.values()]; },
   get speakerChanges() { return speakers; },
+  // Test seam: drop the signalling socket as a network change would (media is untouched).
+  dropSignalling() { if (ws) ws.close(4100, 'test: network change'); },
 };
 
 function remoteVideoFor(stream) {
@@ -109,8 +111,21 @@ async function handle(m) {
       qualities.set(m.participant, m.quality);
       renderQuality();
       break;
+    case 'resumed':
+      reconnectTries = 0;
+      peers.clear();
+      for (const p of m.participants) peers.set(p.participant, p);
+      setStatus(peers.size ? 'connected' : 'waiting');
+      break;
+    case 'participant_reconnecting':
+      if (!finished) setStatus('other-reconnecting');
+      break;
+    case 'participant_resumed':
+      updateInCall();
+      break;
     case 'joined': {
       myId = m.participant;
+      resumeToken = m.resume_token;
       chatInput.disabled = chatSend.disabled = false;
       for (const p of m.participants) peers.set(p.participant, p);
       const offer = await pc.createOffer();
@@ -180,13 +195,44 @@ async function handle(m) {
       break;
     case 'error':
       console.warn('signalling error', m.code, m.message);
-      if (['token_expired', 'token_invalid', 'wrong_room', 'media_lost', 'negotiation_failed'].includes(m.code)) {
+      if (['token_expired', 'token_invalid', 'wrong_room', 'media_lost', 'negotiation_failed', 'resume_failed'].includes(m.code)) {
         setStatus('error');
       }
       break;
     default:
       console.warn('unknown signalling message', m.type);
   }
+}
+
+// Signalling over one WebSocket. If it drops without us leaving (network change, a sleeping
+// tab), the media keeps flowing and the server holds our place: reconnect and `resume` with
+// the token from `joined`, backing off, within the server's grace period.
+let resumeToken = null;
+let reconnectTries = 0;
+function connect(greet) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  ws = new WebSocket(`${scheme}//${location.host}/ws`);
+  ws.onopen = greet;
+  ws.onmessage = (ev) => {
+    let m;
+    try { m = JSON.parse(ev.data); } catch { return; }
+    queue = queue.then(() => handle(m)).catch((e) => {
+      console.error('signalling step failed', e);
+      setStatus('error');
+    });
+  };
+  ws.onclose = (ev) => {
+    if (finished || statusEl.dataset.state === 'server-closed') return;
+    // 1008: the server refused us (abuse); 4000: this place was resumed elsewhere.
+    if (!resumeToken || ev.code === 1008 || ev.code === 4000 || reconnectTries >= 6) {
+      setStatus('error');
+      return;
+    }
+    setStatus('reconnecting');
+    const delay = Math.min(1000 * 2 ** reconnectTries, 8000);
+    reconnectTries += 1;
+    setTimeout(() => connect(() => send({ type: 'resume', protocol: 1, room: cfg.room, resume_token: resumeToken })), delay);
+  };
 }
 
 async function start() {
@@ -237,20 +283,7 @@ async function start() {
     if (pc.connectionState === 'failed' && !finished) setStatus('error');
   };
 
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  ws = new WebSocket(`${scheme}//${location.host}/ws`);
-  ws.onopen = () => send({ type: 'join', protocol: 1, room: cfg.room, token: cfg.token });
-  ws.onmessage = (ev) => {
-    let m;
-    try { m = JSON.parse(ev.data); } catch { return; }
-    queue = queue.then(() => handle(m)).catch((e) => {
-      console.error('signalling step failed', e);
-      setStatus('error');
-    });
-  };
-  ws.onclose = () => {
-    if (!finished && statusEl.dataset.state !== 'server-closed') setStatus('error');
-  };
+  connect(() => send({ type: 'join', protocol: 1, room: cfg.room, token: cfg.token }));
   setInterval(() => send({ type: 'ping' }), 20000);
 }
 

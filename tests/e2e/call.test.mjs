@@ -65,6 +65,28 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await waitFor('chat at the clerk', async () => (await kpage.locator('#chat-log').innerText()).includes('Können Sie mich hören? <b>kein HTML</b>'), 10000);
   await waitFor('receipt at the citizen', async () => (await cpage.locator('#chat-log .receipt').count()) === 1, 10000);
   assert.equal(await kpage.locator('#chat-log b').count(), 0, 'chat text is never HTML');
+
+  // The citizen's signalling drops (a network change): the page resumes its place, the
+  // clerk sees "reconnecting", never "left", and video keeps arriving at the clerk.
+  const clerkStates = [];
+  const watch = setInterval(async () => { clerkStates.push(await kpage.evaluate(() => window.vamtCall.state).catch(() => '')); }, 100);
+  try {
+    const before = (await inboundMedia(kpage)).video;
+    await cpage.evaluate(() => window.vamtCall.dropSignalling());
+    await waitFor('the citizen page notices', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'reconnecting', 5000, 50);
+    await waitFor('the citizen page resumes', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'connected', 15000);
+    await waitFor('video still decoded at the clerk', async () => (await inboundMedia(kpage)).video > before + 30, 10000);
+  } finally {
+    clearInterval(watch);
+  }
+  assert.ok(!clerkStates.includes('other-left'), `clerk states: ${[...new Set(clerkStates)]}`);
+  console.log('clerk page states during the resume', JSON.stringify([...new Set(clerkStates)]));
+  const resumed = (await (await fetch(`${vamt.base}/metrics`)).text()).match(/^vamt_signalling_resumes_total\{outcome="resumed"\} (\d+)/m);
+  assert.ok(resumed && Number(resumed[1]) === 1, 'one resume counted');
+  // Chat still works from the resumed socket.
+  await cpage.getByLabel('Write a message').fill('wieder da');
+  await cpage.getByRole('button', { name: 'Send' }).click();
+  await waitFor('chat after the resume', async () => (await kpage.locator('#chat-log').innerText()).includes('wieder da'), 10000);
   // Let a few more frames render before the screenshots.
   await new Promise((r) => setTimeout(r, 1500));
   await screenshot(cpage, 'citizen-call');

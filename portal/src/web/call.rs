@@ -29,6 +29,8 @@ const CALL_STRINGS: &[&str] = &[
     "call-status-error",
     "call-status-camera-denied",
     "call-status-server-closed",
+    "call-status-reconnecting",
+    "call-status-other-reconnecting",
     "call-mute",
     "call-unmute",
     "call-camera-off",

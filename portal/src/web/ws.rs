@@ -58,5 +58,17 @@ async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
     }
     drop(in_tx);
     let _ = session.await;
-    let _ = writer.await;
+    // The writer ends when every sender of `out` is gone; a participant whose place is held
+    // for a resume keeps one in the hub. Give it a moment to flush, then drop the socket so
+    // the client sees the close now, not when a close handshake times out.
+    let mut writer = writer;
+    if tokio::time::timeout(WRITER_DRAIN, &mut writer)
+        .await
+        .is_err()
+    {
+        writer.abort();
+    }
 }
+
+/// How long a closing socket may take to send what is queued for it.
+const WRITER_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
