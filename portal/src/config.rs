@@ -192,6 +192,8 @@ pub struct CallConfig {
     pub token_ttl_seconds: u64,
     /// How long a participant whose signalling socket dropped keeps its place for `resume`.
     pub resume_grace_seconds: u64,
+    /// How many minutes before the appointment the citizen may enter the waiting room.
+    pub join_window_minutes: u32,
 }
 
 impl Default for CallConfig {
@@ -199,6 +201,7 @@ impl Default for CallConfig {
         Self {
             token_ttl_seconds: 600,
             resume_grace_seconds: 30,
+            join_window_minutes: 15,
         }
     }
 }
@@ -307,6 +310,8 @@ pub struct Settings {
     pub token_ttl_seconds: u64,
     /// How long a dropped participant's place is held for a resume.
     pub resume_grace: std::time::Duration,
+    /// How long before the appointment the citizen may enter the waiting room.
+    pub join_window: chrono::Duration,
     /// How long personal data is kept after an appointment.
     pub personal_data_retention: chrono::Duration,
 }
@@ -523,6 +528,12 @@ impl Config {
                 "must be between 1 and 600",
             ));
         }
+        if self.call.join_window_minutes > 10_080 {
+            return Err(bad(
+                "call.join_window_minutes",
+                "must be between 0 and 10080 (a week)",
+            ));
+        }
         if !(30..=86_400).contains(&self.call.token_ttl_seconds) {
             return Err(bad(
                 "call.token_ttl_seconds",
@@ -574,6 +585,7 @@ impl Config {
             capacity: self.booking.capacity,
             token_ttl_seconds: self.call.token_ttl_seconds,
             resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
+            join_window: chrono::Duration::minutes(i64::from(self.call.join_window_minutes)),
             personal_data_retention: chrono::Duration::days(i64::from(
                 self.retention.personal_data_days,
             )),

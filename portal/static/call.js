@@ -13,7 +13,17 @@ const chatLog = document.getElementById('chat-log');
 const chatForm = document.getElementById('chat-form');
 const chatInput = document.getElementById('chat-input');
 const chatSend = document.getElementById('chat-send');
+const positionEl = document.getElementById('position');
+const lobbyList = document.getElementById('lobby-list');
+const peopleList = document.getElementById('people');
+const endAllBtn = document.getElementById('end-all');
+const isClerk = cfg.role === 'clerk';
 let myId = null;
+let lobby = [];
+let position = null;
+// Muted by the clerk: the SFU drops our audio until we send `unmute`.
+let mutedByClerk = false;
+const mutedPeers = new Set();
 let chatSeq = 0;
 
 let pc = null;
@@ -40,6 +50,9 @@ window.vamtCall = {
   get state() { return statusEl.dataset.state; },
   get participants() { return [...peers.values()]; },
   get speakerChanges() { return speakers; },
+  get lobby() { return lobby; },
+  get position() { return position; },
+  get mutedByClerk() { return mutedByClerk; },
   // Test seam: drop the signalling socket as a network change would (media is untouched).
   dropSignalling() { if (ws) ws.close(4100, 'test: network change'); },
 };
@@ -105,8 +118,101 @@ function renderQuality() {
   list.hidden = list.childElementCount === 0;
 }
 
+function button(label, onClick, danger) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = danger ? 'button danger' : 'button';
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// The clerk's waiting-room list: who waits for this room, with admit and decline.
+function renderLobby() {
+  if (!lobbyList) return;
+  lobbyList.replaceChildren();
+  if (lobby.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = text['lobby-empty'];
+    lobbyList.append(li);
+    return;
+  }
+  for (const w of lobby) {
+    const li = document.createElement('li');
+    const who = document.createElement('span');
+    who.textContent = w.name;
+    li.append(who,
+      button(text['lobby-admit'], () => send({ type: 'admit', participant: w.participant })),
+      button(text['lobby-decline'], () => send({ type: 'decline', participant: w.participant }), true));
+    lobbyList.append(li);
+  }
+}
+
+// Everyone else in the call; the clerk can mute or remove them.
+function renderPeople() {
+  peopleList.replaceChildren();
+  for (const p of peers.values()) {
+    const li = document.createElement('li');
+    li.dataset.participant = p.participant;
+    const who = document.createElement('span');
+    who.textContent = mutedPeers.has(p.participant) ? `${p.name} (${text['call-muted-other']})` : p.name;
+    li.append(who);
+    if (isClerk) {
+      li.append(
+        button(`${text['call-mute-other']}`, () => send({ type: 'mute', participant: p.participant })),
+        button(`${text['call-remove']}`, () => send({ type: 'remove', participant: p.participant }), true));
+      li.lastChild.setAttribute('aria-label', `${text['call-remove']}: ${p.name}`);
+      li.lastChild.previousSibling.setAttribute('aria-label', `${text['call-mute-other']}: ${p.name}`);
+    }
+    peopleList.append(li);
+  }
+}
+
+function setMicEnabled(enabled) {
+  const track = localStream && localStream.getAudioTracks()[0];
+  if (!track) return;
+  track.enabled = enabled;
+  micBtn.setAttribute('aria-pressed', String(!enabled));
+  micBtn.textContent = enabled ? text['call-mute'] : text['call-unmute'];
+}
+
+function finish(state) {
+  finished = true;
+  setStatus(state);
+  if (pc) pc.close();
+  if (localStream) localStream.getTracks().forEach((t) => t.stop());
+  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = true;
+  if (endAllBtn) endAllBtn.disabled = true;
+  chatInput.disabled = chatSend.disabled = true;
+}
+
 async function handle(m) {
   switch (m.type) {
+    case 'waiting':
+      myId = m.participant;
+      position = m.position;
+      setStatus('lobby');
+      positionEl.textContent = `${text['call-lobby-position']} ${m.position}`;
+      positionEl.hidden = false;
+      break;
+    case 'lobby':
+      lobby = m.waiting;
+      renderLobby();
+      break;
+    case 'muted':
+      if (m.muted) mutedPeers.add(m.participant); else mutedPeers.delete(m.participant);
+      if (m.participant === myId) {
+        mutedByClerk = m.muted;
+        if (m.muted) {
+          setMicEnabled(false);
+          positionEl.textContent = text['call-muted-by-clerk'];
+          positionEl.hidden = false;
+        } else {
+          positionEl.hidden = true;
+        }
+      }
+      renderPeople();
+      break;
     case 'connection_quality':
       qualities.set(m.participant, m.quality);
       renderQuality();
@@ -115,6 +221,7 @@ async function handle(m) {
       reconnectTries = 0;
       peers.clear();
       for (const p of m.participants) peers.set(p.participant, p);
+      renderPeople();
       setStatus(peers.size ? 'connected' : 'waiting');
       break;
     case 'participant_reconnecting':
@@ -125,9 +232,14 @@ async function handle(m) {
       break;
     case 'joined': {
       myId = m.participant;
+      position = null;
+      positionEl.hidden = true;
+      setStatus('connecting');
       resumeToken = m.resume_token;
+      if (endAllBtn) endAllBtn.disabled = false;
       chatInput.disabled = chatSend.disabled = false;
       for (const p of m.participants) peers.set(p.participant, p);
+      renderPeople();
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       send({ type: 'offer', sdp: pc.localDescription.sdp });
@@ -148,10 +260,13 @@ async function handle(m) {
       break;
     case 'participant_joined':
       peers.set(m.participant, m);
+      renderPeople();
       updateInCall();
       break;
     case 'participant_left': {
       peers.delete(m.participant);
+      mutedPeers.delete(m.participant);
+      renderPeople();
       qualities.delete(m.participant);
       renderQuality();
       const v = document.getElementById('remote-' + m.participant);
@@ -190,12 +305,25 @@ async function handle(m) {
     case 'pong':
       break;
     case 'bye':
-      finished = true;
-      setStatus('server-closed');
+      if (m.reason === 'declined') finish('declined');
+      else if (m.reason === 'removed') finish('removed');
+      else if (m.reason === 'call_ended') finish('ended');
+      else {
+        // The server restarts: once it answers again, load the page anew (a fresh token).
+        finished = true;
+        setStatus('server-closed');
+        const wait = 1000 * (m.reconnect_after_seconds || 3);
+        const retry = () => fetch('/readyz', { cache: 'no-store' })
+          .then((r) => { if (r.ok) location.reload(); else throw new Error(); })
+          .catch(() => setTimeout(retry, 5000));
+        setTimeout(retry, wait);
+      }
       break;
     case 'error':
       console.warn('signalling error', m.code, m.message);
-      if (['token_expired', 'token_invalid', 'wrong_room', 'media_lost', 'negotiation_failed', 'resume_failed'].includes(m.code)) {
+      if (m.code === 'call_ended') finish('ended');
+      else if (m.code === 'forbidden' && !myId) finish('removed');
+      else if (['token_expired', 'token_invalid', 'wrong_room', 'media_lost', 'negotiation_failed', 'resume_failed', 'too_early'].includes(m.code)) {
         setStatus('error');
       }
       break;
@@ -290,10 +418,12 @@ async function start() {
 micBtn.addEventListener('click', () => {
   const track = localStream && localStream.getAudioTracks()[0];
   if (!track) return;
-  track.enabled = !track.enabled;
-  micBtn.setAttribute('aria-pressed', String(!track.enabled));
-  micBtn.textContent = track.enabled ? text['call-mute'] : text['call-unmute'];
+  setMicEnabled(!track.enabled);
+  // Only we can take back the clerk's mute.
+  if (track.enabled && mutedByClerk) send({ type: 'unmute' });
 });
+
+if (endAllBtn) endAllBtn.addEventListener('click', () => send({ type: 'end_call' }));
 
 camBtn.addEventListener('click', () => {
   const track = localStream && localStream.getVideoTracks()[0];
@@ -313,12 +443,8 @@ chatForm.addEventListener('submit', (ev) => {
 });
 
 leaveBtn.addEventListener('click', () => {
-  finished = true;
   send({ type: 'leave' });
-  if (pc) pc.close();
-  if (localStream) localStream.getTracks().forEach((t) => t.stop());
-  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = true;
-  setStatus('left');
+  finish('left');
 });
 
 start();

@@ -170,6 +170,22 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
         .collect();
     assert!(link.contains("?key="), "{link}");
 
+    // Hours before the appointment the link says when the waiting room opens, and mints
+    // no token.
+    let early = call(&stack, get(&link)).await;
+    assert_eq!(early.status, StatusCode::OK);
+    assert!(!early.body.contains("call-config"), "{}", early.body);
+    assert!(
+        early.body.contains("waiting room is not open yet"),
+        "{}",
+        early.body
+    );
+    // Ten minutes before, inside the 15-minute window: the call page with a waiting-room
+    // token.
+    let starts = vamt_portal::db::parse_ts(&slot).expect("slot is a time");
+    stack
+        .clock
+        .advance(starts - chrono::Duration::minutes(10) - stack.clock.now());
     let call_page = call(&stack, get(&link)).await;
     assert_eq!(call_page.status, StatusCode::OK);
     assert_eq!(call_page.headers[header::CACHE_CONTROL], "no-store");
@@ -182,11 +198,16 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
         .tokens
         .verify(
             cfg["token"].as_str().expect("token"),
-            common::monday_morning().timestamp() as u64,
+            stack.clock.now().timestamp() as u64,
         )
         .expect("token verifies");
     assert_eq!(claims.room, cfg["room"].as_str().expect("room"));
     assert_eq!(claims.role, vamt_signalling::Role::Citizen);
+    assert!(claims.lobby, "citizens wait to be admitted");
+    assert_eq!(
+        claims.opens_at,
+        Some((starts - chrono::Duration::minutes(15)).timestamp() as u64)
+    );
 
     // A wrong or missing key opens nothing.
     let wrong = link.split("?key=").next().expect("path").to_owned() + "?key=guess";

@@ -54,6 +54,8 @@ fn token(room: &str, exp_offset: i64, role: Role, now: u64) -> String {
             role,
             iat: now,
             exp: (now as i64 + exp_offset) as u64,
+            lobby: false,
+            opens_at: None,
         })
         .expect("sign")
 }
@@ -108,6 +110,8 @@ async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
             role: Role::Clerk,
             iat: now_s,
             exp: now_s + 600,
+            lobby: false,
+            opens_at: None,
         })
         .expect("sign");
     send(
@@ -577,4 +581,273 @@ async fn a_dropped_socket_resumes_its_place_and_the_others_never_see_it_leave() 
     assert_eq!(count("held"), 2.0);
     assert_eq!(count("resumed"), 1.0);
     assert_eq!(count("failed"), 2.0);
+}
+
+fn lobby_token(room: &str, role: Role, sub: &str, opens_at: u64, now: u64) -> String {
+    TokenKeys::from_secret(common::SECRET)
+        .sign(&RoomClaims {
+            sub: sub.into(),
+            name: format!("Name {sub}"),
+            room: room.into(),
+            booking: format!("BK_{sub}"),
+            role,
+            iat: now,
+            exp: now + 600,
+            lobby: role == Role::Citizen,
+            opens_at: Some(opens_at),
+        })
+        .expect("sign")
+}
+
+async fn join(ws: &mut Ws, room: &str, token: String) {
+    send(
+        ws,
+        json!({"type": "join", "protocol": 1, "room": room, "token": token}),
+    )
+    .await;
+}
+
+async fn expect_close(ws: &mut Ws, code: u16) {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+            Ok(Some(Ok(Message::Close(Some(c))))) => {
+                assert_eq!(u16::from(c.code), code, "{c:?}");
+                return;
+            }
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a close frame {code}, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_waiting_room_queues_by_appointment_and_only_the_clerk_admits_mutes_removes_and_ends() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let t = now.timestamp() as u64;
+    let (room, other_room) = ("RM_lobbyroom", "RM_laterroom");
+
+    // Too early: refused with the time the room opens.
+    let mut early = connect(stack.addr).await;
+    join(
+        &mut early,
+        room,
+        lobby_token(room, Role::Citizen, "early", t + 900, t),
+    )
+    .await;
+    let m = recv(&mut early).await;
+    assert_eq!(
+        (m["type"].as_str(), m["code"].as_str()),
+        (Some("error"), Some("too_early")),
+        "{m}"
+    );
+    assert_eq!(m["retry_at"], t + 900);
+
+    let mut clerk = connect(stack.addr).await;
+    join(
+        &mut clerk,
+        room,
+        lobby_token(room, Role::Clerk, "clerk", t, t),
+    )
+    .await;
+    let joined = recv(&mut clerk).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let clerk_id = joined["participant"].as_str().expect("id").to_owned();
+
+    // A citizen for this room waits; the clerk sees them.
+    let mut citizen = connect(stack.addr).await;
+    join(
+        &mut citizen,
+        room,
+        lobby_token(room, Role::Citizen, "erika", t - 60, t),
+    )
+    .await;
+    let w = recv(&mut citizen).await;
+    assert_eq!(
+        (w["type"].as_str(), w["position"].as_u64()),
+        (Some("waiting"), Some(1)),
+        "{w}"
+    );
+    let citizen_id = w["participant"].as_str().expect("id").to_owned();
+    let lobby = recv(&mut clerk).await;
+    assert_eq!(lobby["type"], "lobby", "{lobby}");
+    assert_eq!(lobby["waiting"][0]["participant"], citizen_id.as_str());
+    assert_eq!(lobby["waiting"][0]["name"], "Name erika");
+
+    // Someone with an earlier appointment (another room) goes ahead in the office's queue.
+    let mut earlier = connect(stack.addr).await;
+    join(
+        &mut earlier,
+        other_room,
+        lobby_token(other_room, Role::Citizen, "max", t - 600, t),
+    )
+    .await;
+    assert_eq!(recv(&mut earlier).await["position"], 1);
+    let moved = recv(&mut citizen).await;
+    assert_eq!(
+        (moved["type"].as_str(), moved["position"].as_u64()),
+        (Some("waiting"), Some(2)),
+        "{moved}"
+    );
+
+    // Waiting is not being in the call: no media, no chat, no admitting oneself.
+    send(&mut citizen, json!({"type": "offer", "sdp": "v=0"})).await;
+    expect_error(&mut citizen, "not_admitted").await;
+    send(
+        &mut citizen,
+        json!({"type": "admit", "participant": citizen_id}),
+    )
+    .await;
+    expect_error(&mut citizen, "not_admitted").await;
+    // The clerk cannot admit someone who waits for another room, nor a made-up ID.
+    send(
+        &mut clerk,
+        json!({"type": "admit", "participant": "PA_nobody"}),
+    )
+    .await;
+    expect_error(&mut clerk, "unknown_participant").await;
+
+    // Admitted: the citizen gets `joined` with the clerk in it, the clerk sees them join.
+    send(
+        &mut clerk,
+        json!({"type": "admit", "participant": citizen_id}),
+    )
+    .await;
+    let j = recv(&mut citizen).await;
+    assert_eq!(j["type"], "joined", "{j}");
+    assert_eq!(j["participant"], citizen_id.as_str());
+    assert_eq!(j["participants"][0]["role"], "clerk");
+    assert!(j["resume_token"].as_str().is_some_and(|s| s.len() >= 32));
+    let seen = recv(&mut clerk).await;
+    assert_eq!(
+        (seen["type"].as_str(), seen["participant"].as_str()),
+        (Some("participant_joined"), Some(citizen_id.as_str())),
+        "{seen}"
+    );
+    let emptied = recv(&mut clerk).await;
+    assert_eq!(emptied, json!({"type": "lobby", "waiting": []}));
+    let front = recv(&mut earlier).await;
+    assert_eq!(front["position"], 1, "{front}");
+
+    // A citizen's token cannot moderate.
+    for m in [
+        json!({"type": "admit", "participant": "PA_x"}),
+        json!({"type": "decline", "participant": "PA_x"}),
+        json!({"type": "mute", "participant": clerk_id}),
+        json!({"type": "remove", "participant": clerk_id}),
+        json!({"type": "end_call"}),
+    ] {
+        send(&mut citizen, m).await;
+        expect_error(&mut citizen, "forbidden").await;
+    }
+
+    // Mute: the whole room hears of it; only the participant takes it back.
+    send(
+        &mut clerk,
+        json!({"type": "mute", "participant": citizen_id}),
+    )
+    .await;
+    for ws in [&mut clerk, &mut citizen] {
+        assert_eq!(
+            recv(ws).await,
+            json!({"type": "muted", "participant": citizen_id, "muted": true})
+        );
+    }
+    send(&mut citizen, json!({"type": "unmute"})).await;
+    for ws in [&mut clerk, &mut citizen] {
+        assert_eq!(
+            recv(ws).await,
+            json!({"type": "muted", "participant": citizen_id, "muted": false})
+        );
+    }
+
+    // Another room's clerk declines the one waiting there.
+    let mut clerk2 = connect(stack.addr).await;
+    join(
+        &mut clerk2,
+        other_room,
+        lobby_token(other_room, Role::Clerk, "clerk2", t, t),
+    )
+    .await;
+    assert_eq!(recv(&mut clerk2).await["type"], "joined");
+    let l2 = recv(&mut clerk2).await;
+    assert_eq!(l2["waiting"].as_array().map(Vec::len), Some(1), "{l2}");
+    let max_id = l2["waiting"][0]["participant"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    send(
+        &mut clerk,
+        json!({"type": "decline", "participant": max_id}),
+    )
+    .await;
+    expect_error(&mut clerk, "unknown_participant").await;
+    send(
+        &mut clerk2,
+        json!({"type": "decline", "participant": max_id}),
+    )
+    .await;
+    assert_eq!(
+        recv(&mut earlier).await,
+        json!({"type": "bye", "reason": "declined"})
+    );
+    expect_close(&mut earlier, 4003).await;
+
+    // Remove: the citizen is sent out and cannot come back with its token.
+    send(
+        &mut clerk,
+        json!({"type": "remove", "participant": citizen_id}),
+    )
+    .await;
+    assert_eq!(
+        recv(&mut citizen).await,
+        json!({"type": "bye", "reason": "removed"})
+    );
+    expect_close(&mut citizen, 4001).await;
+    let left = recv(&mut clerk).await;
+    assert_eq!(
+        (left["type"].as_str(), left["reason"].as_str()),
+        (Some("participant_left"), Some("removed")),
+        "{left}"
+    );
+    let mut again = connect(stack.addr).await;
+    join(
+        &mut again,
+        room,
+        lobby_token(room, Role::Citizen, "erika", t - 60, t),
+    )
+    .await;
+    expect_error(&mut again, "forbidden").await;
+
+    // End the call: everyone in it is told and closed, and the room takes no more joins.
+    let mut interpreter = connect(stack.addr).await;
+    join(
+        &mut interpreter,
+        room,
+        lobby_token(room, Role::Interpreter, "interp", t, t),
+    )
+    .await;
+    assert_eq!(recv(&mut interpreter).await["type"], "joined");
+    assert_eq!(recv(&mut clerk).await["type"], "participant_joined");
+    send(&mut clerk, json!({"type": "end_call"})).await;
+    for ws in [&mut clerk, &mut interpreter] {
+        assert_eq!(
+            recv(ws).await,
+            json!({"type": "bye", "reason": "call_ended"})
+        );
+        expect_close(ws, 4002).await;
+    }
+    let mut late = connect(stack.addr).await;
+    join(
+        &mut late,
+        room,
+        lobby_token(room, Role::Clerk, "clerk", t, t),
+    )
+    .await;
+    expect_error(&mut late, "call_ended").await;
+    assert_eq!(
+        stack.state.hub.participant_count(),
+        1,
+        "only the other room's clerk is left"
+    );
 }

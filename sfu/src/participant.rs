@@ -137,6 +137,9 @@ pub(crate) struct Participant {
     /// Relayed messages not yet accepted by SCTP, in order.
     pub queued: VecDeque<QueuedMessage>,
     pub queued_bytes: usize,
+    /// Muted by the moderator: its audio is dropped on arrival, before forwarding and
+    /// speaker detection, whatever its browser sends.
+    pub muted: bool,
 }
 
 /// Where each subscriber's bandwidth estimator starts, bits per second.
@@ -167,6 +170,7 @@ impl Participant {
             spoke: false,
             queued: VecDeque::new(),
             queued_bytes: 0,
+            muted: false,
         }
     }
 

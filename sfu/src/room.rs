@@ -524,6 +524,9 @@ pub(crate) fn drive_participant(
                     else {
                         continue;
                     };
+                    if p.muted && params.spec().codec.is_audio() {
+                        continue;
+                    }
                     propagated.push(Propagated::Rtp(
                         p.id.clone(),
                         Incoming::from_packet(pkt, mid, rid, params),

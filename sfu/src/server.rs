@@ -46,6 +46,11 @@ enum Command {
     Remove {
         participant: ParticipantId,
     },
+    Mute {
+        participant: ParticipantId,
+        muted: bool,
+        reply: oneshot::Sender<Result<(), SfuError>>,
+    },
 }
 
 /// Signalling's handle on a running media server. Cheap to clone.
@@ -125,6 +130,17 @@ impl SfuHandle {
             mid,
             width,
             height,
+            reply,
+        })?;
+        rx.await.map_err(|_| SfuError::Stopped)?
+    }
+
+    /// Mutes (or unmutes) a participant's audio: the SFU drops it on arrival.
+    pub async fn set_muted(&self, participant: ParticipantId, muted: bool) -> Result<(), SfuError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Mute {
+            participant,
+            muted,
             reply,
         })?;
         rx.await.map_err(|_| SfuError::Stopped)?
@@ -498,6 +514,13 @@ impl SfuServer {
             Command::Remove { participant } => {
                 self.sfu.remove(&participant);
                 listeners.remove(&participant);
+            }
+            Command::Mute {
+                participant,
+                muted,
+                reply,
+            } => {
+                let _ = reply.send(self.sfu.set_muted(&participant, muted));
             }
         }
     }

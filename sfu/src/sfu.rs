@@ -253,6 +253,16 @@ impl Sfu {
         }
     }
 
+    /// Mutes or unmutes a participant's audio at the SFU: while muted, nothing it sends as
+    /// audio reaches the others.
+    pub fn set_muted(&mut self, participant: &ParticipantId, muted: bool) -> Result<(), SfuError> {
+        let p = self
+            .participant_mut(participant)
+            .ok_or_else(|| SfuError::UnknownParticipant(participant.clone()))?;
+        p.muted = muted;
+        Ok(())
+    }
+
     /// Removes a participant (it left, or signalling gave up on it) and stops its tracks at
     /// every subscriber.
     pub fn remove(&mut self, participant: &ParticipantId) {

@@ -499,6 +499,32 @@ fn three_party_call_forwards_every_voice_intact() {
 }
 
 #[test]
+fn a_muted_participant_is_not_heard_until_it_unmutes() {
+    let mut w = World::connected(&["A", "B"]);
+    w.run_for(Duration::from_secs(2));
+    talk(&mut w, 20, 0);
+    let heard = |w: &World, me: &str, other: &str| {
+        w.peer(me).received.get(other).map(Vec::len).unwrap_or(0)
+    };
+    assert_eq!((heard(&w, "B", "A"), heard(&w, "A", "B")), (20, 20));
+
+    // Muted at the SFU: A's browser keeps sending, nobody hears it; A still hears B.
+    let a = w.peer("A").id.clone();
+    w.sfu.set_muted(&a, true).expect("A is known");
+    talk(&mut w, 50, 20);
+    assert_eq!(heard(&w, "B", "A"), 20, "muted audio was forwarded");
+    assert_eq!(heard(&w, "A", "B"), 70);
+
+    w.sfu.set_muted(&a, false).expect("A is known");
+    talk(&mut w, 30, 70);
+    assert_eq!(heard(&w, "B", "A"), 50, "unmuted audio flows again");
+    assert!(
+        w.sfu.set_muted(&ParticipantId::random(), true).is_err(),
+        "an unknown participant is an error"
+    );
+}
+
+#[test]
 fn a_participant_who_leaves_is_unsubscribed_everywhere() {
     let mut w = World::connected(&["A", "B", "C"]);
     talk(&mut w, 10, 0);

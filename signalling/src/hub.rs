@@ -2,12 +2,12 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 use vamt_sfu::server::SfuHandle;
 
-use crate::protocol::{ParticipantInfo, ServerMessage};
+use crate::protocol::{ParticipantInfo, ServerMessage, WaitingInfo};
 use crate::session::Outbound;
 use crate::{ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKeys};
 
@@ -40,8 +40,12 @@ pub fn system_clock() -> Clock {
 
 struct Member {
     participant: ParticipantId,
+    /// The token's subject: who this is across joins (for `remove`).
+    sub: String,
     name: String,
     role: Role,
+    /// Muted by the clerk (until it unmutes itself).
+    muted: bool,
     tx: mpsc::UnboundedSender<Outbound>,
     /// The secret a new socket presents to take this place over.
     resume_token: String,
@@ -61,13 +65,127 @@ impl Member {
     }
 }
 
+/// Someone in the office's waiting queue, not yet in their room.
+struct Waiter {
+    room: RoomId,
+    participant: ParticipantId,
+    claims: RoomClaims,
+    tx: mpsc::UnboundedSender<Outbound>,
+    session: u64,
+    resume_token: String,
+    /// Queue order: the room's opening time (the appointment), then arrival.
+    order: (u64, u64),
+    since: Instant,
+}
+
+impl Waiter {
+    fn info(&self, now: Instant) -> WaitingInfo {
+        WaitingInfo {
+            participant: self.participant.to_string(),
+            name: self.claims.name.clone(),
+            role: self.claims.role,
+            waiting_seconds: now.saturating_duration_since(self.since).as_secs(),
+        }
+    }
+}
+
+/// Someone waiting, as the clerk console lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LobbyEntry {
+    /// The room (and so the booking) they wait for.
+    pub room: RoomId,
+    /// The booking named in their token.
+    pub booking: String,
+    /// Their place in the queue (1 is next).
+    pub position: usize,
+    /// Who waits.
+    pub info: WaitingInfo,
+}
+
+/// Why a join was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    RoomFull,
+    CallEnded,
+    Removed,
+}
+
+/// What a join became.
+pub(crate) enum Entered {
+    /// In the room; who was there already.
+    Joined(Vec<ParticipantInfo>),
+    /// In the waiting room at this position.
+    Waiting(usize),
+}
+
+/// How long an ended call keeps refusing joins, and a removed participant stays out:
+/// longer than any token for the appointment lives.
+const REFUSE_FOR: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Default)]
+struct State {
+    rooms: HashMap<RoomId, Vec<Member>>,
+    /// The office's waiting queue, in order.
+    lobby: Vec<Waiter>,
+    /// Ended calls, and when.
+    ended: HashMap<RoomId, Instant>,
+    /// Subjects removed from a room, and when.
+    removed: HashMap<(RoomId, String), Instant>,
+    arrivals: u64,
+}
+
+impl State {
+    /// Tells every waiter its position and the clerks of `rooms` who waits for them.
+    fn announce_lobby(&self, rooms: &[RoomId]) {
+        for (i, w) in self.lobby.iter().enumerate() {
+            let _ = w.tx.send(Outbound::Text(
+                ServerMessage::Waiting {
+                    participant: w.participant.to_string(),
+                    position: i + 1,
+                }
+                .to_json(),
+            ));
+        }
+        let now = Instant::now();
+        for room in rooms {
+            let Some(members) = self.rooms.get(room) else {
+                continue;
+            };
+            let frame = self.lobby_frame(room, now);
+            for m in members.iter().filter(|m| m.role.may_moderate()) {
+                let _ = m.tx.send(Outbound::Text(frame.clone()));
+            }
+        }
+    }
+
+    fn lobby_frame(&self, room: &RoomId, now: Instant) -> String {
+        ServerMessage::Lobby {
+            waiting: self
+                .lobby
+                .iter()
+                .filter(|w| &w.room == room)
+                .map(|w| w.info(now))
+                .collect(),
+        }
+        .to_json()
+    }
+
+    fn prune(&mut self) {
+        let now = Instant::now();
+        self.ended
+            .retain(|_, t| now.saturating_duration_since(*t) < REFUSE_FOR);
+        self.removed
+            .retain(|_, t| now.saturating_duration_since(*t) < REFUSE_FOR);
+    }
+}
+
 /// Signalling state of one node: rooms and their members, the SFU and the token keys.
 pub struct Hub {
     pub(crate) keys: TokenKeys,
     pub(crate) sfu: SfuHandle,
     pub(crate) metrics: SignallingMetrics,
     pub(crate) clock: Clock,
-    rooms: Mutex<HashMap<RoomId, Vec<Member>>>,
+    state: Mutex<State>,
     shutting_down: AtomicBool,
     next_session: AtomicU64,
     /// How long a dropped participant's place is held for `resume`.
@@ -89,7 +207,7 @@ impl Hub {
             sfu,
             metrics,
             clock,
-            rooms: Mutex::new(HashMap::new()),
+            state: Mutex::new(State::default()),
             shutting_down: AtomicBool::new(false),
             next_session: AtomicU64::new(1),
             resume_grace: DEFAULT_RESUME_GRACE,
@@ -111,8 +229,8 @@ impl Hub {
     /// tell the others it is reconnecting. False if another session owns the place by now
     /// (the participant resumed before this socket was noticed gone).
     pub(crate) fn detach(&self, room: &RoomId, participant: &ParticipantId, session: u64) -> bool {
-        let mut rooms = self.rooms();
-        let Some(members) = rooms.get_mut(room) else {
+        let mut st = self.state();
+        let Some(members) = st.rooms.get_mut(room) else {
             return false;
         };
         let Some(m) = members
@@ -135,7 +253,7 @@ impl Hub {
     /// The grace period of a detach ended: if the place is still unclaimed, the participant
     /// leaves (`connection_lost`).
     pub(crate) fn expire(&self, room: &RoomId, participant: &ParticipantId, session: u64) {
-        let unclaimed = self.rooms().get(room).is_some_and(|members| {
+        let unclaimed = self.state().rooms.get(room).is_some_and(|members| {
             members
                 .iter()
                 .any(|m| &m.participant == participant && m.session == session && m.detached)
@@ -155,8 +273,8 @@ impl Hub {
         session: u64,
         tx: mpsc::UnboundedSender<Outbound>,
     ) -> Option<Reattached> {
-        let mut rooms = self.rooms();
-        let members = rooms.get_mut(room)?;
+        let mut st = self.state();
+        let members = st.rooms.get_mut(room)?;
         let idx = members.iter().position(|m| {
             !token.is_empty() && constant_time_eq(m.resume_token.as_bytes(), token.as_bytes())
         })?;
@@ -189,9 +307,9 @@ impl Hub {
         })
     }
 
-    /// Puts a verified participant into its room and tells the others. Returns who was
-    /// there already, or `None` if the room is full.
-    pub(crate) fn admit(
+    /// A verified participant enters: into its room, or (with `lobby` in its token) into
+    /// the office's waiting queue, where a clerk admits it. The others are told.
+    pub(crate) fn enter(
         &self,
         room: &RoomId,
         participant: &ParticipantId,
@@ -199,35 +317,260 @@ impl Hub {
         tx: mpsc::UnboundedSender<Outbound>,
         session: u64,
         resume_token: String,
-    ) -> Option<Vec<ParticipantInfo>> {
+    ) -> Result<Entered, Refusal> {
+        let mut st = self.state();
+        st.prune();
+        if st.ended.contains_key(room) {
+            return Err(Refusal::CallEnded);
+        }
+        if st.removed.contains_key(&(room.clone(), claims.sub.clone())) {
+            return Err(Refusal::Removed);
+        }
+        if claims.lobby {
+            st.arrivals += 1;
+            let order = (claims.opens_at.unwrap_or(0), st.arrivals);
+            let at = st.lobby.partition_point(|w| w.order <= order);
+            st.lobby.insert(
+                at,
+                Waiter {
+                    room: room.clone(),
+                    participant: participant.clone(),
+                    claims: claims.clone(),
+                    tx,
+                    session,
+                    resume_token,
+                    order,
+                    since: Instant::now(),
+                },
+            );
+            // Everyone behind moved back one; the room's clerks see the newcomer.
+            st.announce_lobby(std::slice::from_ref(room));
+            return Ok(Entered::Waiting(at + 1));
+        }
         let member = Member {
             participant: participant.clone(),
+            sub: claims.sub.clone(),
             name: claims.name.clone(),
             role: claims.role,
+            muted: false,
             tx,
             resume_token,
             session,
             detached: false,
         };
-        let joined = ServerMessage::ParticipantJoined(member.info()).to_json();
-        let mut rooms = self.rooms();
-        let members = rooms.entry(room.clone()).or_default();
-        if members.len() >= MAX_PARTICIPANTS {
-            return None;
+        let present = put_in_room(&mut st, room, member)?;
+        Ok(Entered::Joined(present))
+    }
+
+    /// Lets a waiting participant into `room`: it receives `joined`, the others
+    /// `participant_joined`. False if nobody waits under that ID for that room.
+    pub fn admit(&self, room: &RoomId, participant: &str) -> Result<bool, crate::ErrorCode> {
+        let mut st = self.state();
+        let Some(idx) = st
+            .lobby
+            .iter()
+            .position(|w| &w.room == room && w.participant.as_str() == participant)
+        else {
+            return Ok(false);
+        };
+        if st
+            .rooms
+            .get(room)
+            .is_some_and(|m| m.len() >= MAX_PARTICIPANTS)
+        {
+            return Err(crate::ErrorCode::RoomFull);
         }
-        let present = members.iter().map(Member::info).collect();
+        let w = st.lobby.remove(idx);
+        let joined = ServerMessage::Joined {
+            participant: w.participant.to_string(),
+            room: room.to_string(),
+            role: w.claims.role,
+            participants: st
+                .rooms
+                .get(room)
+                .map(|ms| ms.iter().map(Member::info).collect())
+                .unwrap_or_default(),
+            resume_token: w.resume_token.clone(),
+        }
+        .to_json();
+        let _ = w.tx.send(Outbound::Text(joined));
+        let member = Member {
+            participant: w.participant.clone(),
+            sub: w.claims.sub.clone(),
+            name: w.claims.name.clone(),
+            role: w.claims.role,
+            muted: false,
+            tx: w.tx,
+            resume_token: w.resume_token,
+            session: w.session,
+            detached: false,
+        };
+        put_in_room(&mut st, room, member).map_err(|_| crate::ErrorCode::RoomFull)?;
+        st.announce_lobby(std::slice::from_ref(room));
+        tracing::info!(room = %room, participant = %participant, "admitted from the waiting room");
+        Ok(true)
+    }
+
+    /// Turns a waiting participant away: `bye` (`declined`) and its socket closes. False if
+    /// nobody waits under that ID for that room.
+    pub fn decline(&self, room: &RoomId, participant: &str) -> bool {
+        let mut st = self.state();
+        let Some(idx) = st
+            .lobby
+            .iter()
+            .position(|w| &w.room == room && w.participant.as_str() == participant)
+        else {
+            return false;
+        };
+        let w = st.lobby.remove(idx);
+        let _ =
+            w.tx.send(Outbound::Text(ServerMessage::bye("declined").to_json()));
+        let _ = w.tx.send(Outbound::Close {
+            code: 4003,
+            reason: "declined".into(),
+        });
+        st.announce_lobby(std::slice::from_ref(room));
+        tracing::info!(room = %room, participant = %participant, "declined from the waiting room");
+        true
+    }
+
+    /// The socket of a waiting participant closed: it leaves the queue.
+    pub(crate) fn leave_lobby(&self, room: &RoomId, participant: &ParticipantId, session: u64) {
+        let mut st = self.state();
+        let before = st.lobby.len();
+        st.lobby
+            .retain(|w| !(&w.participant == participant && w.session == session));
+        if st.lobby.len() != before {
+            st.announce_lobby(std::slice::from_ref(room));
+        }
+    }
+
+    /// The `lobby` frame for `room` if anyone waits for it: a clerk gets it right after
+    /// `joined` or `resumed` (later changes are pushed as they happen).
+    pub(crate) fn lobby_frame(&self, room: &RoomId) -> Option<String> {
+        let st = self.state();
+        st.lobby
+            .iter()
+            .any(|w| &w.room == room)
+            .then(|| st.lobby_frame(room, Instant::now()))
+    }
+
+    /// Whether `participant` is in `room` (admitted), not waiting.
+    pub(crate) fn is_member(&self, room: &RoomId, participant: &ParticipantId) -> bool {
+        self.state()
+            .rooms
+            .get(room)
+            .is_some_and(|ms| ms.iter().any(|m| &m.participant == participant))
+    }
+
+    /// Who waits, over all rooms, in queue order: the clerk console's list.
+    pub fn lobby(&self) -> Vec<LobbyEntry> {
+        let st = self.state();
+        let now = Instant::now();
+        st.lobby
+            .iter()
+            .enumerate()
+            .map(|(i, w)| LobbyEntry {
+                room: w.room.clone(),
+                booking: w.claims.booking.clone(),
+                position: i + 1,
+                info: w.info(now),
+            })
+            .collect()
+    }
+
+    /// Marks a member muted (or not) and tells the room. False if it is not in `room`.
+    pub(crate) fn set_muted(&self, room: &RoomId, participant: &str, muted: bool) -> bool {
+        let mut st = self.state();
+        let Some(members) = st.rooms.get_mut(room) else {
+            return false;
+        };
+        let Some(m) = members
+            .iter_mut()
+            .find(|m| m.participant.as_str() == participant)
+        else {
+            return false;
+        };
+        m.muted = muted;
+        let frame = ServerMessage::Muted {
+            participant: participant.to_owned(),
+            muted,
+        }
+        .to_json();
         for m in members.iter() {
-            let _ = m.tx.send(Outbound::Text(joined.clone()));
+            let _ = m.tx.send(Outbound::Text(frame.clone()));
         }
-        members.push(member);
-        Some(present)
+        true
+    }
+
+    /// Whether the clerk muted this member (and it has not unmuted itself).
+    pub(crate) fn is_muted(&self, room: &RoomId, participant: &ParticipantId) -> bool {
+        self.state()
+            .rooms
+            .get(room)
+            .is_some_and(|ms| ms.iter().any(|m| &m.participant == participant && m.muted))
+    }
+
+    /// Sends a member out of the call: `bye` (`removed`), its socket closes, the others
+    /// see it leave; its token's subject cannot come back into this room. False if it is
+    /// not in `room`.
+    pub(crate) fn remove(&self, room: &RoomId, participant: &str) -> bool {
+        let target = {
+            let mut st = self.state();
+            let Some(m) = st
+                .rooms
+                .get(room)
+                .and_then(|ms| ms.iter().find(|m| m.participant.as_str() == participant))
+            else {
+                return false;
+            };
+            let _ =
+                m.tx.send(Outbound::Text(ServerMessage::bye("removed").to_json()));
+            let _ = m.tx.send(Outbound::Close {
+                code: 4001,
+                reason: "removed".into(),
+            });
+            let key = (room.clone(), m.sub.clone());
+            let id = m.participant.clone();
+            st.removed.insert(key, Instant::now());
+            id
+        };
+        self.leave(room, &target, "removed");
+        true
+    }
+
+    /// Ends the call: everyone in the room and its waiting room gets `bye` (`call_ended`)
+    /// and is closed, media stops, and the room refuses joins from now on.
+    pub(crate) fn end(&self, room: &RoomId) {
+        let mut st = self.state();
+        st.ended.insert(room.clone(), Instant::now());
+        let bye = ServerMessage::bye("call_ended").to_json();
+        let close = Outbound::Close {
+            code: 4002,
+            reason: "call ended".into(),
+        };
+        for m in st.rooms.remove(room).unwrap_or_default() {
+            self.sfu.remove(m.participant.clone());
+            let _ = m.tx.send(Outbound::Text(bye.clone()));
+            let _ = m.tx.send(close.clone());
+        }
+        let (gone, kept): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.lobby)
+            .into_iter()
+            .partition(|w| &w.room == room);
+        st.lobby = kept;
+        for w in gone {
+            let _ = w.tx.send(Outbound::Text(bye.clone()));
+            let _ = w.tx.send(close.clone());
+        }
+        st.announce_lobby(&[]);
+        tracing::info!(room = %room, "call ended by the clerk");
     }
 
     /// Takes a participant out of its room and the SFU, and tells the others why.
     pub(crate) fn leave(&self, room: &RoomId, participant: &ParticipantId, reason: &str) {
         self.sfu.remove(participant.clone());
-        let mut rooms = self.rooms();
-        let Some(members) = rooms.get_mut(room) else {
+        let mut st = self.state();
+        let Some(members) = st.rooms.get_mut(room) else {
             return;
         };
         members.retain(|m| &m.participant != participant);
@@ -240,14 +583,14 @@ impl Hub {
             let _ = m.tx.send(Outbound::Text(left.clone()));
         }
         if members.is_empty() {
-            rooms.remove(room);
+            st.rooms.remove(room);
         }
     }
 
     /// Sends a chat message to everyone in `room`; returns how many others got it.
     pub(crate) fn chat(&self, room: &RoomId, from: &ParticipantId, id: &str, text: &str) -> usize {
-        let rooms = self.rooms();
-        let Some(members) = rooms.get(room) else {
+        let st = self.state();
+        let Some(members) = st.rooms.get(room) else {
             return 0;
         };
         let name = members
@@ -271,22 +614,28 @@ impl Hub {
         delivered
     }
 
-    /// Tells every client the node is going away and closes their sockets; new joins are
-    /// refused from now on.
+    /// Tells every client the node is going away and to come back shortly, then closes
+    /// their sockets; new joins are refused from now on.
     pub fn shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
         let bye = ServerMessage::Bye {
             reason: "server_shutdown".into(),
+            reconnect_after_seconds: Some(RECONNECT_AFTER_SHUTDOWN.as_secs()),
         }
         .to_json();
-        for members in self.rooms().values() {
-            for m in members {
-                let _ = m.tx.send(Outbound::Text(bye.clone()));
-                let _ = m.tx.send(Outbound::Close {
-                    code: 1001,
-                    reason: "server shutdown".into(),
-                });
-            }
+        let st = self.state();
+        let everyone = st
+            .rooms
+            .values()
+            .flatten()
+            .map(|m| &m.tx)
+            .chain(st.lobby.iter().map(|w| &w.tx));
+        for tx in everyone {
+            let _ = tx.send(Outbound::Text(bye.clone()));
+            let _ = tx.send(Outbound::Close {
+                code: 1001,
+                reason: "server shutdown".into(),
+            });
         }
     }
 
@@ -297,12 +646,12 @@ impl Hub {
 
     /// Rooms with at least one member.
     pub fn room_count(&self) -> usize {
-        self.rooms().len()
+        self.state().rooms.len()
     }
 
-    /// Members over all rooms.
+    /// Members over all rooms (not counting the waiting room).
     pub fn participant_count(&self) -> usize {
-        self.rooms().values().map(Vec::len).sum()
+        self.state().rooms.values().map(Vec::len).sum()
     }
 
     /// The media server this hub drives.
@@ -310,9 +659,31 @@ impl Hub {
         &self.sfu
     }
 
-    fn rooms(&self) -> MutexGuard<'_, HashMap<RoomId, Vec<Member>>> {
-        // A panic while holding the lock leaves the map consistent (every update is a
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves the state consistent (every update is a
         // single insert/retain), so a poisoned lock is still usable.
-        self.rooms.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// When clients told of a shutdown should try again: a restart under systemd takes a few
+/// seconds; clients back off from there.
+pub const RECONNECT_AFTER_SHUTDOWN: Duration = Duration::from_secs(3);
+
+fn put_in_room(
+    st: &mut State,
+    room: &RoomId,
+    member: Member,
+) -> Result<Vec<ParticipantInfo>, Refusal> {
+    let joined = ServerMessage::ParticipantJoined(member.info()).to_json();
+    let members = st.rooms.entry(room.clone()).or_default();
+    if members.len() >= MAX_PARTICIPANTS {
+        return Err(Refusal::RoomFull);
+    }
+    let present = members.iter().map(Member::info).collect();
+    for m in members.iter() {
+        let _ = m.tx.send(Outbound::Text(joined.clone()));
+    }
+    members.push(member);
+    Ok(present)
 }

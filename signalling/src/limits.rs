@@ -5,8 +5,11 @@ use std::time::{Duration, Instant};
 pub const MESSAGES_PER_SECOND: f64 = 20.0;
 /// Messages a client may send in a burst (trickle ICE sends a dozen candidates at once).
 pub const BURST: f64 = 60.0;
-/// A socket with no frame for this long is closed (clients ping every 20 s).
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often the server pings each socket (a WebSocket ping frame).
+pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(15);
+/// A socket with no frame (a pong included) for this long counts as dropped: three
+/// heartbeats missed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 /// Messages dropped for rate in a row after which the socket counts as abusive.
 pub const MAX_DROPPED: u32 = 500;
 

@@ -71,6 +71,33 @@ pub enum ClientMessage {
     Ping,
     /// Leave the room; the server closes the socket afterwards.
     Leave,
+    /// Clerk only: let a participant in from the waiting room (it then receives `joined`).
+    Admit {
+        /// The waiting participant's ID, from `lobby`.
+        participant: String,
+    },
+    /// Clerk only: turn a participant in the waiting room away (it receives `bye`
+    /// with reason `declined`).
+    Decline {
+        /// The waiting participant's ID, from `lobby`.
+        participant: String,
+    },
+    /// Clerk only: silence a participant's microphone. The SFU stops forwarding its audio
+    /// at once; only the participant itself can `unmute` (nobody is made audible by
+    /// someone else).
+    Mute {
+        /// Whom to mute.
+        participant: String,
+    },
+    /// Take back a mute: the participant's own microphone is forwarded again.
+    Unmute,
+    /// Clerk only: send a participant out of the call; its token no longer admits it.
+    Remove {
+        /// Whom to remove.
+        participant: String,
+    },
+    /// Clerk only: end the call for everyone; the room takes no joins afterwards.
+    EndCall,
 }
 
 impl ClientMessage {
@@ -86,6 +113,12 @@ impl ClientMessage {
             ClientMessage::VideoSize { .. } => "video_size",
             ClientMessage::Ping => "ping",
             ClientMessage::Leave => "leave",
+            ClientMessage::Admit { .. } => "admit",
+            ClientMessage::Decline { .. } => "decline",
+            ClientMessage::Mute { .. } => "mute",
+            ClientMessage::Unmute => "unmute",
+            ClientMessage::Remove { .. } => "remove",
+            ClientMessage::EndCall => "end_call",
         }
     }
 }
@@ -99,6 +132,19 @@ pub struct ParticipantInfo {
     pub name: String,
     /// Role in the room.
     pub role: Role,
+}
+
+/// Someone in a room's waiting room, as the clerk sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WaitingInfo {
+    /// The waiting participant's ID (`PA_…`), for `admit` and `decline`.
+    pub participant: String,
+    /// Display name.
+    pub name: String,
+    /// Role they will have in the call.
+    pub role: Role,
+    /// Seconds they have been waiting.
+    pub waiting_seconds: u64,
 }
 
 /// Messages the server sends.
@@ -130,6 +176,27 @@ pub enum ServerMessage {
         /// Who is in the room now.
         participants: Vec<ParticipantInfo>,
     },
+    /// The join was accepted into the waiting room: keep the socket open until `joined`
+    /// (admitted) or `bye` (declined). Sent again whenever the position changes.
+    Waiting {
+        /// This client's participant ID.
+        participant: String,
+        /// Place in the office's queue: 1 is next.
+        position: usize,
+    },
+    /// To clerks: who waits to be admitted to this room, oldest first (sent on every change
+    /// and after the clerk's `joined`).
+    Lobby {
+        /// The waiting participants.
+        waiting: Vec<WaitingInfo>,
+    },
+    /// A participant's microphone was muted by the clerk (`by`) or unmuted by themselves.
+    Muted {
+        /// Whose microphone.
+        participant: String,
+        /// True when muted, false when unmuted.
+        muted: bool,
+    },
     /// A participant's signalling connection dropped; its place is held for the grace
     /// period. Show "reconnecting", not "left".
     ParticipantReconnecting {
@@ -159,7 +226,7 @@ pub enum ServerMessage {
     ParticipantLeft {
         /// Their participant ID.
         participant: String,
-        /// Why (`left`, `connection_lost`, `server_shutdown`).
+        /// Why (`left`, `connection_lost`, `removed`, `server_shutdown`).
         reason: String,
     },
     /// The room's dominant speaker changed; `participant` is absent when nobody speaks.
@@ -202,11 +269,20 @@ pub enum ServerMessage {
         code: ErrorCode,
         /// Human-readable explanation (English; clients translate by `code`).
         message: String,
+        /// With `too_early`: when the room opens, seconds since the Unix epoch.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_at: Option<u64>,
     },
-    /// The server is going away (shutdown or restart); reconnect later.
+    /// The session ends; the server closes the socket after it. `reason` says whether to
+    /// come back: `server_shutdown` (reconnect after `reconnect_after_seconds`; the place
+    /// is held as for a dropped socket), `declined` (the clerk turned the join away),
+    /// `removed` (sent out by the clerk), `call_ended` (the clerk ended the call).
     Bye {
         /// Why.
         reason: String,
+        /// With `server_shutdown`: when to try `resume` (or `join`) again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reconnect_after_seconds: Option<u64>,
     },
 }
 
@@ -260,6 +336,16 @@ pub enum ErrorCode {
     Forbidden,
     /// `resume` with an unknown token, or after the grace period: join again.
     ResumeFailed,
+    /// The room does not open yet (joins are taken from a while before the appointment):
+    /// come back at `retry_at`.
+    TooEarly,
+    /// Waiting to be admitted: media, chat and the rest come after `joined`.
+    NotAdmitted,
+    /// `admit`, `decline`, `mute` or `remove` named nobody in this room (or its waiting
+    /// room).
+    UnknownParticipant,
+    /// The clerk ended this call; it takes no joins.
+    CallEnded,
 }
 
 impl ErrorCode {
@@ -283,6 +369,10 @@ impl ErrorCode {
             ErrorCode::UnknownTrack => "unknown_track",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::ResumeFailed => "resume_failed",
+            ErrorCode::TooEarly => "too_early",
+            ErrorCode::NotAdmitted => "not_admitted",
+            ErrorCode::UnknownParticipant => "unknown_participant",
+            ErrorCode::CallEnded => "call_ended",
         }
     }
 }
@@ -297,6 +387,12 @@ const KNOWN_TYPES: &[&str] = &[
     "chat",
     "ping",
     "leave",
+    "admit",
+    "decline",
+    "mute",
+    "unmute",
+    "remove",
+    "end_call",
 ];
 
 /// Longest chat text, in characters.
@@ -357,6 +453,15 @@ impl ServerMessage {
         ServerMessage::Error {
             code,
             message: message.into(),
+            retry_at: None,
+        }
+    }
+
+    /// A `bye` without a reconnect hint.
+    pub fn bye(reason: &str) -> Self {
+        ServerMessage::Bye {
+            reason: reason.to_owned(),
+            reconnect_after_seconds: None,
         }
     }
 
@@ -504,6 +609,20 @@ mod docs_tests {
             },
             ClientMessage::Ping,
             ClientMessage::Leave,
+            ClientMessage::Admit {
+                participant: String::new(),
+            },
+            ClientMessage::Decline {
+                participant: String::new(),
+            },
+            ClientMessage::Mute {
+                participant: String::new(),
+            },
+            ClientMessage::Unmute,
+            ClientMessage::Remove {
+                participant: String::new(),
+            },
+            ClientMessage::EndCall,
         ];
         for m in client {
             assert!(KNOWN_TYPES.contains(&m.kind()));
@@ -563,8 +682,15 @@ mod docs_tests {
             },
             ServerMessage::Pong,
             ServerMessage::error(ErrorCode::Malformed, ""),
-            ServerMessage::Bye {
-                reason: String::new(),
+            ServerMessage::bye(""),
+            ServerMessage::Waiting {
+                participant: String::new(),
+                position: 1,
+            },
+            ServerMessage::Lobby { waiting: vec![] },
+            ServerMessage::Muted {
+                participant: String::new(),
+                muted: true,
             },
         ];
         for m in server {
@@ -597,6 +723,10 @@ mod docs_tests {
             ErrorCode::UnknownTrack,
             ErrorCode::Forbidden,
             ErrorCode::ResumeFailed,
+            ErrorCode::TooEarly,
+            ErrorCode::NotAdmitted,
+            ErrorCode::UnknownParticipant,
+            ErrorCode::CallEnded,
         ];
         for c in codes {
             let json = serde_json::to_string(&c).expect("json");

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use vamt_sfu::SfuEvent;
 
+use crate::hub::{Entered, Refusal};
 use crate::limits::{self, TokenBucket};
 use crate::protocol::{
     parse_client, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage, MAX_CHAT_CHARS,
@@ -32,6 +33,8 @@ pub enum Inbound {
     Text(String),
     /// A binary frame, which the protocol does not use.
     Binary,
+    /// A WebSocket pong (answer to the server's heartbeat ping): the client is alive.
+    Alive,
 }
 
 /// Errors in a row after which a connection counts as abusive and is closed.
@@ -43,6 +46,8 @@ struct Joined {
     role: Role,
     /// When the token was presented: the start of the time-to-join.
     since: std::time::Instant,
+    /// In the room, not (or no longer) in the waiting room.
+    admitted: bool,
 }
 
 /// Runs one connection until the client goes away or leaves. `incoming` yields the client's
@@ -72,6 +77,9 @@ pub async fn run(
             frame = incoming.recv() => {
                 let Some(frame) = frame else { break };
                 idle.as_mut().reset(tokio::time::Instant::now() + limits::IDLE_TIMEOUT);
+                if frame == Inbound::Alive {
+                    continue;
+                }
                 if !bucket.take(now()) {
                     // Over the rate: drop, say so at most once a second, close a flooder.
                     hub.metrics.messages.with_label_values(&["dropped"]).inc();
@@ -91,6 +99,7 @@ pub async fn run(
                 dropped_in_a_row = 0;
                 let flow = match frame {
                     Inbound::Text(text) => handle_frame(&hub, &text, &mut joined, &out, &sfu_tx, session).await,
+                    Inbound::Alive => Flow::Continue,
                     Inbound::Binary => {
                         hub.metrics.messages.with_label_values(&["invalid"]).inc();
                         reply_error(&hub, &out, ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text")
@@ -122,7 +131,10 @@ pub async fn run(
         }
     }
     if let Some(j) = joined.take() {
-        if give_up || hub.is_shutting_down() {
+        if !j.admitted && !hub.is_member(&j.room, &j.participant) {
+            // Still waiting: leave the queue (nothing to hold; the page joins again).
+            hub.leave_lobby(&j.room, &j.participant, session);
+        } else if give_up || hub.is_shutting_down() {
             hub.leave(&j.room, &j.participant, "left");
             tracing::info!(room = %j.room, participant = %j.participant, "participant left");
         } else if hub.detach(&j.room, &j.participant, session) {
@@ -175,6 +187,51 @@ async fn handle_frame(
     let send = |m: ServerMessage| {
         let _ = out.send(Outbound::Text(m.to_json()));
     };
+    // Everything but entering, leaving and keep-alive needs a place in the room; a
+    // participant in the waiting room has none until a clerk admits it.
+    let in_room = !matches!(
+        msg,
+        ClientMessage::Join { .. }
+            | ClientMessage::Resume { .. }
+            | ClientMessage::Ping
+            | ClientMessage::Leave
+    );
+    if in_room {
+        match joined.as_mut() {
+            None => return reply_error(hub, out, ErrorCode::NotJoined, "send join first"),
+            Some(j) if !j.admitted => {
+                if hub.is_member(&j.room, &j.participant) {
+                    j.admitted = true;
+                } else {
+                    return reply_error(
+                        hub,
+                        out,
+                        ErrorCode::NotAdmitted,
+                        "you are in the waiting room: wait for joined",
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let moderation = matches!(
+        msg,
+        ClientMessage::Admit { .. }
+            | ClientMessage::Decline { .. }
+            | ClientMessage::Mute { .. }
+            | ClientMessage::Remove { .. }
+            | ClientMessage::EndCall
+    );
+    if let Some(j) = joined.as_ref().filter(|_| moderation) {
+        if !j.role.may_moderate() {
+            return reply_error(
+                hub,
+                out,
+                ErrorCode::Forbidden,
+                &format!("only the clerk may {}; a {} may not", msg.kind(), j.role),
+            );
+        }
+    }
     match msg {
         ClientMessage::Join {
             protocol,
@@ -232,35 +289,83 @@ async fn handle_frame(
                     "the room token is for another room",
                 );
             };
+            if let Some(opens) = claims.opens_at.filter(|t| *t > (hub.clock)()) {
+                hub.metrics.errors.with_label_values(&["too_early"]).inc();
+                send(ServerMessage::Error {
+                    code: ErrorCode::TooEarly,
+                    message: format!(
+                        "the room opens in {} seconds; come back then",
+                        opens - (hub.clock)()
+                    ),
+                    retry_at: Some(opens),
+                });
+                return Flow::Error;
+            }
             let participant = ParticipantId::random();
             let resume_token = format!(
                 "{}{}",
                 uuid::Uuid::new_v4().simple(),
                 uuid::Uuid::new_v4().simple()
             );
-            let Some(present) = hub.admit(
+            let entered = hub.enter(
                 &room_id,
                 &participant,
                 &claims,
                 out.clone(),
                 session,
                 resume_token.clone(),
-            ) else {
-                return reply_error(hub, out, ErrorCode::RoomFull, "the room is full");
+            );
+            let admitted = match entered {
+                Err(Refusal::RoomFull) => {
+                    return reply_error(hub, out, ErrorCode::RoomFull, "the room is full")
+                }
+                Err(Refusal::CallEnded) => {
+                    return reply_error(
+                        hub,
+                        out,
+                        ErrorCode::CallEnded,
+                        "the clerk has ended this call",
+                    )
+                }
+                Err(Refusal::Removed) => {
+                    return reply_error(
+                        hub,
+                        out,
+                        ErrorCode::Forbidden,
+                        "the clerk has removed you from this call",
+                    )
+                }
+                Ok(Entered::Waiting(position)) => {
+                    tracing::info!(room = %room_id, participant = %participant, role = %claims.role, position, "participant waiting");
+                    // The hub already sent the `waiting` frame with the position.
+                    false
+                }
+                Ok(Entered::Joined(present)) => {
+                    tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
+                    send(ServerMessage::Joined {
+                        participant: participant.to_string(),
+                        room: room_id.to_string(),
+                        role: claims.role,
+                        participants: present,
+                        resume_token,
+                    });
+                    if let Some(frame) = claims
+                        .role
+                        .may_moderate()
+                        .then(|| hub.lobby_frame(&room_id))
+                        .flatten()
+                    {
+                        let _ = out.send(Outbound::Text(frame));
+                    }
+                    true
+                }
             };
-            tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
-            send(ServerMessage::Joined {
-                participant: participant.to_string(),
-                room: room_id.to_string(),
-                role: claims.role,
-                participants: present,
-                resume_token,
-            });
             *joined = Some(Joined {
                 room: room_id,
                 participant,
                 role: claims.role,
                 since: std::time::Instant::now(),
+                admitted,
             });
             Flow::Continue
         }
@@ -308,11 +413,20 @@ async fn handle_frame(
                 role: back.role,
                 participants: back.present,
             });
+            if let Some(frame) = back
+                .role
+                .may_moderate()
+                .then(|| hub.lobby_frame(&room_id))
+                .flatten()
+            {
+                let _ = out.send(Outbound::Text(frame));
+            }
             *joined = Some(Joined {
                 room: room_id,
                 participant: back.participant,
                 role: back.role,
                 since: std::time::Instant::now(),
+                admitted: true,
             });
             Flow::Continue
         }
@@ -376,6 +490,10 @@ async fn handle_frame(
             {
                 Ok(answer) => {
                     send(ServerMessage::Answer { sdp: answer });
+                    // Muted before its media existed: the SFU learns it now.
+                    if hub.is_muted(&j.room, &j.participant) {
+                        let _ = hub.sfu.set_muted(j.participant.clone(), true).await;
+                    }
                     Flow::Continue
                 }
                 Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
@@ -411,6 +529,89 @@ async fn handle_frame(
                 Ok(()) => Flow::Continue,
                 Err(e) => reply_error(hub, out, ErrorCode::UnknownTrack, &e.to_string()),
             }
+        }
+        ClientMessage::Admit { participant } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            match hub.admit(&j.room, &participant) {
+                Ok(true) => Flow::Continue,
+                Ok(false) => reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnknownParticipant,
+                    "nobody waits under that ID for this room",
+                ),
+                Err(code) => reply_error(hub, out, code, "the room is full"),
+            }
+        }
+        ClientMessage::Decline { participant } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            if hub.decline(&j.room, &participant) {
+                Flow::Continue
+            } else {
+                reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnknownParticipant,
+                    "nobody waits under that ID for this room",
+                )
+            }
+        }
+        ClientMessage::Mute { participant } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            if !hub.set_muted(&j.room, &participant, true) {
+                return reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnknownParticipant,
+                    "nobody with that ID is in this room",
+                );
+            }
+            // Not yet negotiated media is muted when it arrives (see `offer`).
+            if let Some(id) = crate::ParticipantId::parse(&participant) {
+                let _ = hub.sfu.set_muted(id, true).await;
+            }
+            Flow::Continue
+        }
+        ClientMessage::Unmute => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            hub.set_muted(&j.room, j.participant.as_str(), false);
+            let _ = hub.sfu.set_muted(j.participant.clone(), false).await;
+            Flow::Continue
+        }
+        ClientMessage::Remove { participant } => {
+            let Some(j) = joined.as_ref() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            if participant == j.participant.as_str() {
+                return reply_error(hub, out, ErrorCode::Malformed, "to go yourself, send leave");
+            }
+            if hub.remove(&j.room, &participant) {
+                tracing::info!(room = %j.room, participant = %participant, "participant removed by the clerk");
+                Flow::Continue
+            } else {
+                reply_error(
+                    hub,
+                    out,
+                    ErrorCode::UnknownParticipant,
+                    "nobody with that ID is in this room",
+                )
+            }
+        }
+        ClientMessage::EndCall => {
+            let Some(j) = joined.take() else {
+                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
+            };
+            // Everyone, this clerk included, gets `bye` and is closed.
+            hub.end(&j.room);
+            Flow::Stop
         }
         ClientMessage::Candidate { candidate } => {
             let Some(j) = joined.as_ref() else {

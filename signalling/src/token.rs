@@ -64,6 +64,15 @@ pub struct RoomClaims {
     pub iat: u64,
     /// Expiry, seconds since the Unix epoch.
     pub exp: u64,
+    /// The participant enters the waiting room and is let in by the clerk (citizens,
+    /// interpreters); without it the join is direct.
+    #[serde(default)]
+    pub lobby: bool,
+    /// The room opens for this participant then (some minutes before the appointment),
+    /// seconds since the Unix epoch; an earlier join is refused with `too_early`. Also
+    /// orders the office's waiting queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<u64>,
 }
 
 /// Why a token was refused.
@@ -157,6 +166,8 @@ mod tests {
             role: Role::Citizen,
             iat: 1000,
             exp,
+            lobby: true,
+            opens_at: Some(1500),
         }
     }
 

@@ -24,7 +24,7 @@ async function audit(page, name) {
 test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 180000 }, async () => {
   const smtp = await smtpSink();
   cleanup.push(smtp.close);
-  const vamt = await startVamt({ smtpPort: smtp.port });
+  const vamt = await startVamt({ smtpPort: smtp.port, extraConfig: '[call]\njoin_window_minutes = 1440' });
   cleanup.push(() => vamt.stop());
   // axe-core is injected as an inline script, which the pages' CSP rightly refuses.
   const phone = await browser('phone', { width: 360, height: 740 }, { bypassCSP: true });
@@ -54,8 +54,8 @@ test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 1
   const mail = await waitFor('mail', () => smtp.messages.find((m) => m.envelope.rcptTo[0].address === 'jamal@example.org'), 15000);
   const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
   await page.goto(link);
-  await waitFor('camera started', async () => (await page.evaluate(() => window.vamtCall.state)) !== 'starting', 10000);
-  await audit(page, 'call page');
+  await waitFor('in the waiting room', async () => (await page.evaluate(() => window.vamtCall.state)) === 'lobby', 10000);
+  await audit(page, 'call page (waiting room)');
   await screenshot(page, 'phone-call');
 
   await page.goto(`${vamt.base}/clerk/login?lang=en`);

@@ -12,7 +12,8 @@ after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {})
 test('book, receive the link by e-mail, meet the clerk in the browser', { timeout: 180000 }, async () => {
   const smtp = await smtpSink();
   cleanup.push(smtp.close);
-  const vamt = await startVamt({ smtpPort: smtp.port });
+  // The booked slot may be hours away: open the waiting room a day ahead.
+  const vamt = await startVamt({ smtpPort: smtp.port, extraConfig: '[call]\njoin_window_minutes = 1440' });
   let stopped = false;
   cleanup.push(async () => { if (!stopped) await vamt.stop(); });
 
@@ -36,9 +37,33 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   assert.ok(link.startsWith(vamt.base), link);
   const bookingId = new URL(link).pathname.split('/').pop();
 
+  // The citizen waits in the waiting room with the camera preview and sees the place in
+  // the queue.
   await cpage.goto(link);
+  await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
+  assert.equal(await cpage.evaluate(() => window.vamtCall.position), 1);
+  assert.match(await cpage.locator('#position').innerText(), /place in the queue: 1/);
+  assert.ok(await cpage.evaluate(() => document.getElementById('local').srcObject !== null), 'camera preview while waiting');
 
-  // Clerk signs in and opens the call from the console.
+  // A citizen's token cannot let anyone in: a second socket with it queues and its
+  // `admit` (of itself or the first) is refused.
+  const refused = await cpage.evaluate(async () => {
+    const cfg = JSON.parse(document.getElementById('call-config').textContent);
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    const got = [];
+    await new Promise((ok) => { ws.onopen = ok; });
+    const next = () => new Promise((ok) => { ws.onmessage = (ev) => ok(JSON.parse(ev.data)); });
+    ws.send(JSON.stringify({ type: 'join', protocol: 1, room: cfg.room, token: cfg.token }));
+    const waiting = await next();
+    got.push(waiting.type);
+    ws.send(JSON.stringify({ type: 'admit', participant: waiting.participant }));
+    got.push((await next()).code);
+    ws.close();
+    return got;
+  });
+  assert.deepEqual(refused, ['waiting', 'not_admitted']);
+
+  // Clerk signs in; the console shows who waits for which booking; admitting opens the call.
   const clerk = await browser('clerk');
   cleanup.push(() => clerk.context.close());
   const kpage = clerk.page;
@@ -48,7 +73,14 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
   const row = kpage.locator(`tr[data-booking="${bookingId}"]`);
   assert.match(await row.innerText(), /Erika Testperson/);
-  await row.getByRole('link').click();
+  const waitingCell = row.locator('td.waiting');
+  await waitFor('the second socket left the queue', async () => {
+    await kpage.reload();
+    return (await waitingCell.getByRole('button', { name: 'Admit' }).count()) === 1;
+  }, 10000);
+  assert.match(await waitingCell.innerText(), /Erika Testperson/);
+  await Promise.all([kpage.waitForURL(/\/clerk\/call\//), waitingCell.getByRole('button', { name: 'Admit' }).click()]);
+  await waitFor('the citizen is let in', async () => (await cpage.evaluate(() => window.vamtCall.state)) !== 'lobby', 10000);
 
   // Media flows both ways through the SFU.
   const both = await waitFor('video frames and audio packets on both sides', async () => {

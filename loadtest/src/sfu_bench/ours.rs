@@ -34,6 +34,8 @@ pub async fn join(
         role,
         iat: now,
         exp: now + 3600,
+        lobby: false,
+        opens_at: None,
     };
     let token = keys.sign(&claims)?;
     let (ws, _) = tokio_tungstenite::connect_async(ws_url)
@@ -51,7 +53,9 @@ pub async fn join(
     loop {
         match next(&mut stream).await? {
             ServerMessage::Joined { .. } => break,
-            ServerMessage::Error { code, message } => bail!("join refused: {code:?}: {message}"),
+            ServerMessage::Error { code, message, .. } => {
+                bail!("join refused: {code:?}: {message}")
+            }
             _ => {}
         }
     }
@@ -83,7 +87,7 @@ pub async fn join(
                                 return;
                             }
                         }
-                        ServerMessage::Error { code, message } => {
+                        ServerMessage::Error { code, message, .. } => {
                             tracing::warn!(?code, %message, "bench: signalling error");
                         }
                         ServerMessage::Bye { .. } => return,

@@ -9,7 +9,7 @@ use serde_json::json;
 use vamt_signalling::{Role, RoomClaims};
 
 use super::clerk::current_clerk;
-use super::page::{error_page, internal, lang, render};
+use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, Booking};
 use crate::AppState;
 
@@ -31,6 +31,18 @@ const CALL_STRINGS: &[&str] = &[
     "call-status-server-closed",
     "call-status-reconnecting",
     "call-status-other-reconnecting",
+    "call-status-lobby",
+    "call-lobby-position",
+    "call-status-declined",
+    "call-status-removed",
+    "call-status-ended",
+    "call-muted-by-clerk",
+    "call-muted-other",
+    "lobby-empty",
+    "lobby-admit",
+    "lobby-decline",
+    "call-mute-other",
+    "call-remove",
     "call-mute",
     "call-unmute",
     "call-camera-off",
@@ -61,6 +73,14 @@ fn call_page(
         role,
         iat: now,
         exp: now + st.settings.token_ttl_seconds,
+        // Citizens wait until the clerk lets them in; the room opens to them a while
+        // before the appointment.
+        lobby: role == Role::Citizen,
+        opens_at: (role == Role::Citizen).then(|| {
+            (booking.starts_at - st.settings.join_window)
+                .timestamp()
+                .max(0) as u64
+        }),
     };
     let token = match st.tokens.sign(&claims) {
         Ok(t) => t,
@@ -138,6 +158,20 @@ pub async fn citizen(
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/call/{id}?key={key}");
+    let opens = booking.starts_at - st.settings.join_window;
+    if st.now() < opens {
+        // Too early: say when the room opens instead of a waiting room that refuses.
+        let (date, time) = local_date_time(&st, lang, opens);
+        let (_, slot) = local_date_time(&st, lang, booking.starts_at);
+        return render(
+            &st,
+            StatusCode::OK,
+            lang,
+            "call_early.html",
+            &path,
+            context! { date => date, time => time, slot => slot, retry => path.clone() },
+        );
+    }
     call_page(
         &st,
         lang,

@@ -121,6 +121,17 @@ struct Row {
     time: String,
     service: String,
     citizen: String,
+    room: String,
+    /// Who is in the waiting room for this booking.
+    waiting: Vec<Waiting>,
+}
+
+#[derive(Serialize)]
+struct Waiting {
+    participant: String,
+    name: String,
+    position: usize,
+    minutes: u64,
 }
 
 pub async fn console(
@@ -152,6 +163,7 @@ pub async fn console(
         Ok(b) => b,
         Err(e) => return internal(&st, lang, &e),
     };
+    let lobby = st.hub.lobby();
     let rows: Vec<Row> = bookings
         .iter()
         .map(|b| Row {
@@ -160,6 +172,17 @@ pub async fn console(
             time: local_date_time(&st, lang, b.starts_at).1,
             service: st.i18n.t(lang, &format!("service-{}", b.service), None),
             citizen: b.citizen_name.clone(),
+            room: b.room_id.clone(),
+            waiting: lobby
+                .iter()
+                .filter(|w| w.room.as_str() == b.room_id)
+                .map(|w| Waiting {
+                    participant: w.info.participant.clone(),
+                    name: w.info.name.clone(),
+                    position: w.position,
+                    minutes: w.info.waiting_seconds / 60,
+                })
+                .collect(),
         })
         .collect();
     let mut resp = render(
@@ -173,4 +196,49 @@ pub async fn console(
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
+}
+
+#[derive(Deserialize)]
+pub struct LobbyForm {
+    booking: String,
+    participant: String,
+    decision: String,
+    lang: Option<String>,
+}
+
+/// Admit or decline someone in the waiting room from the console. Admitting opens the call
+/// for the clerk right away; the citizen is in the room when the clerk's page joins.
+pub async fn lobby_decision(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LobbyForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    match current_clerk(&st, &headers).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Redirect::to("/clerk/login").into_response(),
+        Err(e) => return internal(&st, lang, &e),
+    }
+    let booking = match booking::find(&st.db, &st.vault, &f.booking).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return super::page::error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
+        }
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let Some(room) = vamt_signalling::RoomId::parse(&booking.room_id) else {
+        return super::page::error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found");
+    };
+    match f.decision.as_str() {
+        "admit" => {
+            // Gone meanwhile (closed the page) or already admitted: the call page shows it.
+            let _ = st.hub.admit(&room, &f.participant);
+            Redirect::to(&format!("/clerk/call/{}?lang={lang}", booking.id)).into_response()
+        }
+        "decline" => {
+            st.hub.decline(&room, &f.participant);
+            Redirect::to(&format!("/clerk?lang={lang}")).into_response()
+        }
+        _ => super::page::error_page(&st, StatusCode::BAD_REQUEST, lang, "error-not-found"),
+    }
 }

@@ -31,6 +31,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))
         .route("/clerk/logout", post(clerk::logout))
         .route("/clerk/call/{id}", get(call::clerk))
+        .route("/clerk/lobby", post(clerk::lobby_decision))
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

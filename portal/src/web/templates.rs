@@ -15,6 +15,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("booked.html", include_str!("../../templates/booked.html")),
     ("call.html", include_str!("../../templates/call.html")),
     (
+        "call_early.html",
+        include_str!("../../templates/call_early.html"),
+    ),
+    (
         "clerk_login.html",
         include_str!("../../templates/clerk_login.html"),
     ),

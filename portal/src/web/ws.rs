@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
+use vamt_signalling::limits;
 use vamt_signalling::protocol::MAX_MESSAGE_BYTES;
 use vamt_signalling::session::{self, Inbound, Outbound};
 use vamt_signalling::Hub;
@@ -26,7 +27,22 @@ async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outbound>();
     let session = tokio::spawn(session::run(hub, in_rx, out_tx));
     let writer = tokio::spawn(async move {
-        while let Some(out) = out_rx.recv().await {
+        // Heartbeat: a ping every interval; the pong (or any frame) keeps the session alive.
+        let mut heartbeat = tokio::time::interval_at(
+            tokio::time::Instant::now() + limits::HEARTBEAT_INTERVAL,
+            limits::HEARTBEAT_INTERVAL,
+        );
+        loop {
+            let out = tokio::select! {
+                out = out_rx.recv() => out,
+                _ = heartbeat.tick() => {
+                    if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            let Some(out) = out else { break };
             let result = match out {
                 Outbound::Text(t) => sink.send(Message::Text(t.into())).await,
                 Outbound::Close { code, reason } => {
@@ -50,7 +66,8 @@ async fn bridge(hub: Arc<Hub>, socket: WebSocket) {
             Message::Text(t) => Inbound::Text(t.to_string()),
             Message::Binary(_) => Inbound::Binary,
             Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Pong(_) => Inbound::Alive,
+            Message::Ping(_) => continue,
         };
         if in_tx.send(inbound).await.is_err() {
             break;
