@@ -332,6 +332,25 @@ async function handle(m) {
   }
 }
 
+let iceTimer = null;
+let iceRestarts = 0;
+function restartIce() {
+  if (finished || !myId || !pc) return;
+  if (iceRestarts >= 5) {
+    setStatus('error');
+    return;
+  }
+  iceRestarts += 1;
+  setStatus('reconnecting');
+  queue = queue.then(async () => {
+    // Mid-negotiation (the SFU's offer is being answered): that exchange finishes first.
+    if (pc.signalingState !== 'stable') return;
+    const offer = await pc.createOffer({ iceRestart: true });
+    await pc.setLocalDescription(offer);
+    send({ type: 'offer', sdp: pc.localDescription.sdp });
+  }).catch((e) => console.warn('ICE restart failed', e));
+}
+
 // Signalling over one WebSocket. If it drops without us leaving (network change, a sleeping
 // tab), the media keeps flowing and the server holds our place: reconnect and `resume` with
 // the token from `joined`, backing off, within the server's grace period.
@@ -407,9 +426,23 @@ async function start() {
     send({ type: 'candidate', candidate: ev.candidate ? ev.candidate.candidate : '' });
   };
   pc.onconnectionstatechange = () => {
-    if (pc.connectionState === 'connected') updateInCall();
-    if (pc.connectionState === 'failed' && !finished) setStatus('error');
+    if (pc.connectionState === 'connected') {
+      iceRestarts = 0;
+      updateInCall();
+    }
+    if (pc.connectionState === 'failed' && !finished) restartIce();
   };
+  // A network change (Wi-Fi to mobile data) breaks the media path: after 2 s without it,
+  // restart ICE over the same signalling session instead of joining anew.
+  pc.oniceconnectionstatechange = () => {
+    if (pc.iceConnectionState === 'disconnected' && !iceTimer) {
+      iceTimer = setTimeout(() => {
+        iceTimer = null;
+        if (pc.iceConnectionState === 'disconnected') restartIce();
+      }, 2000);
+    }
+  };
+  window.addEventListener('online', () => { if (pc.iceConnectionState !== 'connected') restartIce(); });
 
   connect(() => send({ type: 'join', protocol: 1, room: cfg.room, token: cfg.token }));
   setInterval(() => send({ type: 'ping' }), 20000);

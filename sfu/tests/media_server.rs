@@ -356,3 +356,93 @@ async fn one_dual_stack_socket_serves_ipv4_and_ipv6_participants_in_one_room() {
     );
     assert!(v6.local.is_ipv6() && v4.local.is_ipv4());
 }
+
+#[tokio::test]
+async fn a_participant_that_moves_to_a_new_socket_restarts_ice_and_media_resumes() {
+    let (sfu, metrics, _stop) = start().await;
+    let room = RoomId::random();
+    let mut mover = join(&sfu, &room, Protocol::Udp).await;
+    let mut other = join(&sfu, &room, Protocol::Udp).await;
+    let mut seq = 0;
+    // Bounded in count: at most 2000 rounds of 5 ms; done as soon as media flowed.
+    for round in 0..2000 {
+        mover.pump(&sfu).await;
+        other.pump(&sfu).await;
+        if mover.connected && other.connected && round % 4 == 0 {
+            mover.send_audio(seq);
+            other.send_audio(seq);
+            seq += 1;
+        }
+        if mover.received >= 20 && other.received >= 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        mover.received >= 20 && other.received >= 20,
+        "media before the move"
+    );
+
+    // Network change: Wi-Fi to mobile data. The old socket is gone; the client gathers a new
+    // one, restarts ICE and re-offers over the same signalling session (no new join).
+    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("UDP bind");
+    let new_local = sock.local_addr().expect("local");
+    assert_ne!(new_local, mover.local);
+    mover.link = Link::Udp(sock);
+    mover.local = new_local;
+    let moved_at = Instant::now();
+    let mut change = mover.rtc.sdp_api();
+    let new_creds = change.ice_restart(false);
+    let (offer, pending) = change.apply().expect("an ICE-restart offer");
+    let offer_sdp = offer.to_sdp_string();
+    assert!(offer_sdp.contains(&format!("a=ice-ufrag:{}", new_creds.ufrag)));
+    let (tx, events) = mpsc::unbounded_channel();
+    let answer = sfu
+        .offer(room.clone(), mover.id.clone(), offer_sdp, tx)
+        .await
+        .expect("the SFU accepts the restart");
+    mover.events = events;
+    mover
+        .rtc
+        .sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(&answer).expect("answer"),
+        )
+        .expect("accepted");
+    // Applying the restart (at the answer) drops the old candidates: add the new socket's.
+    mover
+        .rtc
+        .add_local_candidate(Candidate::host(new_local, "udp").expect("candidate"));
+
+    let (heard_before, got_before) = (other.received, mover.received);
+    let mut resumed_after = None;
+    // At most 2 s (400 rounds of 5 ms): media must be back both ways within it.
+    for round in 0..400 {
+        mover.pump(&sfu).await;
+        other.pump(&sfu).await;
+        if round % 4 == 0 {
+            mover.send_audio(seq);
+            other.send_audio(seq);
+            seq += 1;
+        }
+        if other.received >= heard_before + 10 && mover.received >= got_before + 10 {
+            resumed_after = Some(moved_at.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let took = resumed_after.unwrap_or_else(|| {
+        panic!(
+            "media did not resume within 400 rounds: the other heard {} new frames, the mover got {}",
+            other.received - heard_before,
+            mover.received - got_before
+        )
+    });
+    println!("ICE restart: media resumed both ways {took:?} after the move");
+    assert_eq!(
+        metrics.participants.get(),
+        2,
+        "the same participant, no rejoin"
+    );
+}
