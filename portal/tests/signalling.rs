@@ -851,3 +851,66 @@ async fn the_waiting_room_queues_by_appointment_and_only_the_clerk_admits_mutes_
         "only the other room's clerk is left"
     );
 }
+
+#[tokio::test]
+async fn a_shutting_down_node_tells_everyone_to_come_back_and_takes_no_joins() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let t = now.timestamp() as u64;
+    let room = "RM_drainroom";
+    let mut clerk = connect(stack.addr).await;
+    join(
+        &mut clerk,
+        room,
+        lobby_token(room, Role::Clerk, "clerk", t, t),
+    )
+    .await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    let mut waiting = connect(stack.addr).await;
+    join(
+        &mut waiting,
+        room,
+        lobby_token(room, Role::Citizen, "erika", t, t),
+    )
+    .await;
+    assert_eq!(recv(&mut waiting).await["type"], "waiting");
+    assert_eq!(recv(&mut clerk).await["type"], "lobby");
+
+    stack.state.hub.shutdown();
+    // In the room and in the waiting room alike: come back in a few seconds.
+    for ws in [&mut clerk, &mut waiting] {
+        assert_eq!(
+            recv(ws).await,
+            json!({"type": "bye", "reason": "server_shutdown", "reconnect_after_seconds": 3})
+        );
+        expect_close(ws, 1001).await;
+    }
+    let mut late = connect(stack.addr).await;
+    join(
+        &mut late,
+        room,
+        lobby_token(room, Role::Clerk, "clerk", t, t),
+    )
+    .await;
+    expect_error(&mut late, "unavailable").await;
+}
+
+#[tokio::test]
+async fn the_server_pings_every_socket_as_a_heartbeat() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let mut ws = connect(stack.addr).await;
+    let t0 = std::time::Instant::now();
+    let limit = vamt_signalling::limits::HEARTBEAT_INTERVAL + Duration::from_secs(5);
+    let ping = loop {
+        match tokio::time::timeout(limit, ws.next()).await {
+            Ok(Some(Ok(Message::Ping(p)))) => break p,
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("no heartbeat ping: {other:?}"),
+        }
+    };
+    assert!(ping.is_empty());
+    println!("heartbeat ping after {:?}", t0.elapsed());
+    // The pong tungstenite sends back counts as life: the socket still answers.
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut ws).await["type"], "pong");
+}
