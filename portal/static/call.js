@@ -24,6 +24,8 @@ let position = null;
 // Muted by the clerk: the SFU drops our audio until we send `unmute`.
 let mutedByClerk = false;
 const mutedPeers = new Set();
+// Published tracks in the room, by ID: { participant, track, kind }.
+const tracks = new Map();
 let chatSeq = 0;
 
 let pc = null;
@@ -51,6 +53,7 @@ window.vamtCall = {
   get participants() { return [...peers.values()]; },
   get speakerChanges() { return speakers; },
   get lobby() { return lobby; },
+  get tracks() { return [...tracks.values()]; },
   get position() { return position; },
   get mutedByClerk() { return mutedByClerk; },
   // Test seam: drop the signalling socket as a network change would (media is untouched).
@@ -194,6 +197,12 @@ async function handle(m) {
       setStatus('lobby');
       positionEl.textContent = `${text['call-lobby-position']} ${m.position}`;
       positionEl.hidden = false;
+      break;
+    case 'track_published':
+      tracks.set(m.track, m);
+      break;
+    case 'track_unpublished':
+      tracks.delete(m.track);
       break;
     case 'lobby':
       lobby = m.waiting;

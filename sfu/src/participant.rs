@@ -17,6 +17,8 @@ use crate::ParticipantId;
 /// A track this participant publishes.
 #[derive(Debug)]
 pub(crate) struct TrackIn {
+    /// The track's ID as signalling announces it.
+    pub id: crate::TrackId,
     pub mid: Mid,
     pub kind: MediaKind,
     pub last_keyframe_request: Option<Instant>,

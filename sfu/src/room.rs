@@ -486,6 +486,7 @@ pub(crate) fn drive_participant(
                 Event::MediaAdded(added) if added.direction.is_receiving() => {
                     let track = TrackId::random();
                     p.tracks_in.push(TrackIn {
+                        id: track.clone(),
                         mid: added.mid,
                         kind: added.kind,
                         last_keyframe_request: None,
@@ -500,7 +501,11 @@ pub(crate) fn drive_participant(
                 // A re-offer stopped a published track (screen share ended, camera removed).
                 Event::MediaChanged(changed) if !changed.direction.is_receiving() => {
                     if let Some(idx) = p.tracks_in.iter().position(|t| t.mid == changed.mid) {
-                        p.tracks_in.swap_remove(idx);
+                        let gone = p.tracks_in.swap_remove(idx);
+                        events.push_back(SfuEvent::TrackUnpublished {
+                            participant: p.id.clone(),
+                            track: gone.id,
+                        });
                         propagated.push(Propagated::TrackClosed(p.id.clone(), changed.mid));
                     }
                 }

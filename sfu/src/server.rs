@@ -556,6 +556,7 @@ impl SfuServer {
                 | SfuEvent::MediaFlowing { participant }
                 | SfuEvent::ConnectionQuality { participant, .. }
                 | SfuEvent::TrackPublished { participant, .. }
+                | SfuEvent::TrackUnpublished { participant, .. }
                 | SfuEvent::ActiveSpeaker { participant, .. }
                 | SfuEvent::Disconnected { participant, .. } => participant.clone(),
             };

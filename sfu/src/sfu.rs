@@ -43,6 +43,11 @@ pub enum SfuEvent {
         track: TrackId,
         kind: &'static str,
     },
+    /// The participant stopped publishing a track (a re-offer removed it).
+    TrackUnpublished {
+        participant: ParticipantId,
+        track: TrackId,
+    },
     /// The room's dominant speaker changed (`speaker` is `None` when nobody speaks). Sent to
     /// every member of the room.
     ActiveSpeaker {

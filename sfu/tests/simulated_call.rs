@@ -1011,6 +1011,34 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     });
     w.run_for(Duration::from_millis(500));
     assert_eq!(offers(&w, "B"), b_offers + 2, "B is offered the removal");
+    // Signalling hears which track went: the one published for the screen.
+    let a = w.peer("A").id.clone();
+    let published: Vec<_> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            SfuEvent::TrackPublished {
+                participant, track, ..
+            } if *participant == a => Some(track.clone()),
+            _ => None,
+        })
+        .collect();
+    let unpublished: Vec<_> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            SfuEvent::TrackUnpublished { participant, track } if *participant == a => {
+                Some(track.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(unpublished.len(), 1, "one track unpublished");
+    assert_eq!(
+        published.last(),
+        unpublished.first(),
+        "the screen track (published last) is the one that went"
+    );
     // Whatever A's stack still emits on the stopped mid goes nowhere.
     let frames_before = w.peer("B").video_frames;
     for i in 30..40u64 {

@@ -46,6 +46,8 @@ struct Member {
     role: Role,
     /// Muted by the clerk (until it unmutes itself).
     muted: bool,
+    /// Its published tracks, as announced (`track_published` frames), for newcomers.
+    tracks: Vec<(String, String)>,
     tx: mpsc::UnboundedSender<Outbound>,
     /// The secret a new socket presents to take this place over.
     resume_token: String,
@@ -353,6 +355,7 @@ impl Hub {
             name: claims.name.clone(),
             role: claims.role,
             muted: false,
+            tracks: Vec::new(),
             tx,
             resume_token,
             session,
@@ -394,12 +397,16 @@ impl Hub {
         }
         .to_json();
         let _ = w.tx.send(Outbound::Text(joined));
+        for frame in tracks_of_others(&st, room, &w.participant) {
+            let _ = w.tx.send(Outbound::Text(frame));
+        }
         let member = Member {
             participant: w.participant.clone(),
             sub: w.claims.sub.clone(),
             name: w.claims.name.clone(),
             role: w.claims.role,
             muted: false,
+            tracks: Vec::new(),
             tx: w.tx,
             resume_token: w.resume_token,
             session: w.session,
@@ -587,6 +594,46 @@ impl Hub {
         }
     }
 
+    /// Announces a track (`published` or not) to everyone in `room` and remembers it for
+    /// those who come later.
+    pub(crate) fn announce_track(&self, room: &RoomId, msg: &ServerMessage) {
+        let frame = msg.to_json();
+        let mut st = self.state();
+        let Some(members) = st.rooms.get_mut(room) else {
+            return;
+        };
+        match msg {
+            ServerMessage::TrackPublished {
+                participant, track, ..
+            } => {
+                if let Some(m) = members
+                    .iter_mut()
+                    .find(|m| m.participant.as_str() == participant)
+                {
+                    m.tracks.push((track.clone(), frame.clone()));
+                }
+            }
+            ServerMessage::TrackUnpublished { participant, track } => {
+                if let Some(m) = members
+                    .iter_mut()
+                    .find(|m| m.participant.as_str() == participant)
+                {
+                    m.tracks.retain(|(t, _)| t != track);
+                }
+            }
+            _ => {}
+        }
+        for m in members.iter() {
+            let _ = m.tx.send(Outbound::Text(frame.clone()));
+        }
+    }
+
+    /// `track_published` frames of everyone in `room` but `me`: what a newcomer (or a
+    /// resumed session that may have missed some) needs to know.
+    pub(crate) fn tracks_of_others(&self, room: &RoomId, me: &ParticipantId) -> Vec<String> {
+        tracks_of_others(&self.state(), room, me)
+    }
+
     /// Sends a chat message to everyone in `room`; returns how many others got it.
     pub(crate) fn chat(&self, room: &RoomId, from: &ParticipantId, id: &str, text: &str) -> usize {
         let st = self.state();
@@ -669,6 +716,16 @@ impl Hub {
 /// When clients told of a shutdown should try again: a restart under systemd takes a few
 /// seconds; clients back off from there.
 pub const RECONNECT_AFTER_SHUTDOWN: Duration = Duration::from_secs(3);
+
+fn tracks_of_others(st: &State, room: &RoomId, me: &ParticipantId) -> Vec<String> {
+    st.rooms
+        .get(room)
+        .into_iter()
+        .flatten()
+        .filter(|m| &m.participant != me)
+        .flat_map(|m| m.tracks.iter().map(|(_, frame)| frame.clone()))
+        .collect()
+}
 
 fn put_in_room(
     st: &mut State,

@@ -229,6 +229,23 @@ pub enum ServerMessage {
         /// Why (`left`, `connection_lost`, `removed`, `server_shutdown`).
         reason: String,
     },
+    /// A participant published a track (camera, microphone, screen); everyone in the room
+    /// hears of it, the publisher included. The media arrives through a server `offer`.
+    TrackPublished {
+        /// The publisher.
+        participant: String,
+        /// The track's ID (`TR_…`).
+        track: String,
+        /// `audio` or `video`.
+        kind: String,
+    },
+    /// A participant stopped publishing a track (its re-offer removed it).
+    TrackUnpublished {
+        /// The publisher.
+        participant: String,
+        /// The track's ID from `track_published`.
+        track: String,
+    },
     /// The room's dominant speaker changed; `participant` is absent when nobody speaks.
     ActiveSpeaker {
         /// The speaker's participant ID.
@@ -688,6 +705,15 @@ mod docs_tests {
                 position: 1,
             },
             ServerMessage::Lobby { waiting: vec![] },
+            ServerMessage::TrackPublished {
+                participant: String::new(),
+                track: String::new(),
+                kind: String::new(),
+            },
+            ServerMessage::TrackUnpublished {
+                participant: String::new(),
+                track: String::new(),
+            },
             ServerMessage::Muted {
                 participant: String::new(),
                 muted: true,

@@ -202,6 +202,8 @@ async fn handle_frame(
             Some(j) if !j.admitted => {
                 if hub.is_member(&j.room, &j.participant) {
                     j.admitted = true;
+                    // Time to join counts from admission, not from entering the queue.
+                    j.since = std::time::Instant::now();
                 } else {
                     return reply_error(
                         hub,
@@ -349,6 +351,9 @@ async fn handle_frame(
                         participants: present,
                         resume_token,
                     });
+                    for frame in hub.tracks_of_others(&room_id, &participant) {
+                        let _ = out.send(Outbound::Text(frame));
+                    }
                     if let Some(frame) = claims
                         .role
                         .may_moderate()
@@ -413,6 +418,9 @@ async fn handle_frame(
                 role: back.role,
                 participants: back.present,
             });
+            for frame in hub.tracks_of_others(&room_id, &back.participant) {
+                let _ = out.send(Outbound::Text(frame));
+            }
             if let Some(frame) = back
                 .role
                 .may_moderate()
@@ -674,6 +682,28 @@ fn handle_sfu_event(
             kind,
         } => {
             tracing::debug!(participant = %participant, track = %track, kind, "track published");
+            if let Some(j) = joined.as_ref() {
+                hub.announce_track(
+                    &j.room,
+                    &ServerMessage::TrackPublished {
+                        participant: participant.to_string(),
+                        track: track.to_string(),
+                        kind: kind.to_owned(),
+                    },
+                );
+            }
+        }
+        SfuEvent::TrackUnpublished { participant, track } => {
+            tracing::debug!(participant = %participant, track = %track, "track unpublished");
+            if let Some(j) = joined.as_ref() {
+                hub.announce_track(
+                    &j.room,
+                    &ServerMessage::TrackUnpublished {
+                        participant: participant.to_string(),
+                        track: track.to_string(),
+                    },
+                );
+            }
         }
         SfuEvent::ActiveSpeaker { speaker, .. } => send(ServerMessage::ActiveSpeaker {
             participant: speaker.map(|s| s.to_string()),

@@ -139,6 +139,12 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
     return all.every((m) => m.videoStreams >= 2 && m.audioStreams >= 2) ? all : null;
   }, 60000).catch((e) => { console.log(vamt.log()); throw e; });
   console.log('three-party inbound media', JSON.stringify(three));
+  // Track events: each page heard of an audio and a video track of each other participant.
+  for (const p of [kpage, spage]) {
+    const known = await p.evaluate(() => window.vamtCall.tracks);
+    const publishers = new Set(known.map((t) => t.participant));
+    assert.ok(publishers.size >= 2 && known.filter((t) => t.kind === 'video').length >= 2, `tracks known: ${JSON.stringify(known)}`);
+  }
   // Each camera goes out as simulcast layers, which the SFU accepted and selects from.
   for (const m of three) assert.ok(m.layersSent >= 2, `simulcast layers sent: ${JSON.stringify(m)}`);
   // Reported, not asserted: Chromium's fake microphone beeps only briefly each second.
