@@ -914,3 +914,122 @@ async fn the_server_pings_every_socket_as_a_heartbeat() {
     send(&mut ws, json!({"type": "ping"})).await;
     assert_eq!(recv(&mut ws).await["type"], "pong");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_whose_media_dies_gets_media_lost_and_the_others_see_it_leave() {
+    use std::time::Instant;
+    use str0m::media::{Direction, MediaKind};
+    use str0m::net::{Protocol, Receive};
+    use str0m::{Candidate, Event, Input, Output};
+
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_medialost1";
+    let mut clerk = connect(stack.addr).await;
+    send(&mut clerk, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    let mut citizen = connect(stack.addr).await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let me = recv(&mut citizen).await["participant"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(recv(&mut clerk).await["type"], "participant_joined");
+
+    // A real media connection from a real UDP socket.
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let local = sock.local_addr().expect("local");
+    let mut rtc = str0m::Rtc::builder().build(Instant::now());
+    rtc.add_local_candidate(Candidate::host(local, "udp").expect("candidate"));
+    let mut api = rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let (offer, pending) = api.apply().expect("offer");
+    send(&mut citizen, json!({"type": "offer", "sdp": offer.to_sdp_string()})).await;
+    let answer = loop {
+        let m = recv(&mut citizen).await;
+        if m["type"] == "answer" {
+            break m["sdp"].as_str().expect("sdp").to_owned();
+        }
+    };
+    rtc.sdp_api()
+        .accept_answer(
+            pending,
+            str0m::change::SdpAnswer::from_sdp_string(&answer).expect("answer"),
+        )
+        .expect("accepted");
+    let server = stack.state.hub.sfu().local_addr();
+    let mut connected = false;
+    // Bounded: at most 1000 rounds of 5 ms.
+    for _ in 0..1000 {
+        let _ = rtc.handle_input(Input::Timeout(Instant::now()));
+        while let Ok(out) = rtc.poll_output() {
+            match out {
+                Output::Timeout(_) => break,
+                Output::Transmit(t) => {
+                    let _ = sock.send_to(&t.contents, t.destination).await;
+                }
+                Output::Event(Event::Connected) => connected = true,
+                Output::Event(_) => {}
+            }
+        }
+        let mut buf = vec![0u8; 2048];
+        while let Ok((n, _)) = sock.try_recv_from(&mut buf) {
+            let input = Input::Receive(
+                Instant::now(),
+                Receive {
+                    proto: Protocol::Udp,
+                    source: server,
+                    destination: local,
+                    contents: buf[..n].try_into().expect("datagram"),
+                },
+            );
+            let _ = rtc.handle_input(input);
+        }
+        if connected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(connected, "media connected");
+
+    // The network dies: nothing more from this socket. ICE consent (RFC 7675) runs out,
+    // the SFU drops the peer, signalling tells the participant and the room.
+    drop(sock);
+    let started = Instant::now();
+    let lost = loop {
+        let m = tokio::time::timeout(Duration::from_secs(40), citizen.next())
+            .await
+            .expect("media_lost within 40 s")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(t) = m {
+            let v: Value = serde_json::from_str(&t).expect("json");
+            if v["type"] == "error" {
+                break v;
+            }
+        }
+    };
+    assert_eq!(lost["code"], "media_lost", "{lost}");
+    let left = loop {
+        let m = tokio::time::timeout(Duration::from_secs(5), clerk.next())
+            .await
+            .expect("participant_left")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(t) = m {
+            let v: Value = serde_json::from_str(&t).expect("json");
+            if v["type"] == "participant_left" {
+                break v;
+            }
+        }
+    };
+    assert_eq!(left["participant"], me.as_str());
+    println!(
+        "dead media detected after {:?}: left with reason {}",
+        started.elapsed(),
+        left["reason"]
+    );
+    assert_eq!(stack.state.hub.participant_count(), 1);
+}
