@@ -946,7 +946,11 @@ async fn a_participant_whose_media_dies_gets_media_lost_and_the_others_see_it_le
     let mut api = rtc.sdp_api();
     api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
     let (offer, pending) = api.apply().expect("offer");
-    send(&mut citizen, json!({"type": "offer", "sdp": offer.to_sdp_string()})).await;
+    send(
+        &mut citizen,
+        json!({"type": "offer", "sdp": offer.to_sdp_string()}),
+    )
+    .await;
     let answer = loop {
         let m = recv(&mut citizen).await;
         if m["type"] == "answer" {
@@ -1032,4 +1036,53 @@ async fn a_participant_whose_media_dies_gets_media_lost_and_the_others_see_it_le
         left["reason"]
     );
     assert_eq!(stack.state.hub.participant_count(), 1);
+}
+
+#[tokio::test]
+async fn candidates_and_answers_are_checked_by_the_media_server() {
+    use str0m::media::{Direction, MediaKind};
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_candidates";
+    let mut ws = connect(stack.addr).await;
+    send(&mut ws, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut ws).await["type"], "joined");
+
+    // Before any offer there is no media connection to add to or answer for.
+    send(&mut ws, json!({"type": "candidate", "candidate": "candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host"})).await;
+    expect_error(&mut ws, "negotiation_failed").await;
+    send(&mut ws, json!({"type": "answer", "sdp": "v=0\r\n"})).await;
+    expect_error(&mut ws, "negotiation_failed").await;
+
+    let mut rtc = str0m::Rtc::builder().build(std::time::Instant::now());
+    let mut api = rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let (offer, _) = api.apply().expect("offer");
+    send(
+        &mut ws,
+        json!({"type": "offer", "sdp": offer.to_sdp_string()}),
+    )
+    .await;
+    assert_eq!(recv(&mut ws).await["type"], "answer");
+
+    // A trickled host candidate and the end-of-candidates marker are taken silently; a
+    // garbled one is refused; an answer nobody asked for too.
+    send(&mut ws, json!({"type": "candidate", "candidate": "candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host"})).await;
+    send(&mut ws, json!({"type": "candidate", "candidate": ""})).await;
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(
+        recv(&mut ws).await["type"],
+        "pong",
+        "no error before the pong"
+    );
+    send(
+        &mut ws,
+        json!({"type": "candidate", "candidate": "candidate:garbage"}),
+    )
+    .await;
+    expect_error(&mut ws, "negotiation_failed").await;
+    send(&mut ws, json!({"type": "answer", "sdp": "v=0\r\nnonsense"})).await;
+    expect_error(&mut ws, "negotiation_failed").await;
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut ws).await["type"], "pong", "the session goes on");
 }
