@@ -5,6 +5,7 @@
 
 pub mod binding;
 pub mod metrics;
+pub mod peer_policy;
 pub mod server;
 pub mod stun;
 
