@@ -3,6 +3,7 @@
 //! same codec.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod binding;
 pub mod metrics;
 pub mod peer_policy;

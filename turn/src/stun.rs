@@ -28,6 +28,62 @@ pub const ATTR_ERROR_CODE: u16 = 0x0009;
 /// Attribute UNKNOWN-ATTRIBUTES.
 pub const ATTR_UNKNOWN_ATTRIBUTES: u16 = 0x000A;
 
+/// Method Allocate (RFC 8656).
+pub const METHOD_ALLOCATE: u16 = 0x003;
+/// Method Refresh.
+pub const METHOD_REFRESH: u16 = 0x004;
+/// Method Send (indication).
+pub const METHOD_SEND: u16 = 0x006;
+/// Method Data (indication).
+pub const METHOD_DATA: u16 = 0x007;
+/// Method CreatePermission.
+pub const METHOD_CREATE_PERMISSION: u16 = 0x008;
+/// Method ChannelBind.
+pub const METHOD_CHANNEL_BIND: u16 = 0x009;
+
+/// Attribute USERNAME.
+pub const ATTR_USERNAME: u16 = 0x0006;
+/// Attribute MESSAGE-INTEGRITY (HMAC-SHA1).
+pub const ATTR_MESSAGE_INTEGRITY: u16 = 0x0008;
+/// Attribute MESSAGE-INTEGRITY-SHA256.
+pub const ATTR_MESSAGE_INTEGRITY_SHA256: u16 = 0x001C;
+/// Attribute REALM.
+pub const ATTR_REALM: u16 = 0x0014;
+/// Attribute NONCE.
+pub const ATTR_NONCE: u16 = 0x0015;
+/// Attribute PASSWORD-ALGORITHM.
+pub const ATTR_PASSWORD_ALGORITHM: u16 = 0x001D;
+/// Attribute USERHASH.
+pub const ATTR_USERHASH: u16 = 0x001E;
+/// Attribute PASSWORD-ALGORITHMS.
+pub const ATTR_PASSWORD_ALGORITHMS: u16 = 0x8002;
+/// Attribute CHANNEL-NUMBER.
+pub const ATTR_CHANNEL_NUMBER: u16 = 0x000C;
+/// Attribute LIFETIME.
+pub const ATTR_LIFETIME: u16 = 0x000D;
+/// Attribute XOR-PEER-ADDRESS.
+pub const ATTR_XOR_PEER_ADDRESS: u16 = 0x0012;
+/// Attribute DATA.
+pub const ATTR_DATA: u16 = 0x0013;
+/// Attribute XOR-RELAYED-ADDRESS.
+pub const ATTR_XOR_RELAYED_ADDRESS: u16 = 0x0016;
+/// Attribute REQUESTED-ADDRESS-FAMILY.
+pub const ATTR_REQUESTED_ADDRESS_FAMILY: u16 = 0x0017;
+/// Attribute EVEN-PORT.
+pub const ATTR_EVEN_PORT: u16 = 0x0018;
+/// Attribute REQUESTED-TRANSPORT.
+pub const ATTR_REQUESTED_TRANSPORT: u16 = 0x0019;
+/// Attribute DONT-FRAGMENT.
+pub const ATTR_DONT_FRAGMENT: u16 = 0x001A;
+/// Attribute RESERVATION-TOKEN.
+pub const ATTR_RESERVATION_TOKEN: u16 = 0x0022;
+/// Attribute ADDITIONAL-ADDRESS-FAMILY.
+pub const ATTR_ADDITIONAL_ADDRESS_FAMILY: u16 = 0x8000;
+/// Attribute ADDRESS-ERROR-CODE.
+pub const ATTR_ADDRESS_ERROR_CODE: u16 = 0x8001;
+/// Attribute ICMP.
+pub const ATTR_ICMP: u16 = 0x8004;
+
 const FINGERPRINT_XOR: u32 = 0x5354_554e;
 
 /// Why bytes are not a STUN message.
@@ -48,6 +104,9 @@ pub enum StunError {
     /// FINGERPRINT present but wrong.
     #[error("bad fingerprint")]
     BadFingerprint,
+    /// MESSAGE-INTEGRITY(-SHA256) of the wrong size or not matching the key.
+    #[error("bad message integrity")]
+    BadIntegrity,
 }
 
 /// A parsed STUN message borrowing the input buffer.
@@ -125,6 +184,49 @@ impl<'a> StunMessage<'a> {
             .map(|(at, _, len)| &self.raw[at + 4..at + 4 + len])
     }
 
+    /// The whole message as received.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Every value of attribute `typ`, in order (CreatePermission may name several peers).
+    pub fn attributes(&self, typ: u16) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let raw = self.raw;
+        self.attribute_offsets()
+            .filter_map(Result::ok)
+            .filter(move |(_, t, _)| *t == typ)
+            .map(move |(at, _, len)| &raw[at + 4..at + 4 + len])
+    }
+
+    /// Checks MESSAGE-INTEGRITY-SHA256 (preferred) or MESSAGE-INTEGRITY with the long-term
+    /// `key` (RFC 8489 §14.5, §14.6). `Ok(Some(sha256))` says which one matched; `Ok(None)`
+    /// that the message carries neither.
+    pub fn verify_integrity(&self, key: &[u8]) -> Result<Option<bool>, StunError> {
+        let found = |typ: u16| {
+            self.attribute_offsets()
+                .filter_map(Result::ok)
+                .find(|(_, t, _)| *t == typ)
+        };
+        let (at, sha256) = match (
+            found(ATTR_MESSAGE_INTEGRITY_SHA256),
+            found(ATTR_MESSAGE_INTEGRITY),
+        ) {
+            (Some((at, _, 32)), _) => (at, true),
+            (Some(_), _) => return Err(StunError::BadIntegrity),
+            (None, Some((at, _, 20))) => (at, false),
+            (None, Some(_)) => return Err(StunError::BadIntegrity),
+            (None, None) => return Ok(None),
+        };
+        let size = if sha256 { 32 } else { 20 };
+        let expected = &self.raw[at + 4..at + 4 + size];
+        let got = integrity(&self.raw[..at], key, sha256);
+        if constant_time_eq(expected, &got[..size]) {
+            Ok(Some(sha256))
+        } else {
+            Err(StunError::BadIntegrity)
+        }
+    }
+
     /// Types of comprehension-required attributes (below 0x8000) that this server does not
     /// understand, given the ones it does.
     pub fn unknown_required(&self, known: &[u16]) -> Vec<u16> {
@@ -160,6 +262,38 @@ impl<'a> StunMessage<'a> {
             Some(Ok(item))
         })
     }
+}
+
+/// The HMAC over `covered` (a message up to an integrity attribute) with the header's length
+/// field set as if the message ended right after that attribute.
+fn integrity(covered: &[u8], key: &[u8], sha256: bool) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let size = if sha256 { 32 } else { 20 };
+    let len = (covered.len() - HEADER_LEN + 4 + size) as u16;
+    let mut header = [0u8; HEADER_LEN];
+    header.copy_from_slice(&covered[..HEADER_LEN]);
+    header[2..4].copy_from_slice(&len.to_be_bytes());
+    let mut out = [0u8; 32];
+    if sha256 {
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+            return out;
+        };
+        mac.update(&header);
+        mac.update(&covered[HEADER_LEN..]);
+        out.copy_from_slice(&mac.finalize().into_bytes());
+    } else {
+        let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(key) else {
+            return out;
+        };
+        mac.update(&header);
+        mac.update(&covered[HEADER_LEN..]);
+        out[..20].copy_from_slice(&mac.finalize().into_bytes());
+    }
+    out
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// CRC-32 of `bytes` XOR 0x5354554e (RFC 8489 §14.7).
@@ -228,6 +362,26 @@ impl<'b> StunWriter<'b> {
         let mut v = vec![0, 0, (code / 100) as u8, (code % 100) as u8];
         v.extend_from_slice(reason.as_bytes());
         self.attribute(ATTR_ERROR_CODE, &v)
+    }
+
+    /// Appends an XOR-encoded address attribute (XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS).
+    pub fn xor_address(&mut self, typ: u16, addr: SocketAddr) -> &mut Self {
+        self.xor_mapped_address(addr);
+        // Same encoding as XOR-MAPPED-ADDRESS: retype the attribute just written.
+        let at = self.buf.len() - if addr.is_ipv4() { 12 } else { 24 };
+        self.buf[at..at + 2].copy_from_slice(&typ.to_be_bytes());
+        self
+    }
+
+    /// Appends MESSAGE-INTEGRITY (HMAC-SHA1) or, with `sha256`, MESSAGE-INTEGRITY-SHA256,
+    /// keyed with the long-term `key`. Only FINGERPRINT may follow.
+    pub fn integrity(&mut self, key: &[u8], sha256: bool) -> &mut Self {
+        let mac = integrity(self.buf, key, sha256);
+        if sha256 {
+            self.attribute(ATTR_MESSAGE_INTEGRITY_SHA256, &mac)
+        } else {
+            self.attribute(ATTR_MESSAGE_INTEGRITY, &mac[..20])
+        }
     }
 
     /// Appends FINGERPRINT; must come last.
@@ -301,6 +455,65 @@ mod tests {
             decode_xor_address(xma, m.transaction_id()),
             Some("192.0.2.1:32853".parse().expect("addr"))
         );
+    }
+
+    /// RFC 5769 §2.1: sample request with short-term credentials.
+    const RFC5769_REQUEST: &[u8] = &[
+        0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6,
+        0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x10, 0x53, 0x54, 0x55, 0x4e, 0x20, 0x74,
+        0x65, 0x73, 0x74, 0x20, 0x63, 0x6c, 0x69, 0x65, 0x6e, 0x74, 0x00, 0x24, 0x00, 0x04, 0x6e,
+        0x00, 0x01, 0xff, 0x80, 0x29, 0x00, 0x08, 0x93, 0x2f, 0xf9, 0xb1, 0x51, 0x26, 0x3b, 0x36,
+        0x00, 0x06, 0x00, 0x09, 0x65, 0x76, 0x74, 0x6a, 0x3a, 0x68, 0x36, 0x76, 0x59, 0x20, 0x20,
+        0x20, 0x00, 0x08, 0x00, 0x14, 0x9a, 0xea, 0xa7, 0x0c, 0xbf, 0xd8, 0xcb, 0x56, 0x78, 0x1e,
+        0xf2, 0xb5, 0xb2, 0xd3, 0xf2, 0x49, 0xc1, 0xb5, 0x71, 0xa2, 0x80, 0x28, 0x00, 0x04, 0xe5,
+        0x7a, 0x3b, 0xcf,
+    ];
+    const RFC5769_PASSWORD: &[u8] = b"VOkJxbRl1RmTxUk/WvJxBt";
+
+    #[test]
+    fn rfc5769_message_integrity_verifies_and_a_wrong_key_or_byte_does_not() {
+        for vector in [RFC5769_REQUEST, RFC5769_IPV4_RESPONSE] {
+            let m = StunMessage::parse(vector).expect("valid vector");
+            assert_eq!(m.verify_integrity(RFC5769_PASSWORD), Ok(Some(false)));
+            assert_eq!(m.verify_integrity(b"wrong"), Err(StunError::BadIntegrity));
+        }
+        let m = StunMessage::parse(RFC5769_REQUEST).expect("valid vector");
+        assert_eq!(m.attribute(ATTR_USERNAME), Some(&b"evtj:h6vY"[..]));
+        // A flipped byte in the covered part (fingerprint recomputed) fails integrity.
+        let mut tampered = RFC5769_REQUEST[..RFC5769_REQUEST.len() - 8].to_vec();
+        tampered[30] ^= 1;
+        let at = tampered.len();
+        tampered[2..4].copy_from_slice(&((at + 8 - HEADER_LEN) as u16).to_be_bytes());
+        let fp = fingerprint(&tampered);
+        tampered.extend_from_slice(&[0x80, 0x28, 0, 4]);
+        tampered.extend_from_slice(&fp.to_be_bytes());
+        let m = StunMessage::parse(&tampered).expect("still well-formed");
+        assert_eq!(
+            m.verify_integrity(RFC5769_PASSWORD),
+            Err(StunError::BadIntegrity)
+        );
+    }
+
+    #[test]
+    fn written_integrity_verifies_with_sha1_and_sha256() {
+        for sha256 in [false, true] {
+            let mut buf = Vec::new();
+            StunWriter::new(&mut buf, METHOD_ALLOCATE, CLASS_SUCCESS, &[3u8; 12])
+                .xor_address(
+                    ATTR_XOR_RELAYED_ADDRESS,
+                    "198.51.100.7:50000".parse().expect("a"),
+                )
+                .integrity(b"key", sha256)
+                .fingerprint();
+            let m = StunMessage::parse(&buf).expect("parses");
+            assert_eq!(m.verify_integrity(b"key"), Ok(Some(sha256)));
+            assert!(m.verify_integrity(b"other").is_err());
+            let v = m.attribute(ATTR_XOR_RELAYED_ADDRESS).expect("relayed");
+            assert_eq!(
+                decode_xor_address(v, &[3u8; 12]),
+                Some("198.51.100.7:50000".parse().expect("a"))
+            );
+        }
     }
 
     #[test]
