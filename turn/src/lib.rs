@@ -3,10 +3,12 @@
 //! same codec.
 #![forbid(unsafe_code)]
 
+pub mod allocation;
 pub mod auth;
 pub mod binding;
 pub mod metrics;
 pub mod peer_policy;
+pub mod relay;
 pub mod server;
 pub mod stun;
 
