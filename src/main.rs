@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use vamt_portal::config::{Config, Settings};
 
 mod serve;
+mod turn;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run portal, signalling, media server and STUN in one process (SQLite, local files).
     Serve(ConfigArgs),
+    /// Run the TURN relay alone (coturn-like flags; see docs/turn.md).
+    Turn(turn::TurnArgs),
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -187,6 +190,25 @@ fn main() -> ExitCode {
             run(&args, "vamt", false, |settings| async move {
                 clerk_command(settings, command).await
             })
+        }
+        Command::Turn(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("vamt: cannot start the runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(turn::run(args)) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("vamt turn: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Serve(args) => run(
             &args,

@@ -28,7 +28,14 @@ fn init_logging(s: &Settings) {
     }
 }
 
-async fn wait_for_signal() {
+/// Plain-text logs filtered by `RUST_LOG` (default `info`), for commands without a config.
+pub(crate) fn init_plain_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+pub(crate) async fn wait_for_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -93,11 +100,44 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     .with_context(|| format!("binding media UDP socket {}", settings.media_listen))?;
 
     let stun = match settings.stun_listen {
-        Some(addr) => Some(
-            vamt_turn::server::StunServer::bind(addr, TurnMetrics::new(&registry)?)
+        Some(addr) => {
+            // STUN Binding for every browser; TURN relaying once the portal mints REST
+            // credentials per call (until then nobody holds this process's secret).
+            let secret: [u8; 32] = rand::random();
+            let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+            let cfg = vamt_turn::relay::RelayConfig::new(
+                "vamt",
+                vamt_turn::auth::Credentials::SharedSecret(secret),
+            );
+            let announced = settings.media_public_ips.iter().copied();
+            let relays: Vec<vamt_turn::server::RelayAddress> = if addr.ip().is_unspecified() {
+                announced
+                    .map(|ip| vamt_turn::server::RelayAddress {
+                        bind: if ip.is_ipv4() {
+                            std::net::Ipv4Addr::UNSPECIFIED.into()
+                        } else {
+                            std::net::Ipv6Addr::UNSPECIFIED.into()
+                        },
+                        external: Some(ip),
+                    })
+                    .collect()
+            } else {
+                vec![vamt_turn::server::RelayAddress {
+                    bind: addr.ip(),
+                    external: None,
+                }]
+            };
+            Some(
+                vamt_turn::server::TurnServer::bind(
+                    addr,
+                    cfg,
+                    &relays,
+                    TurnMetrics::new(&registry)?,
+                )
                 .await
-                .with_context(|| format!("binding STUN UDP socket {addr}"))?,
-        ),
+                .with_context(|| format!("binding STUN/TURN UDP socket {addr}"))?,
+            )
+        }
         None => None,
     };
 

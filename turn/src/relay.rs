@@ -1,6 +1,6 @@
 //! The TURN relay's logic (RFC 8656), sans-IO: requests and data from clients in, replies
 //! and relayed payloads out. The I/O layer (`server.rs`) owns the sockets; it binds a relay
-//! socket when [`Relay::from_client`] asks through its `bind` callback.
+//! socket when [`Relay::client_message`] asks through its `bind` callback.
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -10,11 +10,12 @@ use crate::auth::{long_term_key, Credentials, NonceCheck, Nonces, Rejected};
 use crate::peer_policy::PeerPolicy;
 use crate::stun::{
     decode_xor_address, StunMessage, StunWriter, ATTR_CHANNEL_NUMBER, ATTR_DATA,
-    ATTR_DONT_FRAGMENT, ATTR_LIFETIME, ATTR_MESSAGE_INTEGRITY, ATTR_MESSAGE_INTEGRITY_SHA256,
-    ATTR_NONCE, ATTR_REALM, ATTR_REQUESTED_ADDRESS_FAMILY, ATTR_REQUESTED_TRANSPORT, ATTR_SOFTWARE,
-    ATTR_UNKNOWN_ATTRIBUTES, ATTR_USERNAME, ATTR_XOR_PEER_ADDRESS, ATTR_XOR_RELAYED_ADDRESS,
-    CLASS_ERROR, CLASS_INDICATION, CLASS_REQUEST, CLASS_SUCCESS, METHOD_ALLOCATE, METHOD_BINDING,
-    METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION, METHOD_DATA, METHOD_REFRESH, METHOD_SEND,
+    ATTR_DONT_FRAGMENT, ATTR_EVEN_PORT, ATTR_LIFETIME, ATTR_MESSAGE_INTEGRITY,
+    ATTR_MESSAGE_INTEGRITY_SHA256, ATTR_NONCE, ATTR_REALM, ATTR_REQUESTED_ADDRESS_FAMILY,
+    ATTR_REQUESTED_TRANSPORT, ATTR_SOFTWARE, ATTR_UNKNOWN_ATTRIBUTES, ATTR_USERNAME,
+    ATTR_XOR_PEER_ADDRESS, ATTR_XOR_RELAYED_ADDRESS, CLASS_ERROR, CLASS_INDICATION, CLASS_REQUEST,
+    CLASS_SUCCESS, METHOD_ALLOCATE, METHOD_BINDING, METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION,
+    METHOD_DATA, METHOD_REFRESH, METHOD_SEND,
 };
 
 /// The relay's knobs; every one documented in `docs/turn.md`.
@@ -163,6 +164,7 @@ const KNOWN: &[u16] = &[
     ATTR_REQUESTED_TRANSPORT,
     ATTR_REQUESTED_ADDRESS_FAMILY,
     ATTR_DONT_FRAGMENT,
+    ATTR_EVEN_PORT,
     ATTR_XOR_PEER_ADDRESS,
     ATTR_CHANNEL_NUMBER,
     ATTR_DATA,
@@ -197,16 +199,17 @@ impl Relay {
     }
 
     /// Handles one datagram (UDP) or framed message (TCP/TLS) from `client`. `wall` is the
-    /// time in seconds since the Unix epoch (credentials, nonces); `bind` binds a relay
-    /// socket of the family asked for (`true` = IPv6) and returns its address.
-    pub fn from_client<'a>(
+    /// time in seconds since the Unix epoch (credentials, nonces); `bind(ipv6, even)` binds a
+    /// relay socket of the family asked for (on an even port if `even`) and returns its
+    /// address.
+    pub fn client_message<'a>(
         &mut self,
         now: Instant,
         wall: u64,
         client: Client,
         data: &'a [u8],
         out: &mut Vec<u8>,
-        bind: &mut dyn FnMut(bool) -> Option<SocketAddr>,
+        bind: &mut dyn FnMut(bool, bool) -> Option<SocketAddr>,
     ) -> ClientAction<'a> {
         // ChannelData: 0b01 in the first two bits (RFC 8656 §12.4).
         if data.first().is_some_and(|b| b & 0xC0 == 0x40) {
@@ -237,7 +240,7 @@ impl Relay {
 
     /// A datagram from `peer` arrived at relay address `relay`: what to send to which
     /// client (written into `out`), if the peer is permitted.
-    pub fn from_peer(
+    pub fn peer_datagram(
         &mut self,
         now: Instant,
         relay: SocketAddr,
@@ -412,7 +415,7 @@ impl Relay {
         msg: &StunMessage<'a>,
         method: u16,
         out: &mut Vec<u8>,
-        bind: &mut dyn FnMut(bool) -> Option<SocketAddr>,
+        bind: &mut dyn FnMut(bool, bool) -> Option<SocketAddr>,
     ) -> ClientAction<'a> {
         let txn = msg.transaction_id();
         let ip = client.addr.ip();
@@ -423,6 +426,11 @@ impl Relay {
         }
         let unknown = msg.unknown_required(KNOWN);
         if !unknown.is_empty() {
+            tracing::debug!(
+                ?unknown,
+                method,
+                "request with unknown comprehension-required attributes"
+            );
             let list: Vec<u8> = unknown.iter().flat_map(|t| t.to_be_bytes()).collect();
             StunWriter::new(out, method, CLASS_ERROR, txn)
                 .error_code(420, "Unknown Attribute")
@@ -576,7 +584,7 @@ impl Relay {
         key: [u8; 16],
         sha256: bool,
         out: &mut Vec<u8>,
-        bind: &mut dyn FnMut(bool) -> Option<SocketAddr>,
+        bind: &mut dyn FnMut(bool, bool) -> Option<SocketAddr>,
     ) -> ClientAction<'a> {
         let txn = msg.transaction_id();
         let fail = |s: &mut Self, out: &mut Vec<u8>, code: u16, reason: &str, why: Refusal| {
@@ -628,7 +636,10 @@ impl Relay {
         if self.per_user.get(&username).copied().unwrap_or(0) >= self.cfg.user_quota {
             return fail(self, out, 486, "Allocation Quota Reached", Refusal::Quota);
         }
-        let Some(relay) = bind(ipv6) else {
+        // EVEN-PORT (RTP): an even port; its R bit (reserve the next one for RTCP) is not
+        // honoured, so no RESERVATION-TOKEN is returned and the client allocates RTCP apart.
+        let even = msg.attribute(ATTR_EVEN_PORT).is_some();
+        let Some(relay) = bind(ipv6, even) else {
             return fail(self, out, 508, "Insufficient Capacity", Refusal::Bind);
         };
         let lifetime = self.lifetime(msg);
@@ -771,7 +782,9 @@ impl Relay {
             .attribute(ATTR_CHANNEL_NUMBER)
             .filter(|v| v.len() == 4)
             .map(|v| u16::from_be_bytes([v[0], v[1]]))
-            .filter(|n| (0x4000..=0x4FFF).contains(n));
+            // RFC 8656 narrowed the range to 0x4FFF; RFC 5766 clients (coturn's own) still
+            // use up to 0x7FFE, and ChannelData framing tells them apart from STUN either way.
+            .filter(|n| (0x4000..=0x7FFE).contains(n));
         let Some(number) = number else {
             self.error(
                 out,
@@ -831,7 +844,7 @@ impl Relay {
 mod tests {
     use super::*;
     use crate::allocation::Transport;
-    use crate::stun::{ATTR_ERROR_CODE, ATTR_EVEN_PORT, ATTR_XOR_MAPPED_ADDRESS};
+    use crate::stun::{ATTR_ERROR_CODE, ATTR_XOR_MAPPED_ADDRESS};
 
     const REALM: &str = "vamt.test";
 
@@ -887,14 +900,14 @@ mod tests {
             }
             let mut out = Vec::new();
             let port = &mut self.next_port;
-            let mut bind = |v6: bool| {
-                *port += 1;
+            let mut bind = |v6: bool, even: bool| {
+                *port += if even { 2 - (*port % 2) } else { 1 };
                 let ip = if v6 { "2001:db8::1" } else { "198.51.100.1" };
                 Some(SocketAddr::new(ip.parse().expect("ip"), *port))
             };
             let action = format!(
                 "{:?}",
-                r.from_client(now, wall, c, &req, &mut out, &mut bind)
+                r.client_message(now, wall, c, &req, &mut out, &mut bind)
             );
             (action, out)
         }
@@ -907,7 +920,7 @@ mod tests {
             .attribute(ATTR_REQUESTED_TRANSPORT, &[17, 0, 0, 0])
             .fingerprint();
         let mut out = Vec::new();
-        let action = r.from_client(now, wall, c, &req, &mut out, &mut |_| None);
+        let action = r.client_message(now, wall, c, &req, &mut out, &mut |_, _| None);
         assert_eq!(action, ClientAction::Reply);
         assert_eq!(code(&out), Some(401));
         let m = StunMessage::parse(&out).expect("401");
@@ -965,10 +978,10 @@ mod tests {
             .attribute(ATTR_DATA, b"hello");
         let mut out = Vec::new();
         assert_eq!(
-            r.from_client(t0, wall, c, &send, &mut out, &mut |_| None),
+            r.client_message(t0, wall, c, &send, &mut out, &mut |_, _| None),
             ClientAction::None
         );
-        assert_eq!(r.from_peer(t0, relayed, peer, b"hi", &mut out), None);
+        assert_eq!(r.peer_datagram(t0, relayed, peer, b"hi", &mut out), None);
 
         let (_, reply) = s.request(
             &mut r,
@@ -986,14 +999,17 @@ mod tests {
             CLASS_SUCCESS
         );
         assert_eq!(
-            r.from_client(t0, wall, c, &send, &mut out, &mut |_| None),
+            r.client_message(t0, wall, c, &send, &mut out, &mut |_, _| None),
             ClientAction::Relay {
                 from: relayed,
                 to: peer,
                 payload: b"hello"
             }
         );
-        assert_eq!(r.from_peer(t0, relayed, peer, b"back", &mut out), Some(c));
+        assert_eq!(
+            r.peer_datagram(t0, relayed, peer, b"back", &mut out),
+            Some(c)
+        );
         let data = StunMessage::parse(&out).expect("data indication");
         assert_eq!(
             (data.class(), data.method()),
@@ -1012,14 +1028,17 @@ mod tests {
         );
         let frame = [0x40, 0x01, 0, 3, b'a', b'b', b'c', 0];
         assert_eq!(
-            r.from_client(t0, wall, c, &frame, &mut out, &mut |_| None),
+            r.client_message(t0, wall, c, &frame, &mut out, &mut |_, _| None),
             ClientAction::Relay {
                 from: relayed,
                 to: peer,
                 payload: b"abc"
             }
         );
-        assert_eq!(r.from_peer(t0, relayed, peer, b"xyz", &mut out), Some(c));
+        assert_eq!(
+            r.peer_datagram(t0, relayed, peer, b"xyz", &mut out),
+            Some(c)
+        );
         assert_eq!(out, [0x40, 0x01, 0, 3, b'x', b'y', b'z']);
         // Truncated or unbound ChannelData is dropped.
         for bad in [
@@ -1028,7 +1047,7 @@ mod tests {
             &[0x40],
         ] {
             assert_eq!(
-                r.from_client(t0, wall, c, bad, &mut out, &mut |_| None),
+                r.client_message(t0, wall, c, bad, &mut out, &mut |_, _| None),
                 ClientAction::None
             );
         }
@@ -1121,7 +1140,7 @@ mod tests {
         // Unknown comprehension-required attribute: 420.
         let (_, reply) = s.request(&mut r, t0, wall, c, METHOD_ALLOCATE, [2; 12], |w| {
             udp(w);
-            w.attribute(ATTR_EVEN_PORT, &[0x80]);
+            w.attribute(0x0010, &[0, 0, 0, 1]); // BANDWIDTH, of an old draft
         });
         assert_eq!(code(&reply), Some(420));
         // TCP relaying is not offered: 442. No transport: 400.

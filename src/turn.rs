@@ -1,0 +1,173 @@
+//! `vamt turn`: the TURN relay alone, configured by coturn-like flags (small installs,
+//! tests, benchmarks). Metrics and health on `--metrics`.
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use vamt_turn::auth::Credentials;
+use vamt_turn::peer_policy::{IpNet, PeerPolicy};
+use vamt_turn::relay::RelayConfig;
+use vamt_turn::server::{RelayAddress, TurnServer};
+use vamt_turn::TurnMetrics;
+
+/// Flags of `vamt turn`; docs/turn.md describes each.
+#[derive(Args, Clone, Debug)]
+pub struct TurnArgs {
+    /// UDP address to serve clients on (repeatable), e.g. 0.0.0.0:3478.
+    #[arg(long = "listen", required = true)]
+    listen: Vec<SocketAddr>,
+    /// The authentication realm.
+    #[arg(long, default_value = "vamt")]
+    realm: String,
+    /// A static long-term user, NAME:PASSWORD (repeatable).
+    #[arg(long = "user")]
+    users: Vec<String>,
+    /// Shared secret of the TURN REST API scheme (usernames `expiry:identity`).
+    #[arg(long, env = "VAMT_TURN_SECRET", hide_env_values = true)]
+    static_auth_secret: Option<String>,
+    /// Local IP relay sockets bind to (one per family); defaults to each listen address's IP.
+    #[arg(long = "relay-ip")]
+    relay_ips: Vec<IpAddr>,
+    /// Public IP announced for relayed addresses behind a 1:1 NAT (cloud hosts).
+    #[arg(long)]
+    external_ip: Option<IpAddr>,
+    /// Allow relaying to loopback peers (tests and benchmarks only).
+    #[arg(long)]
+    allow_loopback_peers: bool,
+    /// A network the default deny list should allow (repeatable), e.g. 10.20.0.0/16.
+    #[arg(long = "allowed-peer-ip")]
+    allowed: Vec<IpNet>,
+    /// A network to deny in addition (repeatable).
+    #[arg(long = "denied-peer-ip")]
+    denied: Vec<IpNet>,
+    /// Most allocations one user may hold.
+    #[arg(long, default_value_t = 10)]
+    user_quota: usize,
+    /// Bandwidth cap per allocation in bytes per second, both ways (0: none).
+    #[arg(long, default_value_t = 1_250_000)]
+    max_bps: u64,
+    /// Address for /metrics, /healthz and /readyz (off when absent).
+    #[arg(long)]
+    metrics: Option<SocketAddr>,
+}
+
+fn config(args: &TurnArgs) -> anyhow::Result<(RelayConfig, Vec<RelayAddress>)> {
+    let credentials = match (&args.static_auth_secret, args.users.is_empty()) {
+        (Some(_), false) => bail!("use either --user or --static-auth-secret, not both"),
+        (Some(secret), true) => {
+            if secret.len() < 16 {
+                bail!("--static-auth-secret must have at least 16 characters");
+            }
+            Credentials::SharedSecret(secret.clone())
+        }
+        (None, false) => {
+            let mut users = HashMap::new();
+            for u in &args.users {
+                let Some((name, password)) = u
+                    .split_once(':')
+                    .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+                else {
+                    bail!("--user takes NAME:PASSWORD");
+                };
+                users.insert(name.to_owned(), password.to_owned());
+            }
+            Credentials::Static(users)
+        }
+        (None, true) => bail!("no credentials: give --user NAME:PASSWORD or --static-auth-secret"),
+    };
+    let mut policy = PeerPolicy::new().allow_loopback(args.allow_loopback_peers);
+    for net in &args.allowed {
+        policy = policy.allow(*net);
+    }
+    for net in &args.denied {
+        policy = policy.deny(*net);
+    }
+    let mut cfg = RelayConfig::new(args.realm.clone(), credentials);
+    cfg.policy = policy;
+    cfg.user_quota = args.user_quota;
+    cfg.bytes_per_second = args.max_bps;
+    let ips: Vec<IpAddr> = if args.relay_ips.is_empty() {
+        args.listen.iter().map(SocketAddr::ip).collect()
+    } else {
+        args.relay_ips.clone()
+    };
+    let mut relays: Vec<RelayAddress> = Vec::new();
+    for ip in ips {
+        if ip.is_unspecified() {
+            bail!("relay sockets need a concrete IP: give --relay-ip (listening on {ip})");
+        }
+        if !relays.iter().any(|r| r.bind.is_ipv4() == ip.is_ipv4()) {
+            relays.push(RelayAddress {
+                bind: ip,
+                external: args.external_ip.filter(|e| e.is_ipv4() == ip.is_ipv4()),
+            });
+        }
+    }
+    Ok((cfg, relays))
+}
+
+/// Runs the relay until SIGINT/SIGTERM.
+pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
+    crate::serve::init_plain_logging();
+    let (cfg, relays) = match config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("vamt turn: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let registry = prometheus::Registry::new();
+    let metrics = TurnMetrics::new(&registry)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = Vec::new();
+    for listen in &args.listen {
+        let server = TurnServer::bind(*listen, cfg.clone(), &relays, metrics.clone())
+            .await
+            .with_context(|| format!("binding TURN UDP socket {listen}"))?;
+        let bound = server.local_addr()?;
+        tracing::info!(listen = %bound, realm = %cfg.realm, "TURN relay listening (UDP)");
+        println!("vamt turn listening on {bound}");
+        let mut rx = stop_rx.clone();
+        tasks.push(tokio::spawn(server.run(async move {
+            let _ = rx.wait_for(|s| *s).await;
+        })));
+    }
+    if let Some(addr) = args.metrics {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding metrics listener {addr}"))?;
+        println!("vamt turn metrics on {}", listener.local_addr()?);
+        let app = axum::Router::new()
+            .route("/healthz", axum::routing::get(|| async { "ok" }))
+            .route("/readyz", axum::routing::get(|| async { "ok" }))
+            .route(
+                "/metrics",
+                axum::routing::get(move || {
+                    let registry = registry.clone();
+                    async move {
+                        let mut out = String::new();
+                        let encoder = prometheus::TextEncoder::new();
+                        let _ = encoder.encode_utf8(&registry.gather(), &mut out);
+                        out
+                    }
+                }),
+            );
+        let mut rx = stop_rx.clone();
+        tasks.push(tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.wait_for(|s| *s).await;
+                })
+                .await;
+        }));
+    }
+    crate::serve::wait_for_signal().await;
+    tracing::info!("TURN relay stopping");
+    let _ = stop_tx.send(true);
+    for t in tasks {
+        let _ = t.await;
+    }
+    Ok(ExitCode::SUCCESS)
+}

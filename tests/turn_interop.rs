@@ -1,0 +1,214 @@
+//! Interop: coturn's own client, `turnutils_uclient` (Debian package `coturn`), allocates,
+//! binds channels or sends indications, and relays through `vamt turn` on loopback; and is
+//! refused a loopback peer when the relay runs with its secure defaults.
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Relay {
+    child: Child,
+    listen: String,
+    metrics: String,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn relay(extra: &[&str]) -> Relay {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vamt"))
+        .args([
+            "turn",
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics",
+            "127.0.0.1:0",
+        ])
+        .args(["--realm", "vamt.test"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vamt turn starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut listen = None;
+    let mut metrics = None;
+    while listen.is_none() || metrics.is_none() {
+        let line = lines
+            .next()
+            .expect("vamt turn prints its addresses")
+            .expect("line");
+        if let Some(a) = line.strip_prefix("vamt turn listening on ") {
+            listen = Some(a.to_owned());
+        } else if let Some(a) = line.strip_prefix("vamt turn metrics on ") {
+            metrics = Some(a.to_owned());
+        }
+    }
+    Relay {
+        child,
+        listen: listen.expect("listen"),
+        metrics: metrics.expect("metrics"),
+    }
+}
+
+/// Runs `turnutils_uclient` against the relay; returns everything it printed.
+fn uclient(relay: &Relay, args: &[&str]) -> String {
+    let (host, port) = relay.listen.rsplit_once(':').expect("host:port");
+    let out = Command::new("turnutils_uclient")
+        .args(["-p", port])
+        .args(args)
+        .arg(host)
+        .output()
+        .expect("turnutils_uclient runs (Debian package coturn; scripts/install-deps test)");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn metrics(relay: &Relay) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(&relay.metrics).expect("metrics endpoint");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    s.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
+        .expect("request");
+    let mut body = String::new();
+    let _ = s.read_to_string(&mut body);
+    body
+}
+
+fn counter(text: &str, line_prefix: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(line_prefix))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn coturns_client_relays_through_us_over_channels_and_indications() {
+    let r = relay(&["--user", "alice:wonderland", "--allow-loopback-peers"]);
+    // Channels (ChannelBind + ChannelData), then Send/Data indications (-s): two client
+    // pairs each, 30 messages of 200 and 1000 bytes, relay to relay (-y), no RTCP (-c).
+    for mode in [&["-l", "200"][..], &["-s", "-l", "1000"]] {
+        let out = uclient(
+            &r,
+            &[
+                &[
+                    "-u",
+                    "alice",
+                    "-w",
+                    "wonderland",
+                    "-y",
+                    "-c",
+                    "-n",
+                    "30",
+                    "-m",
+                    "2",
+                ][..],
+                mode,
+            ]
+            .concat(),
+        );
+        assert!(
+            out.contains("tot_send_msgs=60, tot_recv_msgs=60"),
+            "every message came back ({mode:?}):\n{out}"
+        );
+        assert!(out.contains("Total lost packets 0 (0.000000%)"), "{out}");
+    }
+    let m = metrics(&r);
+    assert!(
+        counter(&m, "vamt_turn_allocations_created_total ") >= 4,
+        "{m}"
+    );
+    assert!(
+        counter(
+            &m,
+            "vamt_turn_relayed_packets_total{direction=\"to_peer\",transport=\"udp\"} "
+        ) >= 120,
+        "{m}"
+    );
+    assert!(
+        counter(
+            &m,
+            "vamt_turn_relayed_packets_total{direction=\"to_client\",transport=\"udp\"} "
+        ) >= 120,
+        "{m}"
+    );
+}
+
+#[test]
+fn rest_api_credentials_work_and_a_wrong_secret_is_refused() {
+    let r = relay(&[
+        "--static-auth-secret",
+        "north-north-north-1",
+        "--allow-loopback-peers",
+    ]);
+    let out = uclient(
+        &r,
+        &[
+            "-W",
+            "north-north-north-1",
+            "-u",
+            "citizen",
+            "-y",
+            "-c",
+            "-n",
+            "10",
+            "-m",
+            "1",
+        ],
+    );
+    assert!(out.contains("tot_send_msgs=20, tot_recv_msgs=20"), "{out}");
+    let out = uclient(
+        &r,
+        &[
+            "-W",
+            "some-other-secret-1",
+            "-u",
+            "citizen",
+            "-y",
+            "-c",
+            "-n",
+            "10",
+            "-m",
+            "1",
+        ],
+    );
+    assert!(!out.contains("tot_recv_msgs=20"), "nothing relayed:\n{out}");
+    let m = metrics(&r);
+    assert!(counter(&m, "vamt_turn_auth_failures_total ") >= 1, "{m}");
+}
+
+#[test]
+fn with_secure_defaults_a_loopback_peer_is_forbidden() {
+    // Relay to relay on 127.0.0.1 is exactly what the deny list must stop.
+    let r = relay(&["--user", "alice:wonderland"]);
+    let out = uclient(
+        &r,
+        &[
+            "-u",
+            "alice",
+            "-w",
+            "wonderland",
+            "-y",
+            "-c",
+            "-n",
+            "5",
+            "-m",
+            "1",
+        ],
+    );
+    assert!(
+        out.contains("403"),
+        "403 Forbidden for a loopback peer:\n{out}"
+    );
+    assert!(!out.contains("tot_recv_msgs=10"), "{out}");
+    let m = metrics(&r);
+    assert!(counter(&m, "vamt_turn_peer_denied_total ") >= 1, "{m}");
+}
