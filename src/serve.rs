@@ -76,6 +76,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.raw.security.token_secret.as_bytes().to_vec()
     };
     let tokens = TokenKeys::from_secret(&secret);
+    let turn_secret = if settings.raw.turn.secret.is_empty() {
+        let path = settings.data_dir.join("turn.key");
+        let key = vamt_portal::secret::load_or_create_secret(&path)
+            .with_context(|| format!("reading or creating {}", path.display()))?;
+        String::from_utf8_lossy(&key).into_owned()
+    } else {
+        settings.raw.turn.secret.clone()
+    };
     let vault = if settings.raw.security.data_key.is_empty() {
         let path = settings.data_dir.join("data.key");
         let key = vamt_portal::secret::load_or_create_secret(&path)
@@ -101,14 +109,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let stun = match settings.stun_listen {
         Some(addr) => {
-            // STUN Binding for every browser; TURN relaying once the portal mints REST
-            // credentials per call (until then nobody holds this process's secret).
-            let secret: [u8; 32] = rand::random();
-            let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-            let cfg = vamt_turn::relay::RelayConfig::new(
+            // STUN for every browser, TURN with the REST credentials the call page mints.
+            let mut cfg = vamt_turn::relay::RelayConfig::new(
                 "vamt",
-                vamt_turn::auth::Credentials::SharedSecret(secret),
+                vamt_turn::auth::Credentials::SharedSecret(turn_secret.clone()),
             );
+            cfg.policy = vamt_turn::peer_policy::PeerPolicy::new()
+                .allow_loopback(settings.raw.turn.allow_loopback_peers);
             let announced = settings.media_public_ips.iter().copied();
             let relays: Vec<vamt_turn::server::RelayAddress> = if addr.ip().is_unspecified() {
                 announced
@@ -154,6 +161,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         registry,
         Arc::new(chrono::Utc::now),
     )?;
+    // Browsers get TURN credentials only when this node runs the relay.
+    let state = if stun.is_some() {
+        state.with_turn_secret(turn_secret)
+    } else {
+        state
+    };
     let hub = state.hub.clone();
 
     let demo = vamt_portal::demo::seed_if_empty(&state).await?;

@@ -86,10 +86,15 @@ impl Default for MediaConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TurnConfig {
-    /// Run the STUN server.
+    /// Run the STUN/TURN server.
     pub enabled: bool,
-    /// UDP address of the STUN server.
+    /// UDP address of the STUN/TURN server.
     pub listen: String,
+    /// TURN REST API secret shared with separate `vamt turn` relays. Empty: generated into
+    /// the data directory (`turn.key`) on first start.
+    pub secret: String,
+    /// Allow relaying to loopback peers (tests on one machine only).
+    pub allow_loopback_peers: bool,
 }
 
 impl Default for TurnConfig {
@@ -97,6 +102,8 @@ impl Default for TurnConfig {
         Self {
             enabled: true,
             listen: "127.0.0.1:3478".into(),
+            secret: String::new(),
+            allow_loopback_peers: false,
         }
     }
 }
@@ -321,6 +328,9 @@ impl Config {
     pub fn redacted(&self) -> Config {
         const HIDDEN: &str = "<redacted>";
         let mut c = self.clone();
+        if !c.turn.secret.is_empty() {
+            c.turn.secret = HIDDEN.into();
+        }
         if !c.security.token_secret.is_empty() {
             c.security.token_secret = HIDDEN.into();
         }

@@ -43,6 +43,8 @@ pub struct Inner {
     pub registry: Registry,
     /// The clock.
     pub clock: Clock,
+    /// The TURN REST API secret, when this node runs a relay browsers may use.
+    pub turn_secret: Option<String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -119,6 +121,16 @@ impl AppState {
             hub,
             registry,
             clock,
+            turn_secret: None,
         })))
+    }
+
+    /// Hands browsers TURN credentials minted from `secret` for this node's relay. Call
+    /// right after [`AppState::build`], before the state is shared.
+    pub fn with_turn_secret(mut self, secret: String) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.turn_secret = Some(secret);
+        }
+        self
     }
 }

@@ -61,7 +61,7 @@ export async function smtpSink() {
 }
 
 /// Starts `vamt serve` with a fresh data directory; resolves once it printed its banner.
-export async function startVamt({ smtpPort, extraConfig = '' }) {
+export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '' }) {
   const dir = await mkdtemp(join(tmpdir(), 'vamt-e2e-'));
   const http = await freeTcpPort();
   const media = await freeUdpPort();
@@ -73,6 +73,7 @@ listen = "127.0.0.1:${http}"
 port = ${media}
 [turn]
 listen = "127.0.0.1:${stun}"
+${turnConfig}
 [storage]
 data_dir = "${join(dir, 'data')}"
 [mail]

@@ -92,7 +92,8 @@ fn call_page(
         .collect();
     // The browser learns its reflexive address from our STUN server, when it runs and has
     // an address browsers can reach.
-    let ice_servers: Vec<serde_json::Value> = st
+    let mut ice_servers: Vec<serde_json::Value> = Vec::new();
+    let reachable = st
         .settings
         .stun_listen
         .map(|addr| {
@@ -105,17 +106,30 @@ fn call_page(
                 addr.port(),
             )
         })
-        .filter(|(ip, _)| !ip.is_unspecified())
-        .map(|(ip, port)| {
-            let host = if ip.is_ipv6() {
-                format!("[{ip}]")
-            } else {
-                ip.to_string()
-            };
-            json!({ "urls": format!("stun:{host}:{port}") })
-        })
-        .into_iter()
-        .collect();
+        .filter(|(ip, _)| !ip.is_unspecified());
+    if let Some((ip, port)) = reachable {
+        let host = if ip.is_ipv6() {
+            format!("[{ip}]")
+        } else {
+            ip.to_string()
+        };
+        ice_servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
+        // TURN for networks that block direct UDP: REST credentials bound to this room,
+        // valid as long as the room token (docs/turn.md).
+        if let Some(secret) = &st.turn_secret {
+            let (username, credential) = vamt_turn::auth::rest_credentials(
+                secret,
+                &format!("call-{}", booking.room_id),
+                now,
+                std::time::Duration::from_secs(st.settings.token_ttl_seconds),
+            );
+            ice_servers.push(json!({
+                "urls": format!("turn:{host}:{port}?transport=udp"),
+                "username": username,
+                "credential": credential,
+            }));
+        }
+    }
     let config = json!({
         "room": booking.room_id,
         "token": token,
