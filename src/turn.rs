@@ -15,9 +15,19 @@ use vamt_turn::TurnMetrics;
 /// Flags of `vamt turn`; docs/turn.md describes each.
 #[derive(Args, Clone, Debug)]
 pub struct TurnArgs {
-    /// UDP address to serve clients on (repeatable), e.g. 0.0.0.0:3478.
+    /// Address to serve clients on over UDP and TCP (repeatable), e.g. 0.0.0.0:3478.
     #[arg(long = "listen", required = true)]
     listen: Vec<SocketAddr>,
+    /// Address to serve clients on over TLS (repeatable), e.g. 0.0.0.0:443; needs
+    /// --tls-cert and --tls-key.
+    #[arg(long = "tls-listen")]
+    tls_listen: Vec<SocketAddr>,
+    /// PEM certificate chain for TLS.
+    #[arg(long)]
+    tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key for TLS.
+    #[arg(long)]
+    tls_key: Option<std::path::PathBuf>,
     /// The authentication realm.
     #[arg(long, default_value = "vamt")]
     realm: String,
@@ -118,16 +128,40 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let tls = match (&args.tls_cert, &args.tls_key, args.tls_listen.is_empty()) {
+        (Some(cert), Some(key), false) => Some(vamt_turn::tls::acceptor(cert, key)?),
+        (None, None, true) => None,
+        _ => {
+            eprintln!("vamt turn: --tls-listen, --tls-cert and --tls-key go together");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let registry = prometheus::Registry::new();
     let metrics = TurnMetrics::new(&registry)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();
-    for listen in &args.listen {
+    // One relay state per listen address; TLS listeners join the first one.
+    let mut tls_listen = args.tls_listen.iter();
+    for (i, listen) in args.listen.iter().enumerate() {
         let server = TurnServer::bind(*listen, cfg.clone(), &relays, metrics.clone())
             .await
             .with_context(|| format!("binding TURN UDP socket {listen}"))?;
         let bound = server.local_addr()?;
-        tracing::info!(listen = %bound, realm = %cfg.realm, "TURN relay listening (UDP)");
+        // TCP on the same port as UDP, as coturn does.
+        let tcp = tokio::net::TcpListener::bind(bound)
+            .await
+            .with_context(|| format!("binding TURN TCP listener {bound}"))?;
+        let mut server = server.with_tcp(tcp);
+        if let (0, Some(acceptor)) = (i, &tls) {
+            for addr in tls_listen.by_ref() {
+                let l = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding TURN TLS listener {addr}"))?;
+                println!("vamt turn tls on {}", l.local_addr()?);
+                server = server.with_tls(l, acceptor.clone());
+            }
+        }
+        tracing::info!(listen = %bound, realm = %cfg.realm, "TURN relay listening (UDP, TCP)");
         println!("vamt turn listening on {bound}");
         let mut rx = stop_rx.clone();
         tasks.push(tokio::spawn(server.run(async move {

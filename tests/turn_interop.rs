@@ -8,6 +8,7 @@ use std::time::Duration;
 struct Relay {
     child: Child,
     listen: String,
+    tls: Option<String>,
     metrics: String,
 }
 
@@ -37,6 +38,7 @@ fn relay(extra: &[&str]) -> Relay {
     let mut lines = BufReader::new(stdout).lines();
     let mut listen = None;
     let mut metrics = None;
+    let mut tls = None;
     while listen.is_none() || metrics.is_none() {
         let line = lines
             .next()
@@ -46,18 +48,25 @@ fn relay(extra: &[&str]) -> Relay {
             listen = Some(a.to_owned());
         } else if let Some(a) = line.strip_prefix("vamt turn metrics on ") {
             metrics = Some(a.to_owned());
+        } else if let Some(a) = line.strip_prefix("vamt turn tls on ") {
+            tls = Some(a.to_owned());
         }
     }
     Relay {
         child,
         listen: listen.expect("listen"),
+        tls,
         metrics: metrics.expect("metrics"),
     }
 }
 
 /// Runs `turnutils_uclient` against the relay; returns everything it printed.
 fn uclient(relay: &Relay, args: &[&str]) -> String {
-    let (host, port) = relay.listen.rsplit_once(':').expect("host:port");
+    uclient_at(&relay.listen, args)
+}
+
+fn uclient_at(addr: &str, args: &[&str]) -> String {
+    let (host, port) = addr.rsplit_once(':').expect("host:port");
     let out = Command::new("turnutils_uclient")
         .args(["-p", port])
         .args(args)
@@ -211,4 +220,59 @@ fn with_secure_defaults_a_loopback_peer_is_forbidden() {
     assert!(!out.contains("tot_recv_msgs=10"), "{out}");
     let m = metrics(&r);
     assert!(counter(&m, "vamt_turn_peer_denied_total ") >= 1, "{m}");
+}
+
+#[test]
+fn coturns_client_relays_through_us_over_tcp_and_tls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let (cert_path, key_path) = (dir.path().join("turn.crt"), dir.path().join("turn.key"));
+    std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
+    let r = relay(&[
+        "--user",
+        "alice:wonderland",
+        "--allow-loopback-peers",
+        "--tls-listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        cert_path.to_str().expect("path"),
+        "--tls-key",
+        key_path.to_str().expect("path"),
+    ]);
+    let common = [
+        "-u",
+        "alice",
+        "-w",
+        "wonderland",
+        "-y",
+        "-c",
+        "-n",
+        "20",
+        "-m",
+        "1",
+    ];
+    // TCP on the same port as UDP.
+    let out = uclient(&r, &[&["-t"][..], &common].concat());
+    assert!(
+        out.contains("tot_send_msgs=40, tot_recv_msgs=40"),
+        "TCP:\n{out}"
+    );
+    assert!(out.contains("Total lost packets 0 (0.000000%)"), "{out}");
+    // TLS (the client tries older protocol versions first, which rustls refuses).
+    let tls = r.tls.clone().expect("tls address");
+    let out = uclient_at(&tls, &[&["-t", "-S"][..], &common].concat());
+    assert!(
+        out.contains("tot_send_msgs=40, tot_recv_msgs=40"),
+        "TLS:\n{out}"
+    );
+    let m = metrics(&r);
+    for transport in ["tcp", "tls"] {
+        for direction in ["to_peer", "to_client"] {
+            let line = format!(
+                "vamt_turn_relayed_packets_total{{direction=\"{direction}\",transport=\"{transport}\"}} "
+            );
+            assert!(counter(&m, &line) >= 40, "{line}\n{m}");
+        }
+    }
 }

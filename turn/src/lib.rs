@@ -11,6 +11,7 @@ pub mod peer_policy;
 pub mod relay;
 pub mod server;
 pub mod stun;
+pub mod tls;
 
 pub use metrics::TurnMetrics;
 pub use stun::{StunError, StunMessage};

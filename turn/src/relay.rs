@@ -303,6 +303,12 @@ impl Relay {
             .collect()
     }
 
+    /// The client's TCP or TLS connection closed: its allocation goes with it (RFC 8656
+    /// §3.1). Returns the relay address to close.
+    pub fn connection_closed(&mut self, client: Client, now: Instant) -> Option<SocketAddr> {
+        self.release(client, now)
+    }
+
     fn release(&mut self, client: Client, now: Instant) -> Option<SocketAddr> {
         let a = self.allocations.remove(&client)?;
         self.by_relay.remove(&a.relay);

@@ -7,8 +7,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tokio::net::UdpSocket;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::allocation::{Client, Transport};
 use crate::relay::{ClientAction, Note, Relay, RelayConfig};
@@ -28,11 +31,19 @@ struct Shared {
     relay: Relay,
     /// Announced relay address → its socket and reader task.
     sockets: HashMap<SocketAddr, (Arc<UdpSocket>, JoinHandle<()>)>,
+    /// TCP/TLS clients → their connection's outbound queue.
+    streams: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
 }
+
+/// Frames queued towards one TCP/TLS client before further ones are dropped (a slow
+/// client loses media, it does not stall the relay).
+const STREAM_QUEUE: usize = 256;
 
 /// A bound STUN/TURN server on UDP.
 pub struct TurnServer {
     socket: Arc<UdpSocket>,
+    tcp: Option<TcpListener>,
+    tls: Option<(TcpListener, TlsAcceptor)>,
     shared: Arc<Mutex<Shared>>,
     relay_v4: Option<RelayAddress>,
     relay_v6: Option<RelayAddress>,
@@ -66,7 +77,10 @@ impl TurnServer {
             shared: Arc::new(Mutex::new(Shared {
                 relay: Relay::new(cfg),
                 sockets: HashMap::new(),
+                streams: HashMap::new(),
             })),
+            tcp: None,
+            tls: None,
             relay_v4: relay.iter().copied().find(|r| r.bind.is_ipv4()),
             relay_v6: relay.iter().copied().find(|r| r.bind.is_ipv6()),
             metrics,
@@ -78,8 +92,48 @@ impl TurnServer {
         self.socket.local_addr()
     }
 
+    /// Also serves clients over TCP on `listener` (RFC 8656 §3.1; firewalls that drop UDP).
+    pub fn with_tcp(mut self, listener: TcpListener) -> Self {
+        self.tcp = Some(listener);
+        self
+    }
+
+    /// Also serves clients over TLS on `listener` (port 443 passes most firewalls).
+    pub fn with_tls(mut self, listener: TcpListener, acceptor: TlsAcceptor) -> Self {
+        self.tls = Some((listener, acceptor));
+        self
+    }
+
     /// Serves until `shutdown` completes; then releases every allocation.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
+        let mut acceptors = Vec::new();
+        if let Some(listener) = self.tcp.take() {
+            acceptors.push(tokio::spawn(accept_loop(listener, None, self.context())));
+        }
+        if let Some((listener, tls)) = self.tls.take() {
+            acceptors.push(tokio::spawn(accept_loop(
+                listener,
+                Some(tls),
+                self.context(),
+            )));
+        }
+        self.run_udp(shutdown).await;
+        for a in acceptors {
+            a.abort();
+        }
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            udp: self.socket.clone(),
+            shared: self.shared.clone(),
+            relay_v4: self.relay_v4,
+            relay_v6: self.relay_v6,
+            metrics: self.metrics.clone(),
+        }
+    }
+
+    async fn run_udp(self, shutdown: impl Future<Output = ()>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
         let mut sweep = tokio::time::interval(Duration::from_secs(1));
@@ -118,6 +172,26 @@ impl TurnServer {
             addr: source,
             transport: Transport::Udp,
         };
+        if let Some(Outgoing::Reply) = self.context().handle(client, data, out).await {
+            let _ = self.socket.send_to(out, source).await;
+        }
+    }
+}
+
+/// What every transport's task needs to hand a client message to the relay.
+#[derive(Clone)]
+struct Context {
+    udp: Arc<UdpSocket>,
+    shared: Arc<Mutex<Shared>>,
+    relay_v4: Option<RelayAddress>,
+    relay_v6: Option<RelayAddress>,
+    metrics: TurnMetrics,
+}
+
+impl Context {
+    /// Hands one message to the relay; sends relayed data to its peer itself and returns
+    /// `Some(Outgoing::Reply)` when `out` holds a reply for the client.
+    async fn handle(&self, client: Client, data: &[u8], out: &mut Vec<u8>) -> Option<Outgoing> {
         let mut opened: Vec<(SocketAddr, std::net::UdpSocket)> = Vec::new();
         let send = {
             let mut shared = lock(&self.shared);
@@ -141,26 +215,27 @@ impl TurnServer {
                     .client_message(Instant::now(), wall(), client, data, out, &mut bind);
             let send = match action {
                 ClientAction::None => None,
-                ClientAction::Reply => Some(Send::Reply),
+                ClientAction::Reply => Some(Outgoing::Reply),
                 ClientAction::ReplyAndRelease(relay) => {
                     if let Some((_, task)) = shared.sockets.remove(&relay) {
                         task.abort();
                     }
-                    Some(Send::Reply)
+                    Some(Outgoing::Reply)
                 }
                 ClientAction::Relay { from, to, payload } => {
+                    let label = client.transport.label();
                     self.metrics
                         .relayed_packets
-                        .with_label_values(&["to_peer", "udp"])
+                        .with_label_values(&["to_peer", label])
                         .inc();
                     self.metrics
                         .relayed_bytes
-                        .with_label_values(&["to_peer", "udp"])
+                        .with_label_values(&["to_peer", label])
                         .inc_by(payload.len() as u64);
                     shared
                         .sockets
                         .get(&from)
-                        .map(|(s, _)| Send::Peer(s.clone(), to, payload.to_vec()))
+                        .map(|(s, _)| Outgoing::Peer(s.clone(), to, payload.to_vec()))
                 }
             };
             for (announced, socket) in opened.drain(..) {
@@ -170,7 +245,7 @@ impl TurnServer {
                         let task = tokio::spawn(peer_loop(
                             socket.clone(),
                             announced,
-                            self.socket.clone(),
+                            self.udp.clone(),
                             self.shared.clone(),
                             self.metrics.clone(),
                         ));
@@ -183,15 +258,103 @@ impl TurnServer {
             send
         };
         match send {
-            Some(Send::Reply) => {
-                let _ = self.socket.send_to(out, source).await;
-            }
-            Some(Send::Peer(socket, to, payload)) => {
+            Some(Outgoing::Peer(socket, to, payload)) => {
                 let _ = socket.send_to(&payload, to).await;
+                None
             }
-            None => {}
+            other => other,
         }
     }
+}
+
+/// Accepts TCP (or, with `tls`, TLS) clients.
+async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, ctx: Context) {
+    loop {
+        let Ok((stream, addr)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let ctx = ctx.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            match tls {
+                None => serve_stream(stream, addr, Transport::Tcp, ctx).await,
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
+                    match handshake.await {
+                        Ok(Ok(tls)) => serve_stream(tls, addr, Transport::Tls, ctx).await,
+                        _ => tracing::debug!(client = %addr, "TLS handshake failed"),
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Largest message accepted over a stream: a STUN message or ChannelData with a UDP
+/// datagram's worth of payload.
+const MAX_STREAM_MESSAGE: usize = 4 + 65535 + 3;
+
+/// One TCP/TLS client: STUN messages and ChannelData framed back to back (RFC 8656 §12.5).
+async fn serve_stream<S>(stream: S, addr: SocketAddr, transport: Transport, ctx: Context)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let client = Client { addr, transport };
+    let (mut rd, mut wr) = tokio::io::split(stream);
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(STREAM_QUEUE);
+    lock(&ctx.shared).streams.insert(addr, tx.clone());
+    let writer = tokio::spawn(async move {
+        while let Some(frame) = rx.recv().await {
+            if wr.write_all(&frame).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut buf = vec![0u8; MAX_STREAM_MESSAGE];
+    let mut out = Vec::with_capacity(1500);
+    // Idle connections without an allocation are closed after the lifetime a request
+    // would get anyway; with one, the relay's own expiry applies.
+    let idle = Duration::from_secs(600);
+    loop {
+        let mut header = [0u8; 4];
+        match tokio::time::timeout(idle, rd.read_exact(&mut header)).await {
+            Ok(Ok(_)) => {}
+            _ => break,
+        }
+        let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
+        let total = match header[0] & 0xC0 {
+            0x00 => 20 + len,
+            // ChannelData is padded to four bytes on streams.
+            0x40 => 4 + ((len + 3) & !3),
+            _ => break, // not TURN: the stream cannot be resynchronised
+        };
+        if total < 4 || total > buf.len() {
+            break;
+        }
+        buf[..4].copy_from_slice(&header);
+        if rd.read_exact(&mut buf[4..total]).await.is_err() {
+            break;
+        }
+        if let Some(Outgoing::Reply) = ctx.handle(client, &buf[..total], &mut out).await {
+            if tx.try_send(out.clone()).is_err() {
+                break;
+            }
+        }
+    }
+    {
+        let mut shared = lock(&ctx.shared);
+        shared.streams.remove(&addr);
+        if let Some(relay) = shared.relay.connection_closed(client, Instant::now()) {
+            if let Some((_, task)) = shared.sockets.remove(&relay) {
+                task.abort();
+            }
+        }
+        account(&ctx.metrics, &mut shared);
+    }
+    drop(tx);
+    let _ = writer.await;
 }
 
 /// Turns the core's notes into metrics and log lines.
@@ -233,7 +396,7 @@ fn account(m: &TurnMetrics, shared: &mut Shared) {
     }
 }
 
-enum Send {
+enum Outgoing {
     Reply,
     Peer(Arc<UdpSocket>, SocketAddr, Vec<u8>),
 }
@@ -271,7 +434,12 @@ async fn peer_loop(
                 .relayed_bytes
                 .with_label_values(&["to_client", client.transport.label()])
                 .inc_by(n as u64);
-            let _ = clients.send_to(&out, client.addr).await;
+            if client.transport == Transport::Udp {
+                let _ = clients.send_to(&out, client.addr).await;
+            } else if let Some(tx) = lock(&shared).streams.get(&client.addr) {
+                // A full queue drops this packet: the client reads too slowly.
+                let _ = tx.try_send(out.clone());
+            }
         }
     }
 }
