@@ -10,6 +10,7 @@ pub mod report;
 pub mod scenario;
 pub mod sfu_bench;
 pub mod sfu_core;
+pub mod turn_bench;
 
 pub use report::{PhaseReport, Report};
 pub use scenario::{Phase, Scenario, ScenarioError};

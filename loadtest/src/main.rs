@@ -61,6 +61,35 @@ enum Bench {
         #[arg(long)]
         no_pin: bool,
     },
+    /// TURN relaying on loopback: vamt's relay and, with `--peer coturn`, coturn's
+    /// turnserver under the same load, over channels and Send indications. Run a release
+    /// build.
+    Turn {
+        /// The comparison server: `coturn` or `none`.
+        #[arg(long, default_value = "coturn")]
+        peer: String,
+        /// Clients, each with its own allocation.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Packets per second each client sends (and receives).
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        /// Seconds measured per case.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Payload sizes, comma-separated.
+        #[arg(long, default_value = "200,1200", value_delimiter = ',')]
+        sizes: Vec<usize>,
+        /// The vamt binary (default: next to this one).
+        #[arg(long)]
+        vamt: Option<PathBuf>,
+        /// coturn's server binary.
+        #[arg(long, default_value = "turnserver")]
+        turnserver: PathBuf,
+        /// Do not pin the server to CPU 0 and the generator to CPU 1.
+        #[arg(long)]
+        no_pin: bool,
+    },
     /// Consultations through the SFU's sans-IO core on a simulated network: forwarded
     /// packets per second of SFU time.
     SfuCore {
@@ -85,7 +114,7 @@ fn main() -> anyhow::Result<()> {
     // threads would preempt each other and add time slices to the measured delay.
     let mut runtime = match &cli.command {
         Command::Bench {
-            bench: Bench::Sfu { .. },
+            bench: Bench::Sfu { .. } | Bench::Turn { .. },
         } => tokio::runtime::Builder::new_current_thread(),
         _ => tokio::runtime::Builder::new_multi_thread(),
     };
@@ -160,6 +189,56 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "ratio vamt / {}: {ratio:.2}",
                     r.peer.as_ref().map_or("peer", |p| p.server.as_str())
                 );
+            }
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
+        Command::Bench {
+            bench:
+                Bench::Turn {
+                    peer,
+                    clients,
+                    rate,
+                    seconds,
+                    sizes,
+                    vamt,
+                    turnserver,
+                    no_pin,
+                },
+        } => {
+            use vamt_loadtest::turn_bench::{PeerServer, TurnBench};
+            let peer = match peer.as_str() {
+                "coturn" => PeerServer::Coturn,
+                "none" => PeerServer::None,
+                other => anyhow::bail!("--peer {other}: expected coturn or none"),
+            };
+            let vamt = match vamt {
+                Some(v) => v,
+                None => std::env::current_exe()?
+                    .parent()
+                    .context("no directory for the vamt binary")?
+                    .join("vamt"),
+            };
+            let r = vamt_loadtest::turn_bench::run(&TurnBench {
+                clients,
+                rate,
+                seconds,
+                sizes,
+                vamt,
+                turnserver,
+                peer,
+                pin: !no_pin,
+            })
+            .await?;
+            for c in &r.cases {
+                println!(
+                    "{:<6} {:<10} {:>5} B: {:>8.0} packets per CPU-second ({} packets, {:.2} CPU-s), latency p50 {:.3} ms p99 {:.3} ms, loss {:.3}%, generator at {:.0}% of its core",
+                    c.server, c.mode, c.size, c.pps_per_cpu_s, c.relayed_packets, c.server_cpu_seconds,
+                    c.p50_latency_ms, c.p99_latency_ms, c.loss * 100.0, c.generator_cpu_share * 100.0
+                );
+            }
+            if let Some(ratio) = r.ratio {
+                println!("ratio vamt / coturn: {ratio:.2}");
             }
             println!("{}", serde_json::to_string(&r)?);
             Ok(())

@@ -10,7 +10,7 @@ mod media;
 mod netns;
 mod ours;
 mod peer;
-mod process;
+pub(crate) mod process;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
