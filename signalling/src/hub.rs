@@ -397,7 +397,7 @@ impl Hub {
         }
         .to_json();
         let _ = w.tx.send(Outbound::Text(joined));
-        for frame in tracks_of_others(&st, room, &w.participant) {
+        for frame in catch_up(&st, room, &w.participant, w.claims.role) {
             let _ = w.tx.send(Outbound::Text(frame));
         }
         let member = Member {
@@ -452,14 +452,11 @@ impl Hub {
         }
     }
 
-    /// The `lobby` frame for `room` if anyone waits for it: a clerk gets it right after
-    /// `joined` or `resumed` (later changes are pushed as they happen).
-    pub(crate) fn lobby_frame(&self, room: &RoomId) -> Option<String> {
-        let st = self.state();
-        st.lobby
-            .iter()
-            .any(|w| &w.room == room)
-            .then(|| st.lobby_frame(room, Instant::now()))
+    /// What a participant that just entered `room` (joined, admitted or resumed) is sent
+    /// after its `joined`/`resumed`: the tracks the others already publish and, for a clerk,
+    /// who waits (later changes of both are pushed as they happen).
+    pub(crate) fn catch_up(&self, room: &RoomId, me: &ParticipantId, role: Role) -> Vec<String> {
+        catch_up(&self.state(), room, me, role)
     }
 
     /// Whether `participant` is in `room` (admitted), not waiting.
@@ -628,12 +625,6 @@ impl Hub {
         }
     }
 
-    /// `track_published` frames of everyone in `room` but `me`: what a newcomer (or a
-    /// resumed session that may have missed some) needs to know.
-    pub(crate) fn tracks_of_others(&self, room: &RoomId, me: &ParticipantId) -> Vec<String> {
-        tracks_of_others(&self.state(), room, me)
-    }
-
     /// Sends a chat message to everyone in `room`; returns how many others got it.
     pub(crate) fn chat(&self, room: &RoomId, from: &ParticipantId, id: &str, text: &str) -> usize {
         let st = self.state();
@@ -717,14 +708,19 @@ impl Hub {
 /// seconds; clients back off from there.
 pub const RECONNECT_AFTER_SHUTDOWN: Duration = Duration::from_secs(3);
 
-fn tracks_of_others(st: &State, room: &RoomId, me: &ParticipantId) -> Vec<String> {
-    st.rooms
+fn catch_up(st: &State, room: &RoomId, me: &ParticipantId, role: Role) -> Vec<String> {
+    let mut frames: Vec<String> = st
+        .rooms
         .get(room)
         .into_iter()
         .flatten()
         .filter(|m| &m.participant != me)
         .flat_map(|m| m.tracks.iter().map(|(_, frame)| frame.clone()))
-        .collect()
+        .collect();
+    if role.may_moderate() && st.lobby.iter().any(|w| &w.room == room) {
+        frames.push(st.lobby_frame(room, Instant::now()));
+    }
+    frames
 }
 
 fn put_in_room(

@@ -351,15 +351,7 @@ async fn handle_frame(
                         participants: present,
                         resume_token,
                     });
-                    for frame in hub.tracks_of_others(&room_id, &participant) {
-                        let _ = out.send(Outbound::Text(frame));
-                    }
-                    if let Some(frame) = claims
-                        .role
-                        .may_moderate()
-                        .then(|| hub.lobby_frame(&room_id))
-                        .flatten()
-                    {
+                    for frame in hub.catch_up(&room_id, &participant, claims.role) {
                         let _ = out.send(Outbound::Text(frame));
                     }
                     true
@@ -418,15 +410,7 @@ async fn handle_frame(
                 role: back.role,
                 participants: back.present,
             });
-            for frame in hub.tracks_of_others(&room_id, &back.participant) {
-                let _ = out.send(Outbound::Text(frame));
-            }
-            if let Some(frame) = back
-                .role
-                .may_moderate()
-                .then(|| hub.lobby_frame(&room_id))
-                .flatten()
-            {
+            for frame in hub.catch_up(&room_id, &back.participant, back.role) {
                 let _ = out.send(Outbound::Text(frame));
             }
             *joined = Some(Joined {
