@@ -41,13 +41,10 @@ const STREAM_QUEUE: usize = 256;
 
 /// A bound STUN/TURN server on UDP.
 pub struct TurnServer {
-    socket: Arc<UdpSocket>,
     tcp: Option<TcpListener>,
     tls: Option<(TcpListener, TlsAcceptor)>,
-    shared: Arc<Mutex<Shared>>,
-    relay_v4: Option<RelayAddress>,
-    relay_v6: Option<RelayAddress>,
-    metrics: TurnMetrics,
+    /// Shared with the TCP/TLS tasks; built once, not per datagram.
+    ctx: Context,
 }
 
 fn wall() -> u64 {
@@ -73,23 +70,25 @@ impl TurnServer {
     ) -> io::Result<Self> {
         let socket = UdpSocket::bind(listen).await?;
         Ok(Self {
-            socket: Arc::new(socket),
-            shared: Arc::new(Mutex::new(Shared {
-                relay: Relay::new(cfg),
-                sockets: HashMap::new(),
-                streams: HashMap::new(),
-            })),
             tcp: None,
             tls: None,
-            relay_v4: relay.iter().copied().find(|r| r.bind.is_ipv4()),
-            relay_v6: relay.iter().copied().find(|r| r.bind.is_ipv6()),
-            metrics,
+            ctx: Context {
+                udp: Arc::new(socket),
+                shared: Arc::new(Mutex::new(Shared {
+                    relay: Relay::new(cfg),
+                    sockets: HashMap::new(),
+                    streams: HashMap::new(),
+                })),
+                relay_v4: relay.iter().copied().find(|r| r.bind.is_ipv4()),
+                relay_v6: relay.iter().copied().find(|r| r.bind.is_ipv6()),
+                metrics,
+            },
         })
     }
 
     /// The bound client address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.local_addr()
+        self.ctx.udp.local_addr()
     }
 
     /// Also serves clients over TCP on `listener` (RFC 8656 §3.1; firewalls that drop UDP).
@@ -108,28 +107,18 @@ impl TurnServer {
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         let mut acceptors = Vec::new();
         if let Some(listener) = self.tcp.take() {
-            acceptors.push(tokio::spawn(accept_loop(listener, None, self.context())));
+            acceptors.push(tokio::spawn(accept_loop(listener, None, self.ctx.clone())));
         }
         if let Some((listener, tls)) = self.tls.take() {
             acceptors.push(tokio::spawn(accept_loop(
                 listener,
                 Some(tls),
-                self.context(),
+                self.ctx.clone(),
             )));
         }
         self.run_udp(shutdown).await;
         for a in acceptors {
             a.abort();
-        }
-    }
-
-    fn context(&self) -> Context {
-        Context {
-            udp: self.socket.clone(),
-            shared: self.shared.clone(),
-            relay_v4: self.relay_v4,
-            relay_v6: self.relay_v6,
-            metrics: self.metrics.clone(),
         }
     }
 
@@ -140,31 +129,31 @@ impl TurnServer {
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
-                r = self.socket.recv_from(&mut buf) => {
+                r = self.ctx.udp.recv_from(&mut buf) => {
                     let Ok((n, source)) = r else { continue };
                     self.serve_client(source, &buf[..n], &mut out).await;
                 }
                 _ = sweep.tick() => {
-                    let mut shared = lock(&self.shared);
+                    let mut shared = lock(&self.ctx.shared);
                     let gone = shared.relay.expire(Instant::now());
                     for relay in gone {
                         if let Some((_, task)) = shared.sockets.remove(&relay) {
                             task.abort();
                         }
                     }
-                    account(&self.metrics, &mut shared);
+                    account(&self.ctx.metrics, &mut shared);
                 }
                 _ = &mut shutdown => break,
             }
         }
-        let mut shared = lock(&self.shared);
+        let mut shared = lock(&self.ctx.shared);
         let all = shared.relay.release_all(Instant::now());
         for relay in all {
             if let Some((_, task)) = shared.sockets.remove(&relay) {
                 task.abort();
             }
         }
-        account(&self.metrics, &mut shared);
+        account(&self.ctx.metrics, &mut shared);
     }
 
     async fn serve_client(&self, source: SocketAddr, data: &[u8], out: &mut Vec<u8>) {
@@ -172,8 +161,8 @@ impl TurnServer {
             addr: source,
             transport: Transport::Udp,
         };
-        if let Some(Outgoing::Reply) = self.context().handle(client, data, out).await {
-            let _ = self.socket.send_to(out, source).await;
+        if let Some(Outgoing::Reply) = self.ctx.handle(client, data, out).await {
+            let _ = self.ctx.udp.send_to(out, source).await;
         }
     }
 }
@@ -415,7 +404,8 @@ async fn peer_loop(
         let Ok((n, peer)) = socket.recv_from(&mut buf).await else {
             continue;
         };
-        let to = {
+        // One lock per datagram: the stream client's queue is looked up under it too.
+        let (to, stream) = {
             let mut shared = lock(&shared);
             let to = shared
                 .relay
@@ -423,7 +413,10 @@ async fn peer_loop(
             if to.is_none() {
                 account(&metrics, &mut shared);
             }
-            to
+            let stream = to
+                .filter(|c| c.transport != Transport::Udp)
+                .and_then(|c| shared.streams.get(&c.addr).cloned());
+            (to, stream)
         };
         if let Some(client) = to {
             metrics
@@ -436,7 +429,7 @@ async fn peer_loop(
                 .inc_by(n as u64);
             if client.transport == Transport::Udp {
                 let _ = clients.send_to(&out, client.addr).await;
-            } else if let Some(tx) = lock(&shared).streams.get(&client.addr) {
+            } else if let Some(tx) = stream {
                 // A full queue drops this packet: the client reads too slowly.
                 let _ = tx.try_send(out.clone());
             }
