@@ -158,13 +158,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "none" => PeerServer::None,
                 other => anyhow::bail!("--peer {other}: expected janus or none"),
             };
-            let vamt = match vamt {
-                Some(v) => v,
-                None => std::env::current_exe()?
-                    .parent()
-                    .context("no directory for the vamt binary")?
-                    .join("vamt"),
-            };
+            let vamt = vamt_binary(vamt)?;
             let r = vamt_loadtest::sfu_bench::run(&SfuBench {
                 consultations,
                 seconds,
@@ -212,13 +206,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "none" => PeerServer::None,
                 other => anyhow::bail!("--peer {other}: expected coturn or none"),
             };
-            let vamt = match vamt {
-                Some(v) => v,
-                None => std::env::current_exe()?
-                    .parent()
-                    .context("no directory for the vamt binary")?
-                    .join("vamt"),
-            };
+            let vamt = vamt_binary(vamt)?;
             let r = vamt_loadtest::turn_bench::run(&TurnBench {
                 clients,
                 rate,
@@ -263,5 +251,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
+    }
+}
+
+/// `--vamt`, or the `vamt` binary next to this one (both come out of one cargo build).
+fn vamt_binary(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(v) => Ok(v),
+        None => Ok(std::env::current_exe()?
+            .parent()
+            .context("no directory for the vamt binary")?
+            .join("vamt")),
     }
 }
