@@ -134,16 +134,29 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                     external: None,
                 }]
             };
-            Some(
-                vamt_turn::server::TurnServer::bind(
-                    addr,
-                    cfg,
-                    &relays,
-                    TurnMetrics::new(&registry)?,
-                )
-                .await
-                .with_context(|| format!("binding STUN/TURN UDP socket {addr}"))?,
+            let server = vamt_turn::server::TurnServer::bind(
+                addr,
+                cfg,
+                &relays,
+                TurnMetrics::new(&registry)?,
             )
+            .await
+            .with_context(|| format!("binding STUN/TURN UDP socket {addr}"))?;
+            // TCP on the same port, for networks that block UDP (as coturn does).
+            let bound = server.local_addr()?;
+            let tcp = tokio::net::TcpListener::bind(bound)
+                .await
+                .with_context(|| format!("binding TURN TCP listener {bound}"))?;
+            let mut server = server.with_tcp(tcp);
+            if let Some(tls) = &settings.turn_tls {
+                let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)
+                    .context("loading turn.tls_cert / turn.tls_key")?;
+                let l = tokio::net::TcpListener::bind(tls.listen)
+                    .await
+                    .with_context(|| format!("binding TURN TLS listener {}", tls.listen))?;
+                server = server.with_tls(l, acceptor);
+            }
+            Some(server)
         }
         None => None,
     };

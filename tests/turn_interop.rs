@@ -276,3 +276,85 @@ fn coturns_client_relays_through_us_over_tcp_and_tls() {
         }
     }
 }
+
+/// A port free for both UDP and TCP on loopback (the relay takes both on one port).
+fn free_port() -> u16 {
+    loop {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+        let port = udp.local_addr().expect("addr").port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+#[test]
+fn vamt_serve_relays_over_udp_tcp_and_tls_with_the_portals_rest_credentials() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let (cert_path, key_path) = (dir.path().join("turn.crt"), dir.path().join("turn.key"));
+    std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
+    let (http, media, turn, tls) = (free_port(), free_port(), free_port(), free_port());
+    let data = dir.path().join("data");
+    let config = format!(
+        "[http]\nlisten = \"127.0.0.1:{http}\"\n[media]\nport = {media}\n\
+         [turn]\nlisten = \"127.0.0.1:{turn}\"\nallow_loopback_peers = true\n\
+         secret = \"serve-test-secret\"\n\
+         tls_listen = \"127.0.0.1:{tls}\"\ntls_cert = {cert:?}\ntls_key = {key:?}\n\
+         [storage]\ndata_dir = {data:?}\n",
+        cert = cert_path.to_str().expect("path"),
+        key = key_path.to_str().expect("path"),
+        data = data.to_str().expect("path"),
+    );
+    let file = dir.path().join("vamt.toml");
+    std::fs::write(&file, config).expect("config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vamt"))
+        .args(["serve", "--config", file.to_str().expect("path")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vamt serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let started = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.starts_with("vamt is running at"));
+    let serve = Relay {
+        child,
+        listen: format!("127.0.0.1:{turn}"),
+        tls: Some(format!("127.0.0.1:{tls}")),
+        metrics: format!("127.0.0.1:{http}"),
+    };
+    assert!(started, "vamt serve started");
+
+    // The credentials a call page hands out: REST username and password from the secret.
+    let (user, pass) = vamt_turn::auth::rest_credentials(
+        "serve-test-secret",
+        "call-test",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+        Duration::from_secs(600),
+    );
+    let common = ["-u", &user, "-w", &pass, "-y", "-c", "-n", "10", "-m", "1"];
+    for (name, addr, flags) in [
+        ("UDP", &serve.listen, &[][..]),
+        ("TCP", &serve.listen, &["-t"][..]),
+        ("TLS", serve.tls.as_ref().expect("tls"), &["-t", "-S"][..]),
+    ] {
+        let out = uclient_at(addr, &[flags, &common].concat());
+        assert!(
+            out.contains("tot_send_msgs=20, tot_recv_msgs=20"),
+            "{name}:\n{out}"
+        );
+    }
+    let m = metrics(&serve);
+    for transport in ["udp", "tcp", "tls"] {
+        let line = format!(
+            "vamt_turn_relayed_packets_total{{direction=\"to_client\",transport=\"{transport}\"}} "
+        );
+        assert!(counter(&m, &line) >= 20, "{line}\n{m}");
+    }
+}

@@ -95,6 +95,15 @@ pub struct TurnConfig {
     pub secret: String,
     /// Allow relaying to loopback peers (tests on one machine only).
     pub allow_loopback_peers: bool,
+    /// TURN over TLS ("turns:", for networks that pass only HTTPS-like traffic): the
+    /// address to listen on, e.g. `0.0.0.0:5349` (or 443 on an address of its own). Empty:
+    /// no TLS listener. TCP is always offered on the same port as `listen`.
+    pub tls_listen: String,
+    /// PEM certificate chain for `tls_listen`; browsers check it against the host name of
+    /// `http.public_url`.
+    pub tls_cert: PathBuf,
+    /// PEM private key for `tls_listen`.
+    pub tls_key: PathBuf,
 }
 
 impl Default for TurnConfig {
@@ -104,6 +113,9 @@ impl Default for TurnConfig {
             listen: "127.0.0.1:3478".into(),
             secret: String::new(),
             allow_loopback_peers: false,
+            tls_listen: String::new(),
+            tls_cert: PathBuf::new(),
+            tls_key: PathBuf::new(),
         }
     }
 }
@@ -293,8 +305,10 @@ pub struct Settings {
     pub media_listen: SocketAddr,
     /// Addresses announced to browsers (at most one per family); empty: the bound one.
     pub media_public_ips: Vec<IpAddr>,
-    /// STUN UDP address, if enabled.
+    /// STUN/TURN address (UDP and TCP), if enabled.
     pub stun_listen: Option<SocketAddr>,
+    /// TURN over TLS: address, certificate and key, if configured.
+    pub turn_tls: Option<TurnTls>,
     /// Data directory.
     pub data_dir: PathBuf,
     /// Database URL.
@@ -321,6 +335,17 @@ pub struct Settings {
     pub join_window: chrono::Duration,
     /// How long personal data is kept after an appointment.
     pub personal_data_retention: chrono::Duration,
+}
+
+/// The TURN-over-TLS listener of `[turn]`.
+#[derive(Debug, Clone)]
+pub struct TurnTls {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
 }
 
 impl Config {
@@ -471,6 +496,27 @@ impl Config {
         } else {
             None
         };
+        let turn_tls = match (self.turn.enabled, self.turn.tls_listen.as_str()) {
+            (false, _) | (_, "") => None,
+            (true, addr) => {
+                let listen = addr
+                    .parse()
+                    .map_err(|_| bad("turn.tls_listen", "must be IP:PORT, e.g. 0.0.0.0:5349"))?;
+                if self.turn.tls_cert.as_os_str().is_empty()
+                    || self.turn.tls_key.as_os_str().is_empty()
+                {
+                    return Err(bad(
+                        "turn.tls_listen",
+                        "needs turn.tls_cert and turn.tls_key (PEM files)",
+                    ));
+                }
+                Some(TurnTls {
+                    listen,
+                    cert: self.turn.tls_cert.clone(),
+                    key: self.turn.tls_key.clone(),
+                })
+            }
+        };
         let data_dir = self.storage.data_dir.clone();
         if data_dir.as_os_str().is_empty() {
             return Err(bad("storage.data_dir", "must not be empty"));
@@ -579,6 +625,7 @@ impl Config {
             media_listen: SocketAddr::new(bind, self.media.port),
             media_public_ips,
             stun_listen,
+            turn_tls,
             data_dir,
             database_url,
             smtp_url,

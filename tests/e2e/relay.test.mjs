@@ -55,6 +55,8 @@ test('a relay-only call connects through our TURN server and decodes video', { t
   const servers = await cpage.evaluate(() => JSON.parse(document.getElementById('call-config').textContent).iceServers);
   const turn = servers.find((s) => String(s.urls).startsWith('turn:'));
   assert.ok(turn && turn.username.endsWith(':call-' + JSON.parse(await cpage.locator('#call-config').textContent()).room), JSON.stringify(servers));
+  // TCP on the same port is offered too, with the same credentials (for UDP-blocking networks).
+  assert.ok(servers.some((s) => String(s.urls).endsWith('?transport=tcp') && s.username === turn.username), JSON.stringify(servers));
   await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
 
   const clerk = await browser('relay-clerk');

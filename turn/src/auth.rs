@@ -75,16 +75,20 @@ pub fn rest_credentials(secret: &str, identity: &str, now: u64, ttl: Duration) -
     (username, password)
 }
 
-/// The long-term key: MD5(username ":" realm ":" password) (RFC 8489 §9.2.2). SHA-256 keys
-/// (PASSWORD-ALGORITHM) are not offered: no browser or coturn client asks for them.
+/// The long-term key: MD5(username ":" realm ":" SASLprep(password)) (RFC 5389 §15.4,
+/// RFC 8489 §9.2.2). The password is prepared as RFC 5389, browsers and coturn do, so a
+/// non-ASCII password keys the same on both ends; one SASLprep refuses (a control character)
+/// is used as it is. SHA-256 keys (PASSWORD-ALGORITHM) are not offered: no browser or coturn
+/// client asks for them.
 pub fn long_term_key(username: &str, realm: &str, password: &str) -> [u8; 16] {
     use md5::Digest;
+    let prepared = stringprep::saslprep(password).unwrap_or(std::borrow::Cow::Borrowed(password));
     let mut h = md5::Md5::new();
     h.update(username.as_bytes());
     h.update(b":");
     h.update(realm.as_bytes());
     h.update(b":");
-    h.update(password.as_bytes());
+    h.update(prepared.as_bytes());
     h.finalize().into()
 }
 

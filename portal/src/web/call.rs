@@ -128,6 +128,28 @@ fn call_page(
                 "username": username,
                 "credential": credential,
             }));
+            // TCP on the same port, and TLS where configured, for networks that let only
+            // TCP (or only TLS) out. One entry each, so UDP stays the first the browser tries.
+            ice_servers.push(json!({
+                "urls": format!("turn:{host}:{port}?transport=tcp"),
+                "username": username,
+                "credential": credential,
+            }));
+            if let Some(tls) = &st.settings.turn_tls {
+                // The certificate names the portal's host, not an IP.
+                let name = st
+                    .settings
+                    .public_url
+                    .split("://")
+                    .nth(1)
+                    .and_then(|rest| rest.split(['/', ':']).next())
+                    .unwrap_or(&host);
+                ice_servers.push(json!({
+                    "urls": format!("turns:{name}:{}?transport=tcp", tls.listen.port()),
+                    "username": username,
+                    "credential": credential,
+                }));
+            }
         }
     }
     let config = json!({
