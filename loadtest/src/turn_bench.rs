@@ -317,11 +317,20 @@ async fn run_case(
     channel: bool,
     size: usize,
 ) -> anyhow::Result<Case> {
+    eprintln!(
+        "{server}: {} clients, {} {size} B ...",
+        b.clients,
+        if channel { "channel" } else { "indication" }
+    );
     let peer = Arc::new(UdpSocket::bind("127.0.0.1:0").await?);
     let peer_addr = peer.local_addr()?;
     let mut clients = Vec::with_capacity(b.clients);
     for n in 0..b.clients {
-        clients.push(client(addr, peer_addr, channel, n as u32).await?);
+        clients.push(
+            client(addr, peer_addr, channel, n as u32)
+                .await
+                .with_context(|| format!("{server}: setting up client {n}"))?,
+        );
     }
     let epoch = Instant::now();
     let tally = Arc::new(Mutex::new(Tally::default()));
@@ -460,18 +469,20 @@ pub async fn run(b: &TurnBench) -> anyhow::Result<Report> {
     }
     let mut cases = Vec::new();
     for server in servers {
-        let port = free_port()?;
-        let mut proc = start(server, b, port)?;
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-        wait_ready(addr).await?;
         for channel in [true, false] {
             for &size in &b.sizes {
+                // A fresh server per case: the last case's allocations would otherwise
+                // live on (600 s) and meet this case's clients on reused ports (437).
+                let port = free_port()?;
+                let mut proc = start(server, b, port)?;
+                let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+                wait_ready(addr).await?;
                 let case = run_case(b, server, proc.pid(), addr, channel, size).await?;
                 cases.push(case);
+                if !proc.alive() {
+                    bail!("{server} died during the run");
+                }
             }
-        }
-        if !proc.alive() {
-            bail!("{server} died during the run");
         }
     }
     let total = |server: &str| -> Option<f64> {

@@ -12,6 +12,7 @@ pub mod relay;
 pub mod server;
 pub mod stun;
 pub mod tls;
+pub mod udp;
 
 pub use metrics::TurnMetrics;
 pub use stun::{StunError, StunMessage};

@@ -7,6 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use prometheus::IntCounter;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::mpsc;
@@ -15,6 +16,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::allocation::{Client, Transport};
 use crate::relay::{ClientAction, Note, Relay, RelayConfig};
+use crate::udp::BatchSocket;
 use crate::TurnMetrics;
 
 /// Where relay sockets are bound and which address is announced for them.
@@ -81,6 +83,7 @@ impl TurnServer {
                 })),
                 relay_v4: relay.iter().copied().find(|r| r.bind.is_ipv4()),
                 relay_v6: relay.iter().copied().find(|r| r.bind.is_ipv6()),
+                relayed: Arc::new(Relayed::new(&metrics)),
                 metrics,
             },
         })
@@ -123,15 +126,26 @@ impl TurnServer {
     }
 
     async fn run_udp(self, shutdown: impl Future<Output = ()>) {
-        let mut buf = vec![0u8; 65536];
+        let mut socket = match BatchSocket::new(self.ctx.udp.clone(), crate::udp::MAX_BATCH) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "TURN client socket unusable");
+                return;
+            }
+        };
         let mut out = Vec::with_capacity(1500);
         let mut sweep = tokio::time::interval(Duration::from_secs(1));
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
-                r = self.ctx.udp.recv_from(&mut buf) => {
-                    let Ok((n, source)) = r else { continue };
-                    self.serve_client(source, &buf[..n], &mut out).await;
+                r = socket.readable() => {
+                    if r.is_err() {
+                        continue;
+                    }
+                    let ctx = &self.ctx;
+                    let _ = socket.recv_batch(|source, data| {
+                        serve_client(ctx, source, data, &mut out);
+                    });
                 }
                 _ = sweep.tick() => {
                     let mut shared = lock(&self.ctx.shared);
@@ -155,15 +169,17 @@ impl TurnServer {
         }
         account(&self.ctx.metrics, &mut shared);
     }
+}
 
-    async fn serve_client(&self, source: SocketAddr, data: &[u8], out: &mut Vec<u8>) {
-        let client = Client {
-            addr: source,
-            transport: Transport::Udp,
-        };
-        if let Some(Outgoing::Reply) = self.ctx.handle(client, data, out).await {
-            let _ = self.ctx.udp.send_to(out, source).await;
-        }
+/// One datagram from a UDP client.
+fn serve_client(ctx: &Context, source: SocketAddr, data: &[u8], out: &mut Vec<u8>) {
+    let client = Client {
+        addr: source,
+        transport: Transport::Udp,
+    };
+    if let Some(Outgoing::Reply) = ctx.handle(client, data, out) {
+        // A reply lost to a full send buffer is retransmitted by the client (RFC 8489 §6.2.1).
+        let _ = ctx.udp.try_send_to(out, source);
     }
 }
 
@@ -175,12 +191,53 @@ struct Context {
     relay_v4: Option<RelayAddress>,
     relay_v6: Option<RelayAddress>,
     metrics: TurnMetrics,
+    relayed: Arc<Relayed>,
+}
+
+/// The relayed-packet counters, looked up once: a label lookup per packet hashes and
+/// locks inside the metrics library.
+struct Relayed {
+    /// [direction][transport] → (packets, bytes); direction 0 to the peer, 1 to the client.
+    counters: [[(IntCounter, IntCounter); 3]; 2],
+}
+
+impl Relayed {
+    fn new(m: &TurnMetrics) -> Self {
+        let pair = |direction: &str, transport: Transport| {
+            let labels = [direction, transport.label()];
+            (
+                m.relayed_packets.with_label_values(&labels),
+                m.relayed_bytes.with_label_values(&labels),
+            )
+        };
+        let both = |direction: &str| {
+            [
+                pair(direction, Transport::Udp),
+                pair(direction, Transport::Tcp),
+                pair(direction, Transport::Tls),
+            ]
+        };
+        Self {
+            counters: [both("to_peer"), both("to_client")],
+        }
+    }
+
+    fn count(&self, to_client: bool, transport: Transport, bytes: usize) {
+        let t = match transport {
+            Transport::Udp => 0,
+            Transport::Tcp => 1,
+            Transport::Tls => 2,
+        };
+        let (packets, total) = &self.counters[usize::from(to_client)][t];
+        packets.inc();
+        total.inc_by(bytes as u64);
+    }
 }
 
 impl Context {
     /// Hands one message to the relay; sends relayed data to its peer itself and returns
     /// `Some(Outgoing::Reply)` when `out` holds a reply for the client.
-    async fn handle(&self, client: Client, data: &[u8], out: &mut Vec<u8>) -> Option<Outgoing> {
+    fn handle(&self, client: Client, data: &[u8], out: &mut Vec<u8>) -> Option<Outgoing> {
         let mut opened: Vec<(SocketAddr, std::net::UdpSocket)> = Vec::new();
         let send = {
             let mut shared = lock(&self.shared);
@@ -212,32 +269,24 @@ impl Context {
                     Some(Outgoing::Reply)
                 }
                 ClientAction::Relay { from, to, payload } => {
-                    let label = client.transport.label();
-                    self.metrics
-                        .relayed_packets
-                        .with_label_values(&["to_peer", label])
-                        .inc();
-                    self.metrics
-                        .relayed_bytes
-                        .with_label_values(&["to_peer", label])
-                        .inc_by(payload.len() as u64);
-                    shared
-                        .sockets
-                        .get(&from)
-                        .map(|(s, _)| Outgoing::Peer(s.clone(), to, payload.to_vec()))
+                    self.relayed.count(false, client.transport, payload.len());
+                    // Sent under the lock, straight from the receive buffer: a non-blocking
+                    // send is one system call, cheaper than a payload copy and a second
+                    // lock round.
+                    if let Some((socket, _)) = shared.sockets.get(&from) {
+                        if socket.try_send_to(payload, to).is_err() {
+                            // Send buffer full: UDP drops here as it would on the wire.
+                            self.metrics.dropped.inc();
+                        }
+                    }
+                    None
                 }
             };
             for (announced, socket) in opened.drain(..) {
                 match UdpSocket::from_std(socket) {
                     Ok(socket) => {
                         let socket = Arc::new(socket);
-                        let task = tokio::spawn(peer_loop(
-                            socket.clone(),
-                            announced,
-                            self.udp.clone(),
-                            self.shared.clone(),
-                            self.metrics.clone(),
-                        ));
+                        let task = tokio::spawn(peer_loop(socket.clone(), announced, self.clone()));
                         shared.sockets.insert(announced, (socket, task));
                     }
                     Err(e) => tracing::warn!(error = %e, "relay socket could not be registered"),
@@ -246,13 +295,7 @@ impl Context {
             account(&self.metrics, &mut shared);
             send
         };
-        match send {
-            Some(Outgoing::Peer(socket, to, payload)) => {
-                let _ = socket.send_to(&payload, to).await;
-                None
-            }
-            other => other,
-        }
+        send
     }
 }
 
@@ -326,7 +369,7 @@ where
         if rd.read_exact(&mut buf[4..total]).await.is_err() {
             break;
         }
-        if let Some(Outgoing::Reply) = ctx.handle(client, &buf[..total], &mut out).await {
+        if let Some(Outgoing::Reply) = ctx.handle(client, &buf[..total], &mut out) {
             if tx.try_send(out.clone()).is_err() {
                 break;
             }
@@ -387,52 +430,47 @@ fn account(m: &TurnMetrics, shared: &mut Shared) {
 
 enum Outgoing {
     Reply,
-    Peer(Arc<UdpSocket>, SocketAddr, Vec<u8>),
 }
 
+/// Datagrams one relay socket takes per receive call: a few, so that a busy allocation
+/// shares the wake-up and system call, while an idle one keeps only 8 × 2 KiB of buffer.
+const PEER_BATCH: usize = 8;
+
 /// Reads what peers send to one relay address and passes it to its client.
-async fn peer_loop(
-    socket: Arc<UdpSocket>,
-    relay: SocketAddr,
-    clients: Arc<UdpSocket>,
-    shared: Arc<Mutex<Shared>>,
-    metrics: TurnMetrics,
-) {
-    let mut buf = vec![0u8; 65536];
+async fn peer_loop(socket: Arc<UdpSocket>, relay: SocketAddr, ctx: Context) {
+    let mut socket = match BatchSocket::new(socket, PEER_BATCH) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, relay = %relay, "relay socket unusable");
+            return;
+        }
+    };
     let mut out = Vec::with_capacity(1500);
     loop {
-        let Ok((n, peer)) = socket.recv_from(&mut buf).await else {
+        if socket.readable().await.is_err() {
             continue;
-        };
-        // One lock per datagram: the stream client's queue is looked up under it too.
-        let (to, stream) = {
-            let mut shared = lock(&shared);
-            let to = shared
-                .relay
-                .peer_datagram(Instant::now(), relay, peer, &buf[..n], &mut out);
-            if to.is_none() {
-                account(&metrics, &mut shared);
-            }
-            let stream = to
-                .filter(|c| c.transport != Transport::Udp)
-                .and_then(|c| shared.streams.get(&c.addr).cloned());
-            (to, stream)
-        };
-        if let Some(client) = to {
-            metrics
-                .relayed_packets
-                .with_label_values(&["to_client", client.transport.label()])
-                .inc();
-            metrics
-                .relayed_bytes
-                .with_label_values(&["to_client", client.transport.label()])
-                .inc_by(n as u64);
+        }
+        let _ = socket.recv_batch(|peer, data| {
+            // One lock per datagram; the stream client's queue is looked up under it too.
+            let mut shared = lock(&ctx.shared);
+            let Some(client) =
+                shared
+                    .relay
+                    .peer_datagram(Instant::now(), relay, peer, data, &mut out)
+            else {
+                account(&ctx.metrics, &mut shared);
+                return;
+            };
+            ctx.relayed.count(true, client.transport, data.len());
             if client.transport == Transport::Udp {
-                let _ = clients.send_to(&out, client.addr).await;
-            } else if let Some(tx) = stream {
+                drop(shared);
+                if ctx.udp.try_send_to(&out, client.addr).is_err() {
+                    ctx.metrics.dropped.inc();
+                }
+            } else if let Some(tx) = shared.streams.get(&client.addr) {
                 // A full queue drops this packet: the client reads too slowly.
                 let _ = tx.try_send(out.clone());
             }
-        }
+        });
     }
 }
