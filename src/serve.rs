@@ -102,6 +102,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let (sfu, sfu_thread) = vamt_sfu::server::spawn(
         settings.media_listen,
         settings.media_public_ips.clone(),
+        settings.raw.media.shards,
         SfuMetrics::new(&registry)?,
         until_true(stop_rx.clone()),
     )

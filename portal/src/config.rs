@@ -69,6 +69,8 @@ pub struct MediaConfig {
     pub public_ip: String,
     /// An IPv6 address to announce as well, with `bind = "::"` (one socket serves both).
     pub public_ipv6: String,
+    /// Media threads, each holding whole rooms; 0: one per core.
+    pub shards: usize,
 }
 
 impl Default for MediaConfig {
@@ -78,6 +80,7 @@ impl Default for MediaConfig {
             port: 7882,
             public_ip: String::new(),
             public_ipv6: String::new(),
+            shards: 0,
         }
     }
 }
@@ -447,6 +450,12 @@ impl Config {
             return Err(bad(
                 "media.port",
                 "must be a fixed port (1-65535): browsers are told it",
+            ));
+        }
+        if self.media.shards > 256 {
+            return Err(bad(
+                "media.shards",
+                "must be between 0 (one per core) and 256",
             ));
         }
         let mut media_public_ips = Vec::new();

@@ -16,6 +16,7 @@ pub mod rewrite;
 mod room;
 pub mod server;
 mod sfu;
+pub mod shard;
 mod udp;
 
 pub use error::SfuError;

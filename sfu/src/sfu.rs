@@ -83,6 +83,9 @@ pub struct Sfu {
     events: VecDeque<SfuEvent>,
     metrics: SfuMetrics,
     hot: HotCounters,
+    /// What this core last added to the shared room and participant gauges: shards share
+    /// one set of metrics, so each reports its change, not its total.
+    reported: (i64, i64),
 }
 
 /// How often str0m reports stream statistics (loss, jitter, NACKs) for the metrics.
@@ -127,6 +130,7 @@ impl Sfu {
             events: VecDeque::new(),
             hot: metrics.hot(),
             metrics,
+            reported: (0, 0),
         })
     }
 
@@ -482,6 +486,12 @@ impl Sfu {
         self.located.len()
     }
 
+    /// The ICE ufrag this SFU uses towards `participant` (a new one after an ICE restart).
+    pub fn local_ufrag(&mut self, participant: &ParticipantId) -> Option<String> {
+        let p = self.participant_mut(participant)?;
+        Some(p.rtc.direct_api().local_ice_credentials().ufrag)
+    }
+
     /// Whether `participant` is held.
     pub fn contains(&self, participant: &ParticipantId) -> bool {
         self.located.contains_key(participant)
@@ -509,9 +519,11 @@ impl Sfu {
         }
     }
 
-    fn update_gauges(&self) {
-        self.metrics.rooms.set(self.rooms.len() as i64);
-        self.metrics.participants.set(self.located.len() as i64);
+    fn update_gauges(&mut self) {
+        let now = (self.rooms.len() as i64, self.located.len() as i64);
+        self.metrics.rooms.add(now.0 - self.reported.0);
+        self.metrics.participants.add(now.1 - self.reported.1);
+        self.reported = now;
     }
 }
 
@@ -520,5 +532,13 @@ fn deliver(p: &mut Participant, input: Input) {
     if let Err(e) = p.rtc.handle_input(input) {
         tracing::debug!(participant = %p.id, error = %e, "input refused; disconnecting");
         p.rtc.disconnect();
+    }
+}
+
+impl Drop for Sfu {
+    /// A stopped core takes what it added out of the shared gauges.
+    fn drop(&mut self) {
+        self.metrics.rooms.sub(self.reported.0);
+        self.metrics.participants.sub(self.reported.1);
     }
 }

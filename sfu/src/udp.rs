@@ -66,6 +66,14 @@ impl MediaSocket {
         })
     }
 
+    /// A duplicate of the socket for another thread's runtime (a shard that only sends).
+    pub fn try_clone_std(&self) -> io::Result<std::net::UdpSocket> {
+        let fd = std::os::fd::AsFd::as_fd(&self.socket).try_clone_to_owned()?;
+        let socket = std::net::UdpSocket::from(fd);
+        socket.set_nonblocking(true)?;
+        Ok(socket)
+    }
+
     /// The bound address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.socket.local_addr()

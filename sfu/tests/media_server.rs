@@ -383,37 +383,9 @@ async fn a_participant_that_moves_to_a_new_socket_restarts_ice_and_media_resumes
         "media before the move"
     );
 
-    // Network change: Wi-Fi to mobile data. The old socket is gone; the client gathers a new
-    // one, restarts ICE and re-offers over the same signalling session (no new join).
-    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("UDP bind");
-    let new_local = sock.local_addr().expect("local");
-    assert_ne!(new_local, mover.local);
-    mover.link = Link::Udp(sock);
-    mover.local = new_local;
+    // Network change: Wi-Fi to mobile data.
     let moved_at = Instant::now();
-    let mut change = mover.rtc.sdp_api();
-    let new_creds = change.ice_restart(false);
-    let (offer, pending) = change.apply().expect("an ICE-restart offer");
-    let offer_sdp = offer.to_sdp_string();
-    assert!(offer_sdp.contains(&format!("a=ice-ufrag:{}", new_creds.ufrag)));
-    let (tx, events) = mpsc::unbounded_channel();
-    let answer = sfu
-        .offer(room.clone(), mover.id.clone(), offer_sdp, tx)
-        .await
-        .expect("the SFU accepts the restart");
-    mover.events = events;
-    mover
-        .rtc
-        .sdp_api()
-        .accept_answer(
-            pending,
-            SdpAnswer::from_sdp_string(&answer).expect("answer"),
-        )
-        .expect("accepted");
-    // Applying the restart (at the answer) drops the old candidates: add the new socket's.
-    mover
-        .rtc
-        .add_local_candidate(Candidate::host(new_local, "udp").expect("candidate"));
+    move_to_new_socket(&mut mover, &sfu, &room).await;
 
     let (heard_before, got_before) = (other.received, mover.received);
     let mut resumed_after = None;
@@ -444,5 +416,145 @@ async fn a_participant_that_moves_to_a_new_socket_restarts_ice_and_media_resumes
         metrics.participants.get(),
         2,
         "the same participant, no rejoin"
+    );
+}
+
+/// A network change (Wi-Fi to mobile data): the old socket is gone; the client gathers a new
+/// one, restarts ICE and re-offers over the same signalling session (no new join).
+async fn move_to_new_socket(mover: &mut Client, sfu: &SfuHandle, room: &RoomId) {
+    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("UDP bind");
+    let new_local = sock.local_addr().expect("local");
+    assert_ne!(new_local, mover.local);
+    mover.link = Link::Udp(sock);
+    mover.local = new_local;
+    let mut change = mover.rtc.sdp_api();
+    let new_creds = change.ice_restart(false);
+    let (offer, pending) = change.apply().expect("an ICE-restart offer");
+    let offer_sdp = offer.to_sdp_string();
+    assert!(offer_sdp.contains(&format!("a=ice-ufrag:{}", new_creds.ufrag)));
+    let (tx, events) = mpsc::unbounded_channel();
+    let answer = sfu
+        .offer(room.clone(), mover.id.clone(), offer_sdp, tx)
+        .await
+        .expect("the SFU accepts the restart");
+    mover.events = events;
+    mover
+        .rtc
+        .sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(&answer).expect("answer"),
+        )
+        .expect("accepted");
+    // Applying the restart (at the answer) drops the old candidates: add the new socket's.
+    mover
+        .rtc
+        .add_local_candidate(Candidate::host(new_local, "udp").expect("candidate"));
+}
+
+#[test]
+fn rooms_on_two_shards_share_the_one_port_and_each_hears_only_its_own() {
+    vamt_sfu::install_crypto_provider();
+    let metrics = SfuMetrics::unregistered();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (sfu, threads) = server::spawn(
+        "127.0.0.1:0".parse().expect("addr"),
+        Vec::new(),
+        2,
+        metrics.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    )
+    .expect("spawn");
+    assert_eq!(threads.shards(), 2);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        // Three 1:1 rooms, one participant of each over ICE-TCP: placed least-loaded first,
+        // the rooms land on shards 0, 1, 0.
+        let rooms: Vec<RoomId> = (0..3).map(|_| RoomId::random()).collect();
+        let mut pairs = Vec::new();
+        for room in &rooms {
+            let a = join(&sfu, room, Protocol::Udp).await;
+            let b = join(&sfu, room, Protocol::Tcp).await;
+            pairs.push((a, b));
+        }
+        assert_eq!(sfu.shard_load(), vec![4, 2]);
+        let mut seq = 0;
+        // Bounded in count: at most 2000 rounds of 5 ms; done as soon as media flowed.
+        let flowing = |pairs: &[(Client, Client)], at_least: usize| {
+            pairs
+                .iter()
+                .all(|(a, b)| a.received >= at_least && b.received >= at_least)
+        };
+        for round in 0..2000 {
+            for (a, b) in &mut pairs {
+                a.pump(&sfu).await;
+                b.pump(&sfu).await;
+                if a.connected && b.connected && round % 4 == 0 {
+                    a.send_audio(seq);
+                    b.send_audio(seq);
+                }
+            }
+            seq += u64::from(round % 4 == 0);
+            if flowing(&pairs, 30) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        for (i, (a, b)) in pairs.iter().enumerate() {
+            assert!(
+                a.received >= 30 && b.received >= 30,
+                "room {i}: UDP participant got {}, TCP participant {}",
+                a.received,
+                b.received
+            );
+            // Each hears its partner alone: never more frames than the partner sent.
+            assert!(a.received <= seq as usize && b.received <= seq as usize);
+        }
+        assert_eq!(metrics.participants.get(), 6, "shards add up in one gauge");
+        assert_eq!(metrics.rooms.get(), 3);
+
+        // The second room's UDP participant (on shard 1) changes network: its new address
+        // reaches the reading shard first, which routes it by the restarted ICE ufrag.
+        let (mover, other) = &mut pairs[1];
+        move_to_new_socket(mover, &sfu, &rooms[1]).await;
+        let (heard_before, got_before) = (other.received, mover.received);
+        // At most 2 s (400 rounds of 5 ms).
+        for round in 0..400 {
+            mover.pump(&sfu).await;
+            other.pump(&sfu).await;
+            if round % 4 == 0 {
+                mover.send_audio(seq);
+                other.send_audio(seq);
+                seq += 1;
+            }
+            if other.received >= heard_before + 10 && mover.received >= got_before + 10 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(
+            other.received >= heard_before + 10 && mover.received >= got_before + 10,
+            "media resumes on shard 1 after the move: the other heard {} new frames, the mover got {}",
+            other.received - heard_before,
+            mover.received - got_before
+        );
+
+        // Leaving frees the place on its shard.
+        let (a, b) = &pairs[2];
+        sfu.remove(a.id.clone());
+        sfu.remove(b.id.clone());
+        assert_eq!(sfu.shard_load(), vec![2, 2]);
+    });
+    let _ = stop.send(());
+    threads.join().expect("every shard stops");
+    assert_eq!(
+        metrics.participants.get(),
+        0,
+        "stopped shards leave the gauge at zero"
     );
 }
