@@ -8,6 +8,7 @@ const remotes = document.getElementById('remotes');
 const localVideo = document.getElementById('local');
 const micBtn = document.getElementById('mic');
 const camBtn = document.getElementById('cam');
+const shareBtn = document.getElementById('share');
 const leaveBtn = document.getElementById('leave');
 const chatLog = document.getElementById('chat-log');
 const chatForm = document.getElementById('chat-form');
@@ -33,6 +34,9 @@ let ws = null;
 let localStream = null;
 let peers = new Map();
 let finished = false;
+// The transceiver that carries our shared screen, once shared; kept (inactive) when sharing
+// stops, so sharing again reuses its m-line instead of adding one each time.
+let screen = null;
 let speakers = 0;
 // Messages are handled one after another: SDP steps must not interleave.
 let queue = Promise.resolve();
@@ -56,21 +60,40 @@ window.vamtCall = {
   get tracks() { return [...tracks.values()]; },
   get position() { return position; },
   get mutedByClerk() { return mutedByClerk; },
+  get sharing() { return !!(screen && screen.sender.track); },
   // Test seam: drop the signalling socket as a network change would (media is untouched).
   dropSignalling() { if (ws) ws.close(4100, 'test: network change'); },
 };
 
-function remoteVideoFor(stream) {
-  let v = document.getElementById('remote-' + stream.id);
+// One tile per participant's stream (its camera, and its voice through the same element);
+// a second video track of the same participant (a shared screen) gets a tile of its own.
+function remoteVideoFor(stream, track) {
+  const main = document.getElementById('remote-' + stream.id);
+  const extraVideo = track && track.kind === 'video' && main && main.dataset.video && main.dataset.video !== track.id;
+  const id = extraVideo ? `remote-${stream.id}-${track.id}` : 'remote-' + stream.id;
+  let v = document.getElementById(id);
   if (!v) {
     v = document.createElement('video');
-    v.id = 'remote-' + stream.id;
+    v.id = id;
     v.autoplay = true;
     v.playsInline = true;
-    v.setAttribute('aria-label', text['call-remote']);
+    v.dataset.participant = stream.id;
     remotes.appendChild(v);
   }
-  if (v.srcObject !== stream) v.srcObject = stream;
+  if (extraVideo) {
+    v.classList.add('screen');
+    v.muted = true;
+    v.setAttribute('aria-label', text['call-remote-screen']);
+    if (!v.srcObject) v.srcObject = new MediaStream([track]);
+    // The tile goes when the sharer stops (its track ends at the next negotiation).
+    const gone = () => { sizeObserver.unobserve(v); v.remove(); };
+    track.addEventListener('ended', gone);
+    stream.addEventListener('removetrack', (ev) => { if (ev.track === track) gone(); });
+  } else {
+    v.setAttribute('aria-label', text['call-remote']);
+    if (track && track.kind === 'video') v.dataset.video = track.id;
+    if (v.srcObject !== stream) v.srcObject = stream;
+  }
   v.play().catch(() => {});
   return v;
 }
@@ -278,8 +301,9 @@ async function handle(m) {
       renderPeople();
       qualities.delete(m.participant);
       renderQuality();
-      const v = document.getElementById('remote-' + m.participant);
-      if (v) v.remove();
+      for (const v of remotes.querySelectorAll('video')) {
+        if (v.dataset.participant === m.participant) v.remove();
+      }
       if (!finished) setStatus(peers.size ? 'connected' : 'other-left');
       break;
     }
@@ -405,6 +429,8 @@ async function start() {
   }
   localVideo.srcObject = localStream;
   micBtn.disabled = camBtn.disabled = leaveBtn.disabled = false;
+  // Phones have no screen to share: the button stays hidden there.
+  if (navigator.mediaDevices.getDisplayMedia) shareBtn.hidden = false;
   setStatus('connecting');
 
   pc = new RTCPeerConnection({ iceServers: cfg.iceServers, bundlePolicy: 'max-bundle' });
@@ -423,7 +449,7 @@ async function start() {
   }
   pc.ontrack = (ev) => {
     const stream = ev.streams[0] || new MediaStream([ev.track]);
-    const v = remoteVideoFor(stream);
+    const v = remoteVideoFor(stream, ev.track);
     if (ev.track.kind === 'video' && ev.transceiver && ev.transceiver.mid) {
       v.dataset.mid = ev.transceiver.mid;
       delete v.dataset.sent;
@@ -473,6 +499,63 @@ camBtn.addEventListener('click', () => {
   track.enabled = !track.enabled;
   camBtn.setAttribute('aria-pressed', String(!track.enabled));
   camBtn.textContent = track.enabled ? text['call-camera-off'] : text['call-camera-on'];
+});
+
+// Our own offer after a local change (a screen shared or no longer shared); the SFU answers.
+function renegotiate() {
+  queue = queue.then(async () => {
+    if (!myId || finished) return;
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    send({ type: 'offer', sdp: pc.localDescription.sdp });
+  }).catch((e) => console.warn('renegotiation failed', e));
+}
+
+function showSharing(on) {
+  shareBtn.setAttribute('aria-pressed', String(on));
+  shareBtn.textContent = on ? text['call-stop-sharing'] : text['call-share-screen'];
+  document.getElementById('sharing').hidden = !on;
+}
+
+async function startSharing() {
+  let display;
+  try {
+    display = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+  } catch (e) {
+    // Cancelled in the browser's picker, or not allowed: the call goes on as it was.
+    console.warn('getDisplayMedia failed', e);
+    return;
+  }
+  const track = display.getVideoTracks()[0];
+  if (!track) return;
+  // Documents and forms on screen: sharp text matters more than smooth motion.
+  track.contentHint = 'detail';
+  // The browser's own "stop sharing" bar ends the track.
+  track.addEventListener('ended', stopSharing);
+  if (screen) {
+    await screen.sender.replaceTrack(track);
+    screen.direction = 'sendonly';
+  } else {
+    // One layer: a screen is read, not watched small; the SFU forwards it as it comes.
+    screen = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream], sendEncodings: [{ maxBitrate: 1500000 }] });
+  }
+  showSharing(true);
+  renegotiate();
+}
+
+function stopSharing() {
+  if (!screen || !screen.sender.track) return;
+  const track = screen.sender.track;
+  track.removeEventListener('ended', stopSharing);
+  track.stop();
+  screen.sender.replaceTrack(null);
+  screen.direction = 'inactive';
+  showSharing(false);
+  renegotiate();
+}
+
+shareBtn.addEventListener('click', () => {
+  if (screen && screen.sender.track) stopSharing(); else startSharing();
 });
 
 chatForm.addEventListener('submit', (ev) => {

@@ -334,6 +334,29 @@ enum Forwarded {
     NeedsKeyframe(Layer),
 }
 
+/// A publisher's new track: known to the room's signalling and opened at every subscriber.
+fn publish(
+    p: &mut Participant,
+    mid: Mid,
+    kind: MediaKind,
+    events: &mut VecDeque<SfuEvent>,
+    propagated: &mut Vec<Propagated>,
+) {
+    let track = TrackId::random();
+    p.tracks_in.push(TrackIn {
+        id: track.clone(),
+        mid,
+        kind,
+        last_keyframe_request: None,
+    });
+    events.push_back(SfuEvent::TrackPublished {
+        participant: p.id.clone(),
+        track,
+        kind: kind_label(kind),
+    });
+    propagated.push(Propagated::TrackOpen(p.id.clone(), mid, kind));
+}
+
 /// Writes one media packet of `source` to subscriber `p`, choosing among simulcast layers:
 /// a subscriber gets one layer, and changes to its target layer only at the first packet of
 /// a key frame of that layer, so the picture never breaks. The packet is forwarded as it
@@ -484,19 +507,16 @@ pub(crate) fn drive_participant(
                     });
                 }
                 Event::MediaAdded(added) if added.direction.is_receiving() => {
-                    let track = TrackId::random();
-                    p.tracks_in.push(TrackIn {
-                        id: track.clone(),
-                        mid: added.mid,
-                        kind: added.kind,
-                        last_keyframe_request: None,
-                    });
-                    events.push_back(SfuEvent::TrackPublished {
-                        participant: p.id.clone(),
-                        track,
-                        kind: kind_label(added.kind),
-                    });
-                    propagated.push(Propagated::TrackOpen(p.id.clone(), added.mid, added.kind));
+                    publish(p, added.mid, added.kind, events, propagated);
+                }
+                // A track stopped earlier sends again on its old mid (a screen shared anew).
+                Event::MediaChanged(changed)
+                    if changed.direction.is_receiving()
+                        && !p.tracks_in.iter().any(|t| t.mid == changed.mid) =>
+                {
+                    if let Some(kind) = p.rtc.media(changed.mid).map(|m| m.kind()) {
+                        publish(p, changed.mid, kind, events, propagated);
+                    }
                 }
                 // A re-offer stopped a published track (screen share ended, camera removed).
                 Event::MediaChanged(changed) if !changed.direction.is_receiving() => {

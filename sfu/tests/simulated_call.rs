@@ -1061,6 +1061,61 @@ fn a_track_added_and_removed_mid_call_reaches_and_leaves_the_others() {
     );
 }
 
+#[test]
+fn a_screen_share_paused_and_shared_again_on_its_mid_reaches_the_others_again() {
+    // What the call page does: "Stop sharing" sets the screen's transceiver inactive,
+    // sharing again sets it back to send-only on the same mid.
+    let mut w = World::connected(&["A", "B"]);
+    let screen = renegotiate(&mut w, "A", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("mid");
+    w.run_for(Duration::from_millis(500));
+    let share = |w: &mut World, from: u64| {
+        for i in from..from + 20 {
+            w.write_video("A", screen, None, i * 3000, vec![0u8; 3000]);
+            for _ in 0..7 {
+                w.step();
+            }
+        }
+        w.run_for(Duration::from_secs(1));
+    };
+    share(&mut w, 0);
+    let first = w.peer("B").video_frames;
+    assert!(first >= 15, "B sees the screen: {first} frames");
+    renegotiate(&mut w, "A", |api| {
+        api.set_direction(screen, Direction::Inactive);
+        None
+    });
+    w.run_for(Duration::from_millis(500));
+    let a = w.peer("A").id.clone();
+    let count = |w: &World, published: bool| {
+        w.events
+            .iter()
+            .filter(|e| match e {
+                SfuEvent::TrackPublished { participant, .. } => published && *participant == a,
+                SfuEvent::TrackUnpublished { participant, .. } => !published && *participant == a,
+                _ => false,
+            })
+            .count()
+    };
+    assert_eq!(count(&w, false), 1, "pausing unpublishes the screen");
+    let published_before = count(&w, true);
+    renegotiate(&mut w, "A", |api| {
+        api.set_direction(screen, Direction::SendOnly);
+        None
+    });
+    w.run_for(Duration::from_millis(500));
+    assert_eq!(
+        count(&w, true),
+        published_before + 1,
+        "sharing again publishes it anew"
+    );
+    share(&mut w, 20);
+    let again = w.peer("B").video_frames - first;
+    assert!(again >= 15, "B sees the screen again: {again} new frames");
+}
+
 /// `name` sends three simulcast layers on `video` for `secs` at ~28 frames per second, a key
 /// frame every tenth frame; each frame carries its RID's letter at byte 10.
 fn send_simulcast(w: &mut World, name: &'static str, video: Mid, frame_no: &mut u64, secs: u64) {

@@ -139,6 +139,28 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
     return all.every((m) => m.videoStreams >= 2 && m.audioStreams >= 2) ? all : null;
   }, 60000).catch((e) => { console.log(vamt.log()); throw e; });
   console.log('three-party inbound media', JSON.stringify(three));
+  // The clerk shares the screen (a form to go through together): the citizen and the
+  // supervisor each get it as a tile of its own and decode it. Stopping takes the tile away;
+  // sharing again brings it back (the same m-line, sent again).
+  const screenTiles = () => Promise.all([cpage, spage].map((p) => p.locator('#remotes video.screen').count()));
+  const shared = async (label) => {
+    await kpage.getByRole('button', { name: 'Share screen' }).click();
+    return waitFor(`the ${label} shared screen decoded by both others`, async () => {
+      const all = await Promise.all([cpage, spage].map(inboundMedia));
+      const tiles = await screenTiles();
+      return all.every((m) => m.videoStreams >= 3) && tiles.every((n) => n === 1) ? all : null;
+    }, 30000).catch((e) => { console.log(vamt.log()); throw e; });
+  };
+  console.log('with a shared screen', JSON.stringify(await shared('first')));
+  assert.equal(await kpage.evaluate(() => window.vamtCall.sharing), true);
+  assert.match(await kpage.locator('#sharing').innerText(), /sharing your screen/);
+  await screenshot(cpage, 'citizen-sees-shared-screen');
+  await kpage.getByRole('button', { name: 'Stop sharing' }).click();
+  await waitFor('the screen tile gone at both others', async () => (await screenTiles()).every((n) => n === 0), 15000);
+  assert.equal(await kpage.evaluate(() => window.vamtCall.sharing), false);
+  await shared('second');
+  await kpage.getByRole('button', { name: 'Stop sharing' }).click();
+  await waitFor('the second screen tile gone', async () => (await screenTiles()).every((n) => n === 0), 15000);
   // Track events: each page heard of an audio and a video track of each other participant.
   for (const p of [kpage, spage]) {
     const known = await p.evaluate(() => window.vamtCall.tracks);
