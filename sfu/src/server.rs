@@ -18,6 +18,7 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::shard::{binding_ufrag, Dispatch, Placement};
+use crate::timer::Timer;
 use crate::udp::MediaSocket;
 use crate::{ParticipantId, RoomId, Sfu, SfuError, SfuEvent, SfuMetrics};
 
@@ -631,6 +632,13 @@ impl SfuServer {
         let mut tcp_peers: HashMap<SocketAddr, TcpPeer> = HashMap::new();
         let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpEvent>(1024);
         let reads = !matches!(self.role, ShardRole::Fed { .. });
+        let mut timer = match Timer::new() {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!(error = %e, "media loop timer unavailable");
+                return;
+            }
+        };
         tokio::pin!(shutdown);
         loop {
             let mut now = Instant::now();
@@ -659,6 +667,9 @@ impl SfuServer {
             if let ShardRole::Reader { dispatch, .. } = &mut self.role {
                 dispatch.sweep(now, &self.placement);
             }
+            if let Err(e) = timer.arm(deadline) {
+                tracing::warn!(error = %e, "media loop timer could not be set");
+            }
             tokio::select! {
                 r = self.socket.readable(), if reads => match r {
                     Ok(()) => self.receive_batches(),
@@ -679,7 +690,7 @@ impl SfuServer {
                     Some(cmd) => self.handle_command(cmd, &mut listeners),
                     None => break,
                 },
-                _ = tokio::time::sleep_until(deadline.into()) => {
+                _ = timer.fired() => {
                     self.sfu.handle_timeout(Instant::now());
                 }
                 _ = &mut shutdown => break,

@@ -231,7 +231,15 @@ impl Peer {
             match self.rtc.poll_output() {
                 Ok(Output::Timeout(t)) => return Some(t),
                 Ok(Output::Transmit(t)) => {
-                    let _ = self.socket.send_to(&t.contents, t.destination).await;
+                    // Sent at once: an awaited send can yield to the other peers' tasks when
+                    // the runtime's cooperative budget runs out, and a frame stamped before
+                    // that wait would count the generator's delay as the server's.
+                    match self.socket.try_send_to(&t.contents, t.destination) {
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            let _ = self.socket.send_to(&t.contents, t.destination).await;
+                        }
+                        _ => {}
+                    }
                 }
                 Ok(Output::Event(e)) => self.event(e),
                 Err(_) => return None,
