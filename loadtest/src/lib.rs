@@ -5,6 +5,7 @@
 //! used up. Media and TURN phases join as their servers grow.
 #![forbid(unsafe_code)]
 
+pub mod booking_bench;
 mod http;
 pub mod report;
 pub mod scenario;

@@ -90,6 +90,16 @@ enum Bench {
         #[arg(long)]
         no_pin: bool,
     },
+    /// The slot engine on a city-sized catalogue (5 locations, 40 clerks, 60 services,
+    /// 8 weeks ahead, mostly booked): search latency. Run a release build.
+    Booking {
+        /// Searches timed.
+        #[arg(long, default_value_t = 2000)]
+        searches: usize,
+        /// Share of the clerks' time already booked (0–1).
+        #[arg(long, default_value_t = 0.7)]
+        booked: f64,
+    },
     /// Consultations through the SFU's sans-IO core on a simulated network: forwarded
     /// packets per second of SFU time.
     SfuCore {
@@ -228,6 +238,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(ratio) = r.ratio {
                 println!("ratio vamt / coturn: {ratio:.2}");
             }
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
+        Command::Bench {
+            bench: Bench::Booking { searches, booked },
+        } => {
+            let r =
+                vamt_loadtest::booking_bench::run(&vamt_loadtest::booking_bench::BookingBench {
+                    searches,
+                    booked,
+                })?;
+            println!(
+                "booking: {} locations, {} clerks, {} services, {} days, {} appointments booked; {} searches, {:.0} offers each: slot search p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                r.locations, r.clerks, r.services, r.horizon_days, r.booked_appointments, r.searches, r.mean_offers, r.slot_search_p50_ms, r.slot_search_p99_ms, r.slot_search_max_ms
+            );
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod retention;
+pub mod schedule;
 pub mod secret;
 pub mod slot;
 pub mod state;
