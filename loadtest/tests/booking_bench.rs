@@ -12,7 +12,10 @@ fn the_booking_benchmark_searches_a_city_and_reports_every_search() {
     assert_eq!((r.locations, r.clerks, r.services), (5, 40, 60));
     assert_eq!(r.searches, 40);
     assert!(r.booked_appointments > 10_000, "{r:?}");
-    assert!(r.mean_offers > 0.0, "a mostly booked city still has free times: {r:?}");
+    assert!(
+        r.mean_offers > 0.0,
+        "a mostly booked city still has free times: {r:?}"
+    );
     assert!(r.slot_search_p50_ms <= r.slot_search_p99_ms);
     assert!(r.slot_search_p99_ms <= r.slot_search_max_ms);
     // A fuller city leaves fewer free times.

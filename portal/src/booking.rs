@@ -22,6 +22,8 @@ pub struct Service {
     pub duration_minutes: i64,
     /// Fee in cents.
     pub fee_cents: i64,
+    /// Whether it can be done in a video call.
+    pub virtual_ok: bool,
 }
 
 /// A stored booking.
@@ -83,6 +85,9 @@ pub enum BookingError {
     /// No such service.
     #[error("unknown service")]
     UnknownService,
+    /// The service needs a visit to an office (fingerprints, a signature on paper).
+    #[error("this service cannot be done by video")]
+    NotVirtual,
     /// The time is not a slot on offer (outside hours, past, beyond the horizon).
     #[error("no such slot")]
     NoSuchSlot,
@@ -100,7 +105,7 @@ pub enum BookingError {
 /// The active services, in catalogue order.
 pub async fn services(db: &SqlitePool) -> Result<Vec<Service>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, slug, duration_minutes, fee_cents FROM services WHERE active = 1 ORDER BY id",
+        "SELECT id, slug, duration_minutes, fee_cents, virtual_ok FROM services WHERE active = 1 ORDER BY id",
     )
     .fetch_all(db)
     .await?;
@@ -111,6 +116,7 @@ pub async fn services(db: &SqlitePool) -> Result<Vec<Service>, sqlx::Error> {
             slug: r.get(1),
             duration_minutes: r.get(2),
             fee_cents: r.get(3),
+            virtual_ok: r.get::<i64, _>(4) != 0,
         })
         .collect())
 }
@@ -205,6 +211,9 @@ pub async fn book(
     let service = service(db, &req.service)
         .await?
         .ok_or(BookingError::UnknownService)?;
+    if !service.virtual_ok {
+        return Err(BookingError::NotVirtual);
+    }
     let offered = free_slots(db, s, now).await?;
     let slot = match offered.iter().find(|sl| sl.start == req.start) {
         Some(sl) => *sl,

@@ -7,12 +7,30 @@ use crate::clerk::{self, ClerkError};
 use crate::secret::random_token;
 use crate::AppState;
 
-/// The catalogue a first start offers: (slug, minutes, fee in cents).
-const SERVICES: &[(&str, i64, i64)] = &[
-    ("wohnsitzummeldung", 20, 0),
-    ("meldebescheinigung", 20, 1000),
-    ("fuehrungszeugnis", 20, 1300),
-    ("lebensbescheinigung", 20, 0),
+/// The catalogue a first start offers: (slug, minutes, fee in cents, can be done by video).
+/// Names, descriptions, documents to have ready and, for what needs a visit, the reason come
+/// from the Fluent catalogue (`service-<slug>`, `-desc`, `-docs`, `-not-virtual`). The fees
+/// are examples; each city has its own fee schedule.
+///
+/// Every appointment is one slot of the booking grid (20 minutes) until the city-sized slot
+/// engine (`schedule.rs`) is behind the pages: a service of another length would be offered
+/// times the grid cannot keep.
+const SERVICES: &[(&str, i64, i64, bool)] = &[
+    ("wohnsitzummeldung", 20, 0, true),
+    ("abmeldung-ausland", 20, 0, true),
+    ("lebensbescheinigung", 20, 0, true),
+    ("meldebescheinigung", 20, 1000, true),
+    ("fuehrungszeugnis", 20, 1300, true),
+    ("gewerbezentralregister", 20, 1300, true),
+    ("steuer-id", 20, 0, true),
+    ("aufenthaltsbescheinigung", 20, 1000, true),
+    ("melderegisterauskunft", 20, 1000, true),
+    ("bewohnerparkausweis", 20, 3070, true),
+    ("schwerbehindertenparkausweis", 20, 0, true),
+    ("familienpass", 20, 0, true),
+    ("ausweis-beratung", 20, 0, true),
+    ("personalausweis", 20, 3700, false),
+    ("reisepass", 20, 7000, false),
 ];
 
 /// What a first start prints.
@@ -50,11 +68,14 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
     if count > 0 {
         return Ok(None);
     }
-    for (slug, minutes, fee) in SERVICES {
-        sqlx::query("INSERT INTO services (slug, duration_minutes, fee_cents) VALUES (?, ?, ?)")
-            .bind(slug)
-            .bind(minutes)
-            .bind(fee)
+    for (slug, minutes, fee, virtual_ok) in SERVICES {
+        sqlx::query(
+            "INSERT INTO services (slug, duration_minutes, fee_cents, virtual_ok) VALUES (?, ?, ?, ?)",
+        )
+        .bind(slug)
+        .bind(minutes)
+        .bind(fee)
+        .bind(i64::from(*virtual_ok))
             .execute(&st.db)
             .await?;
     }

@@ -490,3 +490,60 @@ async fn every_page_carries_security_headers() {
         assert_eq!(h("x-frame-options"), "DENY", "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_catalogue_says_what_to_bring_and_what_needs_a_visit_which_cannot_be_booked() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let index = call(&stack, get("/?lang=de")).await;
+    assert_eq!(index.status, StatusCode::OK);
+    for name in [
+        "Abmeldung ins Ausland",
+        "Gewerbezentralregister",
+        "Steuerliche Identifikationsnummer",
+        "Bewohnerparkausweis",
+        "Familienpass",
+        "Reisepass beantragen",
+    ] {
+        assert!(index.body.contains(name), "{name} listed");
+    }
+    assert!(index.body.contains("Bitte halten Sie bereit:"));
+    assert!(index.body.contains("Wohnungsgeberbestätigung"));
+    // A passport needs fingerprints: the reason is shown, and no booking link.
+    assert!(index.body.contains("Fingerabdrücke"));
+    assert!(!index.body.contains("href=\"/book/reisepass"));
+    assert!(index.body.contains("href=\"/book/ausweis-beratung"));
+
+    let form = call(&stack, get("/book/reisepass?lang=en")).await;
+    assert_eq!(form.status, StatusCode::CONFLICT);
+    assert!(
+        form.body.contains("cannot be done by video"),
+        "{}",
+        form.body
+    );
+    // Posting anyway is refused the same way, and nothing is stored.
+    let any_slot = first_slot(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body,
+    );
+    let posted = call(
+        &stack,
+        post_form(
+            "/book/reisepass",
+            &format!(
+                "slot={}&name=Erika+Muster&email=erika%40example.org&lang=en",
+                enc(&any_slot)
+            ),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::CONFLICT);
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings b JOIN services s ON s.id = b.service_id WHERE s.slug = 'reisepass'",
+    )
+    .fetch_one(&stack.state.db)
+    .await
+    .expect("count");
+    assert_eq!(stored, 0);
+}

@@ -25,6 +25,10 @@ struct ServiceView {
     description: String,
     minutes: i64,
     fee: Option<String>,
+    /// Documents to have ready.
+    docs: String,
+    /// Why it needs a visit to an office; `None` if it can be done by video.
+    not_virtual: Option<String>,
 }
 
 fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
@@ -33,6 +37,11 @@ fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
         name: st.i18n.t(lang, &format!("service-{}", s.slug), None),
         description: st.i18n.t(lang, &format!("service-{}-desc", s.slug), None),
         minutes: s.duration_minutes,
+        docs: st.i18n.t(lang, &format!("service-{}-docs", s.slug), None),
+        not_virtual: (!s.virtual_ok).then(|| {
+            st.i18n
+                .t(lang, &format!("service-{}-not-virtual", s.slug), None)
+        }),
         fee: (s.fee_cents > 0).then(|| {
             let euros = format!("{}.{:02}", s.fee_cents / 100, s.fee_cents % 100);
             if lang == "de" {
@@ -152,6 +161,9 @@ pub async fn form(
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
     match booking::service(&st.db, &slug).await {
+        Ok(Some(service)) if !service.virtual_ok => {
+            error_page(&st, StatusCode::CONFLICT, lang, "error-not-virtual")
+        }
         Ok(Some(service)) => form_page(&st, lang, &service, StatusCode::OK, Vec::new(), None).await,
         Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => internal(&st, lang, &e),
@@ -208,6 +220,9 @@ pub async fn submit(
                 BookingError::UnknownService => {
                     return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
                 }
+                BookingError::NotVirtual => {
+                    return error_page(&st, StatusCode::CONFLICT, lang, "error-not-virtual")
+                }
                 e @ (BookingError::Db(_) | BookingError::Vault(_)) => {
                     return internal(&st, lang, &e)
                 }
@@ -263,7 +278,7 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
             date => date,
             time => time,
             join_url => join_url(st, booked),
-            documents => st.i18n.t(lang, &format!("service-{}-desc", b.service), None),
+            documents => st.i18n.t(lang, &format!("service-{}-docs", b.service), None),
         },
     );
     let body = match body {
