@@ -381,6 +381,84 @@ pub async fn find_by_join_key(
     find(db, vault, id).await
 }
 
+/// What a cancellation found.
+#[derive(Debug)]
+pub enum Cancellation {
+    /// Cancelled now: the slot is free again.
+    Cancelled(Booking),
+    /// It had been cancelled before (the link used twice).
+    AlreadyCancelled(Booking),
+    /// The appointment has begun or is over: nothing to cancel.
+    TooLate(Booking),
+}
+
+/// The booking `id` if `key` is its secret (the one in its links), whatever its status.
+async fn find_by_key(
+    db: &SqlitePool,
+    vault: &Vault,
+    id: &str,
+    key: &str,
+) -> Result<Option<Booking>, BookingError> {
+    let row = sqlx::query(
+        "SELECT join_key_hash FROM bookings WHERE id = ? AND personal_data_erased_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored: String = row.get(0);
+    if stored.is_empty() || !constant_time_eq(&stored, &hash_token(key)) {
+        return Ok(None);
+    }
+    find(db, vault, id).await
+}
+
+/// The booking behind a cancel link, to show before the citizen confirms; `None` for an
+/// unknown booking or a wrong key.
+pub async fn for_cancellation(
+    db: &SqlitePool,
+    vault: &Vault,
+    id: &str,
+    key: &str,
+) -> Result<Option<Booking>, BookingError> {
+    find_by_key(db, vault, id, key).await
+}
+
+/// Cancels booking `id` if `key` is its secret and it has not begun; its place is free for
+/// others at once (the one-per-seat index covers live bookings only). `None` for an unknown
+/// booking or a wrong key. Cancelling twice is harmless.
+pub async fn cancel(
+    db: &SqlitePool,
+    vault: &Vault,
+    id: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Cancellation>, BookingError> {
+    let Some(b) = find_by_key(db, vault, id, key).await? else {
+        return Ok(None);
+    };
+    if b.status == "cancelled" {
+        return Ok(Some(Cancellation::AlreadyCancelled(b)));
+    }
+    if b.starts_at <= now {
+        return Ok(Some(Cancellation::TooLate(b)));
+    }
+    // Only a live booking changes: of two cancellations at once, one updates the row.
+    let done =
+        sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = ? AND status = 'booked'")
+            .bind(id)
+            .execute(db)
+            .await?;
+    Ok(Some(if done.rows_affected() == 1 {
+        Cancellation::Cancelled(Booking {
+            status: "cancelled".to_owned(),
+            ..b
+        })
+    } else {
+        Cancellation::AlreadyCancelled(b)
+    }))
+}
+
 /// Live bookings starting in `[from, to)`, earliest first.
 pub async fn between(
     db: &SqlitePool,

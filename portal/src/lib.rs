@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod i18n;
+pub mod ics;
 pub mod mail;
 pub mod metrics;
 pub mod retention;

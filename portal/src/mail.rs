@@ -2,7 +2,7 @@
 use std::path::PathBuf;
 
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Mail delivery errors.
@@ -41,6 +41,8 @@ pub struct Mail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// A calendar file (`.ics`) to attach: (file name, contents).
+    pub calendar: Option<(String, String)>,
 }
 
 impl Mailer {
@@ -72,13 +74,23 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
-            .map_err(|e| MailError::Build(e.to_string()))?;
+            .subject(mail.subject);
+        let message = match mail.calendar {
+            None => builder.header(ContentType::TEXT_PLAIN).body(mail.body),
+            Some((name, ics)) => {
+                let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|e| MailError::Build(e.to_string()))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.body))
+                        .singlepart(Attachment::new(name).body(ics, calendar)),
+                )
+            }
+        }
+        .map_err(|e| MailError::Build(e.to_string()))?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message)

@@ -12,6 +12,8 @@ pub struct PortalMetrics {
     pub bookings: IntCounterVec,
     /// E-mails, by outcome (`sent`, `outbox`, `failed`).
     pub mails: IntCounterVec,
+    /// Bookings cancelled by the citizen (their place is free again).
+    pub cancellations: prometheus::IntCounter,
     /// Bookings whose personal data the retention job erased.
     pub erased: prometheus::IntCounter,
 }
@@ -48,6 +50,11 @@ impl PortalMetrics {
             "vamt_portal_personal_data_erased_total",
             "Bookings whose personal data the retention job erased",
         )?;
+        let cancellations = prometheus::IntCounter::new(
+            "vamt_portal_cancellations_total",
+            "Bookings cancelled by the citizen",
+        )?;
+        registry.register(Box::new(cancellations.clone()))?;
         registry.register(Box::new(erased.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
@@ -58,6 +65,7 @@ impl PortalMetrics {
             http_duration,
             bookings,
             mails,
+            cancellations,
             erased,
         })
     }

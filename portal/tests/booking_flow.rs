@@ -547,3 +547,165 @@ async fn the_catalogue_says_what_to_bring_and_what_needs_a_visit_which_cannot_be
     .expect("count");
     assert_eq!(stored, 0);
 }
+
+/// The newest mail in the outbox, raw.
+fn newest_mail(stack: &common::Stack) -> String {
+    let outbox = stack.state.settings.data_dir.join("outbox");
+    let mut mails: Vec<_> = std::fs::read_dir(&outbox)
+        .expect("outbox exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    mails.sort();
+    std::fs::read_to_string(mails.last().expect("a mail")).expect("mail")
+}
+
+#[tokio::test]
+async fn the_confirmation_carries_a_calendar_file_and_a_cancel_link_that_frees_the_slot() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let form = call(&stack, get("/book/meldebescheinigung?lang=en")).await;
+    let slot = first_slot(&form.body);
+    let booked = call(
+        &stack,
+        post_form(
+            "/book/meldebescheinigung",
+            &format!(
+                "slot={}&name=Jana+Beispiel&email=jana%40example.org&lang=en",
+                enc(&slot)
+            ),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(booked.status, StatusCode::SEE_OTHER);
+    let raw = newest_mail(&stack);
+    assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
+    // The calendar part, decoded, parses as one event at the booked time.
+    let part = raw
+        .split("Content-Type: text/calendar; charset=utf-8; method=PUBLISH")
+        .nth(1)
+        .expect("a calendar part");
+    let body = part.split_once("\r\n\r\n").expect("part body").1;
+    let body = body.split("\r\n--").next().expect("up to the boundary");
+    let ics = quoted_printable(body);
+    use icalendar::Component;
+    let calendar: icalendar::Calendar = ics.parse().expect("valid iCalendar");
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 1, "{ics}");
+    assert_eq!(events[0].get_summary(), Some("Certificate of registration"));
+    let start = vamt_portal::db::parse_ts(&slot).expect("slot");
+    assert_eq!(
+        events[0].property_value("DTSTART"),
+        Some(start.format("%Y%m%dT%H%M%SZ").to_string().as_str())
+    );
+    assert!(events[0]
+        .get_description()
+        .is_some_and(|d| d.contains("ID card or passport")));
+
+    // The cancel link shows the appointment and asks; opening it changes nothing.
+    let text = quoted_printable(&raw);
+    let at = text.find("/booking/BK_").expect("cancel link in the mail");
+    let path: String = text[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let (id, key) = {
+        let rest = &path["/booking/".len()..];
+        let id = &rest[..rest.find('/').expect("id")];
+        let key = &rest[rest.find("key=").expect("key") + 4..];
+        (
+            id.to_owned(),
+            key[..key.find('&').unwrap_or(key.len())].to_owned(),
+        )
+    };
+    let page = call(&stack, get(&path)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Do you want to cancel"), "{}", page.body);
+    let taken = |body: &str| !body.contains(&format!("value=\"{slot}\""));
+    assert!(taken(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body
+    ));
+
+    // A wrong key cancels nothing.
+    let wrong = call(
+        &stack,
+        post_form(
+            &format!("/booking/{id}/cancel"),
+            "key=guessed&lang=en",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(taken(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body
+    ));
+
+    // The right one does; the place is offered again at once and the join link is dead.
+    let form = format!("key={key}&lang=en");
+    let done = call(
+        &stack,
+        post_form(&format!("/booking/{id}/cancel"), &form, None),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("is cancelled"), "{}", done.body);
+    assert!(!taken(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body
+    ));
+    let join = call(&stack, get(&format!("/call/{id}?key={key}&lang=en"))).await;
+    assert_eq!(
+        join.status,
+        StatusCode::FORBIDDEN,
+        "the join link opens no call"
+    );
+    // The link used twice: said so, no error.
+    let again = call(
+        &stack,
+        post_form(&format!("/booking/{id}/cancel"), &form, None),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again.body.contains("already been cancelled"),
+        "{}",
+        again.body
+    );
+    assert_eq!(stack.state.metrics.cancellations.get(), 1);
+}
+
+/// Decodes a quoted-printable text (RFC 2045 §6.7): soft line breaks and `=XX` octets.
+fn quoted_printable(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -69,6 +69,20 @@ test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 1
   await Promise.all([page.waitForURL(/\/clerk$/), page.getByRole('button', { name: 'Sign in' }).click()]);
   await audit(page, 'clerk console');
 
+  // The confirmation came over SMTP with its calendar file; its cancel link works.
+  const ics = mail.mail.attachments.find((a) => a.contentType === 'text/calendar');
+  assert.ok(ics, `calendar attachment: ${mail.mail.attachments.map((a) => a.contentType)}`);
+  const calendar = ics.content.toString('utf8');
+  assert.match(calendar, /^BEGIN:VCALENDAR\r\n/);
+  assert.match(calendar, /\r\nBEGIN:VEVENT\r\n[\s\S]*\r\nDTSTART:\d{8}T\d{6}Z\r\n[\s\S]*\r\nEND:VEVENT\r\n/);
+  const cancel = mail.mail.text.match(/https?:\/\/\S+\/booking\/BK_\S+\/cancel\S*/)[0];
+  await page.goto(cancel);
+  await audit(page, 'cancel page');
+  await page.getByRole('button', { name: 'Cancel appointment' }).click();
+  await page.waitForSelector('p[role=status]');
+  assert.match(await page.locator('main').innerText(), /is cancelled/);
+  await audit(page, 'cancelled page');
+
   await page.goto(`${vamt.base}/no-such-page`);
   await audit(page, 'not found page');
 });

@@ -97,6 +97,15 @@ mail-greeting = Guten Tag { $name },
 mail-body = Ihr Termin „{ $service }“ ist am { $date } um { $time } Uhr gebucht.
 mail-join = Zum Videoanruf gelangen Sie über diesen Link (bitte nicht weitergeben):
 mail-documents = Bitte halten Sie bereit:
+cancel-title = Termin absagen
+cancel-appointment = Ihr Termin: { $service } am { $date } um { $time }.
+cancel-question = Möchten Sie diesen Termin absagen? Der Termin wird dann für andere frei.
+cancel-confirm = Termin absagen
+cancel-done = Ihr Termin ist abgesagt. Der Link zum Videoanruf gilt nicht mehr.
+cancel-already = Dieser Termin war bereits abgesagt.
+cancel-too-late = Dieser Termin hat schon begonnen oder ist vorbei und kann nicht mehr abgesagt werden.
+cancel-book-again = Einen neuen Termin buchen
+mail-cancel = Termin absagen oder verschieben (danach neu buchen):
 mail-footer = Sie brauchen keine Software und kein Benutzerkonto – nur einen aktuellen Browser mit Kamera und Mikrofon.
 
 call-title = Videoanruf

@@ -97,6 +97,15 @@ mail-greeting = Hello { $name },
 mail-body = Your appointment "{ $service }" is booked for { $date } at { $time }.
 mail-join = Join the video call with this link (do not share it):
 mail-documents = Please have ready:
+cancel-title = Cancel appointment
+cancel-appointment = Your appointment: { $service } on { $date } at { $time }.
+cancel-question = Do you want to cancel this appointment? It becomes free for others.
+cancel-confirm = Cancel appointment
+cancel-done = Your appointment is cancelled. The video call link no longer works.
+cancel-already = This appointment had already been cancelled.
+cancel-too-late = This appointment has begun or is over and can no longer be cancelled.
+cancel-book-again = Book a new appointment
+mail-cancel = To cancel or move the appointment (then book again):
 mail-footer = You need no software and no account – just a current browser with camera and microphone.
 
 call-title = Video call

@@ -256,6 +256,48 @@ pub fn join_url(st: &AppState, booked: &booking::Booked) -> String {
     )
 }
 
+/// The link that cancels a booking (the same secret as the join link).
+pub fn cancel_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/booking/{}/cancel?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// The confirmation's calendar file: the appointment, what to have ready, the join link.
+fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> String {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let join = join_url(st, booked);
+    let description = format!(
+        "{}\n{}\n\n{}\n{}",
+        st.i18n.t(lang, "mail-documents", None),
+        st.i18n
+            .t(lang, &format!("service-{}-docs", b.service), None),
+        st.i18n.t(lang, "mail-join", None),
+        join
+    );
+    let host = st
+        .settings
+        .public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("vamt")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("vamt")
+        .to_owned();
+    crate::ics::calendar(&crate::ics::Event {
+        uid: &format!("{}@{host}", b.id),
+        start: b.starts_at,
+        end: b.ends_at,
+        summary: service,
+        description: &description,
+        url: &join,
+        stamp: st.now(),
+    })
+}
+
 /// Sends the confirmation with the join link. A delivery failure is logged and counted; the
 /// booking stands.
 pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
@@ -278,6 +320,7 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
             date => date,
             time => time,
             join_url => join_url(st, booked),
+            cancel_url => cancel_url(st, booked),
             documents => st.i18n.t(lang, &format!("service-{}-docs", b.service), None),
         },
     );
@@ -296,6 +339,7 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
                 to: b.email.clone(),
                 subject,
                 body,
+                calendar: Some((format!("{}.ics", b.id), calendar_file(st, booked, &service))),
             },
             &b.id,
         )
@@ -333,5 +377,95 @@ pub async fn booked(
         "booked.html",
         &format!("/booked/{id}"),
         context! { service => service, date => date, time => time },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CancelQuery {
+    #[serde(default)]
+    key: String,
+    lang: Option<String>,
+}
+
+/// The page behind the cancel link: the appointment and a button to cancel it (a link
+/// alone never cancels: mail scanners open links).
+pub async fn cancel_form(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CancelQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let b = match booking::for_cancellation(&st.db, &st.vault, &id, &q.key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let state = if b.status == "cancelled" {
+        "already"
+    } else if b.starts_at <= st.now() {
+        "too-late"
+    } else {
+        "open"
+    };
+    cancel_page(&st, lang, &b, &q.key, state, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    key: String,
+    lang: Option<String>,
+}
+
+/// Cancels, and says so.
+pub async fn cancel(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<CancelForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    match booking::cancel(&st.db, &st.vault, &id, &f.key, st.now()).await {
+        Ok(Some(booking::Cancellation::Cancelled(b))) => {
+            st.metrics.cancellations.inc();
+            tracing::info!(booking = %b.id, "booking cancelled by the citizen");
+            cancel_page(&st, lang, &b, "", "done", StatusCode::OK)
+        }
+        Ok(Some(booking::Cancellation::AlreadyCancelled(b))) => {
+            cancel_page(&st, lang, &b, "", "already", StatusCode::OK)
+        }
+        Ok(Some(booking::Cancellation::TooLate(b))) => {
+            cancel_page(&st, lang, &b, "", "too-late", StatusCode::CONFLICT)
+        }
+        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+fn cancel_page(
+    st: &AppState,
+    lang: &str,
+    b: &booking::Booking,
+    key: &str,
+    state: &str,
+    status: StatusCode,
+) -> Response {
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    render(
+        st,
+        status,
+        lang,
+        "cancel.html",
+        &format!("/booking/{}/cancel", b.id),
+        context! {
+            id => b.id,
+            key => key,
+            state => state,
+            service => service,
+            date => date,
+            time => time,
+        },
     )
 }

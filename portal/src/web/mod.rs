@@ -26,6 +26,10 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(booking::index))
         .route("/book/{service}", get(booking::form).post(booking::submit))
         .route("/booked/{id}", get(booking::booked))
+        .route(
+            "/booking/{id}/cancel",
+            get(booking::cancel_form).post(booking::cancel),
+        )
         .route("/call/{id}", get(call::citizen))
         .route("/clerk", get(clerk::console))
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))

@@ -13,6 +13,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("book.html", include_str!("../../templates/book.html")),
     ("booked.html", include_str!("../../templates/booked.html")),
+    ("cancel.html", include_str!("../../templates/cancel.html")),
     ("call.html", include_str!("../../templates/call.html")),
     (
         "call_early.html",
