@@ -214,6 +214,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         state.clone(),
         until_true(stop_rx.clone()),
     ));
+    let reminder_task = tokio::spawn(vamt_portal::reminder::run(
+        state.clone(),
+        until_true(stop_rx.clone()),
+    ));
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -242,6 +246,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let _ = stop_tx.send(true);
     let _ = tokio::task::spawn_blocking(move || sfu_thread.join()).await;
     let _ = retention_task.await;
+    let _ = reminder_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;
     }

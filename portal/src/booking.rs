@@ -271,8 +271,8 @@ pub async fn insert(
             room_id: vamt_signalling::RoomId::random().to_string(),
         };
         let result = sqlx::query(
-            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, locale, room_id, join_key_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, locale, room_id, join_key_hash, join_key_sealed, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&booking.id)
         .bind(service.id)
@@ -284,6 +284,7 @@ pub async fn insert(
         .bind(&booking.locale)
         .bind(&booking.room_id)
         .bind(hash_token(&join_key))
+        .bind(vault.seal(&field(&booking.id, "join_key_sealed"), &join_key))
         .bind(ts(now))
         .execute(db)
         .await;
@@ -459,6 +460,60 @@ pub async fn cancel(
     }))
 }
 
+/// Live bookings starting within `lead` from `now` whose reminder has not gone out, each
+/// with its join key (unsealed), earliest first. One booked within `lead` of its start needs
+/// none: its confirmation is as recent as a reminder would be.
+pub async fn due_reminders(
+    db: &SqlitePool,
+    vault: &Vault,
+    now: DateTime<Utc>,
+    lead: chrono::Duration,
+) -> Result<Vec<Booked>, BookingError> {
+    let until = now + lead;
+    let rows = sqlx::query(
+        "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE status = 'booked' AND reminded_at IS NULL \
+         AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > ? AND starts_at <= ? \
+         ORDER BY starts_at",
+    )
+    .bind(ts(now))
+    .bind(ts(until))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: String = r.get(0);
+        let sealed: String = r.get(1);
+        let booked_late = match (parse_ts(r.get::<&str, _>(2)), parse_ts(r.get::<&str, _>(3))) {
+            (Some(start), Some(created)) => created > start - lead,
+            _ => true,
+        };
+        if booked_late {
+            continue;
+        }
+        let join_key = vault.open(&field(&id, "join_key_sealed"), &sealed)?;
+        if let Some(booking) = find(db, vault, &id).await? {
+            out.push(Booked { booking, join_key });
+        }
+    }
+    Ok(out)
+}
+
+/// Marks `id`'s reminder as sent; false if it was already (another node, a second run).
+pub async fn claim_reminder(
+    db: &SqlitePool,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE bookings SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL AND status = 'booked'",
+    )
+    .bind(ts(now))
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Live bookings starting in `[from, to)`, earliest first.
 pub async fn between(
     db: &SqlitePool,
@@ -490,7 +545,7 @@ pub async fn erase_personal_data(
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', personal_data_erased_at = ? \
+        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', personal_data_erased_at = ? \
          WHERE ends_at < ? AND personal_data_erased_at IS NULL",
     )
     .bind(ts(now))

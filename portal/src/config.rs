@@ -156,6 +156,8 @@ pub struct MailConfig {
     pub smtp_url: String,
     /// The sender address.
     pub from: String,
+    /// Hours before an appointment the reminder mail goes out; 0: none.
+    pub reminder_hours: u32,
 }
 
 impl Default for MailConfig {
@@ -163,6 +165,7 @@ impl Default for MailConfig {
         Self {
             smtp_url: String::new(),
             from: "Virtuelles Bürgeramt <noreply@localhost>".into(),
+            reminder_hours: 24,
         }
     }
 }
@@ -338,6 +341,8 @@ pub struct Settings {
     pub join_window: chrono::Duration,
     /// How long personal data is kept after an appointment.
     pub personal_data_retention: chrono::Duration,
+    /// How long before an appointment its reminder goes out; `None`: no reminders.
+    pub reminder_lead: Option<chrono::Duration>,
 }
 
 /// The TURN-over-TLS listener of `[turn]`.
@@ -549,6 +554,12 @@ impl Config {
             }
             Some(u.clone())
         };
+        if self.mail.reminder_hours > 168 {
+            return Err(bad(
+                "mail.reminder_hours",
+                "must be between 0 (no reminders) and 168 (a week)",
+            ));
+        }
         let mail_from = self.mail.from.parse().map_err(|_| {
             bad(
                 "mail.from",
@@ -655,6 +666,8 @@ impl Config {
             personal_data_retention: chrono::Duration::days(i64::from(
                 self.retention.personal_data_days,
             )),
+            reminder_lead: (self.mail.reminder_hours > 0)
+                .then(|| chrono::Duration::hours(i64::from(self.mail.reminder_hours))),
             raw: self,
         })
     }
@@ -713,6 +726,11 @@ mod tests {
                 "booking.timezone",
             ),
             (json!({"media": {"bind": "0.0.0.0"}}), "media.public_ip"),
+            (
+                json!({"mail": {"reminder_hours": 200}}),
+                "mail.reminder_hours",
+            ),
+            (json!({"media": {"shards": 1000}}), "media.shards"),
             (
                 json!({"media": {"public_ipv6": "2001:db8::1"}}),
                 "media.public_ipv6",

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod ics;
 pub mod mail;
 pub mod metrics;
+pub mod reminder;
 pub mod retention;
 pub mod schedule;
 pub mod secret;

@@ -709,3 +709,130 @@ fn quoted_printable(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Every free slot on the form, in order.
+fn slots(html: &str) -> Vec<String> {
+    html.match_indices("name=\"slot\" value=\"")
+        .map(|(at, m)| {
+            let rest = &html[at + m.len()..];
+            rest[..rest.find('"').expect("closing quote")].to_owned()
+        })
+        .collect()
+}
+
+async fn book_at(stack: &common::Stack, slot: &str, who: &str) -> StatusCode {
+    call(
+        stack,
+        post_form(
+            "/book/meldebescheinigung",
+            &format!(
+                "slot={}&name={who}&email={who}%40example.org&lang=en",
+                enc(slot)
+            ),
+            None,
+        ),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_reminder_goes_out_once_a_day_ahead_with_working_links_and_not_for_late_or_cancelled_bookings(
+) {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let offered = slots(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body,
+    );
+    let wednesday: Vec<&String> = offered
+        .iter()
+        .filter(|s| s.starts_with("2026-11-25T"))
+        .collect();
+    let today = &offered[0];
+    assert!(today.starts_with("2026-11-23T"));
+    for (slot, who) in [
+        (wednesday[0], "early"),
+        (wednesday[1], "cancels"),
+        (today, "late"),
+    ] {
+        assert_eq!(book_at(&stack, slot, who).await, StatusCode::SEE_OTHER);
+    }
+    // The one who cancels uses the link from the confirmation.
+    let raw = std::fs::read_dir(stack.state.settings.data_dir.join("outbox"))
+        .expect("outbox")
+        .filter_map(Result::ok)
+        .map(|e| quoted_printable(&std::fs::read_to_string(e.path()).expect("mail")))
+        .find(|m| m.contains("To: cancels@example.org"))
+        .expect("confirmation of the one who cancels");
+    let at = raw.find("/booking/BK_").expect("cancel link");
+    let rest = &raw[at + "/booking/".len()..];
+    let id = &rest[..rest.find('/').expect("id")];
+    let key = &rest[rest.find("key=").expect("key") + 4..];
+    let key = &key[..key.find('&').expect("lang follows")];
+    let cancelled = call(
+        &stack,
+        post_form(
+            &format!("/booking/{id}/cancel"),
+            &format!("key={key}"),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+
+    let mails = |stack: &common::Stack| {
+        std::fs::read_dir(stack.state.settings.data_dir.join("outbox"))
+            .expect("outbox")
+            .count()
+    };
+    let before = mails(&stack);
+    // A minute before the 24 hours: nothing yet. "late" is within 24 hours of its
+    // appointment but booked there: its confirmation was the reminder.
+    let start = vamt_portal::db::parse_ts(wednesday[0]).expect("time");
+    stack.clock.advance(
+        start - chrono::Duration::hours(24) - chrono::Duration::minutes(1) - stack.clock.now(),
+    );
+    assert_eq!(
+        vamt_portal::reminder::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        0
+    );
+    stack.clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        vamt_portal::reminder::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        1
+    );
+    assert_eq!(
+        vamt_portal::reminder::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        0,
+        "once"
+    );
+    assert_eq!(mails(&stack), before + 1);
+    let reminder = quoted_printable(&newest_mail(&stack));
+    assert!(reminder.contains("To: early@example.org"), "{reminder}");
+    assert!(reminder.contains("Subject: Reminder"), "{reminder}");
+    assert!(
+        reminder.contains("This is a reminder of your appointment"),
+        "{reminder}"
+    );
+    assert!(
+        reminder.contains("text/calendar"),
+        "the calendar file again"
+    );
+    // Its join link is the booking's own: the call page answers (the waiting room opens
+    // later), and a key that is not the booking's would be refused.
+    let at = reminder.find("/call/BK_").expect("join link");
+    let link: String = reminder[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let page = call(&stack, get(&link)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("waiting room is not open yet"));
+}

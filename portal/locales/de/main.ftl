@@ -106,6 +106,8 @@ cancel-already = Dieser Termin war bereits abgesagt.
 cancel-too-late = Dieser Termin hat schon begonnen oder ist vorbei und kann nicht mehr abgesagt werden.
 cancel-book-again = Einen neuen Termin buchen
 mail-cancel = Termin absagen oder verschieben (danach neu buchen):
+reminder-subject = Erinnerung: Ihr Termin im virtuellen Bürgeramt, { $service }, am { $date }
+reminder-body = wir erinnern Sie an Ihren Termin „{ $service }“ am { $date } um { $time } Uhr. Der Warteraum öffnet eine Viertelstunde vorher.
 mail-footer = Sie brauchen keine Software und kein Benutzerkonto – nur einen aktuellen Browser mit Kamera und Mikrofon.
 
 call-title = Videoanruf

@@ -106,6 +106,8 @@ cancel-already = This appointment had already been cancelled.
 cancel-too-late = This appointment has begun or is over and can no longer be cancelled.
 cancel-book-again = Book a new appointment
 mail-cancel = To cancel or move the appointment (then book again):
+reminder-subject = Reminder: your appointment at the virtual citizens' office, { $service }, on { $date }
+reminder-body = This is a reminder of your appointment "{ $service }" on { $date } at { $time }. The waiting room opens a quarter of an hour before.
 mail-footer = You need no software and no account – just a current browser with camera and microphone.
 
 call-title = Video call

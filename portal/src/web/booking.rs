@@ -301,6 +301,21 @@ fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> Stri
 /// Sends the confirmation with the join link. A delivery failure is logged and counted; the
 /// booking stands.
 pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "mail-subject", "mail-body").await;
+}
+
+/// Sends the reminder before the appointment: the confirmation's links and calendar file
+/// again, under another subject.
+pub async fn send_reminder(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "reminder-subject", "reminder-body").await;
+}
+
+async fn send_booking_mail(
+    st: &AppState,
+    booked: &booking::Booked,
+    subject_key: &str,
+    body_key: &str,
+) {
     let b = &booked.booking;
     let lang = b.locale.as_str();
     let (date, time) = local_date_time(st, lang, b.starts_at);
@@ -310,11 +325,12 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
     args.set("date", date.clone());
     args.set("time", time.clone());
     args.set("name", b.citizen_name.clone());
-    let subject = st.i18n.t(lang, "mail-subject", Some(&args));
+    let subject = st.i18n.t(lang, subject_key, Some(&args));
     let body = st.templates.render(
         "confirmation.txt",
         context! {
             lang => lang,
+            body_key => body_key,
             name => b.citizen_name,
             service => service,
             date => date,
@@ -327,7 +343,7 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
     let body = match body {
         Ok(b) => b,
         Err(e) => {
-            tracing::error!(error = %e, "confirmation template failed");
+            tracing::error!(error = %e, template = body_key, "booking mail template failed");
             st.metrics.mails.with_label_values(&["failed"]).inc();
             return;
         }
@@ -348,7 +364,7 @@ pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
         Ok(()) if st.mailer.outbox().is_some() => "outbox",
         Ok(()) => "sent",
         Err(e) => {
-            tracing::error!(booking = %b.id, error = %e, "confirmation mail failed");
+            tracing::error!(booking = %b.id, error = %e, kind = body_key, "booking mail failed");
             "failed"
         }
     };

@@ -1,6 +1,6 @@
 //! The HTTP surface: `app(state)` builds the whole router.
 mod assets;
-mod booking;
+pub(crate) mod booking;
 pub use booking::join_url;
 mod call;
 mod clerk;
