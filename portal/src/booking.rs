@@ -85,6 +85,9 @@ pub enum BookingError {
     /// No such service.
     #[error("unknown service")]
     UnknownService,
+    /// The e-mail address already holds as many upcoming appointments as allowed.
+    #[error("too many upcoming appointments for this e-mail address")]
+    TooManyForEmail,
     /// The service needs a visit to an office (fingerprints, a signature on paper).
     #[error("this service cannot be done by video")]
     NotVirtual,
@@ -214,6 +217,19 @@ pub async fn book(
     if !service.virtual_ok {
         return Err(BookingError::NotVirtual);
     }
+    // Anti-hoarding: an address holds a few upcoming appointments, not a day's worth. (A
+    // limit, not the no-double-booking guarantee: two requests at the same instant may
+    // both pass; the seat index still keeps every slot single.)
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings WHERE email_index = ? AND status = 'booked' AND starts_at > ?",
+    )
+    .bind(email_index(vault, &email))
+    .bind(ts(now))
+    .fetch_one(db)
+    .await?;
+    if held >= i64::from(s.raw.booking.max_per_email) {
+        return Err(BookingError::TooManyForEmail);
+    }
     let offered = free_slots(db, s, now).await?;
     let slot = match offered.iter().find(|sl| sl.start == req.start) {
         Some(sl) => *sl,
@@ -271,8 +287,8 @@ pub async fn insert(
             room_id: vamt_signalling::RoomId::random().to_string(),
         };
         let result = sqlx::query(
-            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, locale, room_id, join_key_hash, join_key_sealed, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&booking.id)
         .bind(service.id)
@@ -281,6 +297,7 @@ pub async fn insert(
         .bind(i64::from(seat))
         .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
         .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
+        .bind(email_index(vault, &booking.email))
         .bind(&booking.locale)
         .bind(&booking.room_id)
         .bind(hash_token(&join_key))
@@ -295,6 +312,12 @@ pub async fn insert(
         }
     }
     Err(BookingError::SlotTaken)
+}
+
+/// The blind index of an e-mail address: case and surrounding space do not make another
+/// address.
+fn email_index(vault: &Vault, email: &str) -> String {
+    vault.blind_index("bookings.email", &email.trim().to_lowercase())
 }
 
 /// The select list and join that `booking_from_row` reads (a macro so queries stay
@@ -545,7 +568,7 @@ pub async fn erase_personal_data(
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', personal_data_erased_at = ? \
+        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', email_index = '', personal_data_erased_at = ? \
          WHERE ends_at < ? AND personal_data_erased_at IS NULL",
     )
     .bind(ts(now))

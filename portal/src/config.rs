@@ -190,6 +190,8 @@ pub struct BookingConfig {
     pub lead_minutes: u32,
     /// Parallel appointments per slot (clerks on duty).
     pub capacity: u32,
+    /// Upcoming appointments one e-mail address may hold at once.
+    pub max_per_email: u32,
 }
 
 impl Default for BookingConfig {
@@ -205,6 +207,7 @@ impl Default for BookingConfig {
             horizon_days: 14,
             lead_minutes: 60,
             capacity: 1,
+            max_per_email: 2,
         }
     }
 }
@@ -594,6 +597,9 @@ impl Config {
         }
         if !(1..=366).contains(&self.booking.horizon_days) {
             return Err(bad("booking.horizon_days", "must be between 1 and 366"));
+        }
+        if !(1..=50).contains(&self.booking.max_per_email) {
+            return Err(bad("booking.max_per_email", "must be between 1 and 50"));
         }
         if !(1..=100).contains(&self.booking.capacity) {
             return Err(bad("booking.capacity", "must be between 1 and 100"));

@@ -28,6 +28,8 @@ pub enum VaultError {
 #[derive(Clone)]
 pub struct Vault {
     cipher: XChaCha20Poly1305,
+    /// For blind indexes: derived from the data key, never the key itself.
+    index_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Vault {
@@ -41,8 +43,15 @@ impl Vault {
     pub fn from_hex(hex_key: &str) -> Result<Self, VaultError> {
         let bytes = hex::decode(hex_key.trim()).map_err(|_| VaultError::BadKey)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| VaultError::BadKey)?;
+        use sha2::Digest;
+        let index_key: [u8; 32] = sha2::Sha256::new()
+            .chain_update(b"vamt blind index v1")
+            .chain_update(key)
+            .finalize()
+            .into();
         Ok(Self {
             cipher: XChaCha20Poly1305::new(&key.into()),
+            index_key,
         })
     }
 
@@ -64,6 +73,21 @@ impl Vault {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
         format!("{PREFIX}{}", STANDARD_NO_PAD.encode(out))
+    }
+
+    /// A blind index of `value` for `context`: equal values give equal indexes, so the
+    /// database can find "the bookings of this e-mail address" without holding the address;
+    /// without the data key the index reveals nothing (HMAC-SHA-256 under a derived key).
+    pub fn blind_index(&self, context: &str, value: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.index_key) else {
+            // HMAC takes keys of any length; this never happens.
+            return String::new();
+        };
+        mac.update(context.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        format!("i1:{}", hex::encode(mac.finalize().into_bytes()))
     }
 
     /// Opens a value sealed for `context`.
@@ -94,6 +118,18 @@ mod tests {
     use super::*;
 
     const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn blind_indexes_match_equal_values_only_and_depend_on_the_key() {
+        let v = Vault::from_hex(KEY).expect("key");
+        let a = v.blind_index("bookings.email", "erika@example.org");
+        assert_eq!(a, v.blind_index("bookings.email", "erika@example.org"));
+        assert_ne!(a, v.blind_index("bookings.email", "erik@example.org"));
+        assert_ne!(a, v.blind_index("clerks.email", "erika@example.org"));
+        assert!(!a.contains("erika"));
+        let other = Vault::from_hex(&"ab".repeat(32)).expect("key");
+        assert_ne!(a, other.blind_index("bookings.email", "erika@example.org"));
+    }
 
     #[test]
     fn seals_and_opens_with_context() {

@@ -836,3 +836,73 @@ async fn a_reminder_goes_out_once_a_day_ahead_with_working_links_and_not_for_lat
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("waiting room is not open yet"));
 }
+
+#[tokio::test]
+async fn one_address_holds_two_upcoming_appointments_whatever_its_spelling() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let offered = slots(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body,
+    );
+    let book = |slot: String, email: &'static str| {
+        let stack = &stack;
+        async move {
+            call(
+                stack,
+                post_form(
+                    "/book/meldebescheinigung",
+                    &format!("slot={}&name=Anna&email={}&lang=en", enc(&slot), enc(email)),
+                    None,
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        book(offered[1].clone(), "anna@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        book(offered[2].clone(), " Anna@Example.ORG ").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let third = book(offered[3].clone(), "ANNA@example.org").await;
+    assert_eq!(third.status, StatusCode::CONFLICT);
+    assert!(
+        third.body.contains("already holds as many appointments"),
+        "{}",
+        third.body
+    );
+    assert!(
+        third.body.contains("value=\"ANNA@example.org\""),
+        "the form keeps the input"
+    );
+    // Another address is not affected; the stored index is not the address.
+    assert_eq!(
+        book(offered[3].clone(), "ben@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let indexes: Vec<String> =
+        sqlx::query_scalar("SELECT email_index FROM bookings WHERE email_index <> ''")
+            .fetch_all(&stack.state.db)
+            .await
+            .expect("indexes");
+    assert!(indexes
+        .iter()
+        .all(|i| i.starts_with("i1:") && !i.contains("example")));
+    // Once the first appointment is over, the address may book again.
+    stack.clock.advance(
+        vamt_portal::db::parse_ts(&offered[1]).expect("time") + chrono::Duration::minutes(1)
+            - stack.clock.now(),
+    );
+    let later = slots(
+        &call(&stack, get("/book/meldebescheinigung?lang=en"))
+            .await
+            .body,
+    );
+    assert_eq!(
+        book(later[0].clone(), "anna@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+}

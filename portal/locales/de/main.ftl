@@ -183,6 +183,7 @@ clerk-join = Gespräch öffnen
 clerk-logout = Abmelden
 
 error-title = Das hat nicht geklappt
+error-too-many-for-email = Für diese E-Mail-Adresse sind schon so viele Termine gebucht, wie möglich sind. Sagen Sie einen Termin über den Link in seiner Bestätigung ab, um einen neuen zu buchen.
 error-not-found = Diese Seite gibt es nicht.
 error-link-invalid = Dieser Link ist ungültig oder der Termin wurde abgesagt.
 error-internal = Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.

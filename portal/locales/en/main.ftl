@@ -183,6 +183,7 @@ clerk-join = Open call
 clerk-logout = Sign out
 
 error-title = That did not work
+error-too-many-for-email = This e-mail address already holds as many appointments as allowed. Cancel one with the link in its confirmation to book another.
 error-not-found = This page does not exist.
 error-link-invalid = This link is not valid, or the appointment was cancelled.
 error-internal = An internal error occurred. Please try again later.

@@ -212,6 +212,9 @@ pub async fn submit(
                     (StatusCode::UNPROCESSABLE_ENTITY, "email", "error-email")
                 }
                 BookingError::SlotTaken => (StatusCode::CONFLICT, "slot", "error-slot-taken"),
+                BookingError::TooManyForEmail => {
+                    (StatusCode::CONFLICT, "email", "error-too-many-for-email")
+                }
                 BookingError::NoSuchSlot => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "slot",
