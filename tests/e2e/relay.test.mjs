@@ -17,10 +17,15 @@ const forceRelay = () => {
   window.RTCPeerConnection.prototype = Native.prototype;
 };
 
+// The pair the transport uses now (its `selectedCandidatePairId`); a nominated, succeeded
+// pair where the browser does not report it.
 async function selectedCandidateTypes(page) {
   return page.evaluate(async () => {
     const stats = await window.vamtCall.pc.getStats();
-    const pair = [...stats.values()].find((r) => r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded');
+    const all = [...stats.values()];
+    const transport = all.find((r) => r.type === 'transport' && r.selectedCandidatePairId);
+    const pair = (transport && stats.get(transport.selectedCandidatePairId))
+      || all.find((r) => r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded');
     if (!pair) return null;
     return { local: stats.get(pair.localCandidateId).candidateType, remote: stats.get(pair.remoteCandidateId).candidateType };
   });
@@ -76,8 +81,9 @@ test('a relay-only call connects through our TURN server and decodes video', { t
   }, 60000).catch((e) => { console.log(vamt.log()); throw e; });
   console.log('inbound media through the relay', JSON.stringify(media));
   for (const p of [cpage, kpage]) {
-    const types = await selectedCandidateTypes(p);
-    assert.equal(types && types.local, 'relay', `selected pair: ${JSON.stringify(types)}`);
+    // Read until the stats name a selected pair (they can lag the media by a moment).
+    const types = await waitFor('a selected candidate pair', () => selectedCandidateTypes(p), 10000);
+    assert.equal(types.local, 'relay', `selected pair: ${JSON.stringify(types)}`);
   }
   const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
   const relayed = [...metrics.matchAll(/^vamt_turn_relayed_packets_total\{direction="(to_peer|to_client)",transport="udp"\} (\d+)/gm)];
