@@ -391,18 +391,9 @@ pub async fn find_by_join_key(
     id: &str,
     key: &str,
 ) -> Result<Option<Booking>, BookingError> {
-    let row = sqlx::query(
-        "SELECT join_key_hash FROM bookings WHERE id = ? AND status = 'booked' AND personal_data_erased_at IS NULL",
-    )
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let stored: String = row.get(0);
-    if !constant_time_eq(&stored, &hash_token(key)) {
-        return Ok(None);
-    }
-    find(db, vault, id).await
+    Ok(find_by_key(db, vault, id, key)
+        .await?
+        .filter(|b| b.status == "booked"))
 }
 
 /// What a cancellation found.

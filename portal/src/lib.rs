@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod i18n;
 pub mod ics;
+pub mod job;
 pub mod mail;
 pub mod metrics;
 pub mod reminder;

@@ -32,18 +32,7 @@ pub async fn run_once(st: &AppState) -> Result<u64, BookingError> {
     Ok(sent)
 }
 
-/// Runs the job now and then every [`INTERVAL`] until `stop` completes.
+/// Runs the job at start and then every [`INTERVAL`] until `stop` completes.
 pub async fn run(st: AppState, stop: impl Future<Output = ()>) {
-    tokio::pin!(stop);
-    let mut tick = tokio::time::interval(INTERVAL);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {
-                if let Err(e) = run_once(&st).await {
-                    tracing::error!(error = %e, "reminder job failed; retrying at the next interval");
-                }
-            }
-            _ = &mut stop => break,
-        }
-    }
+    crate::job::every("reminder", INTERVAL, stop, || run_once(&st)).await;
 }

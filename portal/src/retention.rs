@@ -25,16 +25,5 @@ pub async fn run_once(st: &AppState) -> Result<u64, sqlx::Error> {
 
 /// Runs the job at start and then every [`INTERVAL`] until `stop` completes.
 pub async fn run(st: AppState, stop: impl Future<Output = ()>) {
-    tokio::pin!(stop);
-    let mut tick = tokio::time::interval(INTERVAL);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {
-                if let Err(e) = run_once(&st).await {
-                    tracing::error!(error = %e, "retention job failed; retrying at the next interval");
-                }
-            }
-            _ = &mut stop => break,
-        }
-    }
+    crate::job::every("retention", INTERVAL, stop, || run_once(&st)).await;
 }
