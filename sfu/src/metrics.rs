@@ -1,5 +1,7 @@
 //! Prometheus metrics of the media plane.
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{
+    HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+};
 
 /// Counters and gauges of one SFU, registered in the process registry.
 #[derive(Clone)]
@@ -39,6 +41,11 @@ pub struct SfuMetrics {
     pub layer_switches: IntCounterVec,
     /// Time from a frame's arrival at the node to its write towards a subscriber, by kind.
     pub forwarding_latency: HistogramVec,
+    /// Participants on each media shard (thread), by shard number.
+    pub shard_participants: IntGaugeVec,
+    /// Datagrams the reading shard read for another shard and could not hand over (that
+    /// shard's queue was full: it is overloaded).
+    pub handoff_dropped: prometheus::IntCounter,
 }
 
 impl SfuMetrics {
@@ -170,6 +177,19 @@ impl SfuMetrics {
         registry.register(Box::new(participants.clone()))?;
         registry.register(Box::new(forwarded_frames.clone()))?;
         registry.register(Box::new(forwarded_bytes.clone()))?;
+        let shard_participants = IntGaugeVec::new(
+            Opts::new(
+                "vamt_sfu_shard_participants",
+                "Participants on each media shard (thread)",
+            ),
+            &["shard"],
+        )?;
+        let handoff_dropped = prometheus::IntCounter::new(
+            "vamt_sfu_shard_handoff_dropped_total",
+            "Datagrams the reading shard could not hand to a full shard",
+        )?;
+        registry.register(Box::new(shard_participants.clone()))?;
+        registry.register(Box::new(handoff_dropped.clone()))?;
         Ok(Self {
             rooms,
             participants,
@@ -188,6 +208,8 @@ impl SfuMetrics {
             estimated_bandwidth,
             layer_switches,
             forwarding_latency,
+            shard_participants,
+            handoff_dropped,
         })
     }
 

@@ -632,6 +632,11 @@ impl SfuServer {
         let mut tcp_peers: HashMap<SocketAddr, TcpPeer> = HashMap::new();
         let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpEvent>(1024);
         let reads = !matches!(self.role, ShardRole::Fed { .. });
+        let shard_gauge = self
+            .sfu
+            .metrics()
+            .shard_participants
+            .with_label_values(&[&self.index.to_string()]);
         let mut timer = match Timer::new() {
             Ok(t) => t,
             Err(e) => {
@@ -667,6 +672,7 @@ impl SfuServer {
             if let ShardRole::Reader { dispatch, .. } = &mut self.role {
                 dispatch.sweep(now, &self.placement);
             }
+            shard_gauge.set(self.sfu.participant_count() as i64);
             if let Err(e) = timer.arm(deadline) {
                 tracing::warn!(error = %e, "media loop timer could not be set");
             }
@@ -709,6 +715,7 @@ impl SfuServer {
         if let ShardRole::Reader { stop, .. } = &self.role {
             let _ = stop.send(true);
         }
+        shard_gauge.set(0);
         tracing::info!(shard = self.index, "media server stopped");
     }
 
@@ -755,9 +762,14 @@ impl SfuServer {
             {
                 for (s, p) in pending.iter_mut().enumerate() {
                     if !p.packets.is_empty() {
-                        if let Some(tx) = shards.get(s) {
-                            // A full queue drops the batch, as a full socket buffer would.
-                            let _ = tx.try_send(Inbound::Datagrams(std::mem::take(p)));
+                        let batch = std::mem::take(p);
+                        let count = batch.packets.len() as u64;
+                        // A full queue drops the batch, as a full socket buffer would.
+                        let handed = shards
+                            .get(s)
+                            .is_some_and(|tx| tx.try_send(Inbound::Datagrams(batch)).is_ok());
+                        if !handed {
+                            sfu.metrics().handoff_dropped.inc_by(count);
                         }
                     }
                 }

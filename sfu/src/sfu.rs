@@ -481,6 +481,11 @@ impl Sfu {
         self.events.pop_front()
     }
 
+    /// The metrics this core reports to.
+    pub(crate) fn metrics(&self) -> &SfuMetrics {
+        &self.metrics
+    }
+
     /// Participants currently held.
     pub fn participant_count(&self) -> usize {
         self.located.len()

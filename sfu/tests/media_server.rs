@@ -517,6 +517,9 @@ fn rooms_on_two_shards_share_the_one_port_and_each_hears_only_its_own() {
         }
         assert_eq!(metrics.participants.get(), 6, "shards add up in one gauge");
         assert_eq!(metrics.rooms.get(), 3);
+        let on = |shard: &str| metrics.shard_participants.with_label_values(&[shard]).get();
+        assert_eq!((on("0"), on("1")), (4, 2), "each shard reports its own");
+        assert_eq!(metrics.handoff_dropped.get(), 0, "no hand-over lost");
 
         // The second room's UDP participant (on shard 1) changes network: its new address
         // reaches the reading shard first, which routes it by the restarted ICE ufrag.
