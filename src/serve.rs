@@ -193,20 +193,30 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         mail = if state.mailer.outbox().is_some() { "outbox" } else { "smtp" },
         "vamt is running"
     );
-    println!("vamt is running at {}", s.public_url);
-    if let Some(d) = &demo {
-        println!("  demo citizen join link: {}", d.join_url);
-        println!(
-            "  clerk console: {}  user: {}  password: {}",
-            d.clerk_url, d.clerk_username, d.clerk_password
-        );
-        println!("  (the password is shown only on this first start)");
-    }
-    if let Some(dir) = state.mailer.outbox() {
-        println!(
-            "  no SMTP server configured: e-mails go to {}",
-            dir.display()
-        );
+    // The banner goes to stdout without `println!`: a reader that closed the pipe after the
+    // first line (a test, a wrapper script) made the next `println!` panic and stopped the
+    // server before its STUN/TURN loop started. A closed stdout never stops the server.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "vamt is running at {}", s.public_url);
+        if let Some(d) = &demo {
+            let _ = writeln!(out, "  demo citizen join link: {}", d.join_url);
+            let _ = writeln!(
+                out,
+                "  clerk console: {}  user: {}  password: {}",
+                d.clerk_url, d.clerk_username, d.clerk_password
+            );
+            let _ = writeln!(out, "  (the password is shown only on this first start)");
+        }
+        if let Some(dir) = state.mailer.outbox() {
+            let _ = writeln!(
+                out,
+                "  no SMTP server configured: e-mails go to {}",
+                dir.display()
+            );
+        }
+        let _ = out.flush();
     }
 
     let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
