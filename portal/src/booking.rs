@@ -407,8 +407,10 @@ pub enum Cancellation {
     TooLate(Booking),
 }
 
-/// The booking `id` if `key` is its secret (the one in its links), whatever its status.
-async fn find_by_key(
+/// The booking `id` if `key` is its secret (the one in its links), whatever its status:
+/// what a cancel link shows before the citizen confirms. `None` for an unknown booking or
+/// a wrong key.
+pub async fn find_by_key(
     db: &SqlitePool,
     vault: &Vault,
     id: &str,
@@ -426,17 +428,6 @@ async fn find_by_key(
         return Ok(None);
     }
     find(db, vault, id).await
-}
-
-/// The booking behind a cancel link, to show before the citizen confirms; `None` for an
-/// unknown booking or a wrong key.
-pub async fn for_cancellation(
-    db: &SqlitePool,
-    vault: &Vault,
-    id: &str,
-    key: &str,
-) -> Result<Option<Booking>, BookingError> {
-    find_by_key(db, vault, id, key).await
 }
 
 /// Cancels booking `id` if `key` is its secret and it has not begun; its place is free for

@@ -190,7 +190,7 @@ fn serve_client(ctx: &Context, source: SocketAddr, data: &[u8], out: &mut Vec<u8
         addr: source,
         transport: Transport::Udp,
     };
-    if let Some(Outgoing::Reply) = ctx.handle(client, data, out) {
+    if ctx.handle(client, data, out) {
         // A reply lost to a full send buffer is retransmitted by the client (RFC 8489 §6.2.1).
         let _ = ctx.udp.try_send_to(out, source);
     }
@@ -249,10 +249,10 @@ impl Relayed {
 
 impl Context {
     /// Hands one message to the relay; sends relayed data to its peer itself and returns
-    /// `Some(Outgoing::Reply)` when `out` holds a reply for the client.
-    fn handle(&self, client: Client, data: &[u8], out: &mut Vec<u8>) -> Option<Outgoing> {
+    /// whether `out` holds a reply for the client.
+    fn handle(&self, client: Client, data: &[u8], out: &mut Vec<u8>) -> bool {
         let mut opened: Vec<(SocketAddr, std::net::UdpSocket)> = Vec::new();
-        let send = {
+        {
             let mut shared = lock(&self.shared);
             let (v4, v6) = (self.relay_v4, self.relay_v6);
             let mut bind = |ipv6: bool, even: bool| {
@@ -272,14 +272,14 @@ impl Context {
                 shared
                     .relay
                     .client_message(Instant::now(), wall(), client, data, out, &mut bind);
-            let send = match action {
-                ClientAction::None => None,
-                ClientAction::Reply => Some(Outgoing::Reply),
+            let reply = match action {
+                ClientAction::None => false,
+                ClientAction::Reply => true,
                 ClientAction::ReplyAndRelease(relay) => {
                     if let Some((_, task)) = shared.sockets.remove(&relay) {
                         task.abort();
                     }
-                    Some(Outgoing::Reply)
+                    true
                 }
                 ClientAction::Relay { from, to, payload } => {
                     self.relayed.count(false, client.transport, payload.len());
@@ -292,7 +292,7 @@ impl Context {
                             self.metrics.dropped.inc();
                         }
                     }
-                    None
+                    false
                 }
             };
             for (announced, socket) in opened.drain(..) {
@@ -306,9 +306,8 @@ impl Context {
                 }
             }
             account(&self.metrics, &mut shared);
-            send
-        };
-        send
+            reply
+        }
     }
 }
 
@@ -382,10 +381,8 @@ where
         if rd.read_exact(&mut buf[4..total]).await.is_err() {
             break;
         }
-        if let Some(Outgoing::Reply) = ctx.handle(client, &buf[..total], &mut out) {
-            if tx.try_send(out.clone()).is_err() {
-                break;
-            }
+        if ctx.handle(client, &buf[..total], &mut out) && tx.try_send(out.clone()).is_err() {
+            break;
         }
     }
     {
@@ -439,10 +436,6 @@ fn account(m: &TurnMetrics, shared: &mut Shared) {
             }
         }
     }
-}
-
-enum Outgoing {
-    Reply,
 }
 
 /// Datagrams one relay socket takes per receive call: a few, so that a busy allocation

@@ -415,7 +415,7 @@ pub async fn cancel_form(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let b = match booking::for_cancellation(&st.db, &st.vault, &id, &q.key).await {
+    let b = match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => b,
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
