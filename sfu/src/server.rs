@@ -302,9 +302,19 @@ pub async fn bind(
     announce: &[IpAddr],
     metrics: SfuMetrics,
 ) -> io::Result<(SfuHandle, SfuServer)> {
-    let socket = MediaSocket::new(UdpSocket::bind(addr).await?)?;
+    // Port 0 asks the kernel for a free UDP port, whose TCP twin may be taken: try another
+    // (tests and tools bind many servers at once). A fixed port is the operator's: no retry.
+    let mut tries = if addr.port() == 0 { 16 } else { 1 };
+    let (socket, tcp) = loop {
+        let udp = UdpSocket::bind(addr).await?;
+        match TcpListener::bind(udp.local_addr()?).await {
+            Ok(tcp) => break (udp, tcp),
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse && tries > 1 => tries -= 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let socket = MediaSocket::new(socket)?;
     let local_addr = socket.local_addr()?;
-    let tcp = TcpListener::bind(local_addr).await?;
     let ips: Vec<IpAddr> = if announce.is_empty() {
         vec![local_addr.ip()]
     } else {
