@@ -1,14 +1,15 @@
 //! The booking domain: services, free slots, booking and finding bookings. Knows nothing of
 //! HTTP.
-use std::collections::HashMap;
-
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{Row, SqlitePool};
 
+use crate::catalogue;
 use crate::config::Settings;
 use crate::db::{parse_ts, ts};
+use crate::schedule::{
+    self, Agenda, Catalogue, LocationId, Offer, Request, ScheduleError, ServiceId,
+};
 use crate::secret::{constant_time_eq, hash_token, random_id, random_token};
-use crate::slot::{self, Slot, SlotQuery};
 use crate::vault::{Vault, VaultError};
 
 /// A bookable service.
@@ -47,6 +48,8 @@ pub struct Booking {
     pub locale: String,
     /// The call's room (`RM_…`).
     pub room_id: String,
+    /// The clerk whose time it holds.
+    pub clerk_id: Option<i64>,
 }
 
 /// A booking just made, with the secret of its join link (stored only as a hash).
@@ -61,8 +64,8 @@ pub struct Booked {
 /// What a citizen asks to book.
 #[derive(Debug, Clone)]
 pub struct NewBooking {
-    /// The service's slug.
-    pub service: String,
+    /// The services' slugs, done in one appointment (one to [`MAX_SERVICES`]).
+    pub services: Vec<String>,
     /// The slot start.
     pub start: DateTime<Utc>,
     /// Name as given.
@@ -129,55 +132,43 @@ pub async fn service(db: &SqlitePool, slug: &str) -> Result<Option<Service>, sql
     Ok(services(db).await?.into_iter().find(|s| s.slug == slug))
 }
 
-async fn taken(
-    db: &SqlitePool,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<HashMap<DateTime<Utc>, u32>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT starts_at, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at >= ? AND starts_at < ? GROUP BY starts_at",
-    )
-    .bind(ts(from))
-    .bind(ts(to))
-    .fetch_all(db)
-    .await?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let start: String = r.get(0);
-        let n: i64 = r.get(1);
-        if let Some(t) = parse_ts(&start) {
-            out.insert(t, u32::try_from(n).unwrap_or(u32::MAX));
-        }
-    }
-    Ok(out)
-}
-
-/// Free slots from `now` over the configured horizon.
+/// Free appointment times for `services` (one appointment, one clerk, the services back
+/// to back) at the virtual office, from `now` plus the lead time to the last released day.
 pub async fn free_slots(
     db: &SqlitePool,
     s: &Settings,
     now: DateTime<Utc>,
-) -> Result<Vec<Slot>, sqlx::Error> {
-    let until = now + Duration::days(i64::from(s.horizon_days) + 1);
-    let taken = taken(db, now - Duration::days(1), until).await?;
-    Ok(slot::free_slots(&slot_query(s, now, &taken)))
+    services: &[Service],
+) -> Result<Vec<Offer>, BookingError> {
+    let Some(office) = catalogue::virtual_office(db).await? else {
+        return Ok(Vec::new());
+    };
+    let location = LocationId(office.id);
+    let cat = catalogue::load(db).await?;
+    let agenda = catalogue::agenda(db, location, now).await?;
+    search(&cat, &agenda, s, now, location, services)
 }
 
-/// The slot search the configuration describes, given what is booked.
-fn slot_query<'a>(
-    s: &'a Settings,
+fn search(
+    cat: &Catalogue,
+    agenda: &Agenda,
+    s: &Settings,
     now: DateTime<Utc>,
-    taken: &'a HashMap<DateTime<Utc>, u32>,
-) -> SlotQuery<'a> {
-    SlotQuery {
-        rule: &s.opening,
-        tz: s.timezone,
+    location: LocationId,
+    services: &[Service],
+) -> Result<Vec<Offer>, BookingError> {
+    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
+    let req = Request {
+        location,
+        services: &ids,
         now,
         lead: s.lead,
-        horizon_days: s.horizon_days,
-        capacity: s.capacity,
-        taken,
-    }
+    };
+    schedule::free_slots(cat, agenda, s.release, &req).map_err(|e| match e {
+        ScheduleError::NotVirtual(_) => BookingError::NotVirtual,
+        ScheduleError::UnknownService(_) | ScheduleError::NoService => BookingError::UnknownService,
+        ScheduleError::UnknownLocation(_) => BookingError::NoSuchSlot,
+    })
 }
 
 fn valid_email(e: &str) -> bool {
@@ -194,8 +185,30 @@ fn valid_email(e: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
 }
 
-/// Books a slot. The database's unique index on (start, seat) decides races: two citizens
-/// can never hold the same place, whatever the timing.
+/// The active services with these slugs, in the order given.
+async fn services_by_slug(db: &SqlitePool, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
+    let all = services(db).await?;
+    let mut out = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let s = all
+            .iter()
+            .find(|s| &s.slug == slug)
+            .ok_or(BookingError::UnknownService)?;
+        out.push(s.clone());
+    }
+    if out.is_empty() || out.len() > MAX_SERVICES {
+        return Err(BookingError::UnknownService);
+    }
+    Ok(out)
+}
+
+/// Services one appointment may combine (ZMS allows a few; more is a day's work).
+pub const MAX_SERVICES: usize = 3;
+
+/// Books an appointment at the virtual office. The slot engine says which clerks are free
+/// at the requested time; the booking then claims one clerk's time in a transaction, and
+/// the database's key on the claims decides races: two citizens can never hold the same
+/// clerk's minute, whatever the timing.
 pub async fn book(
     db: &SqlitePool,
     vault: &Vault,
@@ -211,17 +224,15 @@ pub async fn book(
     if !valid_email(&email) {
         return Err(BookingError::InvalidEmail);
     }
-    let service = service(db, &req.service)
-        .await?
-        .ok_or(BookingError::UnknownService)?;
-    if !service.virtual_ok {
+    let services = services_by_slug(db, &req.services).await?;
+    if services.iter().any(|s| !s.virtual_ok) {
         return Err(BookingError::NotVirtual);
     }
     // Anti-hoarding: an address holds a few upcoming appointments, not a day's worth. (A
     // limit, not the no-double-booking guarantee: two requests at the same instant may
-    // both pass; the seat index still keeps every slot single.)
+    // both pass; the claims still keep every clerk's time single.)
     let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE email_index = ? AND status = 'booked' AND starts_at > ?",
+        "SELECT COUNT(*) FROM bookings WHERE email_index = $1 AND status = 'booked' AND starts_at > $2",
     )
     .bind(email_index(vault, &email))
     .bind(ts(now))
@@ -230,88 +241,139 @@ pub async fn book(
     if held >= i64::from(s.raw.booking.max_per_email) {
         return Err(BookingError::TooManyForEmail);
     }
-    let offered = free_slots(db, s, now).await?;
-    let slot = match offered.iter().find(|sl| sl.start == req.start) {
-        Some(sl) => *sl,
-        None => {
-            // Distinguish "was a slot, now full" from "never a slot".
-            let all = slot::free_slots(&slot_query(s, now, &HashMap::new()));
-            return Err(if all.iter().any(|sl| sl.start == req.start) {
-                BookingError::SlotTaken
-            } else {
-                BookingError::NoSuchSlot
-            });
-        }
+    let Some(office) = catalogue::virtual_office(db).await? else {
+        return Err(BookingError::NoSuchSlot);
     };
-    insert(
-        db,
-        vault,
-        s.capacity,
-        &service,
-        slot.start,
-        slot.end,
-        &name,
-        &email,
-        &req.locale,
-        now,
-    )
-    .await
+    let location = LocationId(office.id);
+    let cat = catalogue::load(db).await?;
+    let agenda = catalogue::agenda(db, location, now).await?;
+    let offers = search(&cat, &agenda, s, now, location, &services)?;
+    let Some(offer) = offers.into_iter().find(|o| o.start == req.start) else {
+        // Distinguish "was a time, now taken" from "never a time".
+        let all = search(&cat, &Agenda::default(), s, now, location, &services)?;
+        return Err(if all.iter().any(|o| o.start == req.start) {
+            BookingError::SlotTaken
+        } else {
+            BookingError::NoSuchSlot
+        });
+    };
+    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
+    let need = schedule::need(&cat, location, &ids).map_err(|_| BookingError::NoSuchSlot)?;
+    for clerk in offer.clerks {
+        let claim = Claim {
+            location: office.id,
+            clerk: clerk.0,
+            services: services.clone(),
+            start: offer.start,
+            end: offer.end,
+            blocked_until: offer.start + need.blocked,
+        };
+        match insert(db, vault, &claim, &name, &email, &req.locale, now).await {
+            // Another citizen got this clerk first: the next free one may still be free.
+            Err(BookingError::SlotTaken) => continue,
+            other => return other,
+        }
+    }
+    Err(BookingError::SlotTaken)
 }
 
-/// Stores a booking in the first free seat of a slot. Also used to seed the demo booking,
-/// which need not lie in opening hours.
-#[allow(clippy::too_many_arguments)]
+/// The clerk's time a booking takes.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Location row ID.
+    pub location: i64,
+    /// Clerk row ID.
+    pub clerk: i64,
+    /// The services, in order (at least one).
+    pub services: Vec<Service>,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End of the citizen's appointment.
+    pub end: DateTime<Utc>,
+    /// End of the clerk's time (the appointment and its buffer).
+    pub blocked_until: DateTime<Utc>,
+}
+
+/// Stores a booking and claims its clerk's time in one transaction: `SlotTaken` if any
+/// unit of it is claimed already. Also used to seed the demo booking, which need not lie
+/// in opening hours.
 pub async fn insert(
     db: &SqlitePool,
     vault: &Vault,
-    capacity: u32,
-    service: &Service,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    claim: &Claim,
     name: &str,
     email: &str,
     locale: &str,
     now: DateTime<Utc>,
 ) -> Result<Booked, BookingError> {
+    let Some(first) = claim.services.first() else {
+        return Err(BookingError::UnknownService);
+    };
     let join_key = random_token(24);
-    for seat in 0..capacity {
-        let booking = Booking {
-            id: random_id("BK_"),
-            service: service.slug.clone(),
-            starts_at: start,
-            ends_at: end,
-            status: "booked".into(),
-            citizen_name: name.to_owned(),
-            email: email.to_owned(),
-            locale: locale.to_owned(),
-            room_id: vamt_signalling::RoomId::random().to_string(),
-        };
-        let result = sqlx::query(
-            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?)",
+    let booking = Booking {
+        id: random_id("BK_"),
+        service: first.slug.clone(),
+        starts_at: claim.start,
+        ends_at: claim.end,
+        status: "booked".into(),
+        citizen_name: name.to_owned(),
+        email: email.to_owned(),
+        locale: locale.to_owned(),
+        room_id: vamt_signalling::RoomId::random().to_string(),
+        clerk_id: Some(claim.clerk),
+    };
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until) \
+         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&booking.id)
+    .bind(first.id)
+    .bind(ts(claim.start))
+    .bind(ts(claim.end))
+    .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
+    .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
+    .bind(email_index(vault, &booking.email))
+    .bind(&booking.locale)
+    .bind(&booking.room_id)
+    .bind(hash_token(&join_key))
+    .bind(vault.seal(&field(&booking.id, "join_key_sealed"), &join_key))
+    .bind(ts(now))
+    .bind(claim.location)
+    .bind(claim.clerk)
+    .bind(ts(claim.blocked_until))
+    .execute(&mut *tx)
+    .await?;
+    for (position, service) in claim.services.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO booking_services (booking_id, position, service_id) VALUES ($1, $2, $3)",
         )
         .bind(&booking.id)
+        .bind(position as i64)
         .bind(service.id)
-        .bind(ts(start))
-        .bind(ts(end))
-        .bind(i64::from(seat))
-        .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
-        .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
-        .bind(email_index(vault, &booking.email))
-        .bind(&booking.locale)
-        .bind(&booking.room_id)
-        .bind(hash_token(&join_key))
-        .bind(vault.seal(&field(&booking.id, "join_key_sealed"), &join_key))
-        .bind(ts(now))
-        .execute(db)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for unit in catalogue::claim_units(claim.start, claim.blocked_until) {
+        let claimed = sqlx::query(
+            "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ($1, $2, $3)",
+        )
+        .bind(claim.clerk)
+        .bind(ts(unit))
+        .bind(&booking.id)
+        .execute(&mut *tx)
         .await;
-        match result {
-            Ok(_) => return Ok(Booked { booking, join_key }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+        match claimed {
+            Ok(_) => {}
+            // Dropping the transaction rolls the booking back.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(BookingError::SlotTaken)
+            }
             Err(e) => return Err(e.into()),
         }
     }
-    Err(BookingError::SlotTaken)
+    tx.commit().await?;
+    Ok(Booked { booking, join_key })
 }
 
 /// The blind index of an e-mail address: case and surrounding space do not make another
@@ -325,7 +387,7 @@ fn email_index(vault: &Vault, email: &str) -> String {
 macro_rules! select_bookings {
     ($rest:literal) => {
         concat!(
-            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id \
+            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id \
              FROM bookings b JOIN services s ON s.id = b.service_id ",
             $rest
         )
@@ -365,6 +427,7 @@ fn booking_from_row(
         status: r.get(4),
         locale: r.get(7),
         room_id: r.get(8),
+        clerk_id: r.get(9),
     }))
 }
 
@@ -431,7 +494,7 @@ pub async fn find_by_key(
 }
 
 /// Cancels booking `id` if `key` is its secret and it has not begun; its place is free for
-/// others at once (the one-per-seat index covers live bookings only). `None` for an unknown
+/// others at once (its claims on the clerk's time are deleted with it). `None` for an unknown
 /// booking or a wrong key. Cancelling twice is harmless.
 pub async fn cancel(
     db: &SqlitePool,
@@ -449,12 +512,19 @@ pub async fn cancel(
     if b.starts_at <= now {
         return Ok(Some(Cancellation::TooLate(b)));
     }
-    // Only a live booking changes: of two cancellations at once, one updates the row.
+    // Only a live booking changes: of two cancellations at once, one updates the row. Its
+    // claims go in the same transaction, so the time is free the moment it commits.
+    let mut tx = db.begin().await?;
     let done =
-        sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = ? AND status = 'booked'")
+        sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked'")
             .bind(id)
-            .execute(db)
+            .execute(&mut *tx)
             .await?;
+    sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(Some(if done.rows_affected() == 1 {
         Cancellation::Cancelled(Booking {
             status: "cancelled".to_owned(),
@@ -527,7 +597,7 @@ pub async fn between(
     to: DateTime<Utc>,
 ) -> Result<Vec<Booking>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.seat"
+        "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
     .bind(ts(to))
@@ -557,6 +627,16 @@ pub async fn erase_personal_data(
     .bind(ts(ended_before))
     .execute(db)
     .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes the claims of time that is over: they keep future time single and are no use
+/// after it. Returns how many went.
+pub async fn prune_claims(db: &SqlitePool, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM booking_claims WHERE unit_start < $1")
+        .bind(ts(before))
+        .execute(db)
+        .await?;
     Ok(done.rows_affected())
 }
 

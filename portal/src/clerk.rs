@@ -51,7 +51,12 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, ClerkError> {
     let hash = hash_password(password)?;
-    let row = sqlx::query("INSERT INTO clerks (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+    // A new clerk works at the virtual office (every video service, its opening hours)
+    // until the catalogue says otherwise.
+    let row = sqlx::query(
+        "INSERT INTO clerks (username, display_name, password_hash, created_at, location_id) \
+         VALUES ($1, $2, $3, $4, (SELECT id FROM locations WHERE is_virtual = 1 AND active = 1 ORDER BY id LIMIT 1)) RETURNING id",
+    )
         .bind(username)
         .bind(display_name)
         .bind(hash)

@@ -182,14 +182,14 @@ pub struct BookingConfig {
     pub opens: String,
     /// Closing time, `HH:MM` local; the last slot ends by then.
     pub closes: String,
-    /// Length of one appointment slot in minutes.
+    /// The appointment grid in minutes (a multiple of 5).
     pub slot_minutes: u32,
     /// How many days ahead slots are offered.
     pub horizon_days: u32,
+    /// Local time, `HH:MM`, at which each day the day `horizon_days` ahead is released.
+    pub release_time: String,
     /// How many minutes ahead of now a slot must start to be bookable.
     pub lead_minutes: u32,
-    /// Parallel appointments per slot (clerks on duty).
-    pub capacity: u32,
     /// Upcoming appointments one e-mail address may hold at once.
     pub max_per_email: u32,
 }
@@ -205,8 +205,8 @@ impl Default for BookingConfig {
             closes: "16:00".into(),
             slot_minutes: 20,
             horizon_days: 14,
+            release_time: "00:00".into(),
             lead_minutes: 60,
-            capacity: 1,
             max_per_email: 2,
         }
     }
@@ -328,14 +328,13 @@ pub struct Settings {
     pub mail_from: lettre::message::Mailbox,
     /// Office time zone.
     pub timezone: chrono_tz::Tz,
-    /// Opening hours.
-    pub opening: crate::slot::OpeningRule,
-    /// Booking horizon in days.
-    pub horizon_days: u32,
+    /// The virtual office's opening hours on a first start (then they live in the
+    /// database's catalogue).
+    pub opening: crate::catalogue::OpeningRule,
+    /// Booking horizon and the daily release of new days.
+    pub release: crate::schedule::Release,
     /// Minimum lead time.
     pub lead: chrono::Duration,
-    /// Parallel appointments per slot.
-    pub capacity: u32,
     /// Room token lifetime.
     pub token_ttl_seconds: u64,
     /// How long a dropped participant's place is held for a resume.
@@ -592,17 +591,21 @@ impl Config {
         if closes <= opens {
             return Err(bad("booking.closes", "must be later than booking.opens"));
         }
-        if !(5..=240).contains(&self.booking.slot_minutes) {
-            return Err(bad("booking.slot_minutes", "must be between 5 and 240"));
+        if !(5..=240).contains(&self.booking.slot_minutes)
+            || !self.booking.slot_minutes.is_multiple_of(5)
+        {
+            return Err(bad(
+                "booking.slot_minutes",
+                "must be a multiple of 5 between 5 and 240",
+            ));
         }
+        let release_at = parse_time(&self.booking.release_time)
+            .ok_or_else(|| bad("booking.release_time", "must be HH:MM"))?;
         if !(1..=366).contains(&self.booking.horizon_days) {
             return Err(bad("booking.horizon_days", "must be between 1 and 366"));
         }
         if !(1..=50).contains(&self.booking.max_per_email) {
             return Err(bad("booking.max_per_email", "must be between 1 and 50"));
-        }
-        if !(1..=100).contains(&self.booking.capacity) {
-            return Err(bad("booking.capacity", "must be between 1 and 100"));
         }
         if !(1..=600).contains(&self.call.resume_grace_seconds) {
             return Err(bad(
@@ -657,15 +660,17 @@ impl Config {
             smtp_url,
             mail_from,
             timezone,
-            opening: crate::slot::OpeningRule {
+            opening: crate::catalogue::OpeningRule {
                 days,
                 opens,
                 closes,
                 slot_minutes: self.booking.slot_minutes,
             },
-            horizon_days: self.booking.horizon_days,
+            release: crate::schedule::Release {
+                horizon_days: self.booking.horizon_days,
+                at: release_at,
+            },
             lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
-            capacity: self.booking.capacity,
             token_ttl_seconds: self.call.token_ttl_seconds,
             resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
             join_window: chrono::Duration::minutes(i64::from(self.call.join_window_minutes)),

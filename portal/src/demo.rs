@@ -3,34 +3,31 @@ use chrono::{Duration, DurationRound};
 use sqlx::Row;
 
 use crate::booking::{self, BookingError};
+use crate::catalogue;
 use crate::clerk::{self, ClerkError};
 use crate::secret::random_token;
 use crate::AppState;
 
-/// The catalogue a first start offers: (slug, minutes, fee in cents, can be done by video).
-/// Names, descriptions, documents to have ready and, for what needs a visit, the reason come
-/// from the Fluent catalogue (`service-<slug>`, `-desc`, `-docs`, `-not-virtual`). The fees
-/// are examples; each city has its own fee schedule.
-///
-/// Every appointment is one slot of the booking grid (20 minutes) until the city-sized slot
-/// engine (`schedule.rs`) is behind the pages: a service of another length would be offered
-/// times the grid cannot keep.
-const SERVICES: &[(&str, i64, i64, bool)] = &[
-    ("wohnsitzummeldung", 20, 0, true),
-    ("abmeldung-ausland", 20, 0, true),
-    ("lebensbescheinigung", 20, 0, true),
-    ("meldebescheinigung", 20, 1000, true),
-    ("fuehrungszeugnis", 20, 1300, true),
-    ("gewerbezentralregister", 20, 1300, true),
-    ("steuer-id", 20, 0, true),
-    ("aufenthaltsbescheinigung", 20, 1000, true),
-    ("melderegisterauskunft", 20, 1000, true),
-    ("bewohnerparkausweis", 20, 3070, true),
-    ("schwerbehindertenparkausweis", 20, 0, true),
-    ("familienpass", 20, 0, true),
-    ("ausweis-beratung", 20, 0, true),
-    ("personalausweis", 20, 3700, false),
-    ("reisepass", 20, 7000, false),
+/// The catalogue a first start offers: (slug, minutes, follow-up buffer, fee in cents, can
+/// be done by video). Names, descriptions, documents to have ready and, for what needs a
+/// visit, the reason come from the Fluent catalogue (`service-<slug>`, `-desc`, `-docs`,
+/// `-not-virtual`). The fees are examples; each city has its own fee schedule.
+const SERVICES: &[(&str, i64, i64, i64, bool)] = &[
+    ("wohnsitzummeldung", 20, 0, 0, true),
+    ("abmeldung-ausland", 20, 0, 0, true),
+    ("lebensbescheinigung", 10, 0, 0, true),
+    ("meldebescheinigung", 20, 0, 1000, true),
+    ("fuehrungszeugnis", 15, 5, 1300, true),
+    ("gewerbezentralregister", 15, 5, 1300, true),
+    ("steuer-id", 10, 0, 0, true),
+    ("aufenthaltsbescheinigung", 20, 0, 1000, true),
+    ("melderegisterauskunft", 15, 0, 1000, true),
+    ("bewohnerparkausweis", 20, 0, 3070, true),
+    ("schwerbehindertenparkausweis", 20, 0, 0, true),
+    ("familienpass", 20, 0, 0, true),
+    ("ausweis-beratung", 30, 0, 0, true),
+    ("personalausweis", 20, 0, 3700, false),
+    ("reisepass", 20, 0, 7000, false),
 ];
 
 /// What a first start prints.
@@ -66,35 +63,49 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
         .await?;
     let count: i64 = row.get(0);
     if count > 0 {
+        // A database from before the catalogue tables: its offices and bookings move in.
+        if catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await? {
+            catalogue::adopt_unplaced(&st.db).await?;
+        }
         return Ok(None);
     }
-    for (slug, minutes, fee, virtual_ok) in SERVICES {
+    for (slug, minutes, buffer, fee, virtual_ok) in SERVICES {
         sqlx::query(
-            "INSERT INTO services (slug, duration_minutes, fee_cents, virtual_ok) VALUES (?, ?, ?, ?)",
+            "INSERT INTO services (slug, duration_minutes, buffer_minutes, fee_cents, virtual_ok) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(slug)
         .bind(minutes)
+        .bind(buffer)
         .bind(fee)
         .bind(i64::from(*virtual_ok))
-            .execute(&st.db)
-            .await?;
+        .execute(&st.db)
+        .await?;
     }
+    catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await?;
     let now = st.now();
     let password = random_token(9);
-    clerk::create(&st.db, "clerk", "Stefanie Wolf", &password, now).await?;
+    let clerk = clerk::create(&st.db, "clerk", "Stefanie Wolf", &password, now).await?;
     let services = booking::services(&st.db).await?;
-    let Some(service) = services.first() else {
+    let (Some(service), Some(office)) =
+        (services.first(), catalogue::virtual_office(&st.db).await?)
+    else {
         return Ok(None);
     };
     // A booking that starts now, outside the bookable grid, so the demo call works at once.
     let start = now.duration_trunc(Duration::minutes(5)).unwrap_or(now);
+    let end = start + Duration::minutes(service.duration_minutes);
+    let claim = booking::Claim {
+        location: office.id,
+        clerk,
+        services: vec![service.clone()],
+        start,
+        end,
+        blocked_until: end,
+    };
     let booked = booking::insert(
         &st.db,
         &st.vault,
-        st.settings.capacity,
-        service,
-        start,
-        start + Duration::minutes(service.duration_minutes),
+        &claim,
         "Erika Mustermann",
         "erika@example.org",
         "de",

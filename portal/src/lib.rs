@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod booking;
+pub mod catalogue;
 pub mod clerk;
 pub mod config;
 pub mod db;
@@ -16,7 +17,6 @@ pub mod reminder;
 pub mod retention;
 pub mod schedule;
 pub mod secret;
-pub mod slot;
 pub mod state;
 pub mod vault;
 pub mod web;

@@ -108,7 +108,14 @@ async fn form_page(
     errors: Vec<(&'static str, &'static str)>,
     filled: Option<&BookForm>,
 ) -> Response {
-    let slots = match booking::free_slots(&st.db, &st.settings, st.now()).await {
+    let slots = match booking::free_slots(
+        &st.db,
+        &st.settings,
+        st.now(),
+        std::slice::from_ref(service),
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => return internal(st, lang, &e),
     };
@@ -195,7 +202,7 @@ pub async fn submit(
         .await;
     };
     let req = NewBooking {
-        service: slug.clone(),
+        services: vec![slug.clone()],
         start,
         name: f.name.clone(),
         email: f.email.clone(),

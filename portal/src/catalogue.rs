@@ -1,0 +1,511 @@
+//! The city's catalogue in the database — locations with opening hours and special days,
+//! services, clerks with skills and working hours — read into the slot engine's
+//! [`schedule::Catalogue`], and the live bookings read into its [`schedule::Agenda`].
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use sqlx::{Row, SqlitePool};
+
+use crate::db::{parse_ts, ts};
+use crate::schedule::{
+    self, Agenda, Catalogue, ClerkId, Hours, Location, LocationId, ServiceId, Span,
+};
+
+/// Weekly opening hours as the configuration writes them: the virtual office's hours on
+/// a first start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningRule {
+    /// Days the office is open.
+    pub days: Vec<Weekday>,
+    /// Opening time, local.
+    pub opens: NaiveTime,
+    /// Closing time, local: the last appointment ends by then.
+    pub closes: NaiveTime,
+    /// The appointment grid in minutes (a multiple of 5).
+    pub slot_minutes: u32,
+}
+
+/// A location as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LocationInfo {
+    /// Row ID.
+    pub id: i64,
+    /// Stable name in URLs.
+    pub slug: String,
+    /// The office's own name.
+    pub name: String,
+    /// Street address; empty for the virtual office.
+    pub address: String,
+    /// Whether this is the video office.
+    pub is_virtual: bool,
+}
+
+/// Granularity of the claims that keep a clerk's time single (`booking_claims`).
+pub const CLAIM_MINUTES: i64 = 5;
+
+fn hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+fn weekday(n: i64) -> Option<Weekday> {
+    u8::try_from(n).ok().and_then(|n| Weekday::try_from(n).ok())
+}
+
+/// Weekly rows (weekday, opens, closes) and dated rows (day, opens?, closes?) into hours.
+fn hours_from(
+    weekly: &[(i64, String, String)],
+    days: &[(String, Option<String>, Option<String>)],
+) -> Hours {
+    let mut by_day: [Vec<Span>; 7] = Default::default();
+    for (d, o, c) in weekly {
+        if let (Some(d), Some(o), Some(c)) = (weekday(*d), hhmm(o), hhmm(c)) {
+            if let Some(span) = Span::new(o, c) {
+                by_day[d.num_days_from_monday() as usize].push(span);
+            }
+        }
+    }
+    let mut h = Hours::closed();
+    for (i, spans) in by_day.iter().enumerate() {
+        if let Some(d) = weekday(i as i64) {
+            h.set_weekday(d, spans);
+        }
+    }
+    let mut dated: HashMap<NaiveDate, Vec<Span>> = HashMap::new();
+    for (day, o, c) in days {
+        let Ok(date) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+            continue;
+        };
+        let entry = dated.entry(date).or_default();
+        if let (Some(o), Some(c)) = (o.as_deref().and_then(hhmm), c.as_deref().and_then(hhmm)) {
+            if let Some(span) = Span::new(o, c) {
+                entry.push(span);
+            }
+        }
+    }
+    for (date, spans) in dated {
+        if spans.is_empty() {
+            h.close_on(date);
+        } else {
+            h.set_day(date, &spans);
+        }
+    }
+    h
+}
+
+type Weekly = HashMap<i64, Vec<(i64, String, String)>>;
+type Dated = HashMap<i64, Vec<(String, Option<String>, Option<String>)>>;
+
+async fn weekly(db: &SqlitePool, sql: &'static str) -> Result<Weekly, sqlx::Error> {
+    let mut out: Weekly = HashMap::new();
+    for r in sqlx::query(sql).fetch_all(db).await? {
+        out.entry(r.get(0))
+            .or_default()
+            .push((r.get(1), r.get(2), r.get(3)));
+    }
+    Ok(out)
+}
+
+async fn dated(db: &SqlitePool, sql: &'static str) -> Result<Dated, sqlx::Error> {
+    let mut out: Dated = HashMap::new();
+    for r in sqlx::query(sql).fetch_all(db).await? {
+        out.entry(r.get(0))
+            .or_default()
+            .push((r.get(1), r.get(2), r.get(3)));
+    }
+    Ok(out)
+}
+
+/// The whole catalogue of active services, locations and clerks.
+pub async fn load(db: &SqlitePool) -> Result<Catalogue, sqlx::Error> {
+    let mut cat = Catalogue::new();
+    let services = sqlx::query(
+        "SELECT id, duration_minutes, buffer_minutes, virtual_ok FROM services WHERE active = 1",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut all_services = BTreeSet::new();
+    for r in &services {
+        let id = ServiceId(r.get(0));
+        all_services.insert(id);
+        cat.add_service(schedule::Service {
+            id,
+            minutes: u32::try_from(r.get::<i64, _>(1)).unwrap_or(0),
+            buffer_minutes: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
+            virtual_ok: r.get::<i64, _>(3) != 0,
+        });
+    }
+    let loc_weekly = weekly(
+        db,
+        "SELECT location_id, weekday, opens, closes FROM location_hours",
+    )
+    .await?;
+    let loc_dated = dated(
+        db,
+        "SELECT location_id, day, opens, closes FROM location_days",
+    )
+    .await?;
+    let locations = sqlx::query(
+        "SELECT id, timezone, grid_minutes, is_virtual FROM locations WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut hours_of: HashMap<i64, Hours> = HashMap::new();
+    let mut virtual_office = None;
+    let mut virtual_services = BTreeSet::new();
+    for r in &locations {
+        let id: i64 = r.get(0);
+        let Ok(tz) = r.get::<String, _>(1).parse::<Tz>() else {
+            tracing::warn!(location = id, "location with an unknown time zone left out");
+            continue;
+        };
+        let is_virtual = r.get::<i64, _>(3) != 0;
+        let hours = hours_from(
+            loc_weekly.get(&id).map_or(&[], Vec::as_slice),
+            loc_dated.get(&id).map_or(&[], Vec::as_slice),
+        );
+        if is_virtual && virtual_office.is_none() {
+            virtual_office = Some(id);
+        }
+        hours_of.insert(id, hours.clone());
+        cat.add_location(Location {
+            id: LocationId(id),
+            tz,
+            hours,
+            grid_minutes: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
+            is_virtual,
+        });
+    }
+    for id in &all_services {
+        if cat.service(*id).is_some_and(|s| s.virtual_ok) {
+            virtual_services.insert(*id);
+        }
+    }
+    let mut skills: HashMap<i64, BTreeSet<ServiceId>> = HashMap::new();
+    for r in sqlx::query("SELECT clerk_id, service_id FROM clerk_skills")
+        .fetch_all(db)
+        .await?
+    {
+        skills
+            .entry(r.get(0))
+            .or_default()
+            .insert(ServiceId(r.get(1)));
+    }
+    let clerk_weekly = weekly(
+        db,
+        "SELECT clerk_id, weekday, opens, closes FROM clerk_hours",
+    )
+    .await?;
+    let clerk_dated = dated(db, "SELECT clerk_id, day, opens, closes FROM clerk_days").await?;
+    for r in sqlx::query("SELECT id, location_id FROM clerks ORDER BY id")
+        .fetch_all(db)
+        .await?
+    {
+        let id: i64 = r.get(0);
+        // A clerk added before any location existed works at the virtual office.
+        let Some(location) = r.get::<Option<i64>, _>(1).or(virtual_office) else {
+            continue;
+        };
+        let Some(location_hours) = hours_of.get(&location) else {
+            continue;
+        };
+        let own_weekly = clerk_weekly.get(&id);
+        let mut hours = match own_weekly {
+            Some(w) => hours_from(w, &[]),
+            None => location_hours.clone(),
+        };
+        if let Some(days) = clerk_dated.get(&id) {
+            // The dated rows go over the weekly hours, the clerk's own or the location's.
+            let exceptions = hours_from(&[], days);
+            for (date, _, _) in days {
+                if let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                    hours.set_day(d, exceptions.on(d));
+                }
+            }
+        }
+        let skills = skills.get(&id).cloned().unwrap_or_else(|| {
+            if Some(location) == virtual_office {
+                virtual_services.clone()
+            } else {
+                all_services.clone()
+            }
+        });
+        cat.add_clerk(schedule::Clerk {
+            id: ClerkId(id),
+            location: LocationId(location),
+            skills,
+            hours,
+        });
+    }
+    Ok(cat)
+}
+
+/// The active locations, the virtual office first.
+pub async fn locations(db: &SqlitePool) -> Result<Vec<LocationInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, slug, name, address, is_virtual FROM locations WHERE active = 1 ORDER BY is_virtual DESC, id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| LocationInfo {
+            id: r.get(0),
+            slug: r.get(1),
+            name: r.get(2),
+            address: r.get(3),
+            is_virtual: r.get::<i64, _>(4) != 0,
+        })
+        .collect())
+}
+
+/// The virtual office, where video appointments are booked.
+pub async fn virtual_office(db: &SqlitePool) -> Result<Option<LocationInfo>, sqlx::Error> {
+    Ok(locations(db).await?.into_iter().find(|l| l.is_virtual))
+}
+
+/// The live bookings at `location` that still block a clerk after `now`.
+pub async fn agenda(
+    db: &SqlitePool,
+    location: LocationId,
+    now: DateTime<Utc>,
+) -> Result<Agenda, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT clerk_id, starts_at, blocked_until FROM bookings \
+         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2",
+    )
+    .bind(location.0)
+    .bind(ts(now))
+    .fetch_all(db)
+    .await?;
+    Ok(Agenda::new(rows.iter().filter_map(|r| {
+        Some(schedule::Booked {
+            clerk: ClerkId(r.get(0)),
+            start: parse_ts(r.get::<&str, _>(1))?,
+            until: parse_ts(r.get::<&str, _>(2))?,
+        })
+    })))
+}
+
+/// The claim units covering `[start, until)`: every 5-minute unit the interval touches.
+pub fn claim_units(start: DateTime<Utc>, until: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let unit = CLAIM_MINUTES * 60;
+    let first = start.timestamp().div_euclid(unit) * unit;
+    let mut out = Vec::new();
+    let mut t = first;
+    while t < until.timestamp() {
+        if let Some(u) = DateTime::from_timestamp(t, 0) {
+            out.push(u);
+        }
+        t += unit;
+    }
+    out
+}
+
+/// One office a first start creates.
+struct OfficeSeed {
+    slug: &'static str,
+    name: &'static str,
+    address: &'static str,
+}
+
+/// The physical offices of the demo city (the seeds' cities run four plus the virtual one).
+const OFFICES: &[OfficeSeed] = &[
+    OfficeSeed {
+        slug: "mitte",
+        name: "Bürgeramt Mitte",
+        address: "Rathausplatz 1",
+    },
+    OfficeSeed {
+        slug: "nord",
+        name: "Bürgeramt Nord",
+        address: "Nordring 12",
+    },
+    OfficeSeed {
+        slug: "sued",
+        name: "Bürgeramt Süd",
+        address: "Südallee 3",
+    },
+    OfficeSeed {
+        slug: "west",
+        name: "Bürgeramt West",
+        address: "Westendstraße 40",
+    },
+];
+
+/// On an empty catalogue: the virtual office with `opening` in `tz`, and the four offices
+/// with the usual hours of a German Bürgeramt (a long Thursday). Returns whether it seeded.
+pub async fn seed_locations(
+    db: &SqlitePool,
+    opening: &OpeningRule,
+    tz: Tz,
+) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM locations")
+        .fetch_one(db)
+        .await?;
+    if count > 0 {
+        return Ok(false);
+    }
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO locations (slug, name, address, timezone, grid_minutes, is_virtual) \
+         VALUES ('virtuell', 'Virtuelles Bürgeramt', '', $1, $2, 1) RETURNING id",
+    )
+    .bind(tz.name())
+    .bind(i64::from(opening.slot_minutes))
+    .fetch_one(&mut *tx)
+    .await?;
+    for d in &opening.days {
+        sqlx::query(
+            "INSERT INTO location_hours (location_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i64::from(d.num_days_from_monday()))
+        .bind(opening.opens.format("%H:%M").to_string())
+        .bind(opening.closes.format("%H:%M").to_string())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for o in OFFICES {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO locations (slug, name, address, timezone, grid_minutes, is_virtual) \
+             VALUES ($1, $2, $3, $4, 15, 0) RETURNING id",
+        )
+        .bind(o.slug)
+        .bind(o.name)
+        .bind(o.address)
+        .bind(tz.name())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (weekday, opens, closes) in [
+            (0, "08:00", "16:00"),
+            (1, "08:00", "16:00"),
+            (2, "08:00", "13:00"),
+            (3, "10:00", "18:00"),
+            (4, "08:00", "13:00"),
+        ] {
+            sqlx::query(
+                "INSERT INTO location_hours (location_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(weekday)
+            .bind(opens)
+            .bind(closes)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Live bookings made before the catalogue existed (no clerk, no claims) go to the virtual
+/// office's first clerk and claim their time, so a new booking cannot overlap them.
+/// Returns how many were placed.
+pub async fn adopt_unplaced(db: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let Some(office) = virtual_office(db).await? else {
+        return Ok(0);
+    };
+    let clerk: Option<i64> = sqlx::query_scalar("SELECT id FROM clerks ORDER BY id LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    let Some(clerk) = clerk else { return Ok(0) };
+    let rows = sqlx::query(
+        "SELECT id, starts_at, ends_at, service_id FROM bookings WHERE clerk_id IS NULL AND status = 'booked'",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut placed = 0;
+    for r in rows {
+        let id: String = r.get(0);
+        let (Some(start), Some(end)) =
+            (parse_ts(r.get::<&str, _>(1)), parse_ts(r.get::<&str, _>(2)))
+        else {
+            continue;
+        };
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "UPDATE bookings SET location_id = $1, clerk_id = $2, blocked_until = $3 WHERE id = $4",
+        )
+        .bind(office.id)
+        .bind(clerk)
+        .bind(ts(end))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO booking_services (booking_id, position, service_id) VALUES ($1, 0, $2)",
+        )
+        .bind(&id)
+        .bind(r.get::<i64, _>(3))
+        .execute(&mut *tx)
+        .await?;
+        for unit in claim_units(start, end) {
+            // The old seats allowed parallel bookings: a unit held twice stays with the first.
+            sqlx::query(
+                "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(clerk)
+            .bind(ts(unit))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        placed += 1;
+    }
+    Ok(placed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn claims_cover_every_unit_an_interval_touches() {
+        let units = claim_units(t("2026-11-23T08:00:00Z"), t("2026-11-23T08:20:00Z"));
+        assert_eq!(units.len(), 4);
+        assert_eq!(units[0], t("2026-11-23T08:00:00Z"));
+        assert_eq!(units[3], t("2026-11-23T08:15:00Z"));
+        // Off the grid: the units it overlaps, so a neighbour sharing a minute conflicts.
+        let odd = claim_units(t("2026-11-23T08:02:00Z"), t("2026-11-23T08:06:00Z"));
+        assert_eq!(
+            odd,
+            vec![t("2026-11-23T08:00:00Z"), t("2026-11-23T08:05:00Z")]
+        );
+        assert!(claim_units(t("2026-11-23T08:00:00Z"), t("2026-11-23T08:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn hours_rows_become_weekly_hours_with_exceptions() {
+        let weekly = vec![
+            (0, "08:00".to_owned(), "12:00".to_owned()),
+            (0, "13:00".to_owned(), "16:00".to_owned()),
+            (3, "10:00".to_owned(), "18:00".to_owned()),
+            (9, "10:00".to_owned(), "18:00".to_owned()),
+        ];
+        let days = vec![
+            ("2026-12-24".to_owned(), None, None),
+            (
+                "2026-12-28".to_owned(),
+                Some("09:00".to_owned()),
+                Some("11:00".to_owned()),
+            ),
+        ];
+        let h = hours_from(&weekly, &days);
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        assert_eq!(h.on(monday).len(), 2);
+        assert!(h.on(monday.succ_opt().expect("tue")).is_empty());
+        let christmas_eve = NaiveDate::from_ymd_opt(2026, 12, 24).expect("date");
+        assert!(h.on(christmas_eve).is_empty(), "a closed day");
+        let special = NaiveDate::from_ymd_opt(2026, 12, 28).expect("date");
+        assert_eq!(h.on(special).len(), 1);
+        assert_eq!(h.on(special)[0].start, hhmm("09:00").expect("t"));
+    }
+}

@@ -1,0 +1,179 @@
+//! No double booking under concurrency: many citizens race through the booking form for
+//! the same few appointments.
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+const CLIENTS: usize = 500;
+const SLOTS: usize = 20;
+
+fn offered(html: &str) -> Vec<String> {
+    html.split("name=\"slot\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let app = vamt_portal::app(stack.state.clone());
+    let form = app
+        .clone()
+        .oneshot(
+            Request::get("/book/wohnsitzummeldung?lang=en")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let bytes = form.into_body().collect().await.expect("body").to_bytes();
+    let all = offered(&String::from_utf8_lossy(&bytes));
+    assert!(
+        all.len() > SLOTS * 2,
+        "enough slots on offer: {}",
+        all.len()
+    );
+    let contested: Vec<String> = all[..SLOTS].to_vec();
+
+    let mut tasks = Vec::with_capacity(CLIENTS);
+    for i in 0..CLIENTS {
+        let app = app.clone();
+        let slot = contested[i % SLOTS].clone();
+        tasks.push(tokio::spawn(async move {
+            let body = format!(
+                "slot={}&name=Client+{i}&email=client{i}%40example.org&lang=en",
+                enc(&slot)
+            );
+            let resp = app
+                .oneshot(
+                    Request::post("/book/wohnsitzummeldung")
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(body))
+                        .expect("request"),
+                )
+                .await
+                .expect("infallible");
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (slot, status, String::from_utf8_lossy(&bytes).into_owned())
+        }));
+    }
+    let mut won: HashMap<String, usize> = HashMap::new();
+    let mut lost = 0;
+    for t in tasks {
+        let (slot, status, body) = t.await.expect("task");
+        match status {
+            StatusCode::SEE_OTHER => *won.entry(slot).or_default() += 1,
+            StatusCode::CONFLICT => {
+                lost += 1;
+                assert!(body.contains("just taken"), "a clear answer: {body}");
+                let alternatives = offered(&body);
+                assert!(!alternatives.is_empty(), "alternatives are offered");
+                assert!(
+                    !alternatives.contains(&slot),
+                    "the taken slot is not among the alternatives"
+                );
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(won.len(), SLOTS, "every contested slot went to someone");
+    assert!(
+        won.values().all(|n| *n == 1),
+        "one winner per slot: {won:?}"
+    );
+    assert_eq!(lost, CLIENTS - SLOTS);
+
+    // The database agrees: one live booking per contested time, and its clerk's time
+    // claimed once.
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT starts_at, COUNT(*) FROM bookings WHERE status = 'booked' AND email <> '' GROUP BY starts_at",
+    )
+    .fetch_all(&stack.state.db)
+    .await
+    .expect("query");
+    let stored: BTreeSet<String> = rows
+        .iter()
+        .filter(|(start, _)| contested.contains(start))
+        .map(|(start, n)| {
+            assert_eq!(*n, 1, "{start} is booked once");
+            start.clone()
+        })
+        .collect();
+    assert_eq!(stored.len(), SLOTS);
+    let overlapping: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.clerk_id = b.clerk_id AND a.id < b.id \
+         WHERE a.status = 'booked' AND b.status = 'booked' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
+    )
+    .fetch_one(&stack.state.db)
+    .await
+    .expect("query");
+    assert_eq!(overlapping, 0, "no clerk holds two appointments at once");
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_clerks_time_at_once() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let st = &stack.state;
+    let services = vamt_portal::booking::services(&st.db)
+        .await
+        .expect("services");
+    let service = services
+        .iter()
+        .find(|s| s.slug == "wohnsitzummeldung")
+        .expect("seeded")
+        .clone();
+    let now = stack.clock.now();
+    let slots =
+        vamt_portal::booking::free_slots(&st.db, &st.settings, now, std::slice::from_ref(&service))
+            .await
+            .expect("slots");
+    let start = slots[3].start;
+    let book = |email: &str| vamt_portal::booking::NewBooking {
+        services: vec!["wohnsitzummeldung".into()],
+        start,
+        name: "Eva".into(),
+        email: email.into(),
+        locale: "de".into(),
+    };
+    let first =
+        vamt_portal::booking::book(&st.db, &st.vault, &st.settings, now, book("a@example.org"))
+            .await
+            .expect("booked");
+    let second =
+        vamt_portal::booking::book(&st.db, &st.vault, &st.settings, now, book("b@example.org"))
+            .await;
+    assert!(
+        matches!(second, Err(vamt_portal::booking::BookingError::SlotTaken)),
+        "{second:?}"
+    );
+    let cancelled =
+        vamt_portal::booking::cancel(&st.db, &st.vault, &first.booking.id, &first.join_key, now)
+            .await
+            .expect("cancel");
+    assert!(matches!(
+        cancelled,
+        Some(vamt_portal::booking::Cancellation::Cancelled(_))
+    ));
+    let again =
+        vamt_portal::booking::book(&st.db, &st.vault, &st.settings, now, book("b@example.org"))
+            .await
+            .expect("the freed time can be booked again");
+    assert_eq!(again.booking.starts_at, start);
+}
