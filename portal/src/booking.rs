@@ -1,7 +1,9 @@
 //! The booking domain: services, free slots, booking and finding bookings. Knows nothing of
 //! HTTP.
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::db::Db;
 
 use crate::catalogue;
 use crate::config::Settings;
@@ -109,7 +111,7 @@ pub enum BookingError {
 }
 
 /// The active services, in catalogue order.
-pub async fn services(db: &SqlitePool) -> Result<Vec<Service>, sqlx::Error> {
+pub async fn services(db: &Db) -> Result<Vec<Service>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, slug, duration_minutes, fee_cents, virtual_ok FROM services WHERE active = 1 ORDER BY id",
     )
@@ -128,14 +130,14 @@ pub async fn services(db: &SqlitePool) -> Result<Vec<Service>, sqlx::Error> {
 }
 
 /// The active service with `slug`.
-pub async fn service(db: &SqlitePool, slug: &str) -> Result<Option<Service>, sqlx::Error> {
+pub async fn service(db: &Db, slug: &str) -> Result<Option<Service>, sqlx::Error> {
     Ok(services(db).await?.into_iter().find(|s| s.slug == slug))
 }
 
 /// Free appointment times for `services` (one appointment, one clerk, the services back
 /// to back) at the virtual office, from `now` plus the lead time to the last released day.
 pub async fn free_slots(
-    db: &SqlitePool,
+    db: &Db,
     s: &Settings,
     now: DateTime<Utc>,
     services: &[Service],
@@ -186,7 +188,7 @@ fn valid_email(e: &str) -> bool {
 }
 
 /// The active services with these slugs, in the order given.
-async fn services_by_slug(db: &SqlitePool, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
+async fn services_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
     let all = services(db).await?;
     let mut out = Vec::with_capacity(slugs.len());
     for slug in slugs {
@@ -210,7 +212,7 @@ pub const MAX_SERVICES: usize = 3;
 /// the database's key on the claims decides races: two citizens can never hold the same
 /// clerk's minute, whatever the timing.
 pub async fn book(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     s: &Settings,
     now: DateTime<Utc>,
@@ -298,7 +300,7 @@ pub struct Claim {
 /// unit of it is claimed already. Also used to seed the demo booking, which need not lie
 /// in opening hours.
 pub async fn insert(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     claim: &Claim,
     name: &str,
@@ -399,10 +401,7 @@ fn field(id: &str, column: &str) -> String {
     format!("bookings.{column}:{id}")
 }
 
-fn booking_from_row(
-    vault: &Vault,
-    r: &sqlx::sqlite::SqliteRow,
-) -> Result<Option<Booking>, BookingError> {
+fn booking_from_row(vault: &Vault, r: &crate::db::DbRow) -> Result<Option<Booking>, BookingError> {
     let id: String = r.get(0);
     // An erased field is empty: retention has removed it.
     let open = |column: &str, sealed: String| -> Result<String, VaultError> {
@@ -432,12 +431,8 @@ fn booking_from_row(
 }
 
 /// The booking `id`, if it exists.
-pub async fn find(
-    db: &SqlitePool,
-    vault: &Vault,
-    id: &str,
-) -> Result<Option<Booking>, BookingError> {
-    let row = sqlx::query(select_bookings!("WHERE b.id = ?"))
+pub async fn find(db: &Db, vault: &Vault, id: &str) -> Result<Option<Booking>, BookingError> {
+    let row = sqlx::query(select_bookings!("WHERE b.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -449,7 +444,7 @@ pub async fn find(
 
 /// The live booking `id` if `key` is its join secret.
 pub async fn find_by_join_key(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     id: &str,
     key: &str,
@@ -474,13 +469,13 @@ pub enum Cancellation {
 /// what a cancel link shows before the citizen confirms. `None` for an unknown booking or
 /// a wrong key.
 pub async fn find_by_key(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     id: &str,
     key: &str,
 ) -> Result<Option<Booking>, BookingError> {
     let row = sqlx::query(
-        "SELECT join_key_hash FROM bookings WHERE id = ? AND personal_data_erased_at IS NULL",
+        "SELECT join_key_hash FROM bookings WHERE id = $1 AND personal_data_erased_at IS NULL",
     )
     .bind(id)
     .fetch_optional(db)
@@ -497,7 +492,7 @@ pub async fn find_by_key(
 /// others at once (its claims on the clerk's time are deleted with it). `None` for an unknown
 /// booking or a wrong key. Cancelling twice is harmless.
 pub async fn cancel(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     id: &str,
     key: &str,
@@ -539,7 +534,7 @@ pub async fn cancel(
 /// with its join key (unsealed), earliest first. One booked within `lead` of its start needs
 /// none: its confirmation is as recent as a reminder would be.
 pub async fn due_reminders(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     now: DateTime<Utc>,
     lead: chrono::Duration,
@@ -547,7 +542,7 @@ pub async fn due_reminders(
     let until = now + lead;
     let rows = sqlx::query(
         "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE status = 'booked' AND reminded_at IS NULL \
-         AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > ? AND starts_at <= ? \
+         AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > $1 AND starts_at <= $2 \
          ORDER BY starts_at",
     )
     .bind(ts(now))
@@ -574,13 +569,9 @@ pub async fn due_reminders(
 }
 
 /// Marks `id`'s reminder as sent; false if it was already (another node, a second run).
-pub async fn claim_reminder(
-    db: &SqlitePool,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+pub async fn claim_reminder(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL AND status = 'booked'",
+        "UPDATE bookings SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND status = 'booked'",
     )
     .bind(ts(now))
     .bind(id)
@@ -591,13 +582,13 @@ pub async fn claim_reminder(
 
 /// Live bookings starting in `[from, to)`, earliest first.
 pub async fn between(
-    db: &SqlitePool,
+    db: &Db,
     vault: &Vault,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Booking>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.starts_at, b.clerk_id"
+        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
     .bind(ts(to))
@@ -615,13 +606,13 @@ pub async fn between(
 /// Erases the personal data (name, e-mail, join key) of every booking that ended before
 /// `ended_before`. The booking itself stays for statistics. Returns how many were erased.
 pub async fn erase_personal_data(
-    db: &SqlitePool,
+    db: &Db,
     ended_before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', email_index = '', personal_data_erased_at = ? \
-         WHERE ends_at < ? AND personal_data_erased_at IS NULL",
+        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', email_index = '', personal_data_erased_at = $1 \
+         WHERE ends_at < $2 AND personal_data_erased_at IS NULL",
     )
     .bind(ts(now))
     .bind(ts(ended_before))
@@ -632,7 +623,7 @@ pub async fn erase_personal_data(
 
 /// Deletes the claims of time that is over: they keep future time single and are no use
 /// after it. Returns how many went.
-pub async fn prune_claims(db: &SqlitePool, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn prune_claims(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM booking_claims WHERE unit_start < $1")
         .bind(ts(before))
         .execute(db)

@@ -5,7 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::db::Db;
 
 use crate::db::{parse_ts, ts};
 use crate::schedule::{
@@ -96,7 +98,7 @@ fn hours_from(
 type Weekly = HashMap<i64, Vec<(i64, String, String)>>;
 type Dated = HashMap<i64, Vec<(String, Option<String>, Option<String>)>>;
 
-async fn weekly(db: &SqlitePool, sql: &'static str) -> Result<Weekly, sqlx::Error> {
+async fn weekly(db: &Db, sql: &'static str) -> Result<Weekly, sqlx::Error> {
     let mut out: Weekly = HashMap::new();
     for r in sqlx::query(sql).fetch_all(db).await? {
         out.entry(r.get(0))
@@ -106,7 +108,7 @@ async fn weekly(db: &SqlitePool, sql: &'static str) -> Result<Weekly, sqlx::Erro
     Ok(out)
 }
 
-async fn dated(db: &SqlitePool, sql: &'static str) -> Result<Dated, sqlx::Error> {
+async fn dated(db: &Db, sql: &'static str) -> Result<Dated, sqlx::Error> {
     let mut out: Dated = HashMap::new();
     for r in sqlx::query(sql).fetch_all(db).await? {
         out.entry(r.get(0))
@@ -117,7 +119,7 @@ async fn dated(db: &SqlitePool, sql: &'static str) -> Result<Dated, sqlx::Error>
 }
 
 /// The whole catalogue of active services, locations and clerks.
-pub async fn load(db: &SqlitePool) -> Result<Catalogue, sqlx::Error> {
+pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let mut cat = Catalogue::new();
     let services = sqlx::query(
         "SELECT id, duration_minutes, buffer_minutes, virtual_ok FROM services WHERE active = 1",
@@ -241,7 +243,7 @@ pub async fn load(db: &SqlitePool) -> Result<Catalogue, sqlx::Error> {
 }
 
 /// The active locations, the virtual office first.
-pub async fn locations(db: &SqlitePool) -> Result<Vec<LocationInfo>, sqlx::Error> {
+pub async fn locations(db: &Db) -> Result<Vec<LocationInfo>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, slug, name, address, is_virtual FROM locations WHERE active = 1 ORDER BY is_virtual DESC, id",
     )
@@ -260,13 +262,13 @@ pub async fn locations(db: &SqlitePool) -> Result<Vec<LocationInfo>, sqlx::Error
 }
 
 /// The virtual office, where video appointments are booked.
-pub async fn virtual_office(db: &SqlitePool) -> Result<Option<LocationInfo>, sqlx::Error> {
+pub async fn virtual_office(db: &Db) -> Result<Option<LocationInfo>, sqlx::Error> {
     Ok(locations(db).await?.into_iter().find(|l| l.is_virtual))
 }
 
 /// The live bookings at `location` that still block a clerk after `now`.
 pub async fn agenda(
-    db: &SqlitePool,
+    db: &Db,
     location: LocationId,
     now: DateTime<Utc>,
 ) -> Result<Agenda, sqlx::Error> {
@@ -335,11 +337,7 @@ const OFFICES: &[OfficeSeed] = &[
 
 /// On an empty catalogue: the virtual office with `opening` in `tz`, and the four offices
 /// with the usual hours of a German Bürgeramt (a long Thursday). Returns whether it seeded.
-pub async fn seed_locations(
-    db: &SqlitePool,
-    opening: &OpeningRule,
-    tz: Tz,
-) -> Result<bool, sqlx::Error> {
+pub async fn seed_locations(db: &Db, opening: &OpeningRule, tz: Tz) -> Result<bool, sqlx::Error> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM locations")
         .fetch_one(db)
         .await?;
@@ -378,7 +376,7 @@ pub async fn seed_locations(
         .fetch_one(&mut *tx)
         .await?;
         for (weekday, opens, closes) in [
-            (0, "08:00", "16:00"),
+            (0i64, "08:00", "16:00"),
             (1, "08:00", "16:00"),
             (2, "08:00", "13:00"),
             (3, "10:00", "18:00"),
@@ -402,7 +400,7 @@ pub async fn seed_locations(
 /// Live bookings made before the catalogue existed (no clerk, no claims) go to the virtual
 /// office's first clerk and claim their time, so a new booking cannot overlap them.
 /// Returns how many were placed.
-pub async fn adopt_unplaced(db: &SqlitePool) -> Result<u64, sqlx::Error> {
+pub async fn adopt_unplaced(db: &Db) -> Result<u64, sqlx::Error> {
     let Some(office) = virtual_office(db).await? else {
         return Ok(0);
     };

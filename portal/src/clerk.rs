@@ -3,7 +3,9 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::db::Db;
 
 use crate::db::ts;
 use crate::secret::{hash_token, random_token};
@@ -44,7 +46,7 @@ pub fn hash_password(password: &str) -> Result<String, ClerkError> {
 
 /// Creates a clerk account.
 pub async fn create(
-    db: &SqlitePool,
+    db: &Db,
     username: &str,
     display_name: &str,
     password: &str,
@@ -68,13 +70,13 @@ pub async fn create(
 
 /// Checks a login; on success opens a session and returns its cookie value.
 pub async fn login(
-    db: &SqlitePool,
+    db: &Db,
     username: &str,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, Clerk)>, ClerkError> {
     let row = sqlx::query(
-        "SELECT id, username, display_name, password_hash FROM clerks WHERE username = ?",
+        "SELECT id, username, display_name, password_hash FROM clerks WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(db)
@@ -101,13 +103,15 @@ pub async fn login(
         display_name: row.get(2),
     };
     let token = random_token(32);
-    sqlx::query("INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES (?, ?, ?)")
-        .bind(hash_token(&token))
-        .bind(clerk.id)
-        .bind(ts(now + Duration::hours(SESSION_HOURS)))
-        .execute(db)
-        .await?;
-    sqlx::query("DELETE FROM clerk_sessions WHERE expires_at < ?")
+    sqlx::query(
+        "INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(hash_token(&token))
+    .bind(clerk.id)
+    .bind(ts(now + Duration::hours(SESSION_HOURS)))
+    .execute(db)
+    .await?;
+    sqlx::query("DELETE FROM clerk_sessions WHERE expires_at < $1")
         .bind(ts(now))
         .execute(db)
         .await?;
@@ -116,12 +120,12 @@ pub async fn login(
 
 /// The clerk of a live session.
 pub async fn session(
-    db: &SqlitePool,
+    db: &Db,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Clerk>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT c.id, c.username, c.display_name FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = ? AND s.expires_at > ?",
+        "SELECT c.id, c.username, c.display_name FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(hash_token(token))
     .bind(ts(now))
@@ -135,8 +139,8 @@ pub async fn session(
 }
 
 /// Ends a session.
-pub async fn logout(db: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM clerk_sessions WHERE token_hash = ?")
+pub async fn logout(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM clerk_sessions WHERE token_hash = $1")
         .bind(hash_token(token))
         .execute(db)
         .await?;
@@ -144,7 +148,7 @@ pub async fn logout(db: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Every clerk, by user name.
-pub async fn list(db: &SqlitePool) -> Result<Vec<Clerk>, sqlx::Error> {
+pub async fn list(db: &Db) -> Result<Vec<Clerk>, sqlx::Error> {
     let rows = sqlx::query("SELECT id, username, display_name FROM clerks ORDER BY username")
         .fetch_all(db)
         .await?;
@@ -159,14 +163,10 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<Clerk>, sqlx::Error> {
 }
 
 /// Sets a new password and ends the clerk's sessions; false if there is no such clerk.
-pub async fn reset_password(
-    db: &SqlitePool,
-    username: &str,
-    password: &str,
-) -> Result<bool, ClerkError> {
+pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<bool, ClerkError> {
     let hash = hash_password(password)?;
     let mut tx = db.begin().await?;
-    let row = sqlx::query("UPDATE clerks SET password_hash = ? WHERE username = ? RETURNING id")
+    let row = sqlx::query("UPDATE clerks SET password_hash = $1 WHERE username = $2 RETURNING id")
         .bind(hash)
         .bind(username)
         .fetch_optional(&mut *tx)
@@ -175,7 +175,7 @@ pub async fn reset_password(
         return Ok(false);
     };
     let id: i64 = row.get(0);
-    sqlx::query("DELETE FROM clerk_sessions WHERE clerk_id = ?")
+    sqlx::query("DELETE FROM clerk_sessions WHERE clerk_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;

@@ -143,7 +143,7 @@ impl Default for StorageConfig {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
-    /// `sqlite://…` URL. Empty: `<data_dir>/vamt.db`.
+    /// `sqlite://…` or `postgres://…` URL. Empty: `<data_dir>/vamt.db`.
     pub url: String,
 }
 
@@ -539,12 +539,12 @@ impl Config {
         }
         let database_url = if self.database.url.is_empty() {
             format!("sqlite://{}", data_dir.join("vamt.db").display())
-        } else if self.database.url.starts_with("sqlite:") {
+        } else if crate::db::Engine::of(&self.database.url).is_some() {
             self.database.url.clone()
         } else {
             return Err(bad(
                 "database.url",
-                "must be a sqlite:// URL (PostgreSQL support comes with the booking module)",
+                "must be a sqlite:// or postgres:// URL",
             ));
         };
         let smtp_url = if self.mail.smtp_url.is_empty() {

@@ -1,23 +1,84 @@
-//! The database: opened, created and migrated at start.
-use std::str::FromStr;
+//! The database: SQLite (one host, `sqlite://…`) or PostgreSQL (several portal nodes,
+//! `postgres://…`), chosen by the URL, opened, created and migrated at start.
+//!
+//! Both engines get the same schema (`migrations/sqlite` and `migrations/postgres` move in
+//! step, version for version; a test compares their tables and columns) and the same SQL:
+//! `$1` placeholders, text timestamps, integers for flags, no engine-specific functions.
+use std::sync::Once;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
 
-/// Opens (creating if missing) and migrates the database at `url`.
-pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        // WAL lets readers go on while a booking commits; NORMAL is durable with WAL.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+/// A connection pool to either engine.
+pub type Db = sqlx::AnyPool;
+
+/// A row from either engine.
+pub type DbRow = sqlx::any::AnyRow;
+
+/// Which engine a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite file (or memory).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine of `url`, or `None` for any other scheme.
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+static DRIVERS: Once = Once::new();
+
+/// Opens (creating a missing SQLite file) and migrates the database at `url`.
+pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    let engine = Engine::of(url).ok_or_else(|| {
+        sqlx::Error::Configuration(
+            format!("database URL must start with sqlite: or postgres://, not {url:?}").into(),
+        )
+    })?;
+    let url = match engine {
+        // The file is created on a first start.
+        Engine::Sqlite if !url.contains("mode=") => {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        }
+        _ => url.to_owned(),
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(match engine {
+            Engine::Sqlite => 8,
+            Engine::Postgres => 16,
+        })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    // WAL lets readers go on while a booking commits; NORMAL is durable with
+                    // WAL. A writer waits for another's commit rather than failing.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    match engine {
+        Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
     Ok(pool)
 }
 

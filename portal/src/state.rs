@@ -1,9 +1,9 @@
 //! What every handler shares.
 use std::sync::Arc;
 
+use crate::db::Db;
 use chrono::{DateTime, Utc};
 use prometheus::Registry;
-use sqlx::SqlitePool;
 use vamt_signalling::{Hub, TokenKeys};
 
 use crate::config::Settings;
@@ -24,7 +24,7 @@ pub struct Inner {
     /// Validated settings.
     pub settings: Settings,
     /// The database.
-    pub db: SqlitePool,
+    pub db: Db,
     /// Outgoing mail.
     pub mailer: Mailer,
     /// Translations.
@@ -82,7 +82,7 @@ impl AppState {
     /// Assembles the portal and the signalling hub around a running media server.
     pub fn build(
         settings: Settings,
-        db: SqlitePool,
+        db: Db,
         sfu: vamt_sfu::server::SfuHandle,
         tokens: TokenKeys,
         vault: crate::vault::Vault,

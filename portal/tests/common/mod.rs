@@ -38,11 +38,76 @@ pub struct Stack {
     pub demo: DemoLogin,
     stop: watch::Sender<bool>,
     _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+    }
+}
+
+/// The PostgreSQL server the suite runs against when `VAMT_TEST_POSTGRES` names one (an
+/// admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`); SQLite otherwise.
+/// `scripts/test` runs the suite once on each.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("VAMT_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A database of its own for one test, dropped with it.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub async fn create(admin: &str) -> Self {
+        use sqlx::Connection;
+        let name = format!("vamt_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::postgres::PgConnection::connect(admin)
+            .await
+            .expect("the PostgreSQL named by VAMT_TEST_POSTGRES accepts connections");
+        // The name is ours (a UUID), not input: safe to splice.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        Self {
+            admin: admin.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot block on itself: a thread with
+        // a runtime of its own removes the database.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&admin).await {
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                }
+            });
+        })
+        .join();
     }
 }
 
@@ -62,6 +127,13 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         "booking": { "lead_minutes": 0 },
         "turn": { "enabled": false },
     });
+    let pg = match postgres_admin_url() {
+        Some(admin) => Some(PgDatabase::create(&admin).await),
+        None => None,
+    };
+    if let Some(pg) = &pg {
+        merge(&mut base, json!({ "database": { "url": pg.url } }));
+    }
     merge(&mut base, overrides);
     let settings = Config::load(None, base)
         .expect("config loads")
@@ -120,6 +192,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         demo,
         stop,
         _dir: dir,
+        _pg: pg,
     }
 }
 
