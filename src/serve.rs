@@ -228,6 +228,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         state.clone(),
         until_true(stop_rx.clone()),
     ));
+    let hold_task = tokio::spawn(vamt_portal::hold::run(
+        state.clone(),
+        until_true(stop_rx.clone()),
+    ));
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -257,6 +261,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let _ = tokio::task::spawn_blocking(move || sfu_thread.join()).await;
     let _ = retention_task.await;
     let _ = reminder_task.await;
+    let _ = hold_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;
     }

@@ -52,6 +52,8 @@ pub struct Booking {
     pub room_id: String,
     /// The clerk whose time it holds.
     pub clerk_id: Option<i64>,
+    /// Whether the citizen has confirmed it from the e-mail (double opt-in).
+    pub confirmed: bool,
 }
 
 /// A booking just made, with the secret of its join link (stored only as a hash).
@@ -269,6 +271,7 @@ pub async fn book(
             start: offer.start,
             end: offer.end,
             blocked_until: offer.start + need.blocked,
+            confirm_by: Some(now + s.confirm_within),
         };
         match insert(db, vault, &claim, &name, &email, &req.locale, now).await {
             // Another citizen got this clerk first: the next free one may still be free.
@@ -294,6 +297,9 @@ pub struct Claim {
     pub end: DateTime<Utc>,
     /// End of the clerk's time (the appointment and its buffer).
     pub blocked_until: DateTime<Utc>,
+    /// Until when an unconfirmed booking is held for its citizen; `None`: confirmed at
+    /// once (the demo, a clerk booking for a caller).
+    pub confirm_by: Option<DateTime<Utc>>,
 }
 
 /// Stores a booking and claims its clerk's time in one transaction: `SlotTaken` if any
@@ -323,11 +329,12 @@ pub async fn insert(
         locale: locale.to_owned(),
         room_id: vamt_signalling::RoomId::random().to_string(),
         clerk_id: Some(claim.clerk),
+        confirmed: claim.confirm_by.is_none(),
     };
     let mut tx = db.begin().await?;
     sqlx::query(
-        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until) \
-         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by) \
+         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&booking.id)
     .bind(first.id)
@@ -344,6 +351,8 @@ pub async fn insert(
     .bind(claim.location)
     .bind(claim.clerk)
     .bind(ts(claim.blocked_until))
+    .bind(claim.confirm_by.is_none().then(|| ts(now)))
+    .bind(claim.confirm_by.map(ts))
     .execute(&mut *tx)
     .await?;
     for (position, service) in claim.services.iter().enumerate() {
@@ -389,7 +398,7 @@ fn email_index(vault: &Vault, email: &str) -> String {
 macro_rules! select_bookings {
     ($rest:literal) => {
         concat!(
-            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id \
+            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at \
              FROM bookings b JOIN services s ON s.id = b.service_id ",
             $rest
         )
@@ -427,6 +436,7 @@ fn booking_from_row(vault: &Vault, r: &crate::db::DbRow) -> Result<Option<Bookin
         locale: r.get(7),
         room_id: r.get(8),
         clerk_id: r.get(9),
+        confirmed: r.get::<Option<String>, _>(10).is_some(),
     }))
 }
 
@@ -451,7 +461,7 @@ pub async fn find_by_join_key(
 ) -> Result<Option<Booking>, BookingError> {
     Ok(find_by_key(db, vault, id, key)
         .await?
-        .filter(|b| b.status == "booked"))
+        .filter(|b| b.status == "booked" && b.confirmed))
 }
 
 /// What a cancellation found.
@@ -530,6 +540,91 @@ pub async fn cancel(
     }))
 }
 
+/// What a confirmation found.
+#[derive(Debug)]
+pub enum Confirmation {
+    /// Confirmed now: the confirmation mail with the join link goes out.
+    Confirmed(Booking),
+    /// It had been confirmed before (the link used twice).
+    AlreadyConfirmed(Booking),
+    /// Too late: unconfirmed in time and released, or cancelled.
+    Lapsed(Booking),
+}
+
+/// Confirms booking `id` if `key` is its secret and it is still held (double opt-in).
+/// `None` for an unknown booking or a wrong key.
+pub async fn confirm(
+    db: &Db,
+    vault: &Vault,
+    id: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Confirmation>, BookingError> {
+    let Some(b) = find_by_key(db, vault, id, key).await? else {
+        return Ok(None);
+    };
+    if b.status != "booked" {
+        return Ok(Some(Confirmation::Lapsed(b)));
+    }
+    if b.confirmed {
+        return Ok(Some(Confirmation::AlreadyConfirmed(b)));
+    }
+    // The hold is checked in the update itself: a confirmation racing the release job
+    // either confirms a held booking or finds it gone, never both.
+    let done = sqlx::query(
+        "UPDATE bookings SET confirmed_at = $1 WHERE id = $2 AND status = 'booked' AND confirmed_at IS NULL AND confirm_by > $3",
+    )
+    .bind(ts(now))
+    .bind(id)
+    .bind(ts(now))
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Some(Confirmation::Confirmed(Booking {
+            confirmed: true,
+            ..b
+        })));
+    }
+    Ok(Some(match find(db, vault, id).await? {
+        Some(again) if again.confirmed && again.status == "booked" => {
+            Confirmation::AlreadyConfirmed(again)
+        }
+        Some(again) => Confirmation::Lapsed(again),
+        None => Confirmation::Lapsed(b),
+    }))
+}
+
+/// Releases every booking whose citizen did not confirm in time: cancelled, its clerk's
+/// time free again. Returns how many.
+pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM bookings WHERE status = 'booked' AND confirmed_at IS NULL AND confirm_by <= $1",
+    )
+    .bind(ts(now))
+    .fetch_all(db)
+    .await?;
+    let mut released = 0;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        // A confirmation that committed meanwhile wins: only a still-unconfirmed row goes.
+        let done = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked' AND confirmed_at IS NULL",
+        )
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            released += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(released)
+}
+
 /// Live bookings starting within `lead` from `now` whose reminder has not gone out, each
 /// with its join key (unsealed), earliest first. One booked within `lead` of its start needs
 /// none: its confirmation is as recent as a reminder would be.
@@ -541,7 +636,7 @@ pub async fn due_reminders(
 ) -> Result<Vec<Booked>, BookingError> {
     let until = now + lead;
     let rows = sqlx::query(
-        "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE status = 'booked' AND reminded_at IS NULL \
+        "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE status = 'booked' AND confirmed_at IS NOT NULL AND reminded_at IS NULL \
          AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > $1 AND starts_at <= $2 \
          ORDER BY starts_at",
     )
@@ -588,7 +683,7 @@ pub async fn between(
     to: DateTime<Utc>,
 ) -> Result<Vec<Booking>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
+        "WHERE b.status = 'booked' AND b.confirmed_at IS NOT NULL AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
     .bind(ts(to))

@@ -192,6 +192,8 @@ pub struct BookingConfig {
     pub lead_minutes: u32,
     /// Upcoming appointments one e-mail address may hold at once.
     pub max_per_email: u32,
+    /// Minutes a new booking is held for its citizen to confirm it from the e-mail.
+    pub confirm_minutes: u32,
 }
 
 impl Default for BookingConfig {
@@ -208,6 +210,7 @@ impl Default for BookingConfig {
             release_time: "00:00".into(),
             lead_minutes: 60,
             max_per_email: 2,
+            confirm_minutes: 30,
         }
     }
 }
@@ -335,6 +338,8 @@ pub struct Settings {
     pub release: crate::schedule::Release,
     /// Minimum lead time.
     pub lead: chrono::Duration,
+    /// How long a new booking waits for its confirmation (double opt-in).
+    pub confirm_within: chrono::Duration,
     /// Room token lifetime.
     pub token_ttl_seconds: u64,
     /// How long a dropped participant's place is held for a resume.
@@ -604,6 +609,9 @@ impl Config {
         if !(1..=366).contains(&self.booking.horizon_days) {
             return Err(bad("booking.horizon_days", "must be between 1 and 366"));
         }
+        if !(5..=1440).contains(&self.booking.confirm_minutes) {
+            return Err(bad("booking.confirm_minutes", "must be between 5 and 1440"));
+        }
         if !(1..=50).contains(&self.booking.max_per_email) {
             return Err(bad("booking.max_per_email", "must be between 1 and 50"));
         }
@@ -671,6 +679,7 @@ impl Config {
                 at: release_at,
             },
             lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
+            confirm_within: chrono::Duration::minutes(i64::from(self.booking.confirm_minutes)),
             token_ttl_seconds: self.call.token_ttl_seconds,
             resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
             join_window: chrono::Duration::minutes(i64::from(self.call.join_window_minutes)),

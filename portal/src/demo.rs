@@ -101,6 +101,7 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
         start,
         end,
         blocked_until: end,
+        confirm_by: None,
     };
     let booked = booking::insert(
         &st.db,

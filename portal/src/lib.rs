@@ -8,6 +8,7 @@ pub mod clerk;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod hold;
 pub mod i18n;
 pub mod ics;
 pub mod job;

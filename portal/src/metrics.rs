@@ -16,6 +16,10 @@ pub struct PortalMetrics {
     pub cancellations: prometheus::IntCounter,
     /// Bookings whose personal data the retention job erased.
     pub erased: prometheus::IntCounter,
+    /// Bookings confirmed by their citizen from the e-mail (double opt-in).
+    pub confirmations: prometheus::IntCounter,
+    /// Bookings released because nobody confirmed them in time.
+    pub unconfirmed_released: prometheus::IntCounter,
 }
 
 impl PortalMetrics {
@@ -54,6 +58,16 @@ impl PortalMetrics {
             "vamt_portal_cancellations_total",
             "Bookings cancelled by the citizen",
         )?;
+        let confirmations = prometheus::IntCounter::new(
+            "vamt_portal_confirmations_total",
+            "Bookings confirmed by their citizen from the e-mail",
+        )?;
+        let unconfirmed_released = prometheus::IntCounter::new(
+            "vamt_portal_unconfirmed_released_total",
+            "Bookings released because nobody confirmed them in time",
+        )?;
+        registry.register(Box::new(confirmations.clone()))?;
+        registry.register(Box::new(unconfirmed_released.clone()))?;
         registry.register(Box::new(cancellations.clone()))?;
         registry.register(Box::new(erased.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -67,6 +81,8 @@ impl PortalMetrics {
             mails,
             cancellations,
             erased,
+            confirmations,
+            unconfirmed_released,
         })
     }
 }

@@ -244,6 +244,17 @@ impl Agenda {
         }
         for v in a.by_clerk.values_mut() {
             v.sort_unstable();
+            // The search's binary search needs periods that do not overlap. Claims keep
+            // a clerk's bookings apart, but data from before them (or a clerk's manual
+            // double booking) may not: overlapping periods are merged into one.
+            let mut merged: Vec<Period> = Vec::with_capacity(v.len());
+            for &(start, end) in v.iter() {
+                match merged.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => merged.push((start, end)),
+                }
+            }
+            *v = merged;
         }
         a
     }

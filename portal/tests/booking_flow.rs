@@ -50,6 +50,65 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
+/// Every mail in the outbox, unfolded (quoted-printable soft breaks and `=3D` undone).
+fn outbox(stack: &common::Stack) -> Vec<String> {
+    let dir = stack.state.settings.data_dir.join("outbox");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .expect("mail")
+                .replace("=\r\n", "")
+                .replace("=3D", "=")
+        })
+        .collect()
+}
+
+fn link_in(mail: &str, marker: &str) -> Option<String> {
+    let at = mail.find(marker)?;
+    let begin = mail[..at].rfind("http")?;
+    Some(
+        mail[begin..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect(),
+    )
+}
+
+/// Double opt-in as the citizen does it: the opt-in mail to `email` carries no join link,
+/// only the confirm link; opening it asks (a mail scanner that follows links confirms
+/// nothing); the button confirms. Returns the page the button leads to.
+async fn confirm_by_mail(stack: &common::Stack, email: &str) -> Resp {
+    let to = format!("To: {email}");
+    let mail = outbox(stack)
+        .into_iter()
+        .find(|m| m.contains(&to) && m.contains("/confirm?key="))
+        .expect("opt-in mail");
+    assert!(
+        !mail.contains("/call/BK_"),
+        "no join link before confirming"
+    );
+    assert!(!mail.contains("text/calendar"), "no calendar file before");
+    let link = link_in(&mail, "/confirm?key=").expect("confirm link");
+    let path = link
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .expect("path");
+    let asked = call(stack, get(&path)).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    if !asked.body.contains("name=\"key\"") {
+        // Confirmed before: the page says so and offers nothing to press.
+        assert!(asked.body.contains("already confirmed"), "{}", asked.body);
+        return asked;
+    }
+    let (route, query) = path.split_once('?').expect("query");
+    call(stack, post_form(route, query, None)).await
+}
+
 fn first_slot(html: &str) -> String {
     let at = html
         .find("name=\"slot\" value=\"")
@@ -126,11 +185,28 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
         .expect("location")
         .to_owned();
     let page = call(&stack, get(&location)).await;
-    assert!(page.body.contains("Your appointment is booked"));
+    assert!(
+        page.body.contains("Please confirm your appointment"),
+        "{}",
+        page.body
+    );
     assert!(
         !page.body.contains("Müller"),
         "the confirmation page shows no personal data"
     );
+    // Before confirming, the time is held: nobody else can take it.
+    let confirmed = confirm_by_mail(&stack, "max@example.org").await;
+    assert_eq!(confirmed.status, StatusCode::OK);
+    assert!(
+        confirmed.body.contains("Your appointment is booked"),
+        "{}",
+        confirmed.body
+    );
+    let page = call(&stack, get(&location)).await;
+    assert!(page.body.contains("Your appointment is booked"));
+    // The link used again: confirmed already, no second confirmation mail.
+    let again = confirm_by_mail(&stack, "max@example.org").await;
+    assert!(again.body.contains("already confirmed"));
 
     // The same slot again (capacity 1): taken, with the form offering the others.
     let again = call(
@@ -153,16 +229,14 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
         "alternatives start after the taken slot"
     );
 
-    // The confirmation mail went to the outbox (no SMTP configured) with the join link.
-    let outbox = stack.state.settings.data_dir.join("outbox");
-    let mails: Vec<_> = std::fs::read_dir(&outbox)
-        .expect("outbox exists")
-        .filter_map(Result::ok)
-        .collect();
-    assert_eq!(mails.len(), 1);
-    let raw = std::fs::read_to_string(mails[0].path()).expect("mail");
-    assert!(raw.contains("To: max@example.org"), "{raw}");
-    let unfolded = raw.replace("=\r\n", "").replace("=3D", "=");
+    // The confirmation mail went to the outbox (no SMTP configured) with the join link:
+    // the opt-in mail and one confirmation, however often the confirm link is used.
+    let mails = outbox(&stack);
+    assert_eq!(mails.len(), 2, "opt-in and confirmation");
+    let confirmations: Vec<&String> = mails.iter().filter(|m| m.contains("/call/BK_")).collect();
+    assert_eq!(confirmations.len(), 1);
+    let unfolded = confirmations[0];
+    assert!(unfolded.contains("To: max@example.org"), "{unfolded}");
     let start = unfolded.find("/call/BK_").expect("join link in mail");
     let link: String = unfolded[start..]
         .chars()
@@ -340,6 +414,7 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
     )
     .await;
     assert_eq!(booked.status, StatusCode::SEE_OTHER);
+    confirm_by_mail(&stack, "zoe.sealed@example.org").await;
 
     // What the database holds reveals no one.
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT citizen_name, email FROM bookings")
@@ -369,16 +444,10 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
         }
     }
 
-    let outbox = stack.state.settings.data_dir.join("outbox");
-    let mail = std::fs::read_dir(&outbox)
-        .expect("outbox")
-        .filter_map(Result::ok)
-        .next()
-        .expect("mail");
-    let raw = std::fs::read_to_string(mail.path())
-        .expect("mail")
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
+    let raw = outbox(&stack)
+        .into_iter()
+        .find(|m| m.contains("/call/BK_"))
+        .expect("confirmation");
     let start = raw.find("/call/BK_").expect("link");
     let link: String = raw[start..]
         .chars()
@@ -584,6 +653,7 @@ async fn the_confirmation_carries_a_calendar_file_and_a_cancel_link_that_frees_t
     )
     .await;
     assert_eq!(booked.status, StatusCode::SEE_OTHER);
+    confirm_by_mail(&stack, "jana@example.org").await;
     let raw = newest_mail(&stack);
     assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
     // The calendar part, decoded, parses as one event at the booked time.
@@ -726,8 +796,9 @@ fn slots(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Books `slot` as `who` and confirms from the opt-in mail; the booking's status.
 async fn book_at(stack: &common::Stack, slot: &str, who: &str) -> StatusCode {
-    call(
+    let status = call(
         stack,
         post_form(
             "/book/meldebescheinigung",
@@ -739,7 +810,12 @@ async fn book_at(stack: &common::Stack, slot: &str, who: &str) -> StatusCode {
         ),
     )
     .await
-    .status
+    .status;
+    if status == StatusCode::SEE_OTHER {
+        let confirmed = confirm_by_mail(stack, &format!("{who}@example.org")).await;
+        assert_eq!(confirmed.status, StatusCode::OK);
+    }
+    status
 }
 
 #[tokio::test]
@@ -769,7 +845,7 @@ async fn a_reminder_goes_out_once_a_day_ahead_with_working_links_and_not_for_lat
         .expect("outbox")
         .filter_map(Result::ok)
         .map(|e| quoted_printable(&std::fs::read_to_string(e.path()).expect("mail")))
-        .find(|m| m.contains("To: cancels@example.org"))
+        .find(|m| m.contains("To: cancels@example.org") && m.contains("/cancel?key="))
         .expect("confirmation of the one who cancels");
     let at = raw.find("/booking/BK_").expect("cancel link");
     let rest = &raw[at + "/booking/".len()..];
@@ -911,4 +987,82 @@ async fn one_address_holds_two_upcoming_appointments_whatever_its_spelling() {
         book(later[0].clone(), "anna@example.org").await.status,
         StatusCode::SEE_OTHER
     );
+}
+
+#[tokio::test]
+async fn an_unconfirmed_booking_holds_its_time_then_lapses_and_frees_it() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let form = call(&stack, get("/book/meldebescheinigung?lang=en")).await;
+    // One an hour ahead, so it is still ahead when the hold lapses.
+    let slot = slots(&form.body)[3].clone();
+    let book = |who: &str| {
+        post_form(
+            "/book/meldebescheinigung",
+            &format!(
+                "slot={}&name={who}&email={who}%40example.org&lang=en",
+                enc(&slot)
+            ),
+            None,
+        )
+    };
+    assert_eq!(
+        call(&stack, book("typo")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Held: the time is not offered, and nobody else gets it.
+    let held = call(&stack, get("/book/meldebescheinigung?lang=en")).await;
+    assert!(!slots(&held.body).contains(&slot));
+    assert_eq!(
+        call(&stack, book("other")).await.status,
+        StatusCode::CONFLICT
+    );
+
+    // Not confirmed in 30 minutes: the job releases it.
+    stack.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        vamt_portal::hold::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        0
+    );
+    stack.clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        vamt_portal::hold::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        1
+    );
+    assert_eq!(
+        vamt_portal::hold::run_once(&stack.state)
+            .await
+            .expect("runs"),
+        0
+    );
+
+    // The late confirm link says it lapsed, and confirms nothing.
+    let mail = outbox(&stack)
+        .into_iter()
+        .find(|m| m.contains("To: typo@example.org"))
+        .expect("opt-in mail");
+    let link = link_in(&mail, "/confirm?key=").expect("confirm link");
+    let path = &link[link.find("/booking/").expect("path")..];
+    let (route, query) = path.split_once('?').expect("query");
+    let late = call(&stack, post_form(route, query, None)).await;
+    assert_eq!(late.status, StatusCode::GONE);
+    assert!(late.body.contains("no longer reserved"), "{}", late.body);
+
+    // The time is on offer again.
+    let again = call(&stack, get("/book/meldebescheinigung?lang=en")).await;
+    assert!(slots(&again.body).contains(&slot));
+    assert_eq!(
+        call(&stack, book("other")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let released: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings WHERE status = 'cancelled' AND confirmed_at IS NULL",
+    )
+    .fetch_one(&stack.state.db)
+    .await
+    .expect("count");
+    assert_eq!(released, 1);
 }

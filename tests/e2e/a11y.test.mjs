@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { smtpSink, startVamt, browser, waitFor, screenshot } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -48,10 +48,15 @@ test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 1
   await page.getByLabel('First and last name').fill('Jamal Phone');
   await page.getByLabel('E-mail address').fill('jamal@example.org');
   await Promise.all([page.waitForURL(/\/booked\//), page.getByRole('button', { name: 'Book now' }).click()]);
-  await audit(page, 'booked page');
+  await audit(page, 'booked page (waiting for confirmation)');
   await screenshot(page, 'phone-booked');
 
-  const mail = await waitFor('mail', () => smtp.messages.find((m) => m.envelope.rcptTo[0].address === 'jamal@example.org'), 15000);
+  const optIn = await waitFor('opt-in mail', () => smtp.messages.find((m) => m.envelope.rcptTo[0].address === 'jamal@example.org'), 15000);
+  await page.goto(optIn.mail.text.match(/https?:\/\/\S+\/booking\/BK_\S+\/confirm\S*/)[0]);
+  await audit(page, 'confirm page');
+  await page.goBack();
+  const mail = await confirmByMail(page, smtp, 'jamal@example.org');
+  await audit(page, 'booked page (confirmed)');
   const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
   await page.goto(link);
   await waitFor('in the waiting room', async () => (await page.evaluate(() => window.vamtCall.state)) === 'lobby', 10000);

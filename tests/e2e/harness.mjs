@@ -60,6 +60,20 @@ export async function smtpSink() {
   return { port, messages, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+/// The double opt-in as a citizen does it in `page`: the opt-in mail to `email` (no join
+/// link yet), its confirm link opened, the button pressed. Resolves with the confirmation
+/// mail that follows, which carries the join link and the calendar file.
+export async function confirmByMail(page, smtp, email) {
+  const to = (m) => m.envelope.rcptTo.some((r) => r.address === email);
+  const optIn = await waitFor('opt-in mail', () => smtp.messages.find((m) => to(m) && /\/confirm\?key=/.test(m.mail.text)), 15000);
+  if (/\/call\/BK_/.test(optIn.mail.text)) throw new Error(`join link before confirming:\n${optIn.mail.text}`);
+  const link = optIn.mail.text.match(/https?:\/\/\S+\/booking\/BK_\S+\/confirm\S*/)[0];
+  await page.goto(link);
+  await Promise.all([page.waitForURL(/\/confirm$/), page.getByRole('button', { name: /Confirm appointment|Termin bestätigen/ }).click()]);
+  await page.locator('h1').filter({ hasText: /appointment is booked|Termin ist gebucht/ }).waitFor();
+  return waitFor('confirmation mail', () => smtp.messages.find((m) => to(m) && /\/call\/BK_/.test(m.mail.text)), 15000);
+}
+
 /// Starts `vamt serve` with a fresh data directory; resolves once it printed its banner.
 export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '' }) {
   const dir = await mkdtemp(join(tmpdir(), 'vamt-e2e-'));

@@ -3,7 +3,7 @@
 // still see and hear each other through vamt's SFU.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { smtpSink, startVamt, browser, waitFor, inboundMedia } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia, confirmByMail } from './harness.mjs';
 
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
@@ -51,7 +51,7 @@ test('a relay-only call connects through our TURN server and decodes video', { t
   await cpage.getByLabel('First and last name').fill('Rita Relay');
   await cpage.getByLabel('E-mail address').fill('rita.relay@example.org');
   await Promise.all([cpage.waitForURL(/\/booked\//), cpage.getByRole('button', { name: 'Book now' }).click()]);
-  const mail = await waitFor('confirmation mail', () => smtp.messages.find((m) => m.envelope.rcptTo.some((r) => r.address === 'rita.relay@example.org')), 15000);
+  const mail = await confirmByMail(cpage, smtp, 'rita.relay@example.org');
   const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
   const bookingId = new URL(link).pathname.split('/').pop();
 

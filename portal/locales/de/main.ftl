@@ -188,3 +188,15 @@ error-not-found = Diese Seite gibt es nicht.
 error-link-invalid = Dieser Link ist ungültig oder der Termin wurde abgesagt.
 error-internal = Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.
 error-login-required = Bitte melden Sie sich an.
+
+pending-title = Bitte bestätigen Sie Ihren Termin
+pending-text = Wir halten den Termin { $minutes } Minuten für Sie frei. Bitte öffnen Sie die E-Mail, die wir Ihnen eben geschickt haben, und bestätigen Sie den Termin dort. Erst dann ist er gebucht und Sie erhalten den Link zum Videoanruf.
+lapsed-title = Dieser Termin ist nicht mehr reserviert
+lapsed-text = Der Termin wurde nicht rechtzeitig bestätigt oder ist storniert und wieder für andere frei. Bitte buchen Sie einen neuen Termin.
+confirm-title = Termin bestätigen
+confirm-question = Möchten Sie diesen Termin verbindlich buchen?
+confirm-button = Termin bestätigen
+confirm-already = Dieser Termin ist bereits bestätigt. Den Link zum Videoanruf finden Sie in der Bestätigungs-E-Mail.
+optin-subject = Bitte bestätigen: { $service } am { $date }
+optin-body = Sie haben im virtuellen Bürgeramt den Termin „{ $service }“ am { $date } um { $time } Uhr angefragt. Bitte bestätigen Sie ihn innerhalb von { $minutes } Minuten über diesen Link; danach senden wir Ihnen die Bestätigung mit dem Link zum Videoanruf:
+optin-ignore = Wenn Sie keinen Termin angefragt haben, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung wird nichts gebucht.

@@ -188,3 +188,15 @@ error-not-found = This page does not exist.
 error-link-invalid = This link is not valid, or the appointment was cancelled.
 error-internal = An internal error occurred. Please try again later.
 error-login-required = Please sign in.
+
+pending-title = Please confirm your appointment
+pending-text = We are holding this appointment for you for { $minutes } minutes. Please open the e-mail we have just sent you and confirm the appointment there. Only then is it booked, and you get the link to the video call.
+lapsed-title = This appointment is no longer reserved
+lapsed-text = The appointment was not confirmed in time or was cancelled, and it is free for others again. Please book a new appointment.
+confirm-title = Confirm appointment
+confirm-question = Do you want to book this appointment?
+confirm-button = Confirm appointment
+confirm-already = This appointment is already confirmed. The link to the video call is in the confirmation e-mail.
+optin-subject = Please confirm: { $service } on { $date }
+optin-body = You asked for the appointment "{ $service }" on { $date } at { $time } at the virtual citizens' office. Please confirm it within { $minutes } minutes with this link; then we send you the confirmation with the link to the video call:
+optin-ignore = If you did not ask for an appointment, just ignore this e-mail: nothing is booked without a confirmation.

@@ -253,8 +253,8 @@ pub async fn submit(
         }
     };
     st.metrics.bookings.with_label_values(&["web"]).inc();
-    tracing::info!(booking = %booked.booking.id, service = %service.slug, "booking made");
-    send_confirmation(&st, &booked).await;
+    tracing::info!(booking = %booked.booking.id, service = %service.slug, "booking held for confirmation");
+    send_opt_in(&st, &booked).await;
     Redirect::to(&format!("/booked/{}?lang={lang}", booked.booking.id)).into_response()
 }
 
@@ -270,6 +270,14 @@ pub fn join_url(st: &AppState, booked: &booking::Booked) -> String {
 pub fn cancel_url(st: &AppState, booked: &booking::Booked) -> String {
     format!(
         "{}/booking/{}/cancel?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// The link in the opt-in mail (the same secret as the join link).
+pub fn confirm_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/booking/{}/confirm?key={}&lang={}",
         st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
     )
 }
@@ -306,6 +314,64 @@ fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> Stri
         url: &join,
         stamp: st.now(),
     })
+}
+
+/// Sends the double opt-in mail: the appointment asked for and the link that confirms it.
+/// No join link and no calendar file yet: an address typed wrong, or someone else's, gets
+/// nothing it could use, and nothing is booked unless its owner confirms.
+pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service.clone());
+    args.set("date", date.clone());
+    let subject = st.i18n.t(lang, "optin-subject", Some(&args));
+    let body = st.templates.render(
+        "optin.txt",
+        context! {
+            lang => lang,
+            name => b.citizen_name,
+            service => service,
+            date => date,
+            time => time,
+            minutes => st.settings.confirm_within.num_minutes(),
+            confirm_url => confirm_url(st, booked),
+        },
+    );
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, template = "optin.txt", "booking mail template failed");
+            st.metrics.mails.with_label_values(&["failed"]).inc();
+            return;
+        }
+    };
+    deliver(
+        st,
+        &b.id,
+        Mail {
+            to: b.email.clone(),
+            subject,
+            body,
+            calendar: None,
+        },
+        "optin",
+    )
+    .await;
+}
+
+async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
+    let outcome = match st.mailer.send(mail, id).await {
+        Ok(()) if st.mailer.outbox().is_some() => "outbox",
+        Ok(()) => "sent",
+        Err(e) => {
+            tracing::error!(booking = %id, error = %e, kind, "booking mail failed");
+            "failed"
+        }
+    };
+    st.metrics.mails.with_label_values(&[outcome]).inc();
 }
 
 /// Sends the confirmation with the join link. A delivery failure is logged and counted; the
@@ -358,27 +424,19 @@ async fn send_booking_mail(
             return;
         }
     };
-    let outcome = match st
-        .mailer
-        .send(
-            Mail {
-                to: b.email.clone(),
-                subject,
-                body,
-                calendar: Some((format!("{}.ics", b.id), calendar_file(st, booked, &service))),
-            },
-            &b.id,
-        )
-        .await
-    {
-        Ok(()) if st.mailer.outbox().is_some() => "outbox",
-        Ok(()) => "sent",
-        Err(e) => {
-            tracing::error!(booking = %b.id, error = %e, kind = body_key, "booking mail failed");
-            "failed"
-        }
-    };
-    st.metrics.mails.with_label_values(&[outcome]).inc();
+    let calendar = Some((format!("{}.ics", b.id), calendar_file(st, booked, &service)));
+    deliver(
+        st,
+        &b.id,
+        Mail {
+            to: b.email.clone(),
+            subject,
+            body,
+            calendar,
+        },
+        body_key,
+    )
+    .await;
 }
 
 pub async fn booked(
@@ -393,17 +451,106 @@ pub async fn booked(
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
+    // Only what the citizen chose is shown: the page is reachable by its ID alone.
+    let state = match (b.status.as_str(), b.confirmed) {
+        ("booked", true) => "confirmed",
+        ("booked", false) => "pending",
+        _ => "lapsed",
+    };
+    booked_page(&st, lang, &b, state, StatusCode::OK)
+}
+
+fn booked_page(
+    st: &AppState,
+    lang: &str,
+    b: &booking::Booking,
+    state: &str,
+    status: StatusCode,
+) -> Response {
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    render(
+        st,
+        status,
+        lang,
+        "booked.html",
+        &format!("/booked/{}", b.id),
+        context! {
+            service => service,
+            date => date,
+            time => time,
+            state => state,
+            minutes => st.settings.confirm_within.num_minutes(),
+        },
+    )
+}
+
+/// The page behind the opt-in link: the appointment and a button that confirms it (a link
+/// alone never confirms: mail scanners open links, and would book for anyone).
+pub async fn confirm_form(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CancelQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let b = match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let state = match (b.status.as_str(), b.confirmed) {
+        ("booked", true) => "confirmed",
+        ("booked", false) => "ask",
+        _ => "lapsed",
+    };
     let (date, time) = local_date_time(&st, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
-    // Only what the citizen chose is shown: the page is reachable by its ID alone.
     render(
         &st,
         StatusCode::OK,
         lang,
-        "booked.html",
-        &format!("/booked/{id}"),
-        context! { service => service, date => date, time => time },
+        "confirm.html",
+        &format!("/booking/{id}/confirm"),
+        context! {
+            id => b.id,
+            key => q.key,
+            state => state,
+            service => service,
+            date => date,
+            time => time,
+        },
     )
+}
+
+/// Confirms, sends the confirmation with the join link, and says so.
+pub async fn confirm(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<CancelForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now()).await {
+        Ok(Some(booking::Confirmation::Confirmed(b))) => {
+            st.metrics.confirmations.inc();
+            tracing::info!(booking = %b.id, "booking confirmed by the citizen");
+            let booked = booking::Booked {
+                booking: b,
+                join_key: f.key.clone(),
+            };
+            send_confirmation(&st, &booked).await;
+            booked_page(&st, lang, &booked.booking, "confirmed", StatusCode::OK)
+        }
+        Ok(Some(booking::Confirmation::AlreadyConfirmed(b))) => {
+            booked_page(&st, lang, &b, "confirmed", StatusCode::OK)
+        }
+        Ok(Some(booking::Confirmation::Lapsed(b))) => {
+            booked_page(&st, lang, &b, "lapsed", StatusCode::GONE)
+        }
+        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => internal(&st, lang, &e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,10 @@ pub fn app(state: AppState) -> Router {
             "/booking/{id}/cancel",
             get(booking::cancel_form).post(booking::cancel),
         )
+        .route(
+            "/booking/{id}/confirm",
+            get(booking::confirm_form).post(booking::confirm),
+        )
         .route("/call/{id}", get(call::citizen))
         .route("/clerk", get(clerk::console))
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))

@@ -14,6 +14,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("book.html", include_str!("../../templates/book.html")),
     ("booked.html", include_str!("../../templates/booked.html")),
     ("cancel.html", include_str!("../../templates/cancel.html")),
+    ("confirm.html", include_str!("../../templates/confirm.html")),
+    ("optin.txt", include_str!("../../templates/optin.txt")),
     ("call.html", include_str!("../../templates/call.html")),
     (
         "call_early.html",
