@@ -200,3 +200,4 @@ confirm-already = Dieser Termin ist bereits bestätigt. Den Link zum Videoanruf 
 optin-subject = Bitte bestätigen: { $service } am { $date }
 optin-body = Sie haben im virtuellen Bürgeramt den Termin „{ $service }“ am { $date } um { $time } Uhr angefragt. Bitte bestätigen Sie ihn innerhalb von { $minutes } Minuten über diesen Link; danach senden wir Ihnen die Bestätigung mit dem Link zum Videoanruf:
 optin-ignore = Wenn Sie keinen Termin angefragt haben, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung wird nichts gebucht.
+error-invalid-request = Die Anfrage ist unvollständig oder fehlerhaft.

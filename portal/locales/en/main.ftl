@@ -200,3 +200,4 @@ confirm-already = This appointment is already confirmed. The link to the video c
 optin-subject = Please confirm: { $service } on { $date }
 optin-body = You asked for the appointment "{ $service }" on { $date } at { $time } at the virtual citizens' office. Please confirm it within { $minutes } minutes with this link; then we send you the confirmation with the link to the video call:
 optin-ignore = If you did not ask for an appointment, just ignore this e-mail: nothing is booked without a confirmation.
+error-invalid-request = The request is incomplete or malformed.

@@ -1,4 +1,5 @@
 //! The HTTP surface: `app(state)` builds the whole router.
+pub mod api;
 mod assets;
 pub(crate) mod booking;
 pub use booking::join_url;
@@ -34,6 +35,13 @@ pub fn app(state: AppState) -> Router {
             "/booking/{id}/confirm",
             get(booking::confirm_form).post(booking::confirm),
         )
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/services", get(api::list_services))
+        .route("/api/v1/slots", get(api::list_slots))
+        .route("/api/v1/bookings", post(api::create_booking))
+        .route("/api/v1/bookings/{id}", get(api::get_booking))
+        .route("/api/v1/bookings/{id}/confirm", post(api::confirm_booking))
+        .route("/api/v1/bookings/{id}/cancel", post(api::cancel_booking))
         .route("/call/{id}", get(call::citizen))
         .route("/clerk", get(clerk::console))
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))
