@@ -46,6 +46,8 @@ pub struct HttpConfig {
     /// The URL citizens reach the portal at; links in e-mails start with it. Empty: derived
     /// from `listen`.
     pub public_url: String,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for HttpConfig {
@@ -53,6 +55,7 @@ impl Default for HttpConfig {
         Self {
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
+            trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
         }
     }
 }
@@ -194,6 +197,12 @@ pub struct BookingConfig {
     pub max_per_email: u32,
     /// Minutes a new booking is held for its citizen to confirm it from the e-mail.
     pub confirm_minutes: u32,
+    /// Booking attempts one client address may make per hour.
+    pub max_per_ip_hour: u32,
+    /// Of those, how many may come without a proof of work (browsers without JavaScript).
+    pub unproven_per_ip_hour: u32,
+    /// The proof of work's range: the browser tries up to this many hashes.
+    pub pow_max_number: u64,
 }
 
 impl Default for BookingConfig {
@@ -211,6 +220,9 @@ impl Default for BookingConfig {
             lead_minutes: 60,
             max_per_email: 2,
             confirm_minutes: 30,
+            max_per_ip_hour: 20,
+            unproven_per_ip_hour: 3,
+            pow_max_number: 50_000,
         }
     }
 }
@@ -340,6 +352,8 @@ pub struct Settings {
     pub lead: chrono::Duration,
     /// How long a new booking waits for its confirmation (double opt-in).
     pub confirm_within: chrono::Duration,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<crate::shield::Net>,
     /// Room token lifetime.
     pub token_ttl_seconds: u64,
     /// How long a dropped participant's place is held for a resume.
@@ -612,6 +626,33 @@ impl Config {
         if !(5..=1440).contains(&self.booking.confirm_minutes) {
             return Err(bad("booking.confirm_minutes", "must be between 5 and 1440"));
         }
+        if !(1..=100_000).contains(&self.booking.max_per_ip_hour) {
+            return Err(bad(
+                "booking.max_per_ip_hour",
+                "must be between 1 and 100000",
+            ));
+        }
+        if self.booking.unproven_per_ip_hour > self.booking.max_per_ip_hour {
+            return Err(bad(
+                "booking.unproven_per_ip_hour",
+                "must be between 0 and booking.max_per_ip_hour",
+            ));
+        }
+        if !(100..=10_000_000).contains(&self.booking.pow_max_number) {
+            return Err(bad(
+                "booking.pow_max_number",
+                "must be between 100 and 10000000",
+            ));
+        }
+        let mut trusted_proxies = Vec::new();
+        for p in &self.http.trusted_proxies {
+            trusted_proxies.push(crate::shield::Net::parse(p).ok_or_else(|| {
+                bad(
+                    "http.trusted_proxies",
+                    format!("{p:?} is not an address or network such as 10.0.0.0/8"),
+                )
+            })?);
+        }
         if !(1..=50).contains(&self.booking.max_per_email) {
             return Err(bad("booking.max_per_email", "must be between 1 and 50"));
         }
@@ -680,6 +721,7 @@ impl Config {
             },
             lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
             confirm_within: chrono::Duration::minutes(i64::from(self.booking.confirm_minutes)),
+            trusted_proxies,
             token_ttl_seconds: self.call.token_ttl_seconds,
             resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
             join_window: chrono::Duration::minutes(i64::from(self.call.join_window_minutes)),

@@ -20,6 +20,10 @@ pub struct PortalMetrics {
     pub confirmations: prometheus::IntCounter,
     /// Bookings released because nobody confirmed them in time.
     pub unconfirmed_released: prometheus::IntCounter,
+    /// Booking attempts turned away at the door, by reason.
+    pub refused: IntCounterVec,
+    /// Proofs of work checked and spent (attempts that came with one).
+    pub proofs: prometheus::IntCounter,
 }
 
 impl PortalMetrics {
@@ -66,6 +70,19 @@ impl PortalMetrics {
             "vamt_portal_unconfirmed_released_total",
             "Bookings released because nobody confirmed them in time",
         )?;
+        let refused = IntCounterVec::new(
+            Opts::new(
+                "vamt_portal_booking_refused_total",
+                "Booking attempts turned away at the door, by reason",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(refused.clone()))?;
+        let proofs = prometheus::IntCounter::new(
+            "vamt_portal_pow_proofs_total",
+            "Booking attempts that came with a valid proof of work",
+        )?;
+        registry.register(Box::new(proofs.clone()))?;
         registry.register(Box::new(confirmations.clone()))?;
         registry.register(Box::new(unconfirmed_released.clone()))?;
         registry.register(Box::new(cancellations.clone()))?;
@@ -83,6 +100,8 @@ impl PortalMetrics {
             erased,
             confirmations,
             unconfirmed_released,
+            refused,
+            proofs,
         })
     }
 }

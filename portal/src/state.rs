@@ -45,6 +45,8 @@ pub struct Inner {
     pub clock: Clock,
     /// The TURN REST API secret, when this node runs a relay browsers may use.
     pub turn_secret: Option<String>,
+    /// Per-address limits on booking attempts.
+    pub door: crate::shield::Door,
 }
 
 impl std::ops::Deref for AppState {
@@ -122,6 +124,7 @@ impl AppState {
             registry,
             clock,
             turn_secret: None,
+            door: crate::shield::Door::default(),
         })))
     }
 

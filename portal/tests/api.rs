@@ -131,6 +131,7 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
         );
     }
     for path in [
+        "/api/v1/challenge",
         "/api/v1/services",
         "/api/v1/slots",
         "/api/v1/bookings",
@@ -140,6 +141,10 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+
+    let challenge = send(&stack, get("/api/v1/challenge")).await;
+    documented(&doc, "get", "/api/v1/challenge", &challenge);
+    assert_eq!(challenge.json["algorithm"], "SHA-256");
 
     let services = send(&stack, get("/api/v1/services?lang=en")).await;
     documented(&doc, "get", "/api/v1/services", &services);

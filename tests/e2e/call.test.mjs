@@ -189,6 +189,9 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   assert.ok(sizes && Number(sizes[1]) >= 6, `video_size reports: ${sizes && sizes[1]}`);
   assert.doesNotMatch(metrics, /^vamt_signalling_errors_total\{code="unknown_track"\} [1-9]/m);
   // Everyone waited a measured time from join to the first media forwarded to them.
+  // The booking form's script solved the proof of work in the browser.
+  const proofs = metrics.match(/^vamt_portal_pow_proofs_total (\d+)/m);
+  assert.ok(proofs && Number(proofs[1]) >= 1, `proof of work solved: ${proofs && proofs[1]}`);
   const joins = metrics.match(/^vamt_signalling_time_to_join_seconds_count (\d+)/m);
   assert.ok(joins && Number(joins[1]) >= 3, `time to join observed: ${joins && joins[1]}`);
 

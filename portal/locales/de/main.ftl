@@ -201,3 +201,7 @@ optin-subject = Bitte bestätigen: { $service } am { $date }
 optin-body = Sie haben im virtuellen Bürgeramt den Termin „{ $service }“ am { $date } um { $time } Uhr angefragt. Bitte bestätigen Sie ihn innerhalb von { $minutes } Minuten über diesen Link; danach senden wir Ihnen die Bestätigung mit dem Link zum Videoanruf:
 optin-ignore = Wenn Sie keinen Termin angefragt haben, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung wird nichts gebucht.
 error-invalid-request = Die Anfrage ist unvollständig oder fehlerhaft.
+error-proof-invalid = Die Sicherheitsprüfung ist abgelaufen oder ungültig. Bitte senden Sie das Formular noch einmal ab.
+error-proof-needed = Von Ihrer Verbindung kamen in der letzten Stunde schon mehrere Buchungen ohne Sicherheitsprüfung. Bitte erlauben Sie JavaScript für diese Seite (die Prüfung rechnet einen Moment in Ihrem Browser, ohne Daten zu sammeln) oder versuchen Sie es in einer Stunde wieder.
+error-too-many-attempts = Von Ihrer Verbindung kamen in der letzten Stunde zu viele Buchungsversuche. Bitte versuchen Sie es später wieder oder rufen Sie uns an.
+book-pow-working = Sicherheitsprüfung läuft …

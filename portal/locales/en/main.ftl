@@ -201,3 +201,7 @@ optin-subject = Please confirm: { $service } on { $date }
 optin-body = You asked for the appointment "{ $service }" on { $date } at { $time } at the virtual citizens' office. Please confirm it within { $minutes } minutes with this link; then we send you the confirmation with the link to the video call:
 optin-ignore = If you did not ask for an appointment, just ignore this e-mail: nothing is booked without a confirmation.
 error-invalid-request = The request is incomplete or malformed.
+error-proof-invalid = The security check has expired or is invalid. Please send the form again.
+error-proof-needed = Several bookings without the security check came from your connection in the last hour. Please allow JavaScript for this page (the check computes for a moment in your browser and collects no data) or try again in an hour.
+error-too-many-attempts = Too many booking attempts came from your connection in the last hour. Please try again later or call us.
+book-pow-working = Security check running …

@@ -24,6 +24,7 @@ use crate::AppState;
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
+        challenge,
         list_services,
         list_slots,
         create_booking,
@@ -32,6 +33,7 @@ use crate::AppState;
         cancel_booking
     ),
     components(schemas(
+        crate::pow::Challenge,
         ServiceOut,
         SlotOut,
         SlotsOut,
@@ -49,6 +51,17 @@ pub async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
+/// `GET /api/v1/challenge`
+#[utoipa::path(get, path = "/api/v1/challenge",
+    responses((status = 200, description = "A proof-of-work challenge (ALTCHA format) for one booking: find `n` in `0..=maxnumber` with hex SHA-256(`salt` + decimal `n`) = `challenge`, then send base64 of `{algorithm, challenge, number, salt, signature}` as the booking's `proof`. Valid for ten minutes, once.", body = crate::pow::Challenge)))]
+pub async fn challenge(State(st): State<AppState>) -> Response {
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(super::door::challenge(&st)),
+    )
+        .into_response()
+}
+
 /// A failure, as every endpoint reports it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiError {
@@ -60,7 +73,7 @@ pub struct ApiError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiErrorBody {
     /// Stable, for programs: `invalid_request`, `invalid_name`, `invalid_email`, `unknown_service`,
-    /// `not_virtual`, `too_many_for_email`, `no_such_slot`, `slot_taken`, `not_found`,
+    /// `proof_invalid`, `proof_needed`, `too_many_attempts`, `not_virtual`, `too_many_for_email`, `no_such_slot`, `slot_taken`, `not_found`,
     /// `lapsed`, `too_late`, `internal`.
     pub code: String,
     /// For people, in the request's language.
@@ -117,6 +130,40 @@ fn internal(st: &AppState, lang: &str, e: &dyn std::fmt::Display) -> Response {
         "internal",
         "error-internal",
     )
+}
+
+fn refused(st: &AppState, lang: &str, r: super::door::Refusal) -> Response {
+    use super::door::Refusal;
+    match r {
+        Refusal::ProofInvalid => fail(
+            st,
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "proof_invalid",
+            "error-proof-invalid",
+        ),
+        Refusal::ProofNeeded => fail(
+            st,
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            "proof_needed",
+            "error-proof-needed",
+        ),
+        Refusal::TooMany => fail(
+            st,
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "error-too-many-attempts",
+        ),
+        Refusal::Internal => fail(
+            st,
+            lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "error-internal",
+        ),
+    }
 }
 
 /// The language parameter every endpoint takes.
@@ -315,6 +362,9 @@ pub struct BookingIn {
     pub email: String,
     /// Language of the mails: `de` or `en`.
     pub lang: Option<String>,
+    /// A solved challenge from `GET /api/v1/challenge`. Without one, an address gets
+    /// only `booking.unproven_per_ip_hour` attempts an hour.
+    pub proof: Option<String>,
 }
 
 /// A booking as the citizen may see it (no personal data: it is in their mail).
@@ -353,10 +403,12 @@ fn booking_out(b: &booking::Booking) -> BookingOut {
         (status = 202, description = "Held; the opt-in mail with the confirm link is on its way", body = BookingOut),
         (status = 404, description = "`unknown_service`", body = ApiError),
         (status = 409, description = "`slot_taken` (with `alternatives`), `not_virtual`, `too_many_for_email`", body = ApiError),
-        (status = 422, description = "`invalid_name`, `invalid_email`, `no_such_slot`", body = ApiError),
+        (status = 422, description = "`invalid_name`, `invalid_email`, `no_such_slot`, `proof_invalid` (forged, expired, wrong or used before)", body = ApiError),
+        (status = 429, description = "`proof_needed` (this address has had its attempts without a proof), `too_many_attempts` (its attempts this hour)", body = ApiError),
     ))]
 pub async fn create_booking(
     State(st): State<AppState>,
+    client: super::door::ClientAddr,
     headers: HeaderMap,
     req: Result<Json<BookingIn>, JsonRejection>,
 ) -> Response {
@@ -365,6 +417,9 @@ pub async fn create_booking(
         Err(e) => return malformed(&st, lang(None, &headers), &e),
     };
     let lang = lang(req.lang.as_deref(), &headers);
+    if let Err(r) = super::door::admit(&st, client, req.proof.as_deref()).await {
+        return refused(&st, lang, r);
+    }
     let new = NewBooking {
         services: req.services.clone(),
         start: req.start,

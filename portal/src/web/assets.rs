@@ -10,6 +10,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/call.js"),
     ),
     (
+        "pow.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/pow.js"),
+    ),
+    (
         "style.css",
         "text/css; charset=utf-8",
         include_str!("../../static/style.css"),

@@ -98,6 +98,9 @@ pub struct BookForm {
     #[serde(default)]
     email: String,
     lang: Option<String>,
+    /// The proof of work the page's script solved (absent without JavaScript).
+    #[serde(default)]
+    altcha: String,
 }
 
 async fn form_page(
@@ -179,6 +182,7 @@ pub async fn form(
 
 pub async fn submit(
     State(st): State<AppState>,
+    client: super::door::ClientAddr,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(f): Form<BookForm>,
@@ -189,6 +193,29 @@ pub async fn submit(
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
+    match super::door::admit(&st, client, Some(&f.altcha)).await {
+        Ok(()) => {}
+        Err(super::door::Refusal::Internal) => {
+            return error_page(
+                &st,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang,
+                "error-internal",
+            )
+        }
+        Err(r) => {
+            let (status, key) = match r {
+                super::door::Refusal::ProofInvalid => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "error-proof-invalid")
+                }
+                super::door::Refusal::ProofNeeded => {
+                    (StatusCode::TOO_MANY_REQUESTS, "error-proof-needed")
+                }
+                _ => (StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts"),
+            };
+            return form_page(&st, lang, &service, status, vec![("slot", key)], Some(&f)).await;
+        }
+    }
     let start: Option<DateTime<Utc>> = f.slot.as_deref().and_then(crate::db::parse_ts);
     let Some(start) = start else {
         return form_page(

@@ -2,6 +2,7 @@
 pub mod api;
 mod assets;
 pub(crate) mod booking;
+mod door;
 pub use booking::join_url;
 mod call;
 mod clerk;
@@ -36,6 +37,7 @@ pub fn app(state: AppState) -> Router {
             get(booking::confirm_form).post(booking::confirm),
         )
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/challenge", get(api::challenge))
         .route("/api/v1/services", get(api::list_services))
         .route("/api/v1/slots", get(api::list_slots))
         .route("/api/v1/bookings", post(api::create_booking))

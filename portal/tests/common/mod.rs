@@ -124,7 +124,9 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut base = json!({
         "storage": { "data_dir": dir.path() },
-        "booking": { "lead_minutes": 0 },
+        // The door's limits are tested on their own (booking_race.rs); elsewhere one test
+        // books more often than an hour allows one address without a proof.
+        "booking": { "lead_minutes": 0, "unproven_per_ip_hour": 1000, "max_per_ip_hour": 1000 },
         "turn": { "enabled": false },
     });
     let pg = match postgres_admin_url() {
@@ -176,7 +178,8 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = vamt_portal::app(state.clone());
+    let app = vamt_portal::app(state.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let mut rx2 = stop_rx;
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
