@@ -189,6 +189,25 @@ fn valid_email(e: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
 }
 
+/// A citizen's name as given, trimmed: `InvalidName` if empty, over 100 characters, or
+/// with control characters.
+pub fn valid_name(name: &str) -> Result<String, BookingError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(BookingError::InvalidName);
+    }
+    Ok(name.to_owned())
+}
+
+/// An e-mail address as given, trimmed: `InvalidEmail` unless it looks like one.
+pub fn valid_address(email: &str) -> Result<String, BookingError> {
+    let email = email.trim();
+    if !valid_email(email) {
+        return Err(BookingError::InvalidEmail);
+    }
+    Ok(email.to_owned())
+}
+
 /// The active services with these slugs, in the order given.
 async fn services_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
     let all = services(db).await?;
@@ -220,14 +239,8 @@ pub async fn book(
     now: DateTime<Utc>,
     req: NewBooking,
 ) -> Result<Booked, BookingError> {
-    let name = req.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(BookingError::InvalidName);
-    }
-    let email = req.email.trim().to_owned();
-    if !valid_email(&email) {
-        return Err(BookingError::InvalidEmail);
-    }
+    let name = valid_name(&req.name)?;
+    let email = valid_address(&req.email)?;
     let services = services_by_slug(db, &req.services).await?;
     if services.iter().any(|s| !s.virtual_ok) {
         return Err(BookingError::NotVirtual);
@@ -595,15 +608,15 @@ pub async fn confirm(
 }
 
 /// Releases every booking whose citizen did not confirm in time: cancelled, its clerk's
-/// time free again. Returns how many.
-pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+/// time free again. Returns the released bookings' IDs.
+pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM bookings WHERE status = 'booked' AND confirmed_at IS NULL AND confirm_by <= $1",
     )
     .bind(ts(now))
     .fetch_all(db)
     .await?;
-    let mut released = 0;
+    let mut released = Vec::new();
     for id in ids {
         let mut tx = db.begin().await?;
         // A confirmation that committed meanwhile wins: only a still-unconfirmed row goes.
@@ -618,7 +631,7 @@ pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<u64, sql
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-            released += 1;
+            released.push(id);
         }
         tx.commit().await?;
     }

@@ -203,6 +203,8 @@ pub struct BookingConfig {
     pub unproven_per_ip_hour: u32,
     /// The proof of work's range: the browser tries up to this many hashes.
     pub pow_max_number: u64,
+    /// Minutes a freed time is held for the first on the waiting list.
+    pub waitlist_hold_minutes: u32,
 }
 
 impl Default for BookingConfig {
@@ -223,6 +225,7 @@ impl Default for BookingConfig {
             max_per_ip_hour: 20,
             unproven_per_ip_hour: 3,
             pow_max_number: 50_000,
+            waitlist_hold_minutes: 120,
         }
     }
 }
@@ -636,6 +639,12 @@ impl Config {
             return Err(bad(
                 "booking.unproven_per_ip_hour",
                 "must be between 0 and booking.max_per_ip_hour",
+            ));
+        }
+        if !(10..=2880).contains(&self.booking.waitlist_hold_minutes) {
+            return Err(bad(
+                "booking.waitlist_hold_minutes",
+                "must be between 10 and 2880",
             ));
         }
         if !(100..=10_000_000).contains(&self.booking.pow_max_number) {

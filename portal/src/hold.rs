@@ -10,9 +10,15 @@ use crate::AppState;
 /// How often the job looks for lapsed holds.
 pub const INTERVAL: Duration = Duration::from_secs(60);
 
-/// Releases what has lapsed now; returns how many.
+/// Releases what has lapsed now and offers each freed time to the waiting list; returns
+/// how many were released.
 pub async fn run_once(st: &AppState) -> Result<u64, sqlx::Error> {
-    let n = booking::release_unconfirmed(&st.db, st.now()).await?;
+    let released = booking::release_unconfirmed(&st.db, st.now()).await?;
+    for id in &released {
+        crate::waitlist::lapsed(&st.db, id).await?;
+        crate::web::booking::offer_to_waitlist(st, id).await;
+    }
+    let n = released.len() as u64;
     if n > 0 {
         st.metrics.unconfirmed_released.inc_by(n);
         tracing::info!(bookings = n, "unconfirmed bookings released");

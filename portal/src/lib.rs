@@ -22,6 +22,7 @@ pub mod secret;
 pub mod shield;
 pub mod state;
 pub mod vault;
+pub mod waitlist;
 pub mod web;
 
 pub use state::AppState;

@@ -24,6 +24,10 @@ pub struct PortalMetrics {
     pub refused: IntCounterVec,
     /// Proofs of work checked and spent (attempts that came with one).
     pub proofs: prometheus::IntCounter,
+    /// Citizens who joined a waiting list.
+    pub waitlist_joined: prometheus::IntCounter,
+    /// Freed times held and offered to the first on a waiting list.
+    pub waitlist_offers: prometheus::IntCounter,
 }
 
 impl PortalMetrics {
@@ -83,6 +87,16 @@ impl PortalMetrics {
             "Booking attempts that came with a valid proof of work",
         )?;
         registry.register(Box::new(proofs.clone()))?;
+        let waitlist_joined = prometheus::IntCounter::new(
+            "vamt_portal_waitlist_joined_total",
+            "Citizens who joined a waiting list",
+        )?;
+        let waitlist_offers = prometheus::IntCounter::new(
+            "vamt_portal_waitlist_offers_total",
+            "Freed times held and offered to the first on a waiting list",
+        )?;
+        registry.register(Box::new(waitlist_joined.clone()))?;
+        registry.register(Box::new(waitlist_offers.clone()))?;
         registry.register(Box::new(confirmations.clone()))?;
         registry.register(Box::new(unconfirmed_released.clone()))?;
         registry.register(Box::new(cancellations.clone()))?;
@@ -102,6 +116,8 @@ impl PortalMetrics {
             unconfirmed_released,
             refused,
             proofs,
+            waitlist_joined,
+            waitlist_offers,
         })
     }
 }

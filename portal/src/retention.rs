@@ -15,6 +15,7 @@ pub async fn run_once(st: &AppState) -> Result<u64, sqlx::Error> {
         .await?;
     // Claims on time a day past: kept that long so a clock step cannot reopen a slot.
     booking::prune_claims(&st.db, now - chrono::Duration::days(1)).await?;
+    crate::waitlist::expire_and_erase(&st.db, now).await?;
     if n > 0 {
         st.metrics.erased.inc_by(n);
         tracing::info!(

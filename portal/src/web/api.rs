@@ -513,6 +513,9 @@ pub async fn confirm_booking(
     match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
             st.metrics.confirmations.inc();
+            if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
+                tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
+            }
             let booked = booking::Booked {
                 booking: b,
                 join_key: k.key.clone(),
@@ -557,6 +560,7 @@ pub async fn cancel_booking(
     match booking::cancel(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Cancellation::Cancelled(b))) => {
             st.metrics.cancellations.inc();
+            super::booking::offer_to_waitlist(&st, &b.id).await;
             Json(booking_out(&b)).into_response()
         }
         Ok(Some(Cancellation::AlreadyCancelled(b))) => Json(booking_out(&b)).into_response(),

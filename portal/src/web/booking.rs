@@ -347,6 +347,36 @@ fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> Stri
 /// No join link and no calendar file yet: an address typed wrong, or someone else's, gets
 /// nothing it could use, and nothing is booked unless its owner confirms.
 pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
+    let minutes = st.settings.confirm_within.num_minutes();
+    send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
+}
+
+/// Offers the time booking `freed` gave up to the first on its service's waiting list (a
+/// held booking and a mail with its confirm link). Failures are logged: the cancellation
+/// stands either way.
+pub async fn offer_to_waitlist(st: &AppState, freed: &str) {
+    let hold = chrono::Duration::minutes(i64::from(st.settings.raw.booking.waitlist_hold_minutes));
+    match crate::waitlist::offer_freed(&st.db, &st.vault, &st.settings, freed, st.now(), hold).await
+    {
+        Ok(Some(held)) => {
+            st.metrics.waitlist_offers.inc();
+            tracing::info!(freed = %freed, booking = %held.booking.id, "freed time offered to the waiting list");
+            send_hold_mail(st, &held, "offer-subject", "offer-body", hold.num_minutes()).await;
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(freed = %freed, error = %e, "offering a freed time failed"),
+    }
+}
+
+/// A mail about a held booking: what was asked for (or offered), and the link that
+/// confirms it within `minutes`.
+async fn send_hold_mail(
+    st: &AppState,
+    booked: &booking::Booked,
+    subject_key: &str,
+    body_key: &str,
+    minutes: i64,
+) {
     let b = &booked.booking;
     let lang = b.locale.as_str();
     let (date, time) = local_date_time(st, lang, b.starts_at);
@@ -354,16 +384,17 @@ pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
     let mut args = FluentArgs::new();
     args.set("service", service.clone());
     args.set("date", date.clone());
-    let subject = st.i18n.t(lang, "optin-subject", Some(&args));
+    let subject = st.i18n.t(lang, subject_key, Some(&args));
     let body = st.templates.render(
         "optin.txt",
         context! {
             lang => lang,
+            body_key => body_key,
             name => b.citizen_name,
             service => service,
             date => date,
             time => time,
-            minutes => st.settings.confirm_within.num_minutes(),
+            minutes => minutes,
             confirm_url => confirm_url(st, booked),
         },
     );
@@ -384,12 +415,12 @@ pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
             body,
             calendar: None,
         },
-        "optin",
+        body_key,
     )
     .await;
 }
 
-async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
+pub(crate) async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
     let outcome = match st.mailer.send(mail, id).await {
         Ok(()) if st.mailer.outbox().is_some() => "outbox",
         Ok(()) => "sent",
@@ -562,6 +593,9 @@ pub async fn confirm(
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
             st.metrics.confirmations.inc();
             tracing::info!(booking = %b.id, "booking confirmed by the citizen");
+            if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
+                tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
+            }
             let booked = booking::Booked {
                 booking: b,
                 join_key: f.key.clone(),
@@ -630,6 +664,7 @@ pub async fn cancel(
         Ok(Some(booking::Cancellation::Cancelled(b))) => {
             st.metrics.cancellations.inc();
             tracing::info!(booking = %b.id, "booking cancelled by the citizen");
+            offer_to_waitlist(&st, &b.id).await;
             cancel_page(&st, lang, &b, "", "done", StatusCode::OK)
         }
         Ok(Some(booking::Cancellation::AlreadyCancelled(b))) => {

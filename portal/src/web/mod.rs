@@ -10,6 +10,7 @@ mod error;
 mod ops;
 mod page;
 pub mod templates;
+mod waitlist;
 mod ws;
 
 use std::time::Instant;
@@ -27,6 +28,14 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(booking::index))
         .route("/book/{service}", get(booking::form).post(booking::submit))
+        .route(
+            "/book/{service}/waitlist",
+            get(waitlist::form).post(waitlist::join),
+        )
+        .route(
+            "/waitlist/{id}/withdraw",
+            get(waitlist::withdraw_form).post(waitlist::withdraw),
+        )
         .route("/booked/{id}", get(booking::booked))
         .route(
             "/booking/{id}/cancel",

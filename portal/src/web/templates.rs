@@ -16,6 +16,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("cancel.html", include_str!("../../templates/cancel.html")),
     ("confirm.html", include_str!("../../templates/confirm.html")),
     ("optin.txt", include_str!("../../templates/optin.txt")),
+    ("notice.txt", include_str!("../../templates/notice.txt")),
+    (
+        "waitlist.html",
+        include_str!("../../templates/waitlist.html"),
+    ),
+    (
+        "waitlist_withdraw.html",
+        include_str!("../../templates/waitlist_withdraw.html"),
+    ),
     ("call.html", include_str!("../../templates/call.html")),
     (
         "call_early.html",
