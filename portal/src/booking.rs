@@ -78,6 +78,8 @@ pub struct NewBooking {
     pub email: String,
     /// Language.
     pub locale: String,
+    /// Who books: `web`, `api`.
+    pub channel: &'static str,
 }
 
 /// Why a booking was refused.
@@ -285,6 +287,7 @@ pub async fn book(
             end: offer.end,
             blocked_until: offer.start + need.blocked,
             confirm_by: Some(now + s.confirm_within),
+            channel: req.channel,
         };
         match insert(db, vault, &claim, &name, &email, &req.locale, now).await {
             // Another citizen got this clerk first: the next free one may still be free.
@@ -313,6 +316,8 @@ pub struct Claim {
     /// Until when an unconfirmed booking is held for its citizen; `None`: confirmed at
     /// once (the demo, a clerk booking for a caller).
     pub confirm_by: Option<DateTime<Utc>>,
+    /// Who made it: `web`, `api`, `phone`, `waitlist`, `demo` (for the statistics).
+    pub channel: &'static str,
 }
 
 /// Stores a booking and claims its clerk's time in one transaction: `SlotTaken` if any
@@ -346,8 +351,8 @@ pub async fn insert(
     };
     let mut tx = db.begin().await?;
     sqlx::query(
-        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by) \
-         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) \
+         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&booking.id)
     .bind(first.id)
@@ -366,6 +371,7 @@ pub async fn insert(
     .bind(ts(claim.blocked_until))
     .bind(claim.confirm_by.is_none().then(|| ts(now)))
     .bind(claim.confirm_by.map(ts))
+    .bind(claim.channel)
     .execute(&mut *tx)
     .await?;
     for (position, service) in claim.services.iter().enumerate() {
@@ -719,7 +725,7 @@ pub async fn erase_personal_data(
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', email_index = '', personal_data_erased_at = $1 \
+        "UPDATE bookings SET citizen_name = '', email = '', join_key_hash = '', join_key_sealed = '', email_index = '', clerk_note = '', personal_data_erased_at = $1 \
          WHERE ends_at < $2 AND personal_data_erased_at IS NULL",
     )
     .bind(ts(now))
@@ -737,6 +743,222 @@ pub async fn prune_claims(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::E
         .execute(db)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// The join key of booking `id`, unsealed (for a mail that repeats its links), if still
+/// held.
+pub async fn join_key(db: &Db, vault: &Vault, id: &str) -> Result<Option<String>, BookingError> {
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT join_key_sealed FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    match sealed.filter(|s| !s.is_empty()) {
+        Some(s) => Ok(Some(vault.open(&field(id, "join_key_sealed"), &s)?)),
+        None => Ok(None),
+    }
+}
+
+/// A booking on a clerk's day.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeskEntry {
+    /// The booking.
+    pub booking: Booking,
+    /// The clerk's note (opened).
+    pub note: String,
+    /// `attended`, `no_show`, or empty.
+    pub attendance: String,
+    /// The clerk's display name.
+    pub clerk_name: String,
+}
+
+/// Live bookings (confirmed or held) starting in `[from, to)`, of `clerk` or of everyone,
+/// earliest first.
+pub async fn desk(
+    db: &Db,
+    vault: &Vault,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    clerk: Option<i64>,
+) -> Result<Vec<DeskEntry>, BookingError> {
+    let rows = sqlx::query(select_bookings!(
+        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) ORDER BY b.starts_at, b.clerk_id"
+    ))
+    .bind(ts(from))
+    .bind(ts(to))
+    .bind(clerk.unwrap_or(0))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let Some(b) = booking_from_row(vault, r)? else {
+            continue;
+        };
+        let extra = sqlx::query(
+            "SELECT b.clerk_note, COALESCE(b.attendance, ''), COALESCE(c.display_name, '') FROM bookings b LEFT JOIN clerks c ON c.id = b.clerk_id WHERE b.id = $1",
+        )
+        .bind(&b.id)
+        .fetch_one(db)
+        .await?;
+        let sealed: String = extra.get(0);
+        let note = if sealed.is_empty() {
+            String::new()
+        } else {
+            vault.open(&field(&b.id, "clerk_note"), &sealed)?
+        };
+        out.push(DeskEntry {
+            booking: b,
+            note,
+            attendance: extra.get(1),
+            clerk_name: extra.get(2),
+        });
+    }
+    Ok(out)
+}
+
+/// Longest clerk's note kept.
+pub const MAX_NOTE: usize = 2000;
+
+/// Sets the clerk's note on booking `id` (sealed at rest; empty clears it). False for an
+/// unknown booking.
+pub async fn set_note(db: &Db, vault: &Vault, id: &str, note: &str) -> Result<bool, BookingError> {
+    let note: String = note.trim().chars().take(MAX_NOTE).collect();
+    let sealed = if note.is_empty() {
+        String::new()
+    } else {
+        vault.seal(&field(id, "clerk_note"), &note)
+    };
+    let done = sqlx::query(
+        "UPDATE bookings SET clerk_note = $1 WHERE id = $2 AND personal_data_erased_at IS NULL",
+    )
+    .bind(sealed)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records whether the citizen came (`attended`, `no_show`), or clears it (`None`); only
+/// once the appointment has begun. False for an unknown booking, or one not begun.
+pub async fn mark_attendance(
+    db: &Db,
+    id: &str,
+    attendance: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, BookingError> {
+    if attendance.is_some_and(|a| a != "attended" && a != "no_show") {
+        return Ok(false);
+    }
+    let done = sqlx::query(
+        "UPDATE bookings SET attendance = $1 WHERE id = $2 AND status = 'booked' AND starts_at <= $3",
+    )
+    .bind(attendance)
+    .bind(id)
+    .bind(ts(now))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves live booking `id` to `start` (rebooking, e.g. at the citizen's request on the
+/// phone): the engine must offer that time for the booking's services with its own time
+/// counted free; the old claims go and the new ones come in one transaction, so the
+/// booking never holds two times nor none. Returns the moved booking.
+pub async fn reschedule(
+    db: &Db,
+    vault: &Vault,
+    s: &Settings,
+    id: &str,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Booking, BookingError> {
+    let Some(b) = find(db, vault, id).await? else {
+        return Err(BookingError::NoSuchSlot);
+    };
+    if b.status != "booked" || b.starts_at <= now {
+        return Err(BookingError::NoSuchSlot);
+    }
+    let location: Option<i64> =
+        sqlx::query_scalar("SELECT location_id FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    let Some(location) = location else {
+        return Err(BookingError::NoSuchSlot);
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT service_id FROM booking_services WHERE booking_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let all = services(db).await?;
+    let chosen: Vec<Service> = ids
+        .iter()
+        .filter_map(|i| all.iter().find(|s| s.id == *i).cloned())
+        .collect();
+    let location = LocationId(location);
+    let cat = catalogue::load(db).await?;
+    let agenda = catalogue::agenda_without(db, location, now, id).await?;
+    let offers = search(&cat, &agenda, s, now, location, &chosen)?;
+    let Some(offer) = offers.into_iter().find(|o| o.start == start) else {
+        return Err(BookingError::SlotTaken);
+    };
+    let sids: Vec<ServiceId> = chosen.iter().map(|s| ServiceId(s.id)).collect();
+    let need = schedule::need(&cat, location, &sids).map_err(|_| BookingError::NoSuchSlot)?;
+    // The booking's own clerk first: the citizen may have been told a name.
+    let mut clerks = offer.clerks.clone();
+    if let Some(own) = b.clerk_id {
+        clerks.sort_by_key(|c| c.0 != own);
+    }
+    for clerk in clerks {
+        let mut tx = db.begin().await?;
+        sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let until = offer.start + need.blocked;
+        let mut taken = false;
+        for unit in catalogue::claim_units(offer.start, until) {
+            match sqlx::query(
+                "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ($1, $2, $3)",
+            )
+            .bind(clerk.0)
+            .bind(ts(unit))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            {
+                Ok(_) => {}
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    taken = true;
+                    break;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if taken {
+            continue; // the transaction rolls back: the old claims stand
+        }
+        sqlx::query(
+            "UPDATE bookings SET starts_at = $1, ends_at = $2, blocked_until = $3, clerk_id = $4, reminded_at = NULL WHERE id = $5",
+        )
+        .bind(ts(offer.start))
+        .bind(ts(offer.end))
+        .bind(ts(until))
+        .bind(clerk.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Booking {
+            starts_at: offer.start,
+            ends_at: offer.end,
+            clerk_id: Some(clerk.0),
+            ..b
+        });
+    }
+    Err(BookingError::SlotTaken)
 }
 
 #[cfg(test)]

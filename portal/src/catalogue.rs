@@ -272,12 +272,23 @@ pub async fn agenda(
     location: LocationId,
     now: DateTime<Utc>,
 ) -> Result<Agenda, sqlx::Error> {
+    agenda_without(db, location, now, "").await
+}
+
+/// The agenda without booking `except` (the one being moved: its own time is free to it).
+pub async fn agenda_without(
+    db: &Db,
+    location: LocationId,
+    now: DateTime<Utc>,
+    except: &str,
+) -> Result<Agenda, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
-         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2",
+         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND id <> $3",
     )
     .bind(location.0)
     .bind(ts(now))
+    .bind(except)
     .fetch_all(db)
     .await?;
     Ok(Agenda::new(rows.iter().filter_map(|r| {

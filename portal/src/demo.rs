@@ -102,6 +102,7 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
         end,
         blocked_until: end,
         confirm_by: None,
+        channel: "demo",
     };
     let booked = booking::insert(
         &st.db,

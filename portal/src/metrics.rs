@@ -28,6 +28,10 @@ pub struct PortalMetrics {
     pub waitlist_joined: prometheus::IntCounter,
     /// Freed times held and offered to the first on a waiting list.
     pub waitlist_offers: prometheus::IntCounter,
+    /// Appointments marked as missed by a clerk.
+    pub no_shows: prometheus::IntCounter,
+    /// Appointments moved by a clerk.
+    pub rebookings: prometheus::IntCounter,
 }
 
 impl PortalMetrics {
@@ -97,6 +101,16 @@ impl PortalMetrics {
         )?;
         registry.register(Box::new(waitlist_joined.clone()))?;
         registry.register(Box::new(waitlist_offers.clone()))?;
+        let no_shows = prometheus::IntCounter::new(
+            "vamt_portal_no_shows_total",
+            "Appointments marked as missed by a clerk",
+        )?;
+        let rebookings = prometheus::IntCounter::new(
+            "vamt_portal_rebookings_total",
+            "Appointments moved by a clerk",
+        )?;
+        registry.register(Box::new(no_shows.clone()))?;
+        registry.register(Box::new(rebookings.clone()))?;
         registry.register(Box::new(confirmations.clone()))?;
         registry.register(Box::new(unconfirmed_released.clone()))?;
         registry.register(Box::new(cancellations.clone()))?;
@@ -118,6 +132,8 @@ impl PortalMetrics {
             proofs,
             waitlist_joined,
             waitlist_offers,
+            no_shows,
+            rebookings,
         })
     }
 }

@@ -218,6 +218,7 @@ pub async fn offer_freed(
                 end: offer.end,
                 blocked_until: offer.start + need.blocked,
                 confirm_by: Some(now + hold),
+                channel: "waitlist",
             };
             match booking::insert(db, vault, &claim, &name, &email, &locale, now).await {
                 Ok(held) => {

@@ -151,6 +151,7 @@ async fn cancelling_frees_the_clerks_time_at_once() {
         name: "Eva".into(),
         email: email.into(),
         locale: "de".into(),
+        channel: "web",
     };
     let first =
         vamt_portal::booking::book(&st.db, &st.vault, &st.settings, now, book("a@example.org"))

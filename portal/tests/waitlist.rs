@@ -107,6 +107,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
             name: "Ada".into(),
             email: "ada@example.org".into(),
             locale: "en".into(),
+            channel: "web",
         },
     )
     .await

@@ -426,6 +426,7 @@ pub async fn create_booking(
         name: req.name,
         email: req.email,
         locale: lang.to_owned(),
+        channel: "api",
     };
     match booking::book(&st.db, &st.vault, &st.settings, st.now(), new).await {
         Ok(booked) => {

@@ -234,6 +234,7 @@ pub async fn submit(
         name: f.name.clone(),
         email: f.email.clone(),
         locale: lang.to_owned(),
+        channel: "web",
     };
     let booked = match booking::book(&st.db, &st.vault, &st.settings, st.now(), req).await {
         Ok(b) => b,
@@ -436,6 +437,12 @@ pub(crate) async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
 /// booking stands.
 pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
     send_booking_mail(st, booked, "mail-subject", "mail-body").await;
+}
+
+/// Tells the citizen their appointment was moved: the new time, calendar file and the
+/// same links.
+pub async fn send_moved(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "moved-subject", "moved-body").await;
 }
 
 /// Sends the reminder before the appointment: the confirmation's links and calendar file

@@ -122,6 +122,13 @@ struct Row {
     service: String,
     citizen: String,
     room: String,
+    /// Confirmed by the citizen (else held, waiting for the opt-in).
+    confirmed: bool,
+    clerk: String,
+    note: String,
+    attendance: String,
+    /// The appointment has begun: attendance can be marked.
+    begun: bool,
     /// Who is in the waiting room for this booking.
     waiting: Vec<Waiting>,
 }
@@ -134,64 +141,115 @@ struct Waiting {
     minutes: u64,
 }
 
+#[derive(Deserialize)]
+pub struct ConsoleQuery {
+    lang: Option<String>,
+    /// One day, `YYYY-MM-DD`; without it, a week from today.
+    day: Option<String>,
+    /// One clerk's bookings (their row ID); without it, everyone's.
+    clerk: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ClerkOption {
+    id: i64,
+    name: String,
+    selected: bool,
+}
+
+/// The console: the appointments of a week from today, or of one day, of every clerk or
+/// one, with the waiting room, notes, attendance and rebooking.
 pub async fn console(
     State(st): State<AppState>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<ConsoleQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let clerk = match current_clerk(&st, &headers).await {
+    let me = match current_clerk(&st, &headers).await {
         Ok(Some(c)) => c,
         Ok(None) => return Redirect::to("/clerk/login").into_response(),
         Err(e) => return internal(&st, lang, &e),
     };
     let tz = st.settings.timezone;
     let today = st.now().with_timezone(&tz).date_naive();
-    let start = tz
-        .from_local_datetime(&today.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| st.now());
-    let bookings = match booking::between(
-        &st.db,
-        &st.vault,
-        start,
-        start + Duration::days(CONSOLE_DAYS),
-    )
-    .await
-    {
+    let day = q
+        .day
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let first = day.unwrap_or(today);
+    let midnight = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| st.now())
+    };
+    let start = midnight(first);
+    let end = midnight(first + Duration::days(if day.is_some() { 1 } else { CONSOLE_DAYS }));
+    let entries = match booking::desk(&st.db, &st.vault, start, end, q.clerk).await {
         Ok(b) => b,
         Err(e) => return internal(&st, lang, &e),
     };
+    let clerks = match clerk::list(&st.db).await {
+        Ok(c) => c,
+        Err(e) => return internal(&st, lang, &e),
+    };
     let lobby = st.hub.lobby();
-    let rows: Vec<Row> = bookings
+    let now = st.now();
+    let rows: Vec<Row> = entries
         .iter()
-        .map(|b| Row {
-            id: b.id.clone(),
-            date: local_date_time(&st, lang, b.starts_at).0,
-            time: local_date_time(&st, lang, b.starts_at).1,
-            service: st.i18n.t(lang, &format!("service-{}", b.service), None),
-            citizen: b.citizen_name.clone(),
-            room: b.room_id.clone(),
-            waiting: lobby
-                .iter()
-                .filter(|w| w.room.as_str() == b.room_id)
-                .map(|w| Waiting {
-                    participant: w.info.participant.clone(),
-                    name: w.info.name.clone(),
-                    position: w.position,
-                    minutes: w.info.waiting_seconds / 60,
-                })
-                .collect(),
+        .map(|e| {
+            let b = &e.booking;
+            Row {
+                id: b.id.clone(),
+                date: local_date_time(&st, lang, b.starts_at).0,
+                time: local_date_time(&st, lang, b.starts_at).1,
+                service: st.i18n.t(lang, &format!("service-{}", b.service), None),
+                citizen: b.citizen_name.clone(),
+                room: b.room_id.clone(),
+                confirmed: b.confirmed,
+                clerk: e.clerk_name.clone(),
+                note: e.note.clone(),
+                attendance: e.attendance.clone(),
+                begun: b.starts_at <= now,
+                waiting: lobby
+                    .iter()
+                    .filter(|w| w.room.as_str() == b.room_id)
+                    .map(|w| Waiting {
+                        participant: w.info.participant.clone(),
+                        name: w.info.name.clone(),
+                        position: w.position,
+                        minutes: w.info.waiting_seconds / 60,
+                    })
+                    .collect(),
+            }
         })
         .collect();
+    let options: Vec<ClerkOption> = clerks
+        .iter()
+        .map(|c| ClerkOption {
+            id: c.id,
+            name: c.display_name.clone(),
+            selected: q.clerk == Some(c.id),
+        })
+        .collect();
+    let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let mut resp = render(
         &st,
         StatusCode::OK,
         lang,
         "clerk.html",
         "/clerk",
-        context! { clerk => clerk, rows => rows },
+        context! {
+            clerk => me,
+            rows => rows,
+            clerks => options,
+            one_day => day.is_some(),
+            day => fmt(first),
+            day_label => local_date_time(&st, lang, start + Duration::hours(12)).0,
+            prev => fmt(first - Duration::days(1)),
+            next => fmt(first + Duration::days(1)),
+            filter => q.clerk.map(|c| format!("&clerk={c}")).unwrap_or_default(),
+        },
     );
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

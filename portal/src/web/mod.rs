@@ -2,6 +2,7 @@
 pub mod api;
 mod assets;
 pub(crate) mod booking;
+mod desk;
 mod door;
 pub use booking::join_url;
 mod call;
@@ -59,6 +60,13 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk/logout", post(clerk::logout))
         .route("/clerk/call/{id}", get(call::clerk))
         .route("/clerk/lobby", post(clerk::lobby_decision))
+        .route("/clerk/book", get(desk::phone_form).post(desk::phone_book))
+        .route("/clerk/booking/{id}/note", post(desk::note))
+        .route("/clerk/booking/{id}/attendance", post(desk::attendance))
+        .route(
+            "/clerk/booking/{id}/move",
+            get(desk::move_form).post(desk::move_booking),
+        )
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

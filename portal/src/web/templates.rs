@@ -35,6 +35,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/clerk_login.html"),
     ),
     ("clerk.html", include_str!("../../templates/clerk.html")),
+    (
+        "clerk_move.html",
+        include_str!("../../templates/clerk_move.html"),
+    ),
+    (
+        "clerk_book.html",
+        include_str!("../../templates/clerk_book.html"),
+    ),
     ("error.html", include_str!("../../templates/error.html")),
     (
         "confirmation.txt",

@@ -1,0 +1,304 @@
+//! The clerk's desk: a day per clerk, booking for a caller, notes, moving an appointment,
+//! marking a no-show.
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+struct Resp {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+async fn call(stack: &common::Stack, req: Request<Body>) -> Resp {
+    let resp = vamt_portal::app(stack.state.clone())
+        .oneshot(req)
+        .await
+        .expect("infallible");
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    Resp {
+        status,
+        location,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request")
+}
+
+fn post(uri: &str, form: &str, cookie: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form.to_owned()))
+        .expect("request")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn slots(html: &str) -> Vec<String> {
+    html.split("name=\"slot\" value=\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+async fn sign_in(stack: &common::Stack) -> String {
+    let resp = vamt_portal::app(stack.state.clone())
+        .oneshot(
+            Request::post("/clerk/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "username=clerk&password={}",
+                    enc(&stack.demo.clerk_password)
+                )))
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned()
+}
+
+fn mails_to(stack: &common::Stack, email: &str) -> Vec<String> {
+    let dir = stack.state.settings.data_dir.join("outbox");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    let to = format!("To: {email}");
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .expect("mail")
+                .replace("=\r\n", "")
+                .replace("=3D", "=")
+        })
+        .filter(|m| m.contains(&to))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let cookie = sign_in(&stack).await;
+
+    // Without a session, nothing on the desk works.
+    let anon = call(
+        &stack,
+        post("/clerk/book", "service=meldebescheinigung", ""),
+    )
+    .await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.location, "/clerk/login");
+
+    // Booking for a caller: pick the service, then a time.
+    let form = call(
+        &stack,
+        get("/clerk/book?service=meldebescheinigung&lang=en", &cookie),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let times = slots(&form.body);
+    assert!(times.len() > 5, "{}", form.body);
+    let booked = call(
+        &stack,
+        post(
+            "/clerk/book",
+            &format!(
+                "service=meldebescheinigung&slot={}&name=Karl+Anruf&email=karl%40example.org&locale=de&lang=en",
+                enc(&times[4])
+            ),
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
+    // Confirmed at once: the caller's mail (in their language) has the join link.
+    let mails = mails_to(&stack, "karl@example.org");
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].contains("/call/BK_") && mails[0].contains("Ihr Termin"),
+        "{}",
+        mails[0]
+    );
+    let id: String = sqlx::query_scalar("SELECT id FROM bookings WHERE channel = 'phone'")
+        .fetch_one(&stack.state.db)
+        .await
+        .expect("phone booking");
+
+    // The day view of this clerk shows it.
+    let day = &times[4][..10];
+    let clerk_id: i64 = sqlx::query_scalar("SELECT id FROM clerks WHERE username = 'clerk'")
+        .fetch_one(&stack.state.db)
+        .await
+        .expect("clerk");
+    let view = call(
+        &stack,
+        get(
+            &format!("/clerk?day={day}&clerk={clerk_id}&lang=en"),
+            &cookie,
+        ),
+    )
+    .await;
+    assert!(view.body.contains("Karl Anruf"), "{}", view.body);
+    assert!(view.body.contains("Appointments on"), "the one-day view");
+
+    // A note, sealed at rest.
+    let noted = call(
+        &stack,
+        post(
+            &format!("/clerk/booking/{id}/note"),
+            "note=Bringt+die+Geburtsurkunde+mit&lang=en",
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    let stored: String = sqlx::query_scalar("SELECT clerk_note FROM bookings WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&stack.state.db)
+        .await
+        .expect("note");
+    assert!(stored.starts_with("v1:") && !stored.contains("Geburtsurkunde"));
+    let view = call(&stack, get("/clerk?lang=en", &cookie)).await;
+    assert!(
+        view.body.contains("Bringt die Geburtsurkunde mit"),
+        "{}",
+        view.body
+    );
+
+    // Not begun: no attendance yet.
+    let early = call(
+        &stack,
+        post(
+            &format!("/clerk/booking/{id}/attendance"),
+            "attendance=no_show&lang=en",
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+
+    // Moving it: the new time is taken, the old one free again, the caller told.
+    let move_form = call(
+        &stack,
+        get(&format!("/clerk/booking/{id}/move?lang=en"), &cookie),
+    )
+    .await;
+    let targets = slots(&move_form.body);
+    let target = targets
+        .iter()
+        .find(|t| *t > &times[6])
+        .expect("a later time")
+        .clone();
+    let moved = call(
+        &stack,
+        post(
+            &format!("/clerk/booking/{id}/move"),
+            &format!("slot={}&lang=en", enc(&target)),
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let (starts, units): (String, i64) = sqlx::query_as(
+        "SELECT b.starts_at, (SELECT COUNT(*) FROM booking_claims c WHERE c.booking_id = b.id) FROM bookings b WHERE b.id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&stack.state.db)
+    .await
+    .expect("moved");
+    assert_eq!(starts, target);
+    assert_eq!(units, 4, "20 minutes claimed, once");
+    let public = call(&stack, get("/book/meldebescheinigung?lang=en", "")).await;
+    let offered = slots(&public.body);
+    assert!(offered.contains(&times[4]), "the old time is free again");
+    assert!(!offered.contains(&target), "the new time is taken");
+    let moved_mail = mails_to(&stack, "karl@example.org");
+    assert_eq!(moved_mail.len(), 2);
+    assert!(moved_mail[1].contains("verlegt") && moved_mail[1].contains("text/calendar"));
+    // Onto a taken time: refused, nothing changes.
+    let other = vamt_portal::booking::book(
+        &stack.state.db,
+        &stack.state.vault,
+        &stack.state.settings,
+        stack.clock.now(),
+        vamt_portal::booking::NewBooking {
+            services: vec!["meldebescheinigung".into()],
+            start: vamt_portal::db::parse_ts(&times[4]).expect("time"),
+            name: "Lea".into(),
+            email: "lea@example.org".into(),
+            locale: "de".into(),
+            channel: "web",
+        },
+    )
+    .await
+    .expect("the old time can be booked by others");
+    let clash = call(
+        &stack,
+        post(
+            &format!("/clerk/booking/{id}/move"),
+            &format!("slot={}&lang=en", enc(&times[4])),
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.body.contains("just taken"));
+    assert_ne!(other.booking.id, id);
+
+    // After the start: the no-show is marked and counted.
+    stack.clock.advance(
+        vamt_portal::db::parse_ts(&target).expect("t") + chrono::Duration::minutes(5)
+            - stack.clock.now(),
+    );
+    let marked = call(
+        &stack,
+        post(
+            &format!("/clerk/booking/{id}/attendance"),
+            "attendance=no_show&lang=en",
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    let attendance: Option<String> =
+        sqlx::query_scalar("SELECT attendance FROM bookings WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&stack.state.db)
+            .await
+            .expect("attendance");
+    assert_eq!(attendance.as_deref(), Some("no_show"));
+    let view = call(&stack, get(&format!("/clerk?day={day}&lang=en"), &cookie)).await;
+    assert!(view.body.contains("Did not come"), "{}", view.body);
+}
