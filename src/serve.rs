@@ -232,6 +232,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         state.clone(),
         until_true(stop_rx.clone()),
     ));
+    let stats_task = tokio::spawn(vamt_portal::stats::run(
+        state.clone(),
+        until_true(stop_rx.clone()),
+    ));
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -268,6 +272,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let _ = retention_task.await;
     let _ = reminder_task.await;
     let _ = hold_task.await;
+    let _ = stats_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;
     }

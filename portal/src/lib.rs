@@ -21,6 +21,7 @@ pub mod schedule;
 pub mod secret;
 pub mod shield;
 pub mod state;
+pub mod stats;
 pub mod vault;
 pub mod waitlist;
 pub mod web;

@@ -1,5 +1,5 @@
 //! Prometheus metrics of the portal.
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+use prometheus::{Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
 
 /// Portal counters, registered in the process registry.
 #[derive(Clone)]
@@ -32,6 +32,12 @@ pub struct PortalMetrics {
     pub no_shows: prometheus::IntCounter,
     /// Appointments moved by a clerk.
     pub rebookings: prometheus::IntCounter,
+    /// Booked share of the clerk time offered over the horizon, per location.
+    pub utilisation: GaugeVec,
+    /// Bookings made per service in the last 30 days.
+    pub requested: GaugeVec,
+    /// Share of begun confirmed appointments (last 30 days) marked as missed.
+    pub no_show_ratio: Gauge,
 }
 
 impl PortalMetrics {
@@ -111,6 +117,27 @@ impl PortalMetrics {
         )?;
         registry.register(Box::new(no_shows.clone()))?;
         registry.register(Box::new(rebookings.clone()))?;
+        let utilisation = GaugeVec::new(
+            Opts::new(
+                "vamt_portal_utilisation_ratio",
+                "Booked share of the clerk time offered over the booking horizon",
+            ),
+            &["location"],
+        )?;
+        let requested = GaugeVec::new(
+            Opts::new(
+                "vamt_portal_service_requests",
+                "Bookings made per service in the last 30 days",
+            ),
+            &["service"],
+        )?;
+        let no_show_ratio = Gauge::new(
+            "vamt_portal_no_show_ratio",
+            "Share of begun confirmed appointments of the last 30 days marked as missed",
+        )?;
+        registry.register(Box::new(utilisation.clone()))?;
+        registry.register(Box::new(requested.clone()))?;
+        registry.register(Box::new(no_show_ratio.clone()))?;
         registry.register(Box::new(confirmations.clone()))?;
         registry.register(Box::new(unconfirmed_released.clone()))?;
         registry.register(Box::new(cancellations.clone()))?;
@@ -134,6 +161,9 @@ impl PortalMetrics {
             waitlist_offers,
             no_shows,
             rebookings,
+            utilisation,
+            requested,
+            no_show_ratio,
         })
     }
 }

@@ -443,6 +443,43 @@ pub fn free_slots(
     Ok(out)
 }
 
+/// The clerk time `location` offers on the local dates `from..=to`: each clerk's working
+/// hours cut to the opening hours, summed (what utilisation is measured against).
+pub fn capacity(
+    catalogue: &Catalogue,
+    location: LocationId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Duration {
+    let Some(loc) = catalogue.location(location) else {
+        return Duration::zero();
+    };
+    let clerks = catalogue
+        .clerks
+        .get(&location)
+        .map_or(&[][..], Vec::as_slice);
+    let mut total = Duration::zero();
+    let mut date = from;
+    while date <= to {
+        let clock = DayClock::new(loc.tz, date);
+        for o in loc.hours.on(date) {
+            for c in clerks {
+                for h in c.hours.on(date) {
+                    let (start, end) = (o.start.max(h.start), o.end.min(h.end));
+                    if start < end {
+                        if let Some((a, b)) = clock.span(start, end) {
+                            total += b - a;
+                        }
+                    }
+                }
+            }
+        }
+        let Some(next) = date.succ_opt() else { break };
+        date = next;
+    }
+    total
+}
+
 /// Local times of one day in UTC. Most days have one UTC offset from midnight to midnight:
 /// then a conversion is a subtraction, not a time-zone look-up (which was most of a search's
 /// cost); the two days a year when clocks change take the slow path.
@@ -524,6 +561,58 @@ fn grid_starts(clock: DayClock, span: Span, grid: Duration) -> impl Iterator<Ite
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capacity_is_clerk_time_within_opening_hours() {
+        let mut cat = Catalogue::new();
+        let loc = LocationId(1);
+        let mon_fri = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ];
+        cat.add_location(Location {
+            id: loc,
+            tz: chrono_tz::Europe::Berlin,
+            hours: Hours::weekly(
+                &mon_fri,
+                &[Span::new(t("08:00"), t("16:00")).expect("span")],
+            ),
+            grid_minutes: 20,
+            is_virtual: true,
+        });
+        // One clerk all day, one from 12:00; the second is away on Tuesday.
+        cat.add_clerk(Clerk {
+            id: ClerkId(1),
+            location: loc,
+            skills: BTreeSet::new(),
+            hours: Hours::weekly(
+                &mon_fri,
+                &[Span::new(t("07:00"), t("18:00")).expect("span")],
+            ),
+        });
+        let mut late = Hours::weekly(
+            &mon_fri,
+            &[Span::new(t("12:00"), t("16:00")).expect("span")],
+        );
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        late.close_on(monday.succ_opt().expect("tue"));
+        cat.add_clerk(Clerk {
+            id: ClerkId(2),
+            location: loc,
+            skills: BTreeSet::new(),
+            hours: late,
+        });
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+        // 5 days × 8 h + 4 days × 4 h.
+        assert_eq!(capacity(&cat, loc, monday, sunday), Duration::hours(56));
+        assert_eq!(
+            capacity(&cat, LocationId(9), monday, sunday),
+            Duration::zero()
+        );
+    }
     use chrono::Timelike;
     use chrono_tz::Europe::Berlin;
 

@@ -301,4 +301,34 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     assert_eq!(attendance.as_deref(), Some("no_show"));
     let view = call(&stack, get(&format!("/clerk?day={day}&lang=en"), &cookie)).await;
     assert!(view.body.contains("Did not come"), "{}", view.body);
+
+    // The statistics: the virtual office's booked share, the most requested service,
+    // the no-show rate; as a page and as gauges.
+    let page = call(&stack, get("/clerk/stats?lang=en", &cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Virtuelles Bürgeramt"), "{}", page.body);
+    assert!(
+        page.body.contains("Certificate of registration: 2"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("100 % – 1 of 1"), "{}", page.body);
+    let gathered = stack.state.registry.gather();
+    let gauge = |name: &str| {
+        gathered
+            .iter()
+            .find(|m| m.name() == name)
+            .map(|m| {
+                m.get_metric()
+                    .iter()
+                    .map(|x| x.get_gauge().get_value())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let share = gauge("vamt_portal_utilisation_ratio");
+    assert_eq!(share.len(), 1, "the one location with clerks");
+    assert!(share[0] > 0.0 && share[0] < 1.0, "{share:?}");
+    assert_eq!(gauge("vamt_portal_no_show_ratio"), vec![1.0]);
+    assert_eq!(gauge("vamt_portal_service_requests"), vec![2.0]);
 }

@@ -397,3 +397,58 @@ pub async fn phone_book(
         Err(e) => internal(&st, lang, &e),
     }
 }
+
+#[derive(Serialize)]
+struct ShareView {
+    name: String,
+    booked_hours: String,
+    offered_hours: String,
+    percent: String,
+}
+
+#[derive(Serialize)]
+struct RequestedView {
+    name: String,
+    bookings: i64,
+}
+
+/// `GET /clerk/stats`: utilisation, most-requested services, no-show rate.
+pub async fn stats(
+    State(st): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    if let Err(r) = signed_in(&st, &headers, lang).await {
+        return r;
+    }
+    let stats = match crate::stats::compute(&st.db, &st.settings, st.now()).await {
+        Ok(s) => s,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    crate::stats::publish(&st.metrics, &stats);
+    let hours = |m: i64| format!("{:.1}", m as f64 / 60.0);
+    let percent = |x: f64| format!("{:.0}", x * 100.0);
+    render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "clerk_stats.html",
+        "/clerk/stats",
+        context! {
+            shares => stats.utilisation.iter().map(|u| ShareView {
+                name: u.name.clone(),
+                booked_hours: hours(u.booked_minutes),
+                offered_hours: hours(u.offered_minutes),
+                percent: percent(u.share),
+            }).collect::<Vec<_>>(),
+            requested => stats.requested.iter().take(10).map(|r| RequestedView {
+                name: st.i18n.t(lang, &format!("service-{}", r.slug), None),
+                bookings: r.bookings,
+            }).collect::<Vec<_>>(),
+            past => stats.past,
+            no_shows => stats.no_shows,
+            no_show_percent => percent(stats.no_show_rate),
+        },
+    )
+}

@@ -61,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk/call/{id}", get(call::clerk))
         .route("/clerk/lobby", post(clerk::lobby_decision))
         .route("/clerk/book", get(desk::phone_form).post(desk::phone_book))
+        .route("/clerk/stats", get(desk::stats))
         .route("/clerk/booking/{id}/note", post(desk::note))
         .route("/clerk/booking/{id}/attendance", post(desk::attendance))
         .route(

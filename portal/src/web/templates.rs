@@ -43,6 +43,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "clerk_book.html",
         include_str!("../../templates/clerk_book.html"),
     ),
+    (
+        "clerk_stats.html",
+        include_str!("../../templates/clerk_stats.html"),
+    ),
     ("error.html", include_str!("../../templates/error.html")),
     (
         "confirmation.txt",
