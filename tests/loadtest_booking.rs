@@ -39,3 +39,16 @@ async fn browse_scenario_runs_against_a_real_portal() {
         report.phases.iter().map(|p| p.ok).sum::<u64>()
     );
 }
+
+/// The release storm of `bench booking` at a small size: every client answered (held or
+/// taken), no more held than there is clerk time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn release_storm_answers_every_client_and_holds_no_more_than_the_day_has() {
+    let r = vamt_loadtest::booking_storm::run(None, 60, 2)
+        .await
+        .expect("storm runs");
+    assert_eq!(r.errors, 0, "{r:?}");
+    assert_eq!(r.held + r.taken, 60);
+    assert!(r.held > 0 && r.held <= r.released_slots * 2, "{r:?}");
+    assert!(r.p50_ms > 0.0 && r.p50_ms <= r.p99_ms && r.p99_ms <= r.max_ms);
+}

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod booking_bench;
+pub mod booking_storm;
 mod http;
 pub mod report;
 pub mod scenario;

@@ -99,6 +99,15 @@ enum Bench {
         /// Share of the clerks' time already booked (0–1).
         #[arg(long, default_value_t = 0.7)]
         booked: f64,
+        /// Clients in the release storm (0: no storm).
+        #[arg(long, default_value_t = 500)]
+        storm_clients: usize,
+        /// Clerks at the virtual office during the storm.
+        #[arg(long, default_value_t = 10)]
+        storm_clerks: usize,
+        /// PostgreSQL server (admin URL) for the storm's second run; `none` to skip it.
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        postgres: String,
     },
     /// Consultations through the SFU's sans-IO core on a simulated network: forwarded
     /// packets per second of SFU time.
@@ -242,7 +251,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench {
-            bench: Bench::Booking { searches, booked },
+            bench:
+                Bench::Booking {
+                    searches,
+                    booked,
+                    storm_clients,
+                    storm_clerks,
+                    postgres,
+                },
         } => {
             let r =
                 vamt_loadtest::booking_bench::run(&vamt_loadtest::booking_bench::BookingBench {
@@ -253,7 +269,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "booking: {} locations, {} clerks, {} services, {} days, {} appointments booked; {} searches, {:.0} offers each: slot search p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
                 r.locations, r.clerks, r.services, r.horizon_days, r.booked_appointments, r.searches, r.mean_offers, r.slot_search_p50_ms, r.slot_search_p99_ms, r.slot_search_max_ms
             );
-            println!("{}", serde_json::to_string(&r)?);
+            let mut storms = Vec::new();
+            if storm_clients > 0 {
+                use vamt_loadtest::booking_storm;
+                storms.push(booking_storm::run(None, storm_clients, storm_clerks).await?);
+                if postgres != "none" {
+                    let (url, name) = booking_storm::create_postgres(&postgres).await?;
+                    let result = booking_storm::run(Some(&url), storm_clients, storm_clerks).await;
+                    let _ = booking_storm::drop_postgres(&postgres, &name).await;
+                    storms.push(result?);
+                }
+                for s in &storms {
+                    println!(
+                        "release storm on {}: {} clients, {} clerks, {} times released: {} held, {} taken, {} errors; answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+                        s.engine, s.clients, s.clerks, s.released_slots, s.held, s.taken, s.errors, s.p50_ms, s.p99_ms, s.max_ms
+                    );
+                }
+            }
+            let mut out = serde_json::to_value(&r)?;
+            out["storms"] = serde_json::to_value(&storms)?;
+            println!("{out}");
             Ok(())
         }
         Command::Bench {

@@ -146,11 +146,11 @@ pub async fn free_slots(
     now: DateTime<Utc>,
     services: &[Service],
 ) -> Result<Vec<Offer>, BookingError> {
-    let Some(office) = catalogue::virtual_office(db).await? else {
+    let (cat, office) = catalogue::current(db).await?;
+    let Some(office) = office else {
         return Ok(Vec::new());
     };
     let location = LocationId(office.id);
-    let cat = catalogue::load(db).await?;
     let agenda = catalogue::agenda(db, location, now).await?;
     search(&cat, &agenda, s, now, location, services)
 }
@@ -260,11 +260,11 @@ pub async fn book(
     if held >= i64::from(s.raw.booking.max_per_email) {
         return Err(BookingError::TooManyForEmail);
     }
-    let Some(office) = catalogue::virtual_office(db).await? else {
+    let (cat, office) = catalogue::current(db).await?;
+    let Some(office) = office else {
         return Err(BookingError::NoSuchSlot);
     };
     let location = LocationId(office.id);
-    let cat = catalogue::load(db).await?;
     let agenda = catalogue::agenda(db, location, now).await?;
     let offers = search(&cat, &agenda, s, now, location, &services)?;
     let Some(offer) = offers.into_iter().find(|o| o.start == req.start) else {
@@ -898,7 +898,7 @@ pub async fn reschedule(
         .filter_map(|i| all.iter().find(|s| s.id == *i).cloned())
         .collect();
     let location = LocationId(location);
-    let cat = catalogue::load(db).await?;
+    let (cat, _) = catalogue::current(db).await?;
     let agenda = catalogue::agenda_without(db, location, now, id).await?;
     let offers = search(&cat, &agenda, s, now, location, &chosen)?;
     let Some(offer) = offers.into_iter().find(|o| o.start == start) else {

@@ -2,6 +2,7 @@
 //! services, clerks with skills and working hours — read into the slot engine's
 //! [`schedule::Catalogue`], and the live bookings read into its [`schedule::Agenda`].
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -118,7 +119,50 @@ async fn dated(db: &Db, sql: &'static str) -> Result<Dated, sqlx::Error> {
     Ok(out)
 }
 
-/// The whole catalogue of active services, locations and clerks.
+/// How long a read catalogue is reused: every booking and slot page needs it, and reading
+/// it is a dozen queries, while it changes a few times a day. Changes made through this
+/// module and `clerk::create` invalidate it at once; others show within this time.
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+type Cached = (std::time::Instant, Arc<Catalogue>, Option<LocationInfo>);
+
+/// The cached catalogue per database (by its URL: one per process in production, one per
+/// test database in the test suite).
+fn cache() -> &'static Mutex<HashMap<String, Cached>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Cached>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn cache_key(db: &Db) -> String {
+    db.connect_options().database_url.to_string()
+}
+
+/// Forgets the cached catalogue of `db` (after a change to it).
+pub fn invalidate(db: &Db) {
+    cache()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&cache_key(db));
+}
+
+/// The catalogue and the virtual office, from the cache when fresh.
+pub async fn current(db: &Db) -> Result<(Arc<Catalogue>, Option<LocationInfo>), sqlx::Error> {
+    let key = cache_key(db);
+    if let Some((at, cat, office)) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if at.elapsed() < CACHE_TTL {
+            return Ok((cat.clone(), office.clone()));
+        }
+    }
+    let cat = Arc::new(load(db).await?);
+    let office = locations(db).await?.into_iter().find(|l| l.is_virtual);
+    cache().lock().unwrap_or_else(|p| p.into_inner()).insert(
+        key,
+        (std::time::Instant::now(), cat.clone(), office.clone()),
+    );
+    Ok((cat, office))
+}
+
+/// The whole catalogue of active services, locations and clerks, read now.
 pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let mut cat = Catalogue::new();
     let services = sqlx::query(
@@ -263,7 +307,7 @@ pub async fn locations(db: &Db) -> Result<Vec<LocationInfo>, sqlx::Error> {
 
 /// The virtual office, where video appointments are booked.
 pub async fn virtual_office(db: &Db) -> Result<Option<LocationInfo>, sqlx::Error> {
-    Ok(locations(db).await?.into_iter().find(|l| l.is_virtual))
+    Ok(current(db).await?.1)
 }
 
 /// The live bookings at `location` that still block a clerk after `now`.
@@ -405,6 +449,7 @@ pub async fn seed_locations(db: &Db, opening: &OpeningRule, tz: Tz) -> Result<bo
         }
     }
     tx.commit().await?;
+    invalidate(db);
     Ok(true)
 }
 

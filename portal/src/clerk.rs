@@ -65,6 +65,7 @@ pub async fn create(
         .bind(ts(now))
         .fetch_one(db)
         .await?;
+    crate::catalogue::invalidate(db);
     Ok(row.get(0))
 }
 
