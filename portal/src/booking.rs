@@ -116,6 +116,11 @@ pub enum BookingError {
 
 /// The active services, in catalogue order.
 pub async fn services(db: &Db) -> Result<Vec<Service>, sqlx::Error> {
+    Ok(catalogue::current(db).await?.2.as_ref().clone())
+}
+
+/// The active services, read now (what the catalogue cache holds).
+pub(crate) async fn read_services(db: &Db) -> Result<Vec<Service>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, slug, duration_minutes, fee_cents, virtual_ok FROM services WHERE active = 1 ORDER BY id",
     )
@@ -146,7 +151,7 @@ pub async fn free_slots(
     now: DateTime<Utc>,
     services: &[Service],
 ) -> Result<Vec<Offer>, BookingError> {
-    let (cat, office) = catalogue::current(db).await?;
+    let (cat, office, _) = catalogue::current(db).await?;
     let Some(office) = office else {
         return Ok(Vec::new());
     };
@@ -260,7 +265,7 @@ pub async fn book(
     if held >= i64::from(s.raw.booking.max_per_email) {
         return Err(BookingError::TooManyForEmail);
     }
-    let (cat, office) = catalogue::current(db).await?;
+    let (cat, office, _) = catalogue::current(db).await?;
     let Some(office) = office else {
         return Err(BookingError::NoSuchSlot);
     };
@@ -384,16 +389,26 @@ pub async fn insert(
         .execute(&mut *tx)
         .await?;
     }
-    for unit in catalogue::claim_units(claim.start, claim.blocked_until) {
-        let claimed = sqlx::query(
-            "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ($1, $2, $3)",
-        )
+    // All units in one statement: one round trip to the database, however long the
+    // appointment.
+    let units = catalogue::claim_units(claim.start, claim.blocked_until);
+    let mut sql =
+        String::from("INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ");
+    for i in 0..units.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("($1, ${}, $2)", i + 3));
+    }
+    // Only generated placeholders in the text: the values are bound.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(claim.clerk)
-        .bind(ts(unit))
-        .bind(&booking.id)
-        .execute(&mut *tx)
-        .await;
-        match claimed {
+        .bind(&booking.id);
+    for unit in &units {
+        q = q.bind(ts(*unit));
+    }
+    if !units.is_empty() {
+        match q.execute(&mut *tx).await {
             Ok(_) => {}
             // Dropping the transaction rolls the booking back.
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -898,7 +913,7 @@ pub async fn reschedule(
         .filter_map(|i| all.iter().find(|s| s.id == *i).cloned())
         .collect();
     let location = LocationId(location);
-    let (cat, _) = catalogue::current(db).await?;
+    let (cat, _, _) = catalogue::current(db).await?;
     let agenda = catalogue::agenda_without(db, location, now, id).await?;
     let offers = search(&cat, &agenda, s, now, location, &chosen)?;
     let Some(offer) = offers.into_iter().find(|o| o.start == start) else {

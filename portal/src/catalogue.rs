@@ -124,7 +124,19 @@ async fn dated(db: &Db, sql: &'static str) -> Result<Dated, sqlx::Error> {
 /// module and `clerk::create` invalidate it at once; others show within this time.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
-type Cached = (std::time::Instant, Arc<Catalogue>, Option<LocationInfo>);
+type Cached = (
+    std::time::Instant,
+    Arc<Catalogue>,
+    Option<LocationInfo>,
+    Arc<Vec<crate::booking::Service>>,
+);
+
+/// What [`current`] returns: the engine's catalogue, the virtual office, the services.
+pub type Current = (
+    Arc<Catalogue>,
+    Option<LocationInfo>,
+    Arc<Vec<crate::booking::Service>>,
+);
 
 /// The cached catalogue per database (by its URL: one per process in production, one per
 /// test database in the test suite).
@@ -146,20 +158,28 @@ pub fn invalidate(db: &Db) {
 }
 
 /// The catalogue and the virtual office, from the cache when fresh.
-pub async fn current(db: &Db) -> Result<(Arc<Catalogue>, Option<LocationInfo>), sqlx::Error> {
+pub async fn current(db: &Db) -> Result<Current, sqlx::Error> {
     let key = cache_key(db);
-    if let Some((at, cat, office)) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+    if let Some((at, cat, office, services)) =
+        cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+    {
         if at.elapsed() < CACHE_TTL {
-            return Ok((cat.clone(), office.clone()));
+            return Ok((cat.clone(), office.clone(), services.clone()));
         }
     }
     let cat = Arc::new(load(db).await?);
     let office = locations(db).await?.into_iter().find(|l| l.is_virtual);
+    let services = Arc::new(crate::booking::read_services(db).await?);
     cache().lock().unwrap_or_else(|p| p.into_inner()).insert(
         key,
-        (std::time::Instant::now(), cat.clone(), office.clone()),
+        (
+            std::time::Instant::now(),
+            cat.clone(),
+            office.clone(),
+            services.clone(),
+        ),
     );
-    Ok((cat, office))
+    Ok((cat, office, services))
 }
 
 /// The whole catalogue of active services, locations and clerks, read now.

@@ -177,7 +177,7 @@ pub async fn offer_freed(
     let Some(offer) = offers.into_iter().find(|o| o.start == start) else {
         return Ok(None);
     };
-    let (cat, _) = crate::catalogue::current(db).await?;
+    let (cat, _, _) = crate::catalogue::current(db).await?;
     let need = crate::schedule::need(
         &cat,
         crate::schedule::LocationId(location_id),
