@@ -41,33 +41,6 @@ fn post_form(uri: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
     b.body(Body::from(form.to_owned())).expect("request")
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Every mail in the outbox, unfolded (quoted-printable soft breaks and `=3D` undone).
-fn outbox(stack: &common::Stack) -> Vec<String> {
-    let dir = stack.state.settings.data_dir.join("outbox");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .expect("mail")
-                .replace("=\r\n", "")
-                .replace("=3D", "=")
-        })
-        .collect()
-}
-
 fn link_in(mail: &str, marker: &str) -> Option<String> {
     let at = mail.find(marker)?;
     let begin = mail[..at].rfind("http")?;
@@ -84,7 +57,7 @@ fn link_in(mail: &str, marker: &str) -> Option<String> {
 /// nothing); the button confirms. Returns the page the button leads to.
 async fn confirm_by_mail(stack: &common::Stack, email: &str) -> Resp {
     let to = format!("To: {email}");
-    let mail = outbox(stack)
+    let mail = common::outbox(stack)
         .into_iter()
         .find(|m| m.contains(&to) && m.contains("/confirm?key="))
         .expect("opt-in mail");
@@ -137,7 +110,10 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
         &stack,
         post_form(
             "/book/wohnsitzummeldung",
-            &format!("slot={}&name=Max&email=not-an-address&lang=en", enc(&slot)),
+            &format!(
+                "slot={}&name=Max&email=not-an-address&lang=en",
+                common::enc(&slot)
+            ),
             None,
         ),
     )
@@ -173,7 +149,7 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
             "/book/wohnsitzummeldung",
             &format!(
                 "slot={}&name=Max+M%C3%BCller&email=max%40example.org&lang=en",
-                enc(&slot)
+                common::enc(&slot)
             ),
             None,
         ),
@@ -215,7 +191,7 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
             "/book/wohnsitzummeldung",
             &format!(
                 "slot={}&name=Eva&email=eva%40example.org&lang=en",
-                enc(&slot)
+                common::enc(&slot)
             ),
             None,
         ),
@@ -231,7 +207,7 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
 
     // The confirmation mail went to the outbox (no SMTP configured) with the join link:
     // the opt-in mail and one confirmation, however often the confirm link is used.
-    let mails = outbox(&stack);
+    let mails = common::outbox(&stack);
     assert_eq!(mails.len(), 2, "opt-in and confirmation");
     let confirmations: Vec<&String> = mails.iter().filter(|m| m.contains("/call/BK_")).collect();
     assert_eq!(confirmations.len(), 1);
@@ -311,7 +287,7 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
             "/clerk/login",
             &format!(
                 "username=clerk&password={}",
-                enc(&stack.demo.clerk_password)
+                common::enc(&stack.demo.clerk_password)
             ),
             None,
         ),
@@ -407,7 +383,7 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
             "/book/wohnsitzummeldung",
             &format!(
                 "slot={}&name=Zo%C3%AB+Sealed&email=zoe.sealed%40example.org",
-                enc(&slot)
+                common::enc(&slot)
             ),
             None,
         ),
@@ -444,7 +420,7 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
         }
     }
 
-    let raw = outbox(&stack)
+    let raw = common::outbox(&stack)
         .into_iter()
         .find(|m| m.contains("/call/BK_"))
         .expect("confirmation");
@@ -607,7 +583,7 @@ async fn the_catalogue_says_what_to_bring_and_what_needs_a_visit_which_cannot_be
             "/book/reisepass",
             &format!(
                 "slot={}&name=Erika+Muster&email=erika%40example.org&lang=en",
-                enc(&any_slot)
+                common::enc(&any_slot)
             ),
             None,
         ),
@@ -646,7 +622,7 @@ async fn the_confirmation_carries_a_calendar_file_and_a_cancel_link_that_frees_t
             "/book/meldebescheinigung",
             &format!(
                 "slot={}&name=Jana+Beispiel&email=jana%40example.org&lang=en",
-                enc(&slot)
+                common::enc(&slot)
             ),
             None,
         ),
@@ -804,7 +780,7 @@ async fn book_at(stack: &common::Stack, slot: &str, who: &str) -> StatusCode {
             "/book/meldebescheinigung",
             &format!(
                 "slot={}&name={who}&email={who}%40example.org&lang=en",
-                enc(slot)
+                common::enc(slot)
             ),
             None,
         ),
@@ -934,7 +910,11 @@ async fn one_address_holds_two_upcoming_appointments_whatever_its_spelling() {
                 stack,
                 post_form(
                     "/book/meldebescheinigung",
-                    &format!("slot={}&name=Anna&email={}&lang=en", enc(&slot), enc(email)),
+                    &format!(
+                        "slot={}&name=Anna&email={}&lang=en",
+                        common::enc(&slot),
+                        common::enc(email)
+                    ),
                     None,
                 ),
             )
@@ -1000,7 +980,7 @@ async fn an_unconfirmed_booking_holds_its_time_then_lapses_and_frees_it() {
             "/book/meldebescheinigung",
             &format!(
                 "slot={}&name={who}&email={who}%40example.org&lang=en",
-                enc(&slot)
+                common::enc(&slot)
             ),
             None,
         )
@@ -1040,7 +1020,7 @@ async fn an_unconfirmed_booking_holds_its_time_then_lapses_and_frees_it() {
     );
 
     // The late confirm link says it lapsed, and confirms nothing.
-    let mail = outbox(&stack)
+    let mail = common::outbox(&stack)
         .into_iter()
         .find(|m| m.contains("To: typo@example.org"))
         .expect("opt-in mail");

@@ -20,15 +20,6 @@ fn offered(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
     let stack = common::start(common::monday_morning(), json!({})).await;
@@ -58,7 +49,7 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
         tasks.push(tokio::spawn(async move {
             let body = format!(
                 "slot={}&name=Client+{i}&email=client{i}%40example.org&lang=en",
-                enc(&slot)
+                common::enc(&slot)
             );
             let resp = app
                 .oneshot(

@@ -49,15 +49,6 @@ fn post(uri: &str, form: &str, cookie: &str) -> Request<Body> {
         .expect("request")
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn slots(html: &str) -> Vec<String> {
     html.split("name=\"slot\" value=\"")
         .skip(1)
@@ -72,7 +63,7 @@ async fn sign_in(stack: &common::Stack) -> String {
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(format!(
                     "username=clerk&password={}",
-                    enc(&stack.demo.clerk_password)
+                    common::enc(&stack.demo.clerk_password)
                 )))
                 .expect("request"),
         )
@@ -86,25 +77,6 @@ async fn sign_in(stack: &common::Stack) -> String {
         .next()
         .expect("pair")
         .to_owned()
-}
-
-fn mails_to(stack: &common::Stack, email: &str) -> Vec<String> {
-    let dir = stack.state.settings.data_dir.join("outbox");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
-    let to = format!("To: {email}");
-    paths
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .expect("mail")
-                .replace("=\r\n", "")
-                .replace("=3D", "=")
-        })
-        .filter(|m| m.contains(&to))
-        .collect()
 }
 
 #[tokio::test]
@@ -136,7 +108,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
             "/clerk/book",
             &format!(
                 "service=meldebescheinigung&slot={}&name=Karl+Anruf&email=karl%40example.org&locale=de&lang=en",
-                enc(&times[4])
+                common::enc(&times[4])
             ),
             &cookie,
         ),
@@ -144,7 +116,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     .await;
     assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
     // Confirmed at once: the caller's mail (in their language) has the join link.
-    let mails = mails_to(&stack, "karl@example.org");
+    let mails = common::outbox_to(&stack, "karl@example.org");
     assert_eq!(mails.len(), 1);
     assert!(
         mails[0].contains("/call/BK_") && mails[0].contains("Ihr Termin"),
@@ -225,7 +197,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
         &stack,
         post(
             &format!("/clerk/booking/{id}/move"),
-            &format!("slot={}&lang=en", enc(&target)),
+            &format!("slot={}&lang=en", common::enc(&target)),
             &cookie,
         ),
     )
@@ -244,7 +216,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     let offered = slots(&public.body);
     assert!(offered.contains(&times[4]), "the old time is free again");
     assert!(!offered.contains(&target), "the new time is taken");
-    let moved_mail = mails_to(&stack, "karl@example.org");
+    let moved_mail = common::outbox_to(&stack, "karl@example.org");
     assert_eq!(moved_mail.len(), 2);
     assert!(moved_mail[1].contains("verlegt") && moved_mail[1].contains("text/calendar"));
     // Onto a taken time: refused, nothing changes.
@@ -268,7 +240,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
         &stack,
         post(
             &format!("/clerk/booking/{id}/move"),
-            &format!("slot={}&lang=en", enc(&times[4])),
+            &format!("slot={}&lang=en", common::enc(&times[4])),
             &cookie,
         ),
     )

@@ -29,25 +29,6 @@ fn post(uri: &str, form: &str) -> Request<Body> {
         .expect("request")
 }
 
-fn mails_to(stack: &common::Stack, email: &str) -> Vec<String> {
-    let dir = stack.state.settings.data_dir.join("outbox");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
-    let to = format!("To: {email}");
-    paths
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .expect("mail")
-                .replace("=\r\n", "")
-                .replace("=3D", "=")
-        })
-        .filter(|m| m.contains(&to))
-        .collect()
-}
-
 /// The path and query of the first link in `mail` containing `marker`.
 fn link(mail: &str, marker: &str) -> String {
     let at = mail.find(marker).expect("link in mail");
@@ -125,7 +106,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
     let (status, page) = join(&stack, "bea").await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("already on the waiting list"), "{page}");
-    let joined = mails_to(&stack, "bea@example.org");
+    let joined = common::outbox_to(&stack, "bea@example.org");
     assert_eq!(joined.len(), 1);
     assert!(
         joined[0].contains("/waitlist/WL_"),
@@ -137,7 +118,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
     let cancel = format!("/booking/{}/cancel", ada.booking.id);
     let (status, _) = call(&stack, post(&cancel, &format!("key={}", ada.join_key))).await;
     assert_eq!(status, StatusCode::OK);
-    let offer = mails_to(&stack, "bea@example.org")
+    let offer = common::outbox_to(&stack, "bea@example.org")
         .into_iter()
         .find(|m| m.contains("/confirm?key="))
         .expect("offer to bea");
@@ -154,7 +135,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
     // Bea lets it lapse: after the hold, Cem is offered the same time and takes it.
     stack.clock.advance(chrono::Duration::minutes(121));
     assert_eq!(vamt_portal::hold::run_once(st).await.expect("runs"), 1);
-    let offer = mails_to(&stack, "cem@example.org")
+    let offer = common::outbox_to(&stack, "cem@example.org")
         .into_iter()
         .find(|m| m.contains("/confirm?key="))
         .expect("offer to cem");
@@ -164,7 +145,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Your appointment is booked"), "{page}");
     assert!(
-        mails_to(&stack, "cem@example.org")
+        common::outbox_to(&stack, "cem@example.org")
             .iter()
             .any(|m| m.contains("/call/BK_")),
         "cem's confirmation carries the join link"
@@ -190,7 +171,7 @@ async fn the_withdraw_link_asks_then_takes_the_entry_off_the_list() {
     let stack = common::start(common::monday_morning(), json!({})).await;
     let (status, _) = join(&stack, "dora").await;
     assert_eq!(status, StatusCode::OK);
-    let mail = mails_to(&stack, "dora@example.org").remove(0);
+    let mail = common::outbox_to(&stack, "dora@example.org").remove(0);
     let withdraw = link(&mail, "/withdraw?key=");
     let (status, page) = call(&stack, get(&withdraw)).await;
     assert_eq!(status, StatusCode::OK);

@@ -209,3 +209,41 @@ fn merge(base: &mut Value, over: Value) {
         (b, o) => *b = o,
     }
 }
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Every mail in the outbox, oldest first, unfolded (quoted-printable soft breaks and
+/// `=3D` undone).
+pub fn outbox(stack: &Stack) -> Vec<String> {
+    let dir = stack.state.settings.data_dir.join("outbox");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .expect("mail")
+                .replace("=\r\n", "")
+                .replace("=3D", "=")
+        })
+        .collect()
+}
+
+/// The mails in the outbox to `email`, oldest first.
+pub fn outbox_to(stack: &Stack, email: &str) -> Vec<String> {
+    let to = format!("To: {email}");
+    outbox(stack)
+        .into_iter()
+        .filter(|m| m.contains(&to))
+        .collect()
+}
