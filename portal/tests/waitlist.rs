@@ -176,6 +176,16 @@ async fn the_withdraw_link_asks_then_takes_the_entry_off_the_list() {
     let (status, page) = call(&stack, get(&withdraw)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Delete entry"), "asks first: {page}");
+    // Switching the language keeps the link's key.
+    let key = withdraw
+        .split("key=")
+        .nth(1)
+        .and_then(|k| k.split('&').next())
+        .expect("key");
+    assert!(
+        page.contains(&format!("withdraw?key={key}&amp;lang=de")),
+        "{page}"
+    );
     let (route, query) = withdraw.split_once('?').expect("query");
     let (_, page) = call(&stack, post(route, query)).await;
     assert!(page.contains("Your entry is deleted"), "{page}");

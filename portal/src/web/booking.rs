@@ -576,7 +576,7 @@ pub async fn confirm_form(
         StatusCode::OK,
         lang,
         "confirm.html",
-        &format!("/booking/{id}/confirm"),
+        &super::page::with_key(&format!("/booking/{id}/confirm"), &q.key),
         context! {
             id => b.id,
             key => q.key,
@@ -700,7 +700,7 @@ fn cancel_page(
         status,
         lang,
         "cancel.html",
-        &format!("/booking/{}/cancel", b.id),
+        &super::page::with_key(&format!("/booking/{}/cancel", b.id), key),
         context! {
             id => b.id,
             key => key,

@@ -79,6 +79,18 @@ pub fn render(
     }
 }
 
+/// `path` with the link secret `key` kept, for the language switch of a page reached by a
+/// link from a mail (without it, switching language would lose the key). Only keys in the
+/// alphabet our links use are kept.
+pub fn with_key(path: &str, key: &str) -> String {
+    let url_safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if key.is_empty() || !key.chars().all(url_safe) {
+        path.to_owned()
+    } else {
+        format!("{path}?key={key}")
+    }
+}
+
 /// An error page with a translated message.
 pub fn error_page(st: &AppState, status: StatusCode, lang: &str, message_key: &str) -> Response {
     render(

@@ -200,7 +200,7 @@ fn withdraw_page(st: &AppState, lang: &str, id: &str, key: &str, state: &str) ->
         StatusCode::OK,
         lang,
         "waitlist_withdraw.html",
-        &format!("/waitlist/{id}/withdraw"),
+        &super::page::with_key(&format!("/waitlist/{id}/withdraw"), key),
         context! { id => id, key => key, state => state },
     )
 }
