@@ -216,7 +216,7 @@ pub fn valid_address(email: &str) -> Result<String, BookingError> {
 }
 
 /// The active services with these slugs, in the order given.
-async fn services_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
+pub async fn services_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<Service>, BookingError> {
     let all = services(db).await?;
     let mut out = Vec::with_capacity(slugs.len());
     for slug in slugs {
@@ -427,13 +427,14 @@ fn email_index(vault: &Vault, email: &str) -> String {
     vault.blind_index("bookings.email", &email.trim().to_lowercase())
 }
 
-/// The select list and join that `booking_from_row` reads (a macro so queries stay
-/// static strings).
+/// The select list and joins that `booking_from_row` reads (columns 0–10), then the
+/// desk's note, attendance and clerk name (11–13); a macro so queries stay static strings.
 macro_rules! select_bookings {
     ($rest:literal) => {
         concat!(
-            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at \
-             FROM bookings b JOIN services s ON s.id = b.service_id ",
+            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at, \
+             b.clerk_note, COALESCE(b.attendance, ''), COALESCE(c.display_name, '') \
+             FROM bookings b JOIN services s ON s.id = b.service_id LEFT JOIN clerks c ON c.id = b.clerk_id ",
             $rest
         )
     };
@@ -809,13 +810,7 @@ pub async fn desk(
         let Some(b) = booking_from_row(vault, r)? else {
             continue;
         };
-        let extra = sqlx::query(
-            "SELECT b.clerk_note, COALESCE(b.attendance, ''), COALESCE(c.display_name, '') FROM bookings b LEFT JOIN clerks c ON c.id = b.clerk_id WHERE b.id = $1",
-        )
-        .bind(&b.id)
-        .fetch_one(db)
-        .await?;
-        let sealed: String = extra.get(0);
+        let sealed: String = r.get(11);
         let note = if sealed.is_empty() {
             String::new()
         } else {
@@ -824,8 +819,8 @@ pub async fn desk(
         out.push(DeskEntry {
             booking: b,
             note,
-            attendance: extra.get(1),
-            clerk_name: extra.get(2),
+            attendance: r.get(12),
+            clerk_name: r.get(13),
         });
     }
     Ok(out)

@@ -290,18 +290,7 @@ fn booking_error(e: &BookingError) -> (StatusCode, &'static str, &'static str) {
 }
 
 async fn free(st: &AppState, slugs: &[String]) -> Result<Vec<SlotOut>, BookingError> {
-    let all = booking::services(&st.db).await?;
-    let mut chosen = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        let s = all
-            .iter()
-            .find(|s| &s.slug == slug)
-            .ok_or(BookingError::UnknownService)?;
-        chosen.push(s.clone());
-    }
-    if chosen.is_empty() || chosen.len() > booking::MAX_SERVICES {
-        return Err(BookingError::UnknownService);
-    }
+    let chosen = booking::services_by_slug(&st.db, slugs).await?;
     Ok(booking::free_slots(&st.db, &st.settings, st.now(), &chosen)
         .await?
         .into_iter()
@@ -513,15 +502,7 @@ pub async fn confirm_booking(
     let lang = lang(k.lang.as_deref(), &headers);
     match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
-            st.metrics.confirmations.inc();
-            if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
-                tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
-            }
-            let booked = booking::Booked {
-                booking: b,
-                join_key: k.key.clone(),
-            };
-            super::booking::send_confirmation(&st, &booked).await;
+            let booked = super::booking::confirmed(&st, b, &k.key).await;
             Json(booking_out(&booked.booking)).into_response()
         }
         Ok(Some(Confirmation::AlreadyConfirmed(b))) => Json(booking_out(&b)).into_response(),
@@ -560,8 +541,7 @@ pub async fn cancel_booking(
     let lang = lang(k.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Cancellation::Cancelled(b))) => {
-            st.metrics.cancellations.inc();
-            super::booking::offer_to_waitlist(&st, &b.id).await;
+            super::booking::cancelled(&st, &b).await;
             Json(booking_out(&b)).into_response()
         }
         Ok(Some(Cancellation::AlreadyCancelled(b))) => Json(booking_out(&b)).into_response(),

@@ -352,6 +352,30 @@ pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
     send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
 }
 
+/// What follows a citizen's confirmation, from the page or the API: counted, its waiting
+/// list entry (if it was an offer) closed, the confirmation with the join link sent.
+pub async fn confirmed(st: &AppState, b: booking::Booking, key: &str) -> booking::Booked {
+    st.metrics.confirmations.inc();
+    tracing::info!(booking = %b.id, "booking confirmed by the citizen");
+    if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
+        tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
+    }
+    let booked = booking::Booked {
+        booking: b,
+        join_key: key.to_owned(),
+    };
+    send_confirmation(st, &booked).await;
+    booked
+}
+
+/// What follows a citizen's cancellation, from the page or the API: counted, and the
+/// freed time offered to the waiting list.
+pub async fn cancelled(st: &AppState, b: &booking::Booking) {
+    st.metrics.cancellations.inc();
+    tracing::info!(booking = %b.id, "booking cancelled by the citizen");
+    offer_to_waitlist(st, &b.id).await;
+}
+
 /// Offers the time booking `freed` gave up to the first on its service's waiting list (a
 /// held booking and a mail with its confirm link). Failures are logged: the cancellation
 /// stands either way.
@@ -598,16 +622,7 @@ pub async fn confirm(
     let lang = lang(f.lang.as_deref(), &headers);
     match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now()).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
-            st.metrics.confirmations.inc();
-            tracing::info!(booking = %b.id, "booking confirmed by the citizen");
-            if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
-                tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
-            }
-            let booked = booking::Booked {
-                booking: b,
-                join_key: f.key.clone(),
-            };
-            send_confirmation(&st, &booked).await;
+            let booked = confirmed(&st, b, &f.key).await;
             booked_page(&st, lang, &booked.booking, "confirmed", StatusCode::OK)
         }
         Ok(Some(booking::Confirmation::AlreadyConfirmed(b))) => {
@@ -669,9 +684,7 @@ pub async fn cancel(
     let lang = lang(f.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &f.key, st.now()).await {
         Ok(Some(booking::Cancellation::Cancelled(b))) => {
-            st.metrics.cancellations.inc();
-            tracing::info!(booking = %b.id, "booking cancelled by the citizen");
-            offer_to_waitlist(&st, &b.id).await;
+            cancelled(&st, &b).await;
             cancel_page(&st, lang, &b, "", "done", StatusCode::OK)
         }
         Ok(Some(booking::Cancellation::AlreadyCancelled(b))) => {
