@@ -48,6 +48,20 @@ enum ClerkCommand {
         /// Name shown to citizens in calls.
         #[arg(long)]
         name: String,
+        /// Also allow the admin pages (catalogue, hours, clerks).
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Grant the admin role (or withdraw it with --revoke).
+    Admin {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Withdraw the role instead.
+        #[arg(long)]
+        revoke: bool,
         #[command(flatten)]
         config: ConfigArgs,
     },
@@ -185,6 +199,7 @@ fn main() -> ExitCode {
             let args = match &command {
                 ClerkCommand::Add { config, .. }
                 | ClerkCommand::List { config }
+                | ClerkCommand::Admin { config, .. }
                 | ClerkCommand::ResetPassword { config, .. } => config.clone(),
             };
             run(&args, "vamt", false, |settings| async move {
@@ -224,7 +239,12 @@ async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Res
     std::fs::create_dir_all(&settings.data_dir)?;
     let db = vamt_portal::db::open(&settings.database_url).await?;
     let code = match command {
-        ClerkCommand::Add { username, name, .. } => {
+        ClerkCommand::Add {
+            username,
+            name,
+            admin,
+            ..
+        } => {
             let username = username.trim();
             if username.is_empty() || name.trim().is_empty() {
                 eprintln!("vamt: --username and --name must not be empty");
@@ -239,15 +259,33 @@ async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Res
             } else {
                 let password = clerk::generate_password();
                 clerk::create(&db, username, name.trim(), &password, chrono::Utc::now()).await?;
+                if admin {
+                    clerk::set_admin(&db, username, true).await?;
+                }
                 println!("clerk {username} created; password (shown only now): {password}");
                 ExitCode::SUCCESS
             }
         }
         ClerkCommand::List { .. } => {
             for c in clerk::list(&db).await? {
-                println!("{}\t{}", c.username, c.display_name);
+                let role = match (c.active, c.is_admin) {
+                    (false, _) => "inactive",
+                    (true, true) => "admin",
+                    (true, false) => "clerk",
+                };
+                println!("{}\t{}\t{role}", c.username, c.display_name);
             }
             ExitCode::SUCCESS
+        }
+        ClerkCommand::Admin {
+            username, revoke, ..
+        } => {
+            if clerk::set_admin(&db, username.trim(), !revoke).await? {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("vamt: no clerk {:?}", username.trim());
+                ExitCode::from(2)
+            }
         }
         ClerkCommand::ResetPassword { username, .. } => {
             let password = clerk::generate_password();

@@ -870,6 +870,50 @@ pub async fn mark_attendance(
     Ok(done.rows_affected() == 1)
 }
 
+/// Where booking `id` is and what it is for: its location and its services in order.
+async fn placement(db: &Db, id: &str) -> Result<Option<(LocationId, Vec<Service>)>, BookingError> {
+    let location: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT location_id FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some(location) = location.flatten() else {
+        return Ok(None);
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT service_id FROM booking_services WHERE booking_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let all = services(db).await?;
+    let chosen: Vec<Service> = ids
+        .iter()
+        .filter_map(|i| all.iter().find(|s| s.id == *i).cloned())
+        .collect();
+    if chosen.len() != ids.len() || chosen.is_empty() {
+        // A service withdrawn since: the appointment stands, but no new time is offered.
+        return Ok(None);
+    }
+    Ok(Some((LocationId(location), chosen)))
+}
+
+/// The times live booking `id` could move to: for all its services, at its location, its
+/// own time counted free (so the offer includes times that overlap it).
+pub async fn move_offers(
+    db: &Db,
+    s: &Settings,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Offer>, BookingError> {
+    let Some((location, chosen)) = placement(db, id).await? else {
+        return Ok(Vec::new());
+    };
+    let (cat, _, _) = catalogue::current(db).await?;
+    let agenda = catalogue::agenda_without(db, location, now, id).await?;
+    search(&cat, &agenda, s, now, location, &chosen)
+}
+
 /// Moves live booking `id` to `start` (rebooking, e.g. at the citizen's request on the
 /// phone): the engine must offer that time for the booking's services with its own time
 /// counted free; the old claims go and the new ones come in one transaction, so the
@@ -888,26 +932,9 @@ pub async fn reschedule(
     if b.status != "booked" || b.starts_at <= now {
         return Err(BookingError::NoSuchSlot);
     }
-    let location: Option<i64> =
-        sqlx::query_scalar("SELECT location_id FROM bookings WHERE id = $1")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
-    let Some(location) = location else {
+    let Some((location, chosen)) = placement(db, id).await? else {
         return Err(BookingError::NoSuchSlot);
     };
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT service_id FROM booking_services WHERE booking_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    let all = services(db).await?;
-    let chosen: Vec<Service> = ids
-        .iter()
-        .filter_map(|i| all.iter().find(|s| s.id == *i).cloned())
-        .collect();
-    let location = LocationId(location);
     let (cat, _, _) = catalogue::current(db).await?;
     let agenda = catalogue::agenda_without(db, location, now, id).await?;
     let offers = search(&cat, &agenda, s, now, location, &chosen)?;

@@ -22,6 +22,29 @@ pub struct Clerk {
     pub username: String,
     /// Name shown to citizens.
     pub display_name: String,
+    /// May change the catalogue (locations, hours, clerks, services).
+    pub is_admin: bool,
+    /// Still works here; a deactivated clerk cannot sign in and gets no appointments.
+    pub active: bool,
+}
+
+impl Clerk {
+    fn from_row(r: &sqlx::any::AnyRow) -> Self {
+        Clerk {
+            id: r.get(0),
+            username: r.get(1),
+            display_name: r.get(2),
+            is_admin: r.get::<i64, _>(3) != 0,
+            active: r.get::<i64, _>(4) != 0,
+        }
+    }
+}
+
+/// The columns [`Clerk::from_row`] reads, in its order (a macro: queries are literals).
+macro_rules! clerk_columns {
+    () => {
+        "c.id, c.username, c.display_name, c.is_admin, c.active"
+    };
 }
 
 /// Clerk account errors.
@@ -76,9 +99,11 @@ pub async fn login(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, Clerk)>, ClerkError> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, password_hash FROM clerks WHERE username = $1",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        ", c.password_hash FROM clerks c WHERE c.username = $1 AND c.active = 1"
+    ))
     .bind(username)
     .fetch_optional(db)
     .await?;
@@ -87,7 +112,7 @@ pub async fn login(
         let _ = hash_password(password);
         return Ok(None);
     };
-    let stored: String = row.get(3);
+    let stored: String = row.get(5);
     let ok = PasswordHash::new(&stored)
         .map(|h| {
             Argon2::default()
@@ -98,11 +123,7 @@ pub async fn login(
     if !ok {
         return Ok(None);
     }
-    let clerk = Clerk {
-        id: row.get(0),
-        username: row.get(1),
-        display_name: row.get(2),
-    };
+    let clerk = Clerk::from_row(&row);
     let token = random_token(32);
     sqlx::query(
         "INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES ($1, $2, $3)",
@@ -125,18 +146,17 @@ pub async fn session(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Clerk>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT c.id, c.username, c.display_name FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        " FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND c.active = 1"
+    ))
     .bind(hash_token(token))
     .bind(ts(now))
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| Clerk {
-        id: r.get(0),
-        username: r.get(1),
-        display_name: r.get(2),
-    }))
+    Ok(row.as_ref().map(Clerk::from_row))
 }
 
 /// Ends a session.
@@ -148,19 +168,26 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Every clerk, by user name.
+/// Every clerk, by user name, deactivated ones included.
 pub async fn list(db: &Db) -> Result<Vec<Clerk>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, username, display_name FROM clerks ORDER BY username")
-        .fetch_all(db)
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        " FROM clerks c ORDER BY c.username"
+    ))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(Clerk::from_row).collect())
+}
+
+/// Grants or withdraws the admin role; false if there is no such clerk.
+pub async fn set_admin(db: &Db, username: &str, admin: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE clerks SET is_admin = $1 WHERE username = $2")
+        .bind(i64::from(admin))
+        .bind(username)
+        .execute(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Clerk {
-            id: r.get(0),
-            username: r.get(1),
-            display_name: r.get(2),
-        })
-        .collect())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Sets a new password and ends the clerk's sessions; false if there is no such clerk.

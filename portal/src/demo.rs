@@ -85,6 +85,8 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
     let now = st.now();
     let password = random_token(9);
     let clerk = clerk::create(&st.db, "clerk", "Stefanie Wolf", &password, now).await?;
+    // The demo's one account shows everything, the admin pages included.
+    clerk::set_admin(&st.db, "clerk", true).await?;
     let services = booking::services(&st.db).await?;
     let (Some(service), Some(office)) =
         (services.first(), catalogue::virtual_office(&st.db).await?)

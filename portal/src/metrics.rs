@@ -30,8 +30,8 @@ pub struct PortalMetrics {
     pub waitlist_offers: prometheus::IntCounter,
     /// Appointments marked as missed by a clerk.
     pub no_shows: prometheus::IntCounter,
-    /// Appointments moved by a clerk.
-    pub rebookings: prometheus::IntCounter,
+    /// Appointments moved to another time, by who moved them (clerk, citizen, api).
+    pub rebookings: IntCounterVec,
     /// Booked share of the clerk time offered over the horizon, per location.
     pub utilisation: GaugeVec,
     /// Bookings made per service in the last 30 days.
@@ -111,9 +111,12 @@ impl PortalMetrics {
             "vamt_portal_no_shows_total",
             "Appointments marked as missed by a clerk",
         )?;
-        let rebookings = prometheus::IntCounter::new(
-            "vamt_portal_rebookings_total",
-            "Appointments moved by a clerk",
+        let rebookings = IntCounterVec::new(
+            Opts::new(
+                "vamt_portal_rebookings_total",
+                "Appointments moved to another time, by who moved them",
+            ),
+            &["by"],
         )?;
         registry.register(Box::new(no_shows.clone()))?;
         registry.register(Box::new(rebookings.clone()))?;

@@ -84,31 +84,6 @@ fn documented(doc: &Value, method: &str, template: &str, a: &Answer) {
     }
 }
 
-fn key_from_outbox(stack: &common::Stack, email: &str) -> (String, String) {
-    let dir = stack.state.settings.data_dir.join("outbox");
-    let to = format!("To: {email}");
-    for entry in std::fs::read_dir(dir)
-        .expect("outbox")
-        .filter_map(Result::ok)
-    {
-        let raw = std::fs::read_to_string(entry.path())
-            .expect("mail")
-            .replace("=\r\n", "")
-            .replace("=3D", "=");
-        if !raw.contains(&to) {
-            continue;
-        }
-        if let Some(at) = raw.find("/booking/BK_") {
-            let rest = &raw[at + "/booking/".len()..];
-            let id = rest[..rest.find('/').expect("id")].to_owned();
-            let key = &rest[rest.find("key=").expect("key") + 4..];
-            let key = key[..key.find('&').expect("lang follows")].to_owned();
-            return (id, key);
-        }
-    }
-    panic!("no mail to {email}");
-}
-
 #[tokio::test]
 async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
     let stack = common::start(common::monday_morning(), json!({})).await;
@@ -252,7 +227,7 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_json.json["error"]["code"], "invalid_request");
 
-    let (id, key) = key_from_outbox(&stack, "ada@example.org");
+    let (id, key) = common::key_from_outbox(&stack, "ada@example.org");
     assert_eq!(held.json["id"], id.as_str());
     let wrong = send(&stack, get(&format!("/api/v1/bookings/{id}?key=guess"))).await;
     documented(&doc, "get", "/api/v1/bookings/{id}", &wrong);
@@ -276,6 +251,35 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
         })
         .count();
     assert_eq!(mails_to_ada, 2, "opt-in, and one confirmation");
+
+    // Moving it: the times it can move to, a taken one refused with alternatives, a move.
+    let movable = send(
+        &stack,
+        get(&format!("/api/v1/bookings/{id}/slots?key={key}")),
+    )
+    .await;
+    documented(&doc, "get", "/api/v1/bookings/{id}/slots", &movable);
+    assert_eq!(movable.status, StatusCode::OK);
+    let to = movable.json["slots"][1]["start"].clone();
+    let rebook = format!("/api/v1/bookings/{id}/rebook");
+    let unknown = send(&stack, post(&rebook, json!({"key": "guess", "start": to}))).await;
+    documented(&doc, "post", "/api/v1/bookings/{id}/rebook", &unknown);
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let moved = send(&stack, post(&rebook, json!({"key": key, "start": to}))).await;
+    documented(&doc, "post", "/api/v1/bookings/{id}/rebook", &moved);
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
+    assert_eq!(moved.json["starts_at"], to);
+    let gone = send(
+        &stack,
+        post(
+            &rebook,
+            json!({"key": key, "start": "2020-01-01T00:00:00Z"}),
+        ),
+    )
+    .await;
+    documented(&doc, "post", "/api/v1/bookings/{id}/rebook", &gone);
+    assert_eq!(gone.status, StatusCode::CONFLICT);
+    assert_eq!(gone.json["error"]["code"], "slot_taken");
 
     let cancel = format!("/api/v1/bookings/{id}/cancel");
     let done = send(&stack, post(&cancel, json!({"key": key}))).await;

@@ -2,52 +2,10 @@
 //! marking a no-show.
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
+use common::{call, get, post};
+
+use axum::http::StatusCode;
 use serde_json::json;
-use tower::ServiceExt;
-
-struct Resp {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
-
-async fn call(stack: &common::Stack, req: Request<Body>) -> Resp {
-    let resp = vamt_portal::app(stack.state.clone())
-        .oneshot(req)
-        .await
-        .expect("infallible");
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    Resp {
-        status,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn get(uri: &str, cookie: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request")
-}
-
-fn post(uri: &str, form: &str, cookie: &str) -> Request<Body> {
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(form.to_owned()))
-        .expect("request")
-}
 
 fn slots(html: &str) -> Vec<String> {
     html.split("name=\"slot\" value=\"")
@@ -56,33 +14,10 @@ fn slots(html: &str) -> Vec<String> {
         .collect()
 }
 
-async fn sign_in(stack: &common::Stack) -> String {
-    let resp = vamt_portal::app(stack.state.clone())
-        .oneshot(
-            Request::post("/clerk/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "username=clerk&password={}",
-                    common::enc(&stack.demo.clerk_password)
-                )))
-                .expect("request"),
-        )
-        .await
-        .expect("infallible");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    resp.headers()[header::SET_COOKIE]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned()
-}
-
 #[tokio::test]
 async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     let stack = common::start(common::monday_morning(), json!({})).await;
-    let cookie = sign_in(&stack).await;
+    let cookie = common::sign_in(&stack, "clerk", &stack.demo.clerk_password).await;
 
     // Without a session, nothing on the desk works.
     let anon = call(

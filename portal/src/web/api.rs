@@ -30,7 +30,9 @@ use crate::AppState;
         create_booking,
         get_booking,
         confirm_booking,
-        cancel_booking
+        cancel_booking,
+        rebook_slots,
+        rebook_booking
     ),
     components(schemas(
         crate::pow::Challenge,
@@ -40,6 +42,7 @@ use crate::AppState;
         BookingIn,
         BookingOut,
         KeyIn,
+        RebookIn,
         ApiError,
         ApiErrorBody
     ))
@@ -559,6 +562,129 @@ pub async fn cancel_booking(
             "not_found",
             "error-not-found",
         ),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+/// Where to move a booking.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RebookIn {
+    /// The `key` of the links in the booking's mails.
+    pub key: String,
+    /// A start from `GET /api/v1/bookings/{id}/slots`.
+    pub start: DateTime<Utc>,
+    /// `de` or `en`.
+    pub lang: Option<String>,
+}
+
+fn slot_out(o: &crate::schedule::Offer) -> SlotOut {
+    SlotOut {
+        start: o.start,
+        end: o.end,
+    }
+}
+
+/// `GET /api/v1/bookings/{id}/slots?key=`
+#[utoipa::path(get, path = "/api/v1/bookings/{id}/slots", params(("id" = String, Path), KeyIn),
+    responses(
+        (status = 200, description = "The times this booking can move to (its services, its own time counted free)", body = SlotsOut),
+        (status = 404, description = "`not_found`", body = ApiError),
+        (status = 409, description = "`not_movable`: cancelled, begun or not yet confirmed", body = ApiError),
+    ))]
+pub async fn rebook_slots(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(k): Query<KeyIn>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(k.lang.as_deref(), &headers);
+    let b = match booking::find_by_key(&st.db, &st.vault, &id, &k.key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return fail(
+                &st,
+                lang,
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "error-not-found",
+            )
+        }
+        Err(e) => return internal(&st, lang, &e),
+    };
+    if let Some(reason) = super::rebook::refusal(&b, st.now()) {
+        return fail(&st, lang, StatusCode::CONFLICT, "not_movable", reason);
+    }
+    match booking::move_offers(&st.db, &st.settings, &id, st.now()).await {
+        Ok(offers) => Json(SlotsOut {
+            slots: offers
+                .iter()
+                .filter(|o| o.start != b.starts_at)
+                .map(slot_out)
+                .collect(),
+        })
+        .into_response(),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+/// `POST /api/v1/bookings/{id}/rebook`
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/rebook", params(("id" = String, Path)),
+    request_body = RebookIn,
+    responses(
+        (status = 200, description = "Moved; the new time and calendar file go out by mail, the links stay the same", body = BookingOut),
+        (status = 400, description = "`invalid_request`", body = ApiError),
+        (status = 404, description = "`not_found`", body = ApiError),
+        (status = 409, description = "`slot_taken` (with `alternatives`) or `not_movable`", body = ApiError),
+    ))]
+pub async fn rebook_booking(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    r: Result<Json<RebookIn>, JsonRejection>,
+) -> Response {
+    let r = match r {
+        Ok(Json(r)) => r,
+        Err(e) => return malformed(&st, lang(None, &headers), &e),
+    };
+    let lang = lang(r.lang.as_deref(), &headers);
+    let b = match booking::find_by_key(&st.db, &st.vault, &id, &r.key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return fail(
+                &st,
+                lang,
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "error-not-found",
+            )
+        }
+        Err(e) => return internal(&st, lang, &e),
+    };
+    if let Some(reason) = super::rebook::refusal(&b, st.now()) {
+        return fail(&st, lang, StatusCode::CONFLICT, "not_movable", reason);
+    }
+    match super::rebook::move_to(&st, &b, &r.key, r.start, "api").await {
+        Ok(moved) => Json(booking_out(&moved)).into_response(),
+        Err(BookingError::SlotTaken) | Err(BookingError::NoSuchSlot) => {
+            let alternatives = booking::move_offers(&st.db, &st.settings, &id, st.now())
+                .await
+                .ok()
+                .map(|o| {
+                    o.iter()
+                        .filter(|o| o.start != b.starts_at)
+                        .take(10)
+                        .map(slot_out)
+                        .collect()
+                });
+            fail_with(
+                &st,
+                lang,
+                StatusCode::CONFLICT,
+                "slot_taken",
+                "error-slot-taken",
+                alternatives,
+            )
+        }
         Err(e) => internal(&st, lang, &e),
     }
 }

@@ -78,16 +78,43 @@ pub async fn index(
 }
 
 #[derive(Serialize)]
-struct DayView {
+pub(super) struct DayView {
     date: String,
     slots: Vec<SlotView>,
 }
 
 #[derive(Serialize)]
-struct SlotView {
+pub(super) struct SlotView {
     value: String,
     time: String,
     checked: bool,
+}
+
+/// Free times grouped by local day, `chosen` (a slot value) ticked.
+pub(super) fn day_views(
+    st: &AppState,
+    lang: &str,
+    offers: &[crate::schedule::Offer],
+    chosen: Option<&str>,
+) -> Vec<DayView> {
+    let mut days: Vec<DayView> = Vec::new();
+    for slot in offers {
+        let (date, time) = local_date_time(st, lang, slot.start);
+        let value = crate::db::ts(slot.start);
+        let view = SlotView {
+            checked: chosen == Some(value.as_str()),
+            value,
+            time,
+        };
+        match days.last_mut() {
+            Some(d) if d.date == date => d.slots.push(view),
+            _ => days.push(DayView {
+                date,
+                slots: vec![view],
+            }),
+        }
+    }
+    days
 }
 
 #[derive(Deserialize)]
@@ -122,24 +149,7 @@ async fn form_page(
         Ok(s) => s,
         Err(e) => return internal(st, lang, &e),
     };
-    let chosen = filled.and_then(|f| f.slot.clone());
-    let mut days: Vec<DayView> = Vec::new();
-    for slot in slots {
-        let (date, time) = local_date_time(st, lang, slot.start);
-        let value = crate::db::ts(slot.start);
-        let view = SlotView {
-            checked: chosen.as_deref() == Some(value.as_str()),
-            value,
-            time,
-        };
-        match days.last_mut() {
-            Some(d) if d.date == date => d.slots.push(view),
-            _ => days.push(DayView {
-                date,
-                slots: vec![view],
-            }),
-        }
-    }
+    let days = day_views(st, lang, &slots, filled.and_then(|f| f.slot.as_deref()));
     let error_list: Vec<_> = errors
         .iter()
         .map(|(field, key)| context! { field => field, key => key })

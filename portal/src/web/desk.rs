@@ -137,12 +137,7 @@ async fn move_page(
         Ok(_) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(st, lang, &e),
     };
-    let service = match booking::service(&st.db, &b.service).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
-        Err(e) => return internal(st, lang, &e),
-    };
-    let offers = match booking::free_slots(&st.db, &st.settings, st.now(), &[service]).await {
+    let offers = match booking::move_offers(&st.db, &st.settings, id, st.now()).await {
         Ok(o) => o,
         Err(e) => return internal(st, lang, &e),
     };
@@ -194,7 +189,7 @@ pub async fn move_booking(
     };
     match booking::reschedule(&st.db, &st.vault, &st.settings, &id, start, st.now()).await {
         Ok(moved) => {
-            st.metrics.rebookings.inc();
+            st.metrics.rebookings.with_label_values(&["clerk"]).inc();
             tracing::info!(booking = %id, "appointment moved by a clerk");
             // The citizen's links keep working (same key); the mail brings the new time
             // and calendar file.

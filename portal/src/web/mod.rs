@@ -1,4 +1,5 @@
 //! The HTTP surface: `app(state)` builds the whole router.
+mod admin;
 pub mod api;
 mod assets;
 pub(crate) mod booking;
@@ -10,6 +11,7 @@ mod clerk;
 mod error;
 mod ops;
 mod page;
+mod rebook;
 pub mod templates;
 mod waitlist;
 mod ws;
@@ -39,6 +41,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/booked/{id}", get(booking::booked))
         .route(
+            "/booking/{id}/rebook",
+            get(rebook::form).post(rebook::submit),
+        )
+        .route(
             "/booking/{id}/cancel",
             get(booking::cancel_form).post(booking::cancel),
         )
@@ -54,6 +60,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/bookings/{id}", get(api::get_booking))
         .route("/api/v1/bookings/{id}/confirm", post(api::confirm_booking))
         .route("/api/v1/bookings/{id}/cancel", post(api::cancel_booking))
+        .route("/api/v1/bookings/{id}/slots", get(api::rebook_slots))
+        .route("/api/v1/bookings/{id}/rebook", post(api::rebook_booking))
         .route("/call/{id}", get(call::citizen))
         .route("/clerk", get(clerk::console))
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))
@@ -67,6 +75,26 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/clerk/booking/{id}/move",
             get(desk::move_form).post(desk::move_booking),
+        )
+        .route("/admin", get(admin::overview))
+        .route("/admin/locations", post(admin::create_location))
+        .route("/admin/locations/new", get(admin::new_location))
+        .route(
+            "/admin/locations/{id}",
+            get(admin::location).post(admin::update_location),
+        )
+        .route("/admin/locations/{id}/days", post(admin::location_day))
+        .route("/admin/clerks", post(admin::create_clerk))
+        .route("/admin/clerks/new", get(admin::new_clerk))
+        .route(
+            "/admin/clerks/{id}",
+            get(admin::clerk).post(admin::update_clerk),
+        )
+        .route("/admin/clerks/{id}/days", post(admin::clerk_day))
+        .route("/admin/clerks/{id}/password", post(admin::clerk_password))
+        .route(
+            "/admin/services/{id}",
+            get(admin::service).post(admin::update_service),
         )
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(ops::healthz))

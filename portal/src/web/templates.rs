@@ -48,6 +48,40 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/clerk_stats.html"),
     ),
     ("error.html", include_str!("../../templates/error.html")),
+    ("rebook.html", include_str!("../../templates/rebook.html")),
+    ("admin.html", include_str!("../../templates/admin.html")),
+    (
+        "_admin_status.html",
+        include_str!("../../templates/_admin_status.html"),
+    ),
+    (
+        "_admin_week.html",
+        include_str!("../../templates/_admin_week.html"),
+    ),
+    (
+        "_admin_days.html",
+        include_str!("../../templates/_admin_days.html"),
+    ),
+    (
+        "admin_location.html",
+        include_str!("../../templates/admin_location.html"),
+    ),
+    (
+        "admin_clerk.html",
+        include_str!("../../templates/admin_clerk.html"),
+    ),
+    (
+        "admin_clerk_new.html",
+        include_str!("../../templates/admin_clerk_new.html"),
+    ),
+    (
+        "admin_service.html",
+        include_str!("../../templates/admin_service.html"),
+    ),
+    (
+        "admin_refused.html",
+        include_str!("../../templates/admin_refused.html"),
+    ),
     (
         "confirmation.txt",
         include_str!("../../templates/confirmation.txt"),
@@ -76,7 +110,11 @@ impl Templates {
                 let mut args = FluentArgs::new();
                 for name in kwargs.args() {
                     let v: Value = kwargs.get(name)?;
-                    args.set(name.to_owned(), v.to_string());
+                    // Numbers stay numbers, so plural variants ([one], [other]) select.
+                    match i64::try_from(v.clone()) {
+                        Ok(n) if v.is_number() => args.set(name.to_owned(), n),
+                        _ => args.set(name.to_owned(), v.to_string()),
+                    }
                 }
                 Ok(i18n.t(&lang, &key, Some(&args)))
             },

@@ -247,3 +247,115 @@ pub fn outbox_to(stack: &Stack, email: &str) -> Vec<String> {
         .filter(|m| m.contains(&to))
         .collect()
 }
+
+/// An answer of the app, read whole.
+pub struct Resp {
+    pub status: axum::http::StatusCode,
+    pub location: String,
+    pub body: String,
+    /// The `name=value` of a cookie set, if any.
+    pub cookie: Option<String>,
+}
+
+/// Sends `req` to a fresh router over the stack's state.
+pub async fn call(stack: &Stack, req: axum::http::Request<axum::body::Body>) -> Resp {
+    let resp = tower::ServiceExt::oneshot(vamt_portal::app(stack.state.clone()), req)
+        .await
+        .expect("infallible");
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let cookie = resp
+        .headers()
+        .get(axum::http::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    Resp {
+        status,
+        location,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        cookie,
+    }
+}
+
+/// A GET with a cookie.
+pub fn get(uri: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::get(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("request")
+}
+
+/// A form POST with a cookie.
+pub fn post(uri: &str, form: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(uri)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::from(form.to_owned()))
+        .expect("request")
+}
+
+/// Signs in as `username`; returns the session cookie pair.
+pub async fn sign_in(stack: &Stack, username: &str, password: &str) -> String {
+    let resp = call(
+        stack,
+        axum::http::Request::post("/clerk/login")
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(axum::body::Body::from(format!(
+                "username={}&password={}",
+                enc(username),
+                enc(password)
+            )))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        resp.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "sign-in of {username}"
+    );
+    resp.cookie.expect("session cookie")
+}
+
+/// The booking ID and link key of the first mail to `email` that links a booking.
+pub fn key_from_outbox(stack: &Stack, email: &str) -> (String, String) {
+    for raw in outbox_to(stack, email) {
+        if let Some(at) = raw.find("/booking/BK_") {
+            let rest = &raw[at + "/booking/".len()..];
+            let id = rest[..rest.find('/').expect("id")].to_owned();
+            let key = &rest[rest.find("key=").expect("key") + 4..];
+            let key = key[..key.find('&').expect("lang follows")].to_owned();
+            return (id, key);
+        }
+    }
+    panic!("no mail to {email}");
+}
+
+/// A JSON request.
+pub fn json_request(
+    method: &str,
+    uri: &str,
+    body: &serde_json::Value,
+) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request")
+}

@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::Row;
 
+pub mod edit;
+
 use crate::db::Db;
 
 use crate::db::{parse_ts, ts};
@@ -263,7 +265,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     )
     .await?;
     let clerk_dated = dated(db, "SELECT clerk_id, day, opens, closes FROM clerk_days").await?;
-    for r in sqlx::query("SELECT id, location_id FROM clerks ORDER BY id")
+    for r in sqlx::query("SELECT id, location_id FROM clerks WHERE active = 1 ORDER BY id")
         .fetch_all(db)
         .await?
     {

@@ -1,0 +1,5 @@
+-- PostgreSQL twin of sqlite/0010_admin.sql: the same columns.
+-- Who may change the catalogue (the admin pages), and who still works here: a clerk who
+-- leaves is deactivated, not deleted, because past bookings and statistics refer to them.
+ALTER TABLE clerks ADD COLUMN is_admin BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE clerks ADD COLUMN active BIGINT NOT NULL DEFAULT 1;
