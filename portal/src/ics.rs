@@ -21,6 +21,9 @@ pub struct Event<'a> {
     pub stamp: DateTime<Utc>,
 }
 
+/// 2020-01-01T00:00:00Z, where SEQUENCE counts from.
+const SEQUENCE_EPOCH: i64 = 1_577_836_800;
+
 /// The `.ics` file: CRLF line ends, long lines folded at 75 octets, text escaped.
 pub fn calendar(e: &Event<'_>) -> String {
     let lines = [
@@ -32,6 +35,11 @@ pub fn calendar(e: &Event<'_>) -> String {
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", escape(e.uid)),
         format!("DTSTAMP:{}", utc(e.stamp)),
+        // An update (a moved appointment) must carry a higher SEQUENCE than the file it
+        // replaces (RFC 5545 §3.8.7.4) for calendars to move the entry: the second the file
+        // was made, counted from 2020 (fits the 32-bit integers calendars use until 2088),
+        // grows with every update and needs no stored counter.
+        format!("SEQUENCE:{}", (e.stamp.timestamp() - SEQUENCE_EPOCH).max(0)),
         format!("DTSTART:{}", utc(e.start)),
         format!("DTEND:{}", utc(e.end)),
         format!("SUMMARY:{}", escape(e.summary)),

@@ -1,14 +1,27 @@
-// Every page a citizen or clerk sees passes axe-core's WCAG 2.1 A/AA rules and fits a
+// Every page a citizen, clerk or administrator sees passes axe-core's WCAG 2.1 A/AA rules and fits a
 // 360-px-wide phone without sideways scrolling; the booking itself works there.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import ICAL from 'ical.js';
 import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
+
+/// The one event of the mail's calendar attachment, parsed with a full iCalendar parser.
+function event(message) {
+  const ics = message.mail.attachments.find((a) => a.contentType === 'text/calendar');
+  assert.ok(ics, `calendar attachment: ${message.mail.attachments.map((a) => a.contentType)}`);
+  const calendar = new ICAL.Component(ICAL.parse(ics.content.toString('utf8')));
+  assert.equal(calendar.name, 'vcalendar');
+  assert.equal(calendar.getFirstPropertyValue('version'), '2.0');
+  const events = calendar.getAllSubcomponents('vevent');
+  assert.equal(events.length, 1);
+  return new ICAL.Event(events[0]);
+}
 
 async function audit(page, name) {
   await page.addScriptTag({ path: axePath });
@@ -74,15 +87,54 @@ test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 1
   await Promise.all([page.waitForURL(/\/clerk$/), page.getByRole('button', { name: 'Sign in' }).click()]);
   await audit(page, 'clerk console');
 
+  // The administration: the demo clerk is an administrator.
+  await page.goto(`${vamt.base}/admin?lang=en`);
+  await audit(page, 'admin overview');
+  await page.getByRole('link', { name: 'Virtuelles Bürgeramt' }).click();
+  await page.waitForSelector('#hours-0');
+  await audit(page, 'admin location');
+  await page.getByLabel('Monday', { exact: true }).fill('12:00-08:00');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForSelector('.errors[role=alert]');
+  assert.match(await page.locator('.errors').innerText(), /must end after it begins/);
+  await audit(page, 'admin location, refused hours');
+  await page.goto(`${vamt.base}/admin?lang=en`);
+  await page.getByRole('link', { name: 'Stefanie Wolf' }).click();
+  await page.waitForSelector('#display_name');
+  await audit(page, 'admin clerk');
+  await page.goto(`${vamt.base}/admin/clerks/new?lang=en`);
+  await audit(page, 'admin new clerk');
+  await page.goto(`${vamt.base}/admin?lang=en`);
+  await page.getByRole('link', { name: 'Certificate of registration' }).click();
+  await page.waitForSelector('#duration');
+  await audit(page, 'admin service');
+
   // The confirmation came over SMTP with its calendar file; its cancel link works.
-  const ics = mail.mail.attachments.find((a) => a.contentType === 'text/calendar');
-  assert.ok(ics, `calendar attachment: ${mail.mail.attachments.map((a) => a.contentType)}`);
-  const calendar = ics.content.toString('utf8');
-  assert.match(calendar, /^BEGIN:VCALENDAR\r\n/);
-  assert.match(calendar, /\r\nBEGIN:VEVENT\r\n[\s\S]*\r\nDTSTART:\d{8}T\d{6}Z\r\n[\s\S]*\r\nEND:VEVENT\r\n/);
+  const booked = event(mail);
+  assert.equal(booked.summary.length > 0, true);
+  assert.ok(booked.endDate.toJSDate() > booked.startDate.toJSDate());
   const cancel = mail.mail.text.match(/https?:\/\/\S+\/booking\/BK_\S+\/cancel\S*/)[0];
   await page.goto(cancel);
   await audit(page, 'cancel page');
+
+  // Moving it from the same link: the new time comes by mail with a calendar file for it.
+  await page.getByRole('link', { name: 'Choose another time' }).click();
+  await page.waitForSelector('input[name=slot]');
+  await audit(page, 'rebook page');
+  const to = page.locator('input[name=slot]').nth(2);
+  const chosen = await to.getAttribute('value');
+  await to.check();
+  await page.getByRole('button', { name: 'Move to this time' }).click();
+  await page.waitForSelector('p.saved[role=status]');
+  await audit(page, 'rebooked page');
+  const toJamal = () => smtp.messages.filter((m) => m.envelope.rcptTo[0].address === 'jamal@example.org');
+  const moved = await waitFor('moved mail', () => toJamal().length >= 3 && toJamal()[2], 15000);
+  const movedEvent = event(moved);
+  assert.equal(movedEvent.startDate.toJSDate().toISOString(), new Date(chosen).toISOString());
+  assert.equal(movedEvent.uid, booked.uid, 'the same calendar entry, moved');
+  assert.ok(movedEvent.sequence > booked.sequence, `SEQUENCE grows: ${booked.sequence} → ${movedEvent.sequence}`);
+  assert.ok(movedEvent.startDate.toJSDate().getTime() !== booked.startDate.toJSDate().getTime());
+  await page.goto(cancel);
   await page.getByRole('button', { name: 'Cancel appointment' }).click();
   await page.waitForSelector('p[role=status]');
   assert.match(await page.locator('main').innerText(), /is cancelled/);
