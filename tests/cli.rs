@@ -80,7 +80,18 @@ async fn clerks_are_added_listed_and_reset_from_the_command_line() {
     assert!(err.contains("exists"), "{err}");
     let (code, out, _) = run(args(&["clerk", "list"]));
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), "swolf\tStefanie Wolf");
+    assert_eq!(out.trim(), "swolf\tStefanie Wolf\tclerk");
+    let (code, _, err) = run(args(&["clerk", "admin", "--username", "swolf"]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(args(&["clerk", "list"]));
+    assert_eq!(out.trim(), "swolf\tStefanie Wolf\tadmin");
+    let (code, _, err) = run(args(&["clerk", "admin", "--username", "swolf", "--revoke"]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(args(&["clerk", "list"]));
+    assert_eq!(out.trim(), "swolf\tStefanie Wolf\tclerk");
+    let (code, _, err) = run(args(&["clerk", "admin", "--username", "nobody"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no clerk"), "{err}");
 
     let db = vamt_portal::db::open(&format!("sqlite://{data}/vamt.db"))
         .await

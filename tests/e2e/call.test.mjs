@@ -145,11 +145,13 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   const screenTiles = () => Promise.all([cpage, spage].map((p) => p.locator('#remotes video.screen').count()));
   const shared = async (label) => {
     await kpage.getByRole('button', { name: 'Share screen' }).click();
+    let seen = null;
     return waitFor(`the ${label} shared screen decoded by both others`, async () => {
       const all = await Promise.all([cpage, spage].map(inboundMedia));
       const tiles = await screenTiles();
+      seen = { all, tiles, tracks: await spage.evaluate(() => window.vamtCall.tracks) };
       return all.every((m) => m.videoStreams >= 3) && tiles.every((n) => n === 1) ? all : null;
-    }, 30000).catch((e) => { console.log(vamt.log()); throw e; });
+    }, 30000).catch((e) => { console.log(vamt.log()); console.log('last seen', JSON.stringify(seen)); throw e; });
   };
   console.log('with a shared screen', JSON.stringify(await shared('first')));
   assert.equal(await kpage.evaluate(() => window.vamtCall.sharing), true);
