@@ -1,5 +1,7 @@
 //! The booking domain: services, free slots, booking and finding bookings. Knows nothing of
 //! HTTP.
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -175,11 +177,41 @@ fn search(
         now,
         lead: s.lead,
     };
-    schedule::free_slots(cat, agenda, s.release, &req).map_err(|e| match e {
+    schedule::free_slots(cat, agenda, s.release, &req).map_err(schedule_error)
+}
+
+/// The engine's offer for exactly `start` at `location` for `services`, with booking
+/// `except`'s own time counted free (`""`: none); `Ok(None)` if that time is not on offer.
+/// Reads and searches only that day.
+pub async fn offer_at(
+    db: &Db,
+    s: &Settings,
+    now: DateTime<Utc>,
+    location: LocationId,
+    services: &[Service],
+    start: DateTime<Utc>,
+    except: &str,
+) -> Result<(Option<Offer>, Arc<Catalogue>), BookingError> {
+    let (cat, _, _) = catalogue::current(db).await?;
+    let agenda = catalogue::agenda_around(db, location, now, start, except).await?;
+    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
+    let req = Request {
+        location,
+        services: &ids,
+        now,
+        lead: s.lead,
+    };
+    let offer =
+        schedule::offer_at(&cat, &agenda, s.release, &req, start).map_err(schedule_error)?;
+    Ok((offer, cat))
+}
+
+fn schedule_error(e: ScheduleError) -> BookingError {
+    match e {
         ScheduleError::NotVirtual(_) => BookingError::NotVirtual,
         ScheduleError::UnknownService(_) | ScheduleError::NoService => BookingError::UnknownService,
         ScheduleError::UnknownLocation(_) => BookingError::NoSuchSlot,
-    })
+    }
 }
 
 fn valid_email(e: &str) -> bool {
@@ -265,17 +297,24 @@ pub async fn book(
     if held >= i64::from(s.raw.booking.max_per_email) {
         return Err(BookingError::TooManyForEmail);
     }
-    let (cat, office, _) = catalogue::current(db).await?;
+    let (_, office, _) = catalogue::current(db).await?;
     let Some(office) = office else {
         return Err(BookingError::NoSuchSlot);
     };
     let location = LocationId(office.id);
-    let agenda = catalogue::agenda(db, location, now).await?;
-    let offers = search(&cat, &agenda, s, now, location, &services)?;
-    let Some(offer) = offers.into_iter().find(|o| o.start == req.start) else {
+    let (offer, cat) = offer_at(db, s, now, location, &services, req.start, "").await?;
+    let Some(offer) = offer else {
         // Distinguish "was a time, now taken" from "never a time".
-        let all = search(&cat, &Agenda::default(), s, now, location, &services)?;
-        return Err(if all.iter().any(|o| o.start == req.start) {
+        let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
+        let empty = Request {
+            location,
+            services: &ids,
+            now,
+            lead: s.lead,
+        };
+        let ever = schedule::offer_at(&cat, &Agenda::default(), s.release, &empty, req.start)
+            .map_err(schedule_error)?;
+        return Err(if ever.is_some() {
             BookingError::SlotTaken
         } else {
             BookingError::NoSuchSlot
@@ -935,10 +974,8 @@ pub async fn reschedule(
     let Some((location, chosen)) = placement(db, id).await? else {
         return Err(BookingError::NoSuchSlot);
     };
-    let (cat, _, _) = catalogue::current(db).await?;
-    let agenda = catalogue::agenda_without(db, location, now, id).await?;
-    let offers = search(&cat, &agenda, s, now, location, &chosen)?;
-    let Some(offer) = offers.into_iter().find(|o| o.start == start) else {
+    let (offer, cat) = offer_at(db, s, now, location, &chosen, start, id).await?;
+    let Some(offer) = offer else {
         return Err(BookingError::SlotTaken);
     };
     let sids: Vec<ServiceId> = chosen.iter().map(|s| ServiceId(s.id)).collect();

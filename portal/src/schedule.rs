@@ -367,6 +367,36 @@ pub fn free_slots(
     release: Release,
     req: &Request<'_>,
 ) -> Result<Vec<Offer>, ScheduleError> {
+    slots(catalogue, agenda, release, req, None)
+}
+
+/// The offer for exactly `start`, if [`free_slots`] makes one: what a booking checks before
+/// it claims. Only `start`'s local day is searched, so a booking costs the same whatever
+/// the horizon, and the agenda need only hold that day.
+pub fn offer_at(
+    catalogue: &Catalogue,
+    agenda: &Agenda,
+    release: Release,
+    req: &Request<'_>,
+    start: DateTime<Utc>,
+) -> Result<Option<Offer>, ScheduleError> {
+    let loc = catalogue
+        .location(req.location)
+        .ok_or(ScheduleError::UnknownLocation(req.location))?;
+    let day = start.with_timezone(&loc.tz).date_naive();
+    Ok(slots(catalogue, agenda, release, req, Some(day))?
+        .into_iter()
+        .find(|o| o.start == start))
+}
+
+/// [`free_slots`], or only the local date `only` of it.
+fn slots(
+    catalogue: &Catalogue,
+    agenda: &Agenda,
+    release: Release,
+    req: &Request<'_>,
+    only: Option<NaiveDate>,
+) -> Result<Vec<Offer>, ScheduleError> {
     let need = need(catalogue, req.location, req.services)?;
     let Some(loc) = catalogue.location(req.location) else {
         return Err(ScheduleError::UnknownLocation(req.location));
@@ -393,7 +423,10 @@ pub fn free_slots(
     let grid = Duration::minutes(i64::from(loc.grid_minutes));
     // Each qualified clerk's working spans of the day, cut to the opening hours, in UTC.
     let mut windows: Vec<Vec<Period>> = vec![Vec::new(); clerks.len()];
-    let mut date = today;
+    let (mut date, last) = match only {
+        Some(day) => (day.max(today), day.min(last)),
+        None => (today, last),
+    };
     while date <= last {
         let opening = loc.hours.on(date);
         if !opening.is_empty() {
@@ -1170,6 +1203,18 @@ mod tests {
                             m += grid;
                         }
                     }
+                }
+                // A booking's check of one time agrees with the search, offered or not.
+                let release = Release { horizon_days: 2, at: minute(0) };
+                let req = Request { location: LocationId(1), services: &services, now, lead: Duration::minutes(lead) };
+                for m in (0..4 * 24 * 60).step_by(5) {
+                    let start = at(0, 0) + Duration::minutes(m);
+                    let one = offer_at(&c, &agenda, release, &req, start).expect("searchable");
+                    prop_assert_eq!(one.as_ref(), expected.iter().find(|o| o.start == start));
+                }
+                for o in &expected {
+                    let one = offer_at(&c, &agenda, release, &req, o.start).expect("searchable");
+                    prop_assert_eq!(one.as_ref(), Some(o));
                 }
                 prop_assert_eq!(offers, expected);
             }

@@ -173,17 +173,22 @@ pub async fn offer_freed(
     };
     // Is the freed start on offer for this service now (ahead, within the horizon, a clerk
     // free for the whole appointment)? Then the engine also says which clerks.
-    let offers = booking::free_slots(db, s, now, std::slice::from_ref(&service)).await?;
-    let Some(offer) = offers.into_iter().find(|o| o.start == start) else {
+    let location = crate::schedule::LocationId(location_id);
+    let (offer, cat) = booking::offer_at(
+        db,
+        s,
+        now,
+        location,
+        std::slice::from_ref(&service),
+        start,
+        "",
+    )
+    .await?;
+    let Some(offer) = offer else {
         return Ok(None);
     };
-    let (cat, _, _) = crate::catalogue::current(db).await?;
-    let need = crate::schedule::need(
-        &cat,
-        crate::schedule::LocationId(location_id),
-        &[crate::schedule::ServiceId(service.id)],
-    )
-    .map_err(|_| BookingError::NoSuchSlot)?;
+    let need = crate::schedule::need(&cat, location, &[crate::schedule::ServiceId(service.id)])
+        .map_err(|_| BookingError::NoSuchSlot)?;
     // First in line who is still waiting; an entry is taken by one offer only.
     loop {
         let next = sqlx::query(

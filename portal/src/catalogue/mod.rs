@@ -357,13 +357,46 @@ pub async fn agenda_without(
     .bind(except)
     .fetch_all(db)
     .await?;
-    Ok(Agenda::new(rows.iter().filter_map(|r| {
+    Ok(agenda_of(&rows))
+}
+
+/// The agenda of the local day around `around`: the bookings of `location` that overlap
+/// the 24 hours either side of it (a superset of any day it lies in, whatever the time
+/// zone), without booking `except`. What a check of one time needs, however far ahead the
+/// horizon reaches and however full it is.
+pub async fn agenda_around(
+    db: &Db,
+    location: LocationId,
+    now: DateTime<Utc>,
+    around: DateTime<Utc>,
+    except: &str,
+) -> Result<Agenda, sqlx::Error> {
+    let from = now.max(around - chrono::Duration::days(1));
+    let rows = sqlx::query(
+        "SELECT clerk_id, starts_at, blocked_until FROM bookings \
+         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND blocked_until < $3 \
+         AND starts_at < $4 AND id <> $5",
+    )
+    .bind(location.0)
+    .bind(ts(from))
+    // An appointment lies within one day's opening hours: the bound keeps the index scan
+    // to these days.
+    .bind(ts(around + chrono::Duration::days(2)))
+    .bind(ts(around + chrono::Duration::days(1)))
+    .bind(except)
+    .fetch_all(db)
+    .await?;
+    Ok(agenda_of(&rows))
+}
+
+fn agenda_of(rows: &[crate::db::DbRow]) -> Agenda {
+    Agenda::new(rows.iter().filter_map(|r| {
         Some(schedule::Booked {
             clerk: ClerkId(r.get(0)),
             start: parse_ts(r.get::<&str, _>(1))?,
             until: parse_ts(r.get::<&str, _>(2))?,
         })
-    })))
+    }))
 }
 
 /// The claim units covering `[start, until)`: every 5-minute unit the interval touches.
