@@ -236,6 +236,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         state.clone(),
         until_true(stop_rx.clone()),
     ));
+    let mail_task = tokio::spawn(vamt_portal::mail_queue::run(
+        state.clone(),
+        until_true(stop_rx.clone()),
+    ));
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -273,6 +277,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let _ = reminder_task.await;
     let _ = hold_task.await;
     let _ = stats_task.await;
+    let _ = mail_task.await;
     if let Some(t) = stun_task {
         let _ = t.await;
     }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod ics;
 pub mod job;
 pub mod mail;
+pub mod mail_queue;
 pub mod metrics;
 pub mod pow;
 pub mod reminder;

@@ -10,8 +10,12 @@ pub struct PortalMetrics {
     pub http_duration: HistogramVec,
     /// Bookings made, by channel (`web`, `demo`).
     pub bookings: IntCounterVec,
-    /// E-mails, by outcome (`sent`, `outbox`, `failed`).
+    /// E-mails, by outcome: `queued` for the SMTP server, `sent` (the server took it),
+    /// `deferred` (refused for now, tried again), `failed` (given up), `outbox` (written to
+    /// the outbox folder).
     pub mails: IntCounterVec,
+    /// Mails waiting in the queue for the SMTP server.
+    pub mail_queue: prometheus::IntGauge,
     /// Bookings cancelled by the citizen (their place is free again).
     pub cancellations: prometheus::IntCounter,
     /// Bookings whose personal data the retention job erased.
@@ -67,6 +71,10 @@ impl PortalMetrics {
         let mails = IntCounterVec::new(
             Opts::new("vamt_portal_mails_total", "E-mails by outcome"),
             &["outcome"],
+        )?;
+        let mail_queue = prometheus::IntGauge::new(
+            "vamt_portal_mail_queue_messages",
+            "Mails waiting in the queue for the SMTP server",
         )?;
         let erased = prometheus::IntCounter::new(
             "vamt_portal_personal_data_erased_total",
@@ -149,11 +157,13 @@ impl PortalMetrics {
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(bookings.clone()))?;
         registry.register(Box::new(mails.clone()))?;
+        registry.register(Box::new(mail_queue.clone()))?;
         Ok(Self {
             http_requests,
             http_duration,
             bookings,
             mails,
+            mail_queue,
             cancellations,
             erased,
             confirmations,

@@ -47,6 +47,8 @@ pub struct Inner {
     pub turn_secret: Option<String>,
     /// Per-address limits on booking attempts.
     pub door: crate::shield::Door,
+    /// Wakes the mail courier ([`crate::mail_queue::run`]) when a mail is queued.
+    pub mail_due: tokio::sync::Notify,
 }
 
 impl std::ops::Deref for AppState {
@@ -125,6 +127,7 @@ impl AppState {
             clock,
             turn_secret: None,
             door: crate::shield::Door::default(),
+            mail_due: tokio::sync::Notify::new(),
         })))
     }
 

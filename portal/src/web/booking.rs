@@ -455,15 +455,26 @@ async fn send_hold_mail(
     .await;
 }
 
+/// Sends a booking's mail: to the outbox folder at once, or into the queue for the SMTP
+/// server (the request does not wait for the server; the courier retries).
 pub(crate) async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
-    let outcome = match st.mailer.send(mail, id).await {
-        Ok(()) if st.mailer.outbox().is_some() => "outbox",
-        Ok(()) => "sent",
-        Err(e) => {
-            tracing::error!(booking = %id, error = %e, kind, "booking mail failed");
-            "failed"
-        }
+    let outcome = match st.mailer.compose(mail) {
+        Err(e) => Err(e.to_string()),
+        Ok(composed) if st.mailer.outbox().is_some() => st
+            .mailer
+            .transmit(&composed, id)
+            .await
+            .map(|()| "outbox")
+            .map_err(|e| e.to_string()),
+        Ok(composed) => crate::mail_queue::enqueue(st, &composed, id, kind)
+            .await
+            .map(|()| "queued")
+            .map_err(|e| e.to_string()),
     };
+    let outcome = outcome.unwrap_or_else(|e| {
+        tracing::error!(booking = %id, error = %e, kind, "booking mail failed");
+        "failed"
+    });
     st.metrics.mails.with_label_values(&[outcome]).inc();
 }
 
