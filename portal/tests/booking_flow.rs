@@ -403,7 +403,9 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
             name.starts_with("v1:") && email.starts_with("v1:"),
             "{name} {email}"
         );
-        assert!(!name.contains("Zo") && !email.contains("example.org"));
+        // Only what sealed text (base64) cannot hold by chance: "Zo" alone turned up in a
+        // random ciphertext once in a while.
+        assert!(!name.contains("Zoë") && !email.contains("example.org"));
     }
     // On SQLite the file itself (on PostgreSQL the server's files are not ours to read; the
     // rows above are what it stores).
