@@ -145,15 +145,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             .with_context(|| format!("binding STUN/TURN UDP socket {addr}"))?;
             // TCP on the same port, for networks that block UDP (as coturn does).
             let bound = server.local_addr()?;
-            let tcp = tokio::net::TcpListener::bind(bound)
-                .await
+            let tcp = vamt_portal::listen(bound)
                 .with_context(|| format!("binding TURN TCP listener {bound}"))?;
             let mut server = server.with_tcp(tcp);
             if let Some(tls) = &settings.turn_tls {
                 let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)
                     .context("loading turn.tls_cert / turn.tls_key")?;
-                let l = tokio::net::TcpListener::bind(tls.listen)
-                    .await
+                let l = vamt_portal::listen(tls.listen)
                     .with_context(|| format!("binding TURN TLS listener {}", tls.listen))?;
                 server = server.with_tls(l, acceptor);
             }
@@ -162,8 +160,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => None,
     };
 
-    let listener = tokio::net::TcpListener::bind(settings.http_listen)
-        .await
+    let listener = vamt_portal::listen(settings.http_listen)
         .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
 
     let state = AppState::build(

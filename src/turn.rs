@@ -148,14 +148,12 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("binding TURN UDP socket {listen}"))?;
         let bound = server.local_addr()?;
         // TCP on the same port as UDP, as coturn does.
-        let tcp = tokio::net::TcpListener::bind(bound)
-            .await
+        let tcp = vamt_portal::listen(bound)
             .with_context(|| format!("binding TURN TCP listener {bound}"))?;
         let mut server = server.with_tcp(tcp);
         if let (0, Some(acceptor)) = (i, &tls) {
             for addr in tls_listen.by_ref() {
-                let l = tokio::net::TcpListener::bind(addr)
-                    .await
+                let l = vamt_portal::listen(addr)
                     .with_context(|| format!("binding TURN TLS listener {addr}"))?;
                 println!("vamt turn tls on {}", l.local_addr()?);
                 server = server.with_tls(l, acceptor.clone());
@@ -169,8 +167,7 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
         })));
     }
     if let Some(addr) = args.metrics {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
+        let listener = vamt_portal::listen(addr)
             .with_context(|| format!("binding metrics listener {addr}"))?;
         println!("vamt turn metrics on {}", listener.local_addr()?);
         let app = axum::Router::new()

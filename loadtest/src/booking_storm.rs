@@ -128,7 +128,7 @@ pub async fn run(
         }
     };
     tokio::spawn(server.run(media_stop));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let listener = vamt_portal::listen("127.0.0.1:0".parse()?)?;
     let addr = listener.local_addr()?;
     let app = vamt_portal::app(state.clone());
     let mut rx = stop_rx;
