@@ -153,7 +153,7 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
         let mut server = server.with_tcp(tcp);
         if let (0, Some(acceptor)) = (i, &tls) {
             for addr in tls_listen.by_ref() {
-                let l = vamt_portal::listen(addr)
+                let l = vamt_portal::listen(*addr)
                     .with_context(|| format!("binding TURN TLS listener {addr}"))?;
                 println!("vamt turn tls on {}", l.local_addr()?);
                 server = server.with_tls(l, acceptor.clone());
