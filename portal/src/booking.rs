@@ -170,14 +170,48 @@ fn search(
     location: LocationId,
     services: &[Service],
 ) -> Result<Vec<Offer>, BookingError> {
-    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
-    let req = Request {
+    let ids = service_ids(services);
+    schedule::free_slots(cat, agenda, s.release, &request(s, now, location, &ids))
+        .map_err(schedule_error)
+}
+
+/// The engine's offer for exactly `start` (see [`schedule::offer_at`]).
+fn search_at(
+    cat: &Catalogue,
+    agenda: &Agenda,
+    s: &Settings,
+    now: DateTime<Utc>,
+    location: LocationId,
+    services: &[Service],
+    start: DateTime<Utc>,
+) -> Result<Option<Offer>, BookingError> {
+    let ids = service_ids(services);
+    schedule::offer_at(
+        cat,
+        agenda,
+        s.release,
+        &request(s, now, location, &ids),
+        start,
+    )
+    .map_err(schedule_error)
+}
+
+fn service_ids(services: &[Service]) -> Vec<ServiceId> {
+    services.iter().map(|s| ServiceId(s.id)).collect()
+}
+
+fn request<'a>(
+    s: &Settings,
+    now: DateTime<Utc>,
+    location: LocationId,
+    services: &'a [ServiceId],
+) -> Request<'a> {
+    Request {
         location,
-        services: &ids,
+        services,
         now,
         lead: s.lead,
-    };
-    schedule::free_slots(cat, agenda, s.release, &req).map_err(schedule_error)
+    }
 }
 
 /// The engine's offer for exactly `start` at `location` for `services`, with booking
@@ -194,15 +228,7 @@ pub async fn offer_at(
 ) -> Result<(Option<Offer>, Arc<Catalogue>), BookingError> {
     let (cat, _, _) = catalogue::current(db).await?;
     let agenda = catalogue::agenda_around(db, location, now, start, except).await?;
-    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
-    let req = Request {
-        location,
-        services: &ids,
-        now,
-        lead: s.lead,
-    };
-    let offer =
-        schedule::offer_at(&cat, &agenda, s.release, &req, start).map_err(schedule_error)?;
+    let offer = search_at(&cat, &agenda, s, now, location, services, start)?;
     Ok((offer, cat))
 }
 
@@ -305,22 +331,22 @@ pub async fn book(
     let (offer, cat) = offer_at(db, s, now, location, &services, req.start, "").await?;
     let Some(offer) = offer else {
         // Distinguish "was a time, now taken" from "never a time".
-        let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
-        let empty = Request {
-            location,
-            services: &ids,
+        let ever = search_at(
+            &cat,
+            &Agenda::default(),
+            s,
             now,
-            lead: s.lead,
-        };
-        let ever = schedule::offer_at(&cat, &Agenda::default(), s.release, &empty, req.start)
-            .map_err(schedule_error)?;
+            location,
+            &services,
+            req.start,
+        )?;
         return Err(if ever.is_some() {
             BookingError::SlotTaken
         } else {
             BookingError::NoSuchSlot
         });
     };
-    let ids: Vec<ServiceId> = services.iter().map(|s| ServiceId(s.id)).collect();
+    let ids = service_ids(&services);
     let need = schedule::need(&cat, location, &ids).map_err(|_| BookingError::NoSuchSlot)?;
     for clerk in offer.clerks {
         let claim = Claim {
@@ -978,7 +1004,7 @@ pub async fn reschedule(
     let Some(offer) = offer else {
         return Err(BookingError::SlotTaken);
     };
-    let sids: Vec<ServiceId> = chosen.iter().map(|s| ServiceId(s.id)).collect();
+    let sids = service_ids(&chosen);
     let need = schedule::need(&cat, location, &sids).map_err(|_| BookingError::NoSuchSlot)?;
     // The booking's own clerk first: the citizen may have been told a name.
     let mut clerks = offer.clerks.clone();
