@@ -7,12 +7,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tower::ServiceExt;
 use vamt_portal::mail_queue::{self, Round};
 
 /// What the sink answers to RCPT TO.
@@ -110,43 +107,24 @@ async fn session(
     }
 }
 
-async fn call(stack: &common::Stack, req: Request<Body>) -> (StatusCode, Value) {
-    let resp = vamt_portal::app(stack.state.clone())
-        .oneshot(req)
-        .await
-        .expect("infallible");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// Books the `n`th free time for `email` through the API; the answer must not wait for
 /// the mail server.
 async fn book(stack: &common::Stack, n: usize, email: &str) {
-    let (_, slots) = call(
-        stack,
-        Request::get("/api/v1/slots?services=meldebescheinigung")
-            .body(Body::empty())
-            .expect("request"),
-    )
-    .await;
-    let start = slots["slots"][n]["start"].clone();
+    let slots = axum::http::Request::get("/api/v1/slots?services=meldebescheinigung")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let slots = common::call(stack, slots).await;
+    let slots: Value = serde_json::from_str(&slots.body).expect("slots");
     let body = json!({
-        "services": ["meldebescheinigung"], "start": start,
+        "services": ["meldebescheinigung"], "start": slots["slots"][n]["start"],
         "name": "Ada Queue", "email": email, "lang": "en",
     });
-    let (status, answer) = call(
+    let answer = common::call(
         stack,
-        Request::post("/api/v1/bookings")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .expect("request"),
+        common::json_request("POST", "/api/v1/bookings", &body),
     )
     .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.body);
 }
 
 async fn queued(stack: &common::Stack) -> Vec<(String, String, i64)> {
