@@ -196,6 +196,17 @@ fn search_at(
     .map_err(schedule_error)
 }
 
+/// Offers to name when the time `wanted` is gone: the `n` free times nearest to it (a
+/// citizen who wanted the 20th at 9:00 wants that morning, not the first time from now), in
+/// time order; `wanted` itself is left out.
+pub fn nearest(mut offers: Vec<Offer>, wanted: DateTime<Utc>, n: usize) -> Vec<Offer> {
+    offers.retain(|o| o.start != wanted);
+    offers.sort_by_key(|o| ((o.start - wanted).abs(), o.start));
+    offers.truncate(n);
+    offers.sort_by_key(|o| o.start);
+    offers
+}
+
 fn service_ids(services: &[Service]) -> Vec<ServiceId> {
     services.iter().map(|s| ServiceId(s.id)).collect()
 }
@@ -1063,7 +1074,52 @@ pub async fn reschedule(
 
 #[cfg(test)]
 mod tests {
-    use super::valid_email;
+    use super::{nearest, valid_email};
+    use crate::schedule::{ClerkId, Offer};
+    use chrono::{DateTime, Duration, Utc};
+
+    #[test]
+    fn alternatives_are_the_free_times_nearest_the_one_wanted() {
+        let day = |d: i64, h: i64| {
+            DateTime::<Utc>::from_timestamp(1_780_000_000, 0).expect("time")
+                + Duration::days(d)
+                + Duration::hours(h)
+        };
+        let offer = |t| Offer {
+            start: t,
+            end: t + Duration::minutes(20),
+            clerks: vec![ClerkId(1)],
+        };
+        // Tomorrow morning is free, and so is most of the 20th around the time wanted.
+        let free: Vec<Offer> = [
+            day(1, 8),
+            day(1, 9),
+            day(9, 7),
+            day(9, 8),
+            day(9, 10),
+            day(9, 14),
+            day(10, 9),
+        ]
+        .into_iter()
+        .map(offer)
+        .collect();
+        let wanted = day(9, 9);
+        let starts: Vec<_> = nearest(free.clone(), wanted, 3)
+            .iter()
+            .map(|o| o.start)
+            .collect();
+        assert_eq!(
+            starts,
+            vec![day(9, 7), day(9, 8), day(9, 10)],
+            "nearest, in time order"
+        );
+        // The time wanted, if the engine still offers it, is not an alternative to itself.
+        let with_wanted = [free.clone(), vec![offer(wanted)]].concat();
+        assert!(nearest(with_wanted, wanted, 10)
+            .iter()
+            .all(|o| o.start != wanted));
+        assert_eq!(nearest(free, wanted, 100).len(), 7);
+    }
 
     #[test]
     fn email_check_accepts_addresses_and_refuses_junk() {

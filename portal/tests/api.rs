@@ -200,6 +200,39 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
     assert!(!alternatives.is_empty());
     assert!(alternatives.iter().all(|a| a["start"] != start));
 
+    // Taken far ahead: the alternatives are the free times around it, not the first ones
+    // from now.
+    let far = free[free.len() - 20]["start"].clone();
+    let far_booking = |email: &str| {
+        post(
+            "/api/v1/bookings",
+            json!({"services": ["meldebescheinigung"], "start": far, "name": "Far Away", "email": email, "lang": "en"}),
+        )
+    };
+    assert_eq!(
+        send(&stack, far_booking("far@example.org")).await.status,
+        StatusCode::ACCEPTED
+    );
+    let far_taken = send(&stack, far_booking("near@example.org")).await;
+    assert_eq!(far_taken.json["error"]["code"], "slot_taken");
+    let around: Vec<&str> = far_taken.json["error"]["alternatives"]
+        .as_array()
+        .expect("alternatives")
+        .iter()
+        .filter_map(|a| a["start"].as_str())
+        .collect();
+    let expected: Vec<&str> = free[free.len() - 25..free.len() - 15]
+        .iter()
+        .filter_map(|a| a["start"].as_str())
+        .filter(|s| Some(*s) != far.as_str())
+        .collect();
+    assert_eq!(around.len(), 10);
+    assert!(
+        expected.iter().filter(|s| around.contains(s)).count() >= 8,
+        "around {far}: {around:?}"
+    );
+    assert!(around.windows(2).all(|w| w[0] < w[1]), "in time order");
+
     // Translated messages, stable codes.
     let bad_mail = send(
         &stack,

@@ -81,7 +81,7 @@ pub struct ApiErrorBody {
     pub code: String,
     /// For people, in the request's language.
     pub message: String,
-    /// With `slot_taken`: the next free times.
+    /// With `slot_taken`: the ten free times nearest the one asked for, in time order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<SlotOut>>,
 }
@@ -304,6 +304,23 @@ async fn free(st: &AppState, slugs: &[String]) -> Result<Vec<SlotOut>, BookingEr
         .collect())
 }
 
+/// How many free times a `slot_taken` answer names.
+const ALTERNATIVES: usize = 10;
+
+/// The free times nearest `wanted` for these services, for a `slot_taken` answer.
+async fn alternatives(
+    st: &AppState,
+    slugs: &[String],
+    wanted: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<SlotOut>, BookingError> {
+    let chosen = booking::services_by_slug(&st.db, slugs).await?;
+    let offers = booking::free_slots(&st.db, &st.settings, st.now(), &chosen).await?;
+    Ok(booking::nearest(offers, wanted, ALTERNATIVES)
+        .iter()
+        .map(slot_out)
+        .collect())
+}
+
 fn split_slugs(s: &str) -> Vec<String> {
     s.split(',')
         .map(str::trim)
@@ -433,10 +450,7 @@ pub async fn create_booking(
                 return internal(&st, lang, &e);
             }
             let alternatives = if matches!(e, BookingError::SlotTaken) {
-                free(&st, &req.services)
-                    .await
-                    .ok()
-                    .map(|s| s.into_iter().take(10).collect())
+                alternatives(&st, &req.services, req.start).await.ok()
             } else {
                 None
             };
@@ -670,9 +684,9 @@ pub async fn rebook_booking(
                 .await
                 .ok()
                 .map(|o| {
-                    o.iter()
-                        .filter(|o| o.start != b.starts_at)
-                        .take(10)
+                    let others = o.into_iter().filter(|o| o.start != b.starts_at).collect();
+                    booking::nearest(others, r.start, ALTERNATIVES)
+                        .iter()
                         .map(slot_out)
                         .collect()
                 });
