@@ -30,6 +30,8 @@ fn exported() -> BTreeSet<String> {
         &sfu.estimated_bandwidth,
         &sfu.layer_switches,
         &sfu.forwarding_latency,
+        &sfu.shard_participants,
+        &sfu.handoff_dropped,
         &sig.connections,
         &sig.messages,
         &sig.errors,
@@ -48,7 +50,20 @@ fn exported() -> BTreeSet<String> {
         &portal.http_duration,
         &portal.bookings,
         &portal.mails,
+        &portal.mail_queue,
+        &portal.cancellations,
         &portal.erased,
+        &portal.confirmations,
+        &portal.unconfirmed_released,
+        &portal.refused,
+        &portal.proofs,
+        &portal.waitlist_joined,
+        &portal.waitlist_offers,
+        &portal.no_shows,
+        &portal.rebookings,
+        &portal.utilisation,
+        &portal.requested,
+        &portal.no_show_ratio,
     ];
     collectors
         .iter()
@@ -149,4 +164,20 @@ fn dashboards_query_only_exported_metrics() {
         }
     }
     assert!(checked >= 12, "only {checked} queries checked");
+}
+
+#[test]
+fn alert_rules_use_only_exported_metrics() {
+    let names = exported();
+    let rules = include_str!("../dashboards/alerts.yml");
+    let used = metric_names(rules);
+    assert!(used.len() >= 6, "only {used:?}");
+    for m in used {
+        let base = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| m.strip_suffix(s))
+            .filter(|b| names.contains(*b))
+            .unwrap_or(&m);
+        assert!(names.contains(base), "alerts.yml uses unknown metric {m}");
+    }
 }
