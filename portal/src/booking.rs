@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rand::Rng;
 use sqlx::Row;
 
 use crate::db::Db;
@@ -11,7 +12,7 @@ use crate::catalogue;
 use crate::config::Settings;
 use crate::db::{parse_ts, ts};
 use crate::schedule::{
-    self, Agenda, Catalogue, LocationId, Offer, Request, ScheduleError, ServiceId,
+    self, Agenda, Catalogue, ClerkId, LocationId, Offer, Request, ScheduleError, ServiceId,
 };
 use crate::secret::{constant_time_eq, hash_token, random_id, random_token};
 use crate::vault::{Vault, VaultError};
@@ -359,7 +360,24 @@ pub async fn book(
     };
     let ids = service_ids(&services);
     let need = schedule::need(&cat, location, &ids).map_err(|_| BookingError::NoSuchSlot)?;
-    for clerk in offer.clerks {
+    // Citizens who want the same time at once (the release storm) would all try the first
+    // free clerk, all but one lose there, then all try the next: each takes a free clerk at
+    // random instead, and after a lost race reads the day again, so the next try goes to a
+    // clerk who is still free, or the answer is "taken" at once. Each lost clerk is tried
+    // once at most.
+    let mut offer = offer;
+    let mut lost: Vec<ClerkId> = Vec::new();
+    loop {
+        let free: Vec<ClerkId> = offer
+            .clerks
+            .iter()
+            .copied()
+            .filter(|c| !lost.contains(c))
+            .collect();
+        if free.is_empty() {
+            return Err(BookingError::SlotTaken);
+        }
+        let clerk = free[rand::rng().random_range(0..free.len())];
         let claim = Claim {
             location: office.id,
             clerk: clerk.0,
@@ -371,12 +389,16 @@ pub async fn book(
             channel: req.channel,
         };
         match insert(db, vault, &claim, &name, &email, &req.locale, now).await {
-            // Another citizen got this clerk first: the next free one may still be free.
-            Err(BookingError::SlotTaken) => continue,
+            Err(BookingError::SlotTaken) => {
+                lost.push(clerk);
+                match offer_at(db, s, now, location, &services, req.start, "").await? {
+                    (Some(fresh), _) => offer = fresh,
+                    (None, _) => return Err(BookingError::SlotTaken),
+                }
+            }
             other => return other,
         }
     }
-    Err(BookingError::SlotTaken)
 }
 
 /// The clerk's time a booking takes.
@@ -429,6 +451,12 @@ pub async fn insert(
         room_id: vamt_signalling::RoomId::random().to_string(),
         clerk_id: Some(claim.clerk),
         confirmed: claim.confirm_by.is_none(),
+    };
+    // SQLite takes one writer at a time; waiting here, in turn, is cheaper than waiting in
+    // its busy handler, which sleeps 1, 2, 5, 10 … ms between tries.
+    let _turn = match crate::db::Engine::of(db.connect_options().database_url.as_str()) {
+        Some(crate::db::Engine::Sqlite) => Some(SQLITE_WRITER.lock().await),
+        _ => None,
     };
     let mut tx = db.begin().await?;
     sqlx::query(
@@ -496,6 +524,8 @@ pub async fn insert(
     tx.commit().await?;
     Ok(Booked { booking, join_key })
 }
+
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The blind index of an e-mail address: case and surrounding space do not make another
 /// address.
