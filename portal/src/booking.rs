@@ -435,23 +435,67 @@ pub async fn insert(
     locale: &str,
     now: DateTime<Utc>,
 ) -> Result<Booked, BookingError> {
-    let Some(first) = claim.services.first() else {
-        return Err(BookingError::UnknownService);
+    let one = NewClaim {
+        claim,
+        name,
+        email,
+        locale,
+        now,
     };
-    let join_key = random_token(24);
-    let booking = Booking {
-        id: random_id("BK_"),
-        service: first.slug.clone(),
-        starts_at: claim.start,
-        ends_at: claim.end,
-        status: "booked".into(),
-        citizen_name: name.to_owned(),
-        email: email.to_owned(),
-        locale: locale.to_owned(),
-        room_id: vamt_signalling::RoomId::random().to_string(),
-        clerk_id: Some(claim.clerk),
-        confirmed: claim.confirm_by.is_none(),
-    };
+    insert_many(db, vault, std::slice::from_ref(&one))
+        .await?
+        .pop()
+        .ok_or(BookingError::UnknownService)
+}
+
+/// A booking to store: its claim and the citizen's data.
+pub struct NewClaim<'a> {
+    /// The clerk's time.
+    pub claim: &'a Claim,
+    /// Name, as given.
+    pub name: &'a str,
+    /// E-mail, as given.
+    pub email: &'a str,
+    /// Language of the mails.
+    pub locale: &'a str,
+    /// When it was asked for.
+    pub now: DateTime<Utc>,
+}
+
+/// Rows per multi-row statement: well below either engine's limit on parameters (18 a
+/// booking, 3 a claim unit).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Stores several bookings and their claims in one transaction, a few statements for all
+/// of them (group commit): `SlotTaken` if any unit of any of them is claimed already, and
+/// then none is stored.
+pub async fn insert_many(
+    db: &Db,
+    vault: &Vault,
+    items: &[NewClaim<'_>],
+) -> Result<Vec<Booked>, BookingError> {
+    let mut booked = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(first) = item.claim.services.first() else {
+            return Err(BookingError::UnknownService);
+        };
+        booked.push(Booked {
+            join_key: random_token(24),
+            booking: Booking {
+                id: random_id("BK_"),
+                service: first.slug.clone(),
+                starts_at: item.claim.start,
+                ends_at: item.claim.end,
+                status: "booked".into(),
+                citizen_name: item.name.to_owned(),
+                email: item.email.to_owned(),
+                locale: item.locale.to_owned(),
+                room_id: vamt_signalling::RoomId::random().to_string(),
+                clerk_id: Some(item.claim.clerk),
+                confirmed: item.claim.confirm_by.is_none(),
+            },
+        });
+    }
     // SQLite takes one writer at a time; waiting here, in turn, is cheaper than waiting in
     // its busy handler, which sleeps 1, 2, 5, 10 … ms between tries.
     let _turn = match crate::db::Engine::of(db.connect_options().database_url.as_str()) {
@@ -459,62 +503,85 @@ pub async fn insert(
         _ => None,
     };
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) \
-         VALUES ($1, $2, $3, $4, 0, 'booked', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&booking.id)
-    .bind(first.id)
-    .bind(ts(claim.start))
-    .bind(ts(claim.end))
-    .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
-    .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
-    .bind(email_index(vault, &booking.email))
-    .bind(&booking.locale)
-    .bind(&booking.room_id)
-    .bind(hash_token(&join_key))
-    .bind(vault.seal(&field(&booking.id, "join_key_sealed"), &join_key))
-    .bind(ts(now))
-    .bind(claim.location)
-    .bind(claim.clerk)
-    .bind(ts(claim.blocked_until))
-    .bind(claim.confirm_by.is_none().then(|| ts(now)))
-    .bind(claim.confirm_by.map(ts))
-    .bind(claim.channel)
-    .execute(&mut *tx)
-    .await?;
-    for (position, service) in claim.services.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO booking_services (booking_id, position, service_id) VALUES ($1, $2, $3)",
-        )
-        .bind(&booking.id)
-        .bind(position as i64)
-        .bind(service.id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    // All units in one statement: one round trip to the database, however long the
-    // appointment.
-    let units = catalogue::claim_units(claim.start, claim.blocked_until);
-    let mut sql =
-        String::from("INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ");
-    for i in 0..units.len() {
-        if i > 0 {
-            sql.push_str(", ");
+    let pairs: Vec<(&NewClaim<'_>, &Booked)> = items.iter().zip(&booked).collect();
+    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+        let sql = values_sql(
+            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) VALUES ",
+            chunk.len(),
+            18,
+            &[(4, "0"), (4, "'booked'")],
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (item, b) in chunk {
+            let (claim, booking) = (item.claim, &b.booking);
+            let first_service = claim.services.first().map_or(0, |s| s.id);
+            q = q
+                .bind(booking.id.clone())
+                .bind(first_service)
+                .bind(ts(claim.start))
+                .bind(ts(claim.end))
+                .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
+                .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
+                .bind(email_index(vault, &booking.email))
+                .bind(booking.locale.clone())
+                .bind(booking.room_id.clone())
+                .bind(hash_token(&b.join_key))
+                .bind(vault.seal(&field(&booking.id, "join_key_sealed"), &b.join_key))
+                .bind(ts(item.now))
+                .bind(claim.location)
+                .bind(claim.clerk)
+                .bind(ts(claim.blocked_until))
+                .bind(claim.confirm_by.is_none().then(|| ts(item.now)))
+                .bind(claim.confirm_by.map(ts))
+                .bind(claim.channel);
         }
-        sql.push_str(&format!("($1, ${}, $2)", i + 3));
+        q.execute(&mut *tx).await?;
     }
-    // Only generated placeholders in the text: the values are bound.
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(claim.clerk)
-        .bind(&booking.id);
-    for unit in &units {
-        q = q.bind(ts(*unit));
+    let services: Vec<(&str, i64, i64)> = pairs
+        .iter()
+        .flat_map(|(item, b)| {
+            item.claim
+                .services
+                .iter()
+                .enumerate()
+                .map(|(position, s)| (b.booking.id.as_str(), position as i64, s.id))
+        })
+        .collect();
+    for chunk in services.chunks(ROWS_PER_STATEMENT * 3) {
+        let sql = values_sql(
+            "INSERT INTO booking_services (booking_id, position, service_id) VALUES ",
+            chunk.len(),
+            3,
+            &[],
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, position, service) in chunk {
+            q = q.bind(*id).bind(*position).bind(*service);
+        }
+        q.execute(&mut *tx).await?;
     }
-    if !units.is_empty() {
+    let units: Vec<(i64, String, &str)> = pairs
+        .iter()
+        .flat_map(|(item, b)| {
+            catalogue::claim_units(item.claim.start, item.claim.blocked_until)
+                .into_iter()
+                .map(|u| (item.claim.clerk, ts(u), b.booking.id.as_str()))
+        })
+        .collect();
+    for chunk in units.chunks(ROWS_PER_STATEMENT * 5) {
+        let sql = values_sql(
+            "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ",
+            chunk.len(),
+            3,
+            &[],
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (clerk, unit, id) in chunk {
+            q = q.bind(*clerk).bind(unit.clone()).bind(*id);
+        }
         match q.execute(&mut *tx).await {
             Ok(_) => {}
-            // Dropping the transaction rolls the booking back.
+            // Dropping the transaction rolls every booking of it back.
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 return Err(BookingError::SlotTaken)
             }
@@ -522,7 +589,32 @@ pub async fn insert(
         }
     }
     tx.commit().await?;
-    Ok(Booked { booking, join_key })
+    Ok(booked)
+}
+
+/// `head` followed by `rows` tuples of `binds` placeholders each, numbered on from `$1`;
+/// `literals` are (position, SQL) pairs put into every tuple before that bind position.
+/// Only generated placeholders and fixed literals go into the text: values are bound.
+fn values_sql(head: &str, rows: usize, binds: usize, literals: &[(usize, &str)]) -> String {
+    let mut sql = String::from(head);
+    let mut n = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        let mut first = true;
+        for b in 0..binds {
+            for (_, lit) in literals.iter().filter(|(at, _)| *at == b) {
+                sql.push_str(if first { "" } else { ", " });
+                sql.push_str(lit);
+                first = false;
+            }
+            n += 1;
+            sql.push_str(if first { "" } else { ", " });
+            sql.push_str(&format!("${n}"));
+            first = false;
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -1107,6 +1199,15 @@ mod tests {
     use super::{nearest, valid_email};
     use crate::schedule::{ClerkId, Offer};
     use chrono::{DateTime, Duration, Utc};
+
+    #[test]
+    fn multi_row_statements_number_their_placeholders_on() {
+        assert_eq!(
+            super::values_sql("INSERT INTO t (a, b, c) VALUES ", 2, 2, &[(1, "'x'")]),
+            "INSERT INTO t (a, b, c) VALUES ($1, 'x', $2), ($3, 'x', $4)"
+        );
+        assert_eq!(super::values_sql("V ", 1, 3, &[]), "V ($1, $2, $3)");
+    }
 
     #[test]
     fn alternatives_are_the_free_times_nearest_the_one_wanted() {
