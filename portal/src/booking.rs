@@ -388,7 +388,7 @@ pub async fn book(
             confirm_by: Some(now + s.confirm_within),
             channel: req.channel,
         };
-        match insert(db, vault, &claim, &name, &email, &req.locale, now).await {
+        match crate::batch::book(db, vault, claim, &name, &email, &req.locale, now).await {
             Err(BookingError::SlotTaken) => {
                 lost.push(clerk);
                 match offer_at(db, s, now, location, &services, req.start, "").await? {

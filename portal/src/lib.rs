@@ -2,6 +2,7 @@
 //! signalling (`/ws`), health and metrics.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod booking;
 pub mod catalogue;
 pub mod clerk;

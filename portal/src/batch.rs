@@ -1,0 +1,213 @@
+//! Citizens' bookings written in batches (group commit). At the daily release hundreds of
+//! citizens book at once; one transaction each made them queue for the database's writer,
+//! each holding it across five round trips. Here a booking whose time the engine found free
+//! joins a queue; one writer task per database takes everything queued, settles in memory
+//! who gets a clerk's time that several asked for, stores the winners in one transaction of
+//! a few multi-row statements ([`booking::insert_many`]), and answers everyone.
+//!
+//! Before a batch the writer reads which of its clerk time is claimed already (citizens
+//! who read the day just before the last batch committed ask for time it took). The
+//! claims' primary key stays the arbiter: if a batch still meets time that another path or
+//! node claimed meanwhile, it is rolled back and its bookings are stored one by one, so each
+//! gets its own answer.
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::oneshot;
+
+use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
+use crate::db::{parse_ts, ts, Db};
+use crate::vault::Vault;
+
+/// A booking waiting for the writer.
+struct Pending {
+    claim: Claim,
+    name: String,
+    email: String,
+    locale: String,
+    now: DateTime<Utc>,
+    reply: oneshot::Sender<Result<Booked, BookingError>>,
+}
+
+/// One database's queue.
+#[derive(Default)]
+struct Queue {
+    pending: Vec<Pending>,
+    /// A writer task is running (it takes what is queued until nothing is).
+    writing: bool,
+}
+
+fn queues() -> &'static Mutex<HashMap<String, Arc<Mutex<Queue>>>> {
+    static QUEUES: OnceLock<Mutex<HashMap<String, Arc<Mutex<Queue>>>>> = OnceLock::new();
+    QUEUES.get_or_init(Default::default)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Stores a booking of `claim` through the queue of `db`: `SlotTaken` if the clerk's time
+/// went to someone else first. Must run inside a tokio runtime (it may start the writer).
+pub async fn book(
+    db: &Db,
+    vault: &Vault,
+    claim: Claim,
+    name: &str,
+    email: &str,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<Booked, BookingError> {
+    let queue = {
+        let key = db.connect_options().database_url.to_string();
+        lock(queues()).entry(key).or_default().clone()
+    };
+    let (reply, answer) = oneshot::channel();
+    let start_writer = {
+        let mut q = lock(&queue);
+        q.pending.push(Pending {
+            claim,
+            name: name.to_owned(),
+            email: email.to_owned(),
+            locale: locale.to_owned(),
+            now,
+            reply,
+        });
+        !std::mem::replace(&mut q.writing, true)
+    };
+    if start_writer {
+        // A task of its own: the request that started it may be dropped (the citizen
+        // closed the page); the others still need their answers.
+        tokio::spawn(write(queue, db.clone(), vault.clone()));
+    }
+    // A writer that died (its runtime shut down) drops the reply.
+    answer
+        .await
+        .unwrap_or(Err(BookingError::Db(sqlx::Error::PoolClosed)))
+}
+
+/// Writes what is queued, batch after batch, until nothing is.
+async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
+    loop {
+        let batch = {
+            let mut q = lock(&queue);
+            if q.pending.is_empty() {
+                q.writing = false;
+                return;
+            }
+            std::mem::take(&mut q.pending)
+        };
+        // First come, first served: a booking that overlaps time claimed already or by an
+        // earlier one of the batch loses at once.
+        let mut taken = match claimed(&db, &batch).await {
+            Ok(t) => t,
+            // The batch (or, failing, each booking) meets the claims' key anyway.
+            Err(_) => HashSet::new(),
+        };
+        let mut winners = Vec::with_capacity(batch.len());
+        let mut losers = Vec::new();
+        for p in batch {
+            let units = units(&p.claim);
+            if units.iter().any(|u| taken.contains(u)) {
+                losers.push(p);
+            } else {
+                taken.extend(units);
+                winners.push(p);
+            }
+        }
+        let items: Vec<NewClaim<'_>> = winners
+            .iter()
+            .map(|p| NewClaim {
+                claim: &p.claim,
+                name: &p.name,
+                email: &p.email,
+                locale: &p.locale,
+                now: p.now,
+            })
+            .collect();
+        let results: Vec<Result<Booked, BookingError>> = match booking::insert_many(
+            &db, &vault, &items,
+        )
+        .await
+        {
+            Ok(booked) => booked.into_iter().map(Ok).collect(),
+            Err(e) => {
+                // Time claimed elsewhere meanwhile, or a database error: one by one, so
+                // each booking gets the answer that is its own.
+                if !matches!(e, BookingError::SlotTaken) {
+                    tracing::warn!(error = %e, bookings = items.len(), "batch of bookings failed; storing them one by one");
+                }
+                let mut one_by_one = Vec::with_capacity(items.len());
+                for item in &items {
+                    one_by_one.push(
+                        booking::insert(
+                            &db,
+                            &vault,
+                            item.claim,
+                            item.name,
+                            item.email,
+                            item.locale,
+                            item.now,
+                        )
+                        .await,
+                    );
+                }
+                one_by_one
+            }
+        };
+        drop(items);
+        // Losers are answered after the winners are stored: a loser who reads the day
+        // again then sees them.
+        for (p, r) in winners.into_iter().zip(results) {
+            let _ = p.reply.send(r);
+        }
+        for p in losers {
+            let _ = p.reply.send(Err(BookingError::SlotTaken));
+        }
+    }
+}
+
+/// The claimed clerk time among the units the batch asks for.
+async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx::Error> {
+    let (Some(from), Some(until)) = (
+        batch.iter().map(|p| p.claim.start).min(),
+        batch.iter().map(|p| p.claim.blocked_until).max(),
+    ) else {
+        return Ok(HashSet::new());
+    };
+    let clerks: Vec<i64> = batch
+        .iter()
+        .map(|p| p.claim.clerk)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // By clerk and time: the claims' primary key, whatever the size of the calendar. Only
+    // generated placeholders go into the text.
+    let list: Vec<String> = (0..clerks.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT clerk_id, unit_start FROM booking_claims WHERE unit_start >= $1 AND unit_start < $2 AND clerk_id IN ({})",
+        list.join(", ")
+    );
+    let first_unit = crate::catalogue::claim_units(from, until)
+        .first()
+        .copied()
+        .unwrap_or(from);
+    let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql))
+        .bind(ts(first_unit))
+        .bind(ts(until));
+    for c in &clerks {
+        q = q.bind(*c);
+    }
+    Ok(q.fetch_all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(clerk, unit)| Some((clerk, parse_ts(&unit)?.timestamp())))
+        .collect())
+}
+
+fn units(claim: &Claim) -> Vec<(i64, i64)> {
+    crate::catalogue::claim_units(claim.start, claim.blocked_until)
+        .into_iter()
+        .map(|u| (claim.clerk, u.timestamp()))
+        .collect()
+}
