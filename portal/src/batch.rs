@@ -99,11 +99,8 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
         };
         // First come, first served: a booking that overlaps time claimed already or by an
         // earlier one of the batch loses at once.
-        let mut taken = match claimed(&db, &batch).await {
-            Ok(t) => t,
-            // The batch (or, failing, each booking) meets the claims' key anyway.
-            Err(_) => HashSet::new(),
-        };
+        // Unread (a database error), the batch or each booking meets the claims' key anyway.
+        let mut taken = claimed(&db, &batch).await.unwrap_or_default();
         let mut winners = Vec::with_capacity(batch.len());
         let mut losers = Vec::new();
         for p in batch {
