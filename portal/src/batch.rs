@@ -22,7 +22,10 @@ use crate::vault::Vault;
 
 /// A booking waiting for the writer.
 struct Pending {
+    /// The booking, its clerk chosen by the writer from `clerks`.
     claim: Claim,
+    /// The clerks who may take it, in the order to try them.
+    clerks: Vec<i64>,
     name: String,
     email: String,
     locale: String,
@@ -47,12 +50,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Stores a booking of `claim` through the queue of `db`: `SlotTaken` if the clerk's time
-/// went to someone else first. Must run inside a tokio runtime (it may start the writer).
+/// Stores a booking of `claim` with the first of `clerks` whose time is still free,
+/// through the queue of `db`: `SlotTaken` if all of them went to others first. Must run
+/// inside a tokio runtime (it may start the writer).
+#[allow(clippy::too_many_arguments)]
 pub async fn book(
     db: &Db,
     vault: &Vault,
     claim: Claim,
+    clerks: Vec<i64>,
     name: &str,
     email: &str,
     locale: &str,
@@ -67,6 +73,7 @@ pub async fn book(
         let mut q = lock(&queue);
         q.pending.push(Pending {
             claim,
+            clerks,
             name: name.to_owned(),
             email: email.to_owned(),
             locale: locale.to_owned(),
@@ -97,19 +104,24 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
             }
             std::mem::take(&mut q.pending)
         };
-        // First come, first served: a booking that overlaps time claimed already or by an
-        // earlier one of the batch loses at once.
+        // First come, first served: each booking gets the first of its clerks whose time is
+        // neither claimed already nor given to an earlier one of the batch, or loses.
         // Unread (a database error), the batch or each booking meets the claims' key anyway.
         let mut taken = claimed(&db, &batch).await.unwrap_or_default();
         let mut winners = Vec::with_capacity(batch.len());
         let mut losers = Vec::new();
-        for p in batch {
-            let units = units(&p.claim);
-            if units.iter().any(|u| taken.contains(u)) {
-                losers.push(p);
-            } else {
-                taken.extend(units);
-                winners.push(p);
+        for mut p in batch {
+            let free = p.clerks.iter().copied().find(|clerk| {
+                p.claim.clerk = *clerk;
+                !units(&p.claim).iter().any(|u| taken.contains(u))
+            });
+            match free {
+                Some(clerk) => {
+                    p.claim.clerk = clerk;
+                    taken.extend(units(&p.claim));
+                    winners.push(p);
+                }
+                None => losers.push(p),
             }
         }
         let items: Vec<NewClaim<'_>> = winners
@@ -174,7 +186,7 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
     };
     let clerks: Vec<i64> = batch
         .iter()
-        .map(|p| p.claim.clerk)
+        .flat_map(|p| p.clerks.iter().copied())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
+use rand::seq::SliceRandom;
 use sqlx::Row;
 
 use crate::db::Db;
@@ -360,27 +360,27 @@ pub async fn book(
     };
     let ids = service_ids(&services);
     let need = schedule::need(&cat, location, &ids).map_err(|_| BookingError::NoSuchSlot)?;
-    // Citizens who want the same time at once (the release storm) would all try the first
-    // free clerk, all but one lose there, then all try the next: each takes a free clerk at
-    // random instead, and after a lost race reads the day again, so the next try goes to a
-    // clerk who is still free, or the answer is "taken" at once. Each lost clerk is tried
-    // once at most.
+    // Citizens who want the same time at once (the release storm) go to the batch writer
+    // with every clerk the engine found free, in random order, and the writer gives each
+    // the first of them still free when it writes. If none is free by then, the day is read
+    // again (a clerk may have been freed meanwhile); each clerk is asked for once at most.
     let mut offer = offer;
-    let mut lost: Vec<ClerkId> = Vec::new();
+    let mut asked: Vec<ClerkId> = Vec::new();
     loop {
-        let free: Vec<ClerkId> = offer
+        let mut free: Vec<i64> = offer
             .clerks
             .iter()
-            .copied()
-            .filter(|c| !lost.contains(c))
+            .filter(|c| !asked.contains(c))
+            .map(|c| c.0)
             .collect();
-        if free.is_empty() {
+        let Some(&first) = free.first() else {
             return Err(BookingError::SlotTaken);
-        }
-        let clerk = free[rand::rng().random_range(0..free.len())];
+        };
+        free.shuffle(&mut rand::rng());
+        asked.extend(free.iter().map(|c| ClerkId(*c)));
         let claim = Claim {
             location: office.id,
-            clerk: clerk.0,
+            clerk: first,
             services: services.clone(),
             start: offer.start,
             end: offer.end,
@@ -388,9 +388,8 @@ pub async fn book(
             confirm_by: Some(now + s.confirm_within),
             channel: req.channel,
         };
-        match crate::batch::book(db, vault, claim, &name, &email, &req.locale, now).await {
+        match crate::batch::book(db, vault, claim, free, &name, &email, &req.locale, now).await {
             Err(BookingError::SlotTaken) => {
-                lost.push(clerk);
                 match offer_at(db, s, now, location, &services, req.start, "").await? {
                     (Some(fresh), _) => offer = fresh,
                     (None, _) => return Err(BookingError::SlotTaken),
