@@ -197,6 +197,77 @@ fn search_at(
     .map_err(schedule_error)
 }
 
+/// The `n` free times nearest `wanted` at `location` for `services`, in time order, what
+/// [`nearest`] picks from [`free_slots`], but reading and searching only the days around
+/// `wanted`'s: outward, a day each side at a time, until no day left unsearched can hold a
+/// nearer time (any time on a day `r + 1` days away is at least `r` days away). At a
+/// release storm the day wanted is full and its neighbours answer.
+pub async fn nearest_free(
+    db: &Db,
+    s: &Settings,
+    now: DateTime<Utc>,
+    location: LocationId,
+    services: &[Service],
+    wanted: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<Offer>, BookingError> {
+    let (cat, _, _) = catalogue::current(db).await?;
+    let ids = service_ids(services);
+    let req = request(s, now, location, &ids);
+    let (Some(loc), Some((first, last))) = (
+        cat.location(location),
+        schedule::bookable_days(&cat, s.release, &req),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let day = wanted.with_timezone(&loc.tz).date_naive();
+    let mut found: Vec<Offer> = Vec::new();
+    let mut radius = 0i64;
+    loop {
+        let (before, after) = (
+            day - chrono::Duration::days(radius),
+            day + chrono::Duration::days(radius),
+        );
+        if before < first && after > last {
+            break;
+        }
+        let sides = if radius == 0 {
+            vec![day]
+        } else {
+            vec![before, after]
+        };
+        for d in sides.into_iter().filter(|d| (first..=last).contains(d)) {
+            // Local noon: the day lies within a day either side of it, whatever the zone.
+            let Some(noon) = d
+                .and_hms_opt(12, 0, 0)
+                .and_then(|t| t.and_local_timezone(loc.tz).earliest())
+            else {
+                continue;
+            };
+            let noon = noon.with_timezone(&Utc);
+            let agenda = catalogue::agenda_around(db, location, now, noon, "").await?;
+            found.extend(
+                schedule::slots_on(&cat, &agenda, s.release, &req, d).map_err(schedule_error)?,
+            );
+        }
+        let mut distances: Vec<chrono::Duration> = found
+            .iter()
+            .filter(|o| o.start != wanted)
+            .map(|o| (o.start - wanted).abs())
+            .collect();
+        distances.sort();
+        if distances.len() >= n
+            && distances
+                .get(n.saturating_sub(1))
+                .is_some_and(|d| *d <= chrono::Duration::days(radius))
+        {
+            break;
+        }
+        radius += 1;
+    }
+    Ok(nearest(found, wanted, n))
+}
+
 /// Offers to name when the time `wanted` is gone: the `n` free times nearest to it (a
 /// citizen who wanted the 20th at 9:00 wants that morning, not the first time from now), in
 /// time order; `wanted` itself is left out.

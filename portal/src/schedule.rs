@@ -389,6 +389,30 @@ pub fn offer_at(
         .find(|o| o.start == start))
 }
 
+/// The free times of the local date `day` only (none outside the bookable days).
+pub fn slots_on(
+    catalogue: &Catalogue,
+    agenda: &Agenda,
+    release: Release,
+    req: &Request<'_>,
+    day: NaiveDate,
+) -> Result<Vec<Offer>, ScheduleError> {
+    slots(catalogue, agenda, release, req, Some(day))
+}
+
+/// The local dates on offer for `req`: from today to the last released day (`None` for an
+/// unknown location).
+pub fn bookable_days(
+    catalogue: &Catalogue,
+    release: Release,
+    req: &Request<'_>,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let loc = catalogue.location(req.location)?;
+    let local_now = req.now.with_timezone(&loc.tz);
+    let today = local_now.date_naive();
+    Some((today, release.last_day(today, local_now.time())?))
+}
+
 /// [`free_slots`], or only the local date `only` of it.
 fn slots(
     catalogue: &Catalogue,

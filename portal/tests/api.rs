@@ -231,6 +231,83 @@ async fn the_openapi_document_is_valid_and_the_api_answers_as_documented() {
         expected.iter().filter(|s| around.contains(s)).count() >= 8,
         "around {far}: {around:?}"
     );
+    // Exactly the ten nearest of what the full search offers now.
+    let now_free = send(&stack, get("/api/v1/slots?services=meldebescheinigung")).await;
+    let far_at = chrono::DateTime::parse_from_rfc3339(far.as_str().expect("far")).expect("time");
+    let mut nearest: Vec<&str> = now_free.json["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .filter_map(|a| a["start"].as_str())
+        .collect();
+    nearest.sort_by_key(|s| {
+        let t = chrono::DateTime::parse_from_rfc3339(s).expect("time");
+        ((t - far_at).abs(), t)
+    });
+    let mut nearest: Vec<&str> = nearest.into_iter().take(10).collect();
+    nearest.sort();
+    assert_eq!(around, nearest);
+
+    // A full day: its alternatives come from the days around it, still exactly the
+    // nearest ten of all that is free.
+    let day = far.as_str().expect("far")[..10].to_owned();
+    let free_that_day = |json: &Value| -> Vec<String> {
+        json["slots"]
+            .as_array()
+            .expect("slots")
+            .iter()
+            .filter_map(|a| a["start"].as_str())
+            .filter(|s| s.starts_with(&day))
+            .map(str::to_owned)
+            .collect()
+    };
+    for i in 0..200 {
+        let now_free = send(&stack, get("/api/v1/slots?services=meldebescheinigung")).await;
+        let Some(next) = free_that_day(&now_free.json).first().cloned() else {
+            break;
+        };
+        let filled = send(
+            &stack,
+            post(
+                "/api/v1/bookings",
+                json!({"services": ["meldebescheinigung"], "start": next, "name": "Full Day", "email": format!("full{i}@example.org"), "lang": "en"}),
+            ),
+        )
+        .await;
+        assert_eq!(filled.status, StatusCode::ACCEPTED, "{}", filled.json);
+    }
+    let now_free = send(&stack, get("/api/v1/slots?services=meldebescheinigung")).await;
+    assert!(free_that_day(&now_free.json).is_empty(), "the day is full");
+    let late = send(
+        &stack,
+        post(
+            "/api/v1/bookings",
+            json!({"services": ["meldebescheinigung"], "start": far, "name": "Too Late", "email": "late@example.org", "lang": "en"}),
+        ),
+    )
+    .await;
+    assert_eq!(late.json["error"]["code"], "slot_taken");
+    let offered: Vec<&str> = late.json["error"]["alternatives"]
+        .as_array()
+        .expect("alternatives")
+        .iter()
+        .filter_map(|a| a["start"].as_str())
+        .collect();
+    let mut all: Vec<&str> = now_free.json["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .filter_map(|a| a["start"].as_str())
+        .collect();
+    all.sort_by_key(|s| {
+        let t = chrono::DateTime::parse_from_rfc3339(s).expect("time");
+        ((t - far_at).abs(), t)
+    });
+    let mut expected: Vec<&str> = all.into_iter().take(10).collect();
+    expected.sort();
+    assert_eq!(offered.len(), 10);
+    assert!(offered.iter().all(|s| !s.starts_with(&day)));
+    assert_eq!(offered, expected);
     assert!(around.windows(2).all(|w| w[0] < w[1]), "in time order");
 
     // Translated messages, stable codes.
