@@ -95,6 +95,9 @@ pub async fn book(
 
 /// Writes what is queued, batch after batch, until nothing is.
 async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
+    // However the writer ends (a panic, its runtime shutting down), the queue must not be
+    // left "being written" with nobody writing it: the next booking would wait forever.
+    let _release = Release(queue.clone());
     loop {
         let batch = {
             let mut q = lock(&queue);
@@ -173,6 +176,23 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
         for p in losers {
             let _ = p.reply.send(Err(BookingError::SlotTaken));
         }
+    }
+}
+
+/// Marks its queue as not being written when dropped. If the writer died mid-way, the
+/// bookings still queued are answered with an error instead of being left waiting; the
+/// next booking starts a new writer.
+struct Release(Arc<Mutex<Queue>>);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        let mut q = lock(&self.0);
+        if !q.writing {
+            return;
+        }
+        q.writing = false;
+        // Dropping their reply senders answers them with an error.
+        q.pending.clear();
     }
 }
 
