@@ -299,7 +299,7 @@ fn request<'a>(
 
 /// The engine's offer for exactly `start` at `location` for `services`, with booking
 /// `except`'s own time counted free (`""`: none); `Ok(None)` if that time is not on offer.
-/// Reads and searches only that day.
+/// Reads only the bookings that overlap it and searches only its day.
 pub async fn offer_at(
     db: &Db,
     s: &Settings,
@@ -310,7 +310,13 @@ pub async fn offer_at(
     except: &str,
 ) -> Result<(Option<Offer>, Arc<Catalogue>), BookingError> {
     let (cat, _, _) = catalogue::current(db).await?;
-    let agenda = catalogue::agenda_around(db, location, now, start, except).await?;
+    // Only bookings that overlap the appointment asked for can take its clerks: during a
+    // release storm the day itself holds hundreds.
+    let need = schedule::need(&cat, location, &service_ids(services)).map_err(schedule_error)?;
+    let longest = cat.longest_block(MAX_SERVICES);
+    let agenda =
+        catalogue::agenda_between(db, location, start, start + need.blocked, longest, except)
+            .await?;
     let offer = search_at(&cat, &agenda, s, now, location, services, start)?;
     Ok((offer, cat))
 }

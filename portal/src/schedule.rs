@@ -179,6 +179,20 @@ impl Catalogue {
         self.clerks.entry(c.location).or_default().push(c);
     }
 
+    /// The longest time an appointment of up to `services` services can block its clerk
+    /// (the longest service that many times, then the longest buffer): no booking made
+    /// from this catalogue is longer.
+    pub fn longest_block(&self, services: usize) -> Duration {
+        let minutes = self.services.values().map(|s| s.minutes).max().unwrap_or(0);
+        let buffer = self
+            .services
+            .values()
+            .map(|s| s.buffer_minutes)
+            .max()
+            .unwrap_or(0);
+        Duration::minutes(i64::from(minutes) * services as i64 + i64::from(buffer))
+    }
+
     /// A service by ID.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
         self.services.get(&id)

@@ -362,7 +362,7 @@ pub async fn agenda_without(
 
 /// The agenda of the local day around `around`: the bookings of `location` that overlap
 /// the 24 hours either side of it (a superset of any day it lies in, whatever the time
-/// zone), without booking `except`. What a check of one time needs, however far ahead the
+/// zone), without booking `except`. What a search of one day needs, however far ahead the
 /// horizon reaches and however full it is.
 pub async fn agenda_around(
     db: &Db,
@@ -372,6 +372,22 @@ pub async fn agenda_around(
     except: &str,
 ) -> Result<Agenda, sqlx::Error> {
     let from = now.max(around - chrono::Duration::days(1));
+    // An appointment lies within one day's opening hours.
+    let day = chrono::Duration::days(1);
+    agenda_between(db, location, from, around + day, day, except).await
+}
+
+/// The bookings of `location` that overlap `[from, until)`, without booking `except`: the
+/// agenda a check of one time needs (a handful of rows, one per clerk at most). No booking
+/// is longer than `longest`: the index is read from `from` to `until + longest` only.
+pub async fn agenda_between(
+    db: &Db,
+    location: LocationId,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    longest: chrono::Duration,
+    except: &str,
+) -> Result<Agenda, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
          WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND blocked_until < $3 \
@@ -379,10 +395,8 @@ pub async fn agenda_around(
     )
     .bind(location.0)
     .bind(ts(from))
-    // An appointment lies within one day's opening hours: the bound keeps the index scan
-    // to these days.
-    .bind(ts(around + chrono::Duration::days(2)))
-    .bind(ts(around + chrono::Duration::days(1)))
+    .bind(ts(until + longest + chrono::Duration::seconds(1)))
+    .bind(ts(until))
     .bind(except)
     .fetch_all(db)
     .await?;
