@@ -135,18 +135,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                     external: None,
                 }]
             };
-            let server = vamt_turn::server::TurnServer::bind(
-                addr,
-                cfg,
-                &relays,
-                TurnMetrics::new(&registry)?,
-            )
-            .await
-            .with_context(|| format!("binding STUN/TURN UDP socket {addr}"))?;
             // TCP on the same port, for networks that block UDP (as coturn does).
-            let bound = server.local_addr()?;
-            let tcp = vamt_portal::listen(bound)
-                .with_context(|| format!("binding TURN TCP listener {bound}"))?;
+            let (server, tcp) =
+                crate::turn::bind_udp_and_tcp(addr, &cfg, &relays, &TurnMetrics::new(&registry)?)
+                    .await?;
             let mut server = server.with_tcp(tcp);
             if let Some(tls) = &settings.turn_tls {
                 let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)

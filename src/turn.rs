@@ -143,13 +143,8 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
     // One relay state per listen address; TLS listeners join the first one.
     let mut tls_listen = args.tls_listen.iter();
     for (i, listen) in args.listen.iter().enumerate() {
-        let server = TurnServer::bind(*listen, cfg.clone(), &relays, metrics.clone())
-            .await
-            .with_context(|| format!("binding TURN UDP socket {listen}"))?;
+        let (server, tcp) = bind_udp_and_tcp(*listen, &cfg, &relays, &metrics).await?;
         let bound = server.local_addr()?;
-        // TCP on the same port as UDP, as coturn does.
-        let tcp = vamt_portal::listen(bound)
-            .with_context(|| format!("binding TURN TCP listener {bound}"))?;
         let mut server = server.with_tcp(tcp);
         if let (0, Some(acceptor)) = (i, &tls) {
             for addr in tls_listen.by_ref() {
@@ -201,4 +196,34 @@ pub async fn run(args: TurnArgs) -> anyhow::Result<ExitCode> {
         let _ = t.await;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Binds the relay's UDP socket at `listen` and a TCP listener on the same port, as coturn
+/// does. On port 0 the kernel picks a free UDP port whose TCP twin may be taken (any TCP
+/// connection's local port, e.g. a TURN client's in a test next door): then another UDP
+/// port is tried, a few times.
+pub async fn bind_udp_and_tcp(
+    listen: SocketAddr,
+    cfg: &RelayConfig,
+    relays: &[RelayAddress],
+    metrics: &TurnMetrics,
+) -> anyhow::Result<(TurnServer, tokio::net::TcpListener)> {
+    let mut tries = 0;
+    loop {
+        let server = TurnServer::bind(listen, cfg.clone(), relays, metrics.clone())
+            .await
+            .with_context(|| format!("binding TURN UDP socket {listen}"))?;
+        let bound = server.local_addr()?;
+        match vamt_portal::listen(bound) {
+            Ok(tcp) => return Ok((server, tcp)),
+            Err(e)
+                if listen.port() == 0
+                    && e.kind() == std::io::ErrorKind::AddrInUse
+                    && tries < 16 =>
+            {
+                tries += 1;
+            }
+            Err(e) => return Err(e).with_context(|| format!("binding TURN TCP listener {bound}")),
+        }
+    }
 }

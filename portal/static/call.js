@@ -86,7 +86,7 @@ function remoteVideoFor(stream, track) {
     v.setAttribute('aria-label', text['call-remote-screen']);
     if (!v.srcObject) v.srcObject = new MediaStream([track]);
     // The tile goes when the sharer stops (its track ends at the next negotiation).
-    const gone = () => { sizeObserver.unobserve(v); v.remove(); };
+    const gone = () => { sizeObserver.unobserve(v); clearTimeout(v.sizeTimer); v.remove(); };
     track.addEventListener('ended', gone);
     stream.addEventListener('removetrack', (ev) => { if (ev.track === track) gone(); });
   } else {
@@ -110,7 +110,9 @@ const sizeObserver = new ResizeObserver((entries) => {
 });
 
 function reportSize(v) {
-  if (!v.dataset.mid) return;
+  // A tile taken away (its track ended, its participant left) while its report waited out
+  // the debounce has nothing left to report: the SFU no longer knows its MID.
+  if (!v.isConnected || !v.dataset.mid) return;
   const dpr = window.devicePixelRatio || 1;
   const width = Math.round(v.clientWidth * dpr);
   const height = Math.round(v.clientHeight * dpr);
