@@ -377,10 +377,64 @@ pub async fn agenda_around(
     agenda_between(db, location, from, around + day, day, except).await
 }
 
+/// A read of an agenda: database, location, from, until, longest booking (seconds),
+/// booking left out.
+type ReadKey = (String, i64, String, String, i64, String);
+
+/// The agenda reads running now, each shared by whoever asks for it meanwhile.
+type Reads = HashMap<ReadKey, Arc<tokio::sync::OnceCell<Result<Agenda, Arc<sqlx::Error>>>>>;
+
+fn reads() -> &'static Mutex<Reads> {
+    static READS: OnceLock<Mutex<Reads>> = OnceLock::new();
+    READS.get_or_init(Default::default)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The bookings of `location` that overlap `[from, until)`, without booking `except`: the
 /// agenda a check of one time needs (a handful of rows, one per clerk at most). No booking
 /// is longer than `longest`: the index is read from `from` to `until + longest` only.
+///
+/// Citizens who ask for the same time or day at the same moment (a release storm) share
+/// one read while it runs. Its rows are as fresh as each one's own read would be; whoever
+/// asks after it has ended reads anew.
 pub async fn agenda_between(
+    db: &Db,
+    location: LocationId,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    longest: chrono::Duration,
+    except: &str,
+) -> Result<Agenda, sqlx::Error> {
+    let key = (
+        cache_key(db),
+        location.0,
+        ts(from),
+        ts(until),
+        longest.num_seconds(),
+        except.to_owned(),
+    );
+    let cell = lock(reads()).entry(key.clone()).or_default().clone();
+    let result = cell
+        .get_or_init(|| async {
+            read_agenda(db, location, from, until, longest, except)
+                .await
+                .map_err(Arc::new)
+        })
+        .await
+        .clone();
+    {
+        let mut reads = lock(reads());
+        if reads.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            reads.remove(&key);
+        }
+    }
+    result.map_err(|e| sqlx::Error::Protocol(e.to_string()))
+}
+
+async fn read_agenda(
     db: &Db,
     location: LocationId,
     from: DateTime<Utc>,
