@@ -20,16 +20,27 @@ use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
 use crate::db::{parse_ts, ts, Db};
 use crate::vault::Vault;
 
+/// A booking for the writer to store.
+pub struct Ask {
+    /// The booking, its clerk chosen by the writer from `clerks`.
+    pub claim: Claim,
+    /// The clerks who may take it, in the order to try them.
+    pub clerks: Vec<i64>,
+    /// Name, as given.
+    pub name: String,
+    /// E-mail, as given.
+    pub email: String,
+    /// The e-mail address's blind index, and how many upcoming appointments it may hold.
+    pub email_limit: (String, i64),
+    /// Language of the mails.
+    pub locale: String,
+    /// When it was asked for.
+    pub now: DateTime<Utc>,
+}
+
 /// A booking waiting for the writer.
 struct Pending {
-    /// The booking, its clerk chosen by the writer from `clerks`.
-    claim: Claim,
-    /// The clerks who may take it, in the order to try them.
-    clerks: Vec<i64>,
-    name: String,
-    email: String,
-    locale: String,
-    now: DateTime<Utc>,
+    ask: Ask,
     reply: oneshot::Sender<Result<Booked, BookingError>>,
 }
 
@@ -50,20 +61,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Stores a booking of `claim` with the first of `clerks` whose time is still free,
-/// through the queue of `db`: `SlotTaken` if all of them went to others first. Must run
+/// Stores the booking `ask` with the first of its clerks whose time is still free,
+/// through the queue of `db`: `SlotTaken` if all of them went to others first,
+/// `TooManyForEmail` if its address holds its limit of upcoming appointments. Must run
 /// inside a tokio runtime (it may start the writer).
-#[allow(clippy::too_many_arguments)]
-pub async fn book(
-    db: &Db,
-    vault: &Vault,
-    claim: Claim,
-    clerks: Vec<i64>,
-    name: &str,
-    email: &str,
-    locale: &str,
-    now: DateTime<Utc>,
-) -> Result<Booked, BookingError> {
+pub async fn book(db: &Db, vault: &Vault, ask: Ask) -> Result<Booked, BookingError> {
     let queue = {
         let key = db.connect_options().database_url.to_string();
         lock(queues()).entry(key).or_default().clone()
@@ -71,15 +73,7 @@ pub async fn book(
     let (reply, answer) = oneshot::channel();
     let start_writer = {
         let mut q = lock(&queue);
-        q.pending.push(Pending {
-            claim,
-            clerks,
-            name: name.to_owned(),
-            email: email.to_owned(),
-            locale: locale.to_owned(),
-            now,
-            reply,
-        });
+        q.pending.push(Pending { ask, reply });
         !std::mem::replace(&mut q.writing, true)
     };
     if start_writer {
@@ -108,33 +102,54 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
             std::mem::take(&mut q.pending)
         };
         // First come, first served: each booking gets the first of its clerks whose time is
-        // neither claimed already nor given to an earlier one of the batch, or loses.
+        // neither claimed already nor given to an earlier one of the batch, or loses; an
+        // address over its limit (counting the batch's earlier bookings) is refused.
         // Unread (a database error), the batch or each booking meets the claims' key anyway.
         let mut taken = claimed(&db, &batch).await.unwrap_or_default();
+        let mut held = match held_per_address(&db, &batch).await {
+            Ok(h) => h,
+            Err(e) => {
+                // Without the counts the limit cannot be kept: nobody is stored.
+                tracing::error!(error = %e, "reading the addresses' appointments failed");
+                for p in batch {
+                    let _ = p
+                        .reply
+                        .send(Err(BookingError::Db(sqlx::Error::Protocol(e.to_string()))));
+                }
+                continue;
+            }
+        };
         let mut winners = Vec::with_capacity(batch.len());
         let mut losers = Vec::new();
         for mut p in batch {
-            let free = p.clerks.iter().copied().find(|clerk| {
-                p.claim.clerk = *clerk;
-                !units(&p.claim).iter().any(|u| taken.contains(u))
+            let (index, limit) = &p.ask.email_limit;
+            if held.get(index).copied().unwrap_or(0) >= *limit {
+                losers.push((p, BookingError::TooManyForEmail));
+                continue;
+            }
+            let claim = &mut p.ask.claim;
+            let free = p.ask.clerks.iter().copied().find(|clerk| {
+                claim.clerk = *clerk;
+                !units(claim).iter().any(|u| taken.contains(u))
             });
             match free {
                 Some(clerk) => {
-                    p.claim.clerk = clerk;
-                    taken.extend(units(&p.claim));
+                    p.ask.claim.clerk = clerk;
+                    taken.extend(units(&p.ask.claim));
+                    *held.entry(p.ask.email_limit.0.clone()).or_default() += 1;
                     winners.push(p);
                 }
-                None => losers.push(p),
+                None => losers.push((p, BookingError::SlotTaken)),
             }
         }
         let items: Vec<NewClaim<'_>> = winners
             .iter()
             .map(|p| NewClaim {
-                claim: &p.claim,
-                name: &p.name,
-                email: &p.email,
-                locale: &p.locale,
-                now: p.now,
+                claim: &p.ask.claim,
+                name: &p.ask.name,
+                email: &p.ask.email,
+                locale: &p.ask.locale,
+                now: p.ask.now,
             })
             .collect();
         let results: Vec<Result<Booked, BookingError>> = match booking::insert_many(
@@ -173,8 +188,8 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
         for (p, r) in winners.into_iter().zip(results) {
             let _ = p.reply.send(r);
         }
-        for p in losers {
-            let _ = p.reply.send(Err(BookingError::SlotTaken));
+        for (p, why) in losers {
+            let _ = p.reply.send(Err(why));
         }
     }
 }
@@ -199,14 +214,14 @@ impl Drop for Release {
 /// The claimed clerk time among the units the batch asks for.
 async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx::Error> {
     let (Some(from), Some(until)) = (
-        batch.iter().map(|p| p.claim.start).min(),
-        batch.iter().map(|p| p.claim.blocked_until).max(),
+        batch.iter().map(|p| p.ask.claim.start).min(),
+        batch.iter().map(|p| p.ask.claim.blocked_until).max(),
     ) else {
         return Ok(HashSet::new());
     };
     let clerks: Vec<i64> = batch
         .iter()
-        .flat_map(|p| p.clerks.iter().copied())
+        .flat_map(|p| p.ask.clerks.iter().copied())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -232,6 +247,35 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
         .into_iter()
         .filter_map(|(clerk, unit)| Some((clerk, parse_ts(&unit)?.timestamp())))
         .collect())
+}
+
+/// How many upcoming appointments each address of the batch holds (by blind index).
+async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let addresses: Vec<&str> = batch
+        .iter()
+        .map(|p| p.ask.email_limit.0.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let Some(now) = batch.iter().map(|p| p.ask.now).min() else {
+        return Ok(HashMap::new());
+    };
+    let mut held = HashMap::new();
+    for chunk in addresses.chunks(500) {
+        // Only generated placeholders go into the text.
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at > $1 \
+             AND email_index IN ({}) GROUP BY email_index",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(ts(now));
+        for a in chunk {
+            q = q.bind(*a);
+        }
+        held.extend(q.fetch_all(db).await?);
+    }
+    Ok(held)
 }
 
 fn units(claim: &Claim) -> Vec<(i64, i64)> {

@@ -399,19 +399,13 @@ pub async fn book(
     if services.iter().any(|s| !s.virtual_ok) {
         return Err(BookingError::NotVirtual);
     }
-    // Anti-hoarding: an address holds a few upcoming appointments, not a day's worth. (A
-    // limit, not the no-double-booking guarantee: two requests at the same instant may
-    // both pass; the claims still keep every clerk's time single.)
-    let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE email_index = $1 AND status = 'booked' AND starts_at > $2",
-    )
-    .bind(email_index(vault, &email))
-    .bind(ts(now))
-    .fetch_one(db)
-    .await?;
-    if held >= i64::from(s.raw.booking.max_per_email) {
-        return Err(BookingError::TooManyForEmail);
-    }
+    // Anti-hoarding: an address holds a few upcoming appointments, not a day's worth. The
+    // batch writer counts them, for the whole batch in one read, and counts the batch's
+    // own bookings too (two requests at the same instant no longer both pass).
+    let email_limit = (
+        email_index(vault, &email),
+        i64::from(s.raw.booking.max_per_email),
+    );
     let (_, office, _) = catalogue::current(db).await?;
     let Some(office) = office else {
         return Err(BookingError::NoSuchSlot);
@@ -465,7 +459,16 @@ pub async fn book(
             confirm_by: Some(now + s.confirm_within),
             channel: req.channel,
         };
-        match crate::batch::book(db, vault, claim, free, &name, &email, &req.locale, now).await {
+        let ask = crate::batch::Ask {
+            claim,
+            clerks: free,
+            name: name.clone(),
+            email: email.clone(),
+            email_limit: email_limit.clone(),
+            locale: req.locale.clone(),
+            now,
+        };
+        match crate::batch::book(db, vault, ask).await {
             Err(BookingError::SlotTaken) => {
                 match offer_at(db, s, now, location, &services, req.start, "").await? {
                     (Some(fresh), _) => offer = fresh,

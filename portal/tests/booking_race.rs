@@ -252,3 +252,58 @@ async fn citizens_who_leave_mid_booking_stall_no_one() {
     .expect("the writer is not stuck");
     assert_eq!(after, StatusCode::SEE_OTHER);
 }
+
+/// The per-address limit holds under concurrency too: one address sending many bookings
+/// at the same instant gets only as many as it may hold (the batch writer counts the
+/// batch's own bookings).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_booking_many_times_at_once_gets_its_limit() {
+    let stack = common::start(
+        common::monday_morning(),
+        json!({ "booking": { "max_per_email": 2 } }),
+    )
+    .await;
+    let app = vamt_portal::app(stack.state.clone());
+    let form = app
+        .clone()
+        .oneshot(
+            Request::get("/book/wohnsitzummeldung?lang=en")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let bytes = form.into_body().collect().await.expect("body").to_bytes();
+    let all = offered(&String::from_utf8_lossy(&bytes));
+    let tasks: Vec<_> = all[..8]
+        .iter()
+        .cloned()
+        .map(|slot| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let body = format!(
+                    "slot={}&name=Hoarder&email=hoarder%40example.org&lang=en",
+                    common::enc(&slot)
+                );
+                app.oneshot(
+                    Request::post("/book/wohnsitzummeldung")
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(body))
+                        .expect("request"),
+                )
+                .await
+                .expect("infallible")
+                .status()
+            })
+        })
+        .collect();
+    let mut booked = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            StatusCode::SEE_OTHER => booked += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(booked, 2, "two appointments, not eight");
+}
