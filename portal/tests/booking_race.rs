@@ -20,10 +20,8 @@ fn offered(html: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
-    let stack = common::start(common::monday_morning(), json!({})).await;
-    let app = vamt_portal::app(stack.state.clone());
+/// The times the booking form offers now.
+async fn on_offer(app: &axum::Router) -> Vec<String> {
     let form = app
         .clone()
         .oneshot(
@@ -34,7 +32,31 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
         .await
         .expect("infallible");
     let bytes = form.into_body().collect().await.expect("body").to_bytes();
-    let all = offered(&String::from_utf8_lossy(&bytes));
+    offered(&String::from_utf8_lossy(&bytes))
+}
+
+/// Books `slot` through the form for `name` at `email` (form-encoded as given).
+async fn book(app: axum::Router, slot: &str, name: &str, email: &str) -> StatusCode {
+    let body = format!(
+        "slot={}&name={name}&email={email}&lang=en",
+        common::enc(slot)
+    );
+    app.oneshot(
+        Request::post("/book/wohnsitzummeldung")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+    .expect("infallible")
+    .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let app = vamt_portal::app(stack.state.clone());
+    let all = on_offer(&app).await;
     assert!(
         all.len() > SLOTS * 2,
         "enough slots on offer: {}",
@@ -177,38 +199,22 @@ async fn cancelling_frees_the_clerks_time_at_once() {
 async fn citizens_who_leave_mid_booking_stall_no_one() {
     let stack = common::start(common::monday_morning(), json!({})).await;
     let app = vamt_portal::app(stack.state.clone());
-    let form = app
-        .clone()
-        .oneshot(
-            Request::get("/book/wohnsitzummeldung?lang=en")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("infallible");
-    let bytes = form.into_body().collect().await.expect("body").to_bytes();
-    let all = offered(&String::from_utf8_lossy(&bytes));
+    let all = on_offer(&app).await;
     let contested: Vec<String> = all[..5].to_vec();
-    let book = |i: usize, slot: String| {
+    let leaver = |i: usize, slot: String| {
         let app = app.clone();
         async move {
-            let body = format!(
-                "slot={}&name=Client+{i}&email=leaver{i}%40example.org&lang=en",
-                common::enc(&slot)
-            );
-            app.oneshot(
-                Request::post("/book/wohnsitzummeldung")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(body))
-                    .expect("request"),
+            book(
+                app,
+                &slot,
+                &format!("Client+{i}"),
+                &format!("leaver{i}%40example.org"),
             )
             .await
-            .expect("infallible")
-            .status()
         }
     };
     let tasks: Vec<_> = (0..60)
-        .map(|i| tokio::spawn(book(i, contested[i % 5].clone())))
+        .map(|i| tokio::spawn(leaver(i, contested[i % 5].clone())))
         .collect();
     for _ in 0..20 {
         tokio::task::yield_now().await;
@@ -246,7 +252,7 @@ async fn citizens_who_leave_mid_booking_stall_no_one() {
     assert_eq!(twice, 0, "no clerk holds two appointments at once");
     let after = tokio::time::timeout(
         std::time::Duration::from_secs(30),
-        book(1000, all[10].clone()),
+        leaver(1000, all[10].clone()),
     )
     .await
     .expect("the writer is not stuck");
@@ -264,37 +270,13 @@ async fn one_address_booking_many_times_at_once_gets_its_limit() {
     )
     .await;
     let app = vamt_portal::app(stack.state.clone());
-    let form = app
-        .clone()
-        .oneshot(
-            Request::get("/book/wohnsitzummeldung?lang=en")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("infallible");
-    let bytes = form.into_body().collect().await.expect("body").to_bytes();
-    let all = offered(&String::from_utf8_lossy(&bytes));
+    let all = on_offer(&app).await;
     let tasks: Vec<_> = all[..8]
         .iter()
         .cloned()
         .map(|slot| {
             let app = app.clone();
-            tokio::spawn(async move {
-                let body = format!(
-                    "slot={}&name=Hoarder&email=hoarder%40example.org&lang=en",
-                    common::enc(&slot)
-                );
-                app.oneshot(
-                    Request::post("/book/wohnsitzummeldung")
-                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                        .body(Body::from(body))
-                        .expect("request"),
-                )
-                .await
-                .expect("infallible")
-                .status()
-            })
+            tokio::spawn(async move { book(app, &slot, "Hoarder", "hoarder%40example.org").await })
         })
         .collect();
     let mut booked = 0;
