@@ -34,9 +34,6 @@ pub enum QueueError {
     /// The database failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-    /// A queued mail could not be unsealed (wrong data key).
-    #[error("sealed mail: {0}")]
-    Vault(#[from] crate::vault::VaultError),
 }
 
 /// The pause before attempt `attempts + 1`, after `attempts` failed: 1, 5, 15 minutes,
@@ -151,13 +148,22 @@ async fn attempt(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let (reference, kind): (String, String) = (row.get(0), row.get(1));
-    let composed = Composed {
-        to: st.vault.open(&field(id, "recipient"), row.get(2))?,
-        text: st.vault.open(&field(id, "message"), row.get(3))?,
-    };
     let created = parse_ts(row.get::<&str, _>(4)).unwrap_or(now);
     let attempts: i64 = row.get::<i64, _>(5) + 1;
-    let outcome = match st.mailer.transmit(&composed, &reference).await {
+    // A mail that cannot be unsealed (the data key changed) never will be: it is given up
+    // like a refused one, so it does not stop the mails queued behind it.
+    let unsealed = st
+        .vault
+        .open(&field(id, "recipient"), row.get(2))
+        .and_then(|to| Ok((to, st.vault.open(&field(id, "message"), row.get(3))?)));
+    let sent = match unsealed {
+        Ok((to, text)) => st.mailer.transmit(&Composed { to, text }, &reference).await,
+        Err(e) => {
+            tracing::error!(reference = %reference, kind = %kind, error = %e, "queued mail cannot be unsealed");
+            Err(MailError::Build(e.to_string()))
+        }
+    };
+    let outcome = match sent {
         Ok(()) => Outcome::Sent,
         Err(MailError::Smtp {
             permanent: false, ..

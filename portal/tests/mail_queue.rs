@@ -250,3 +250,34 @@ async fn the_courier_sends_a_queued_mail_at_once() {
     courier.await.expect("courier stops");
     assert!(queued(&stack).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_mail_that_cannot_be_unsealed_is_given_up_and_stops_no_other() {
+    let sink = Sink::start().await;
+    let stack = common::start(
+        common::monday_morning(),
+        json!({ "mail": { "smtp_url": format!("smtp://127.0.0.1:{}", sink.port) } }),
+    )
+    .await;
+    // Sealed under another data key (or damaged): first in line.
+    sqlx::query(
+        "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) \
+         VALUES ('ML_broken', 'BK_broken', 'optin', 'v1:garbage', 'v1:garbage', '2026-01-01T00:00:00Z', 0, '2026-01-01T00:00:00Z')",
+    )
+    .execute(&stack.state.db)
+    .await
+    .expect("insert");
+    book(&stack, 4, "zoe@example.org").await;
+    let round = mail_queue::run_once(&stack.state).await.expect("round");
+    assert_eq!(
+        round,
+        Round {
+            sent: 1,
+            given_up: 1,
+            ..Round::default()
+        }
+    );
+    assert!(queued(&stack).await.is_empty());
+    assert_eq!(sink.messages().len(), 1);
+    assert!(sink.messages()[0].contains("To: zoe@example.org"));
+}
