@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
-use crate::db::{parse_ts, ts, Db};
+use crate::db::{parse_ts, placeholders, ts, Db};
 use crate::vault::Vault;
 
 /// A booking for the writer to store.
@@ -211,42 +211,47 @@ impl Drop for Release {
     }
 }
 
-/// The claimed clerk time among the units the batch asks for.
+/// The claimed clerk time among the units the batch asks for: those units of its bookings'
+/// candidate clerks, read by the claims' primary key (however far apart the bookings lie).
 async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx::Error> {
-    let (Some(from), Some(until)) = (
-        batch.iter().map(|p| p.ask.claim.start).min(),
-        batch.iter().map(|p| p.ask.claim.blocked_until).max(),
-    ) else {
-        return Ok(HashSet::new());
-    };
     let clerks: Vec<i64> = batch
         .iter()
         .flat_map(|p| p.ask.clerks.iter().copied())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    // By clerk and time: the claims' primary key, whatever the size of the calendar. Only
-    // generated placeholders go into the text.
-    let list: Vec<String> = (0..clerks.len()).map(|i| format!("${}", i + 3)).collect();
-    let sql = format!(
-        "SELECT clerk_id, unit_start FROM booking_claims WHERE unit_start >= $1 AND unit_start < $2 AND clerk_id IN ({})",
-        list.join(", ")
-    );
-    let first_unit = crate::catalogue::claim_units(from, until)
-        .first()
-        .copied()
-        .unwrap_or(from);
-    let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql))
-        .bind(ts(first_unit))
-        .bind(ts(until));
-    for c in &clerks {
-        q = q.bind(*c);
-    }
-    Ok(q.fetch_all(db)
-        .await?
+    let units: Vec<String> = batch
+        .iter()
+        .flat_map(|p| crate::catalogue::claim_units(p.ask.claim.start, p.ask.claim.blocked_until))
+        .collect::<HashSet<_>>()
         .into_iter()
-        .filter_map(|(clerk, unit)| Some((clerk, parse_ts(&unit)?.timestamp())))
-        .collect())
+        .map(ts)
+        .collect();
+    let mut out = HashSet::new();
+    if clerks.is_empty() {
+        return Ok(out);
+    }
+    for chunk in units.chunks(500) {
+        let sql = format!(
+            "SELECT clerk_id, unit_start FROM booking_claims WHERE clerk_id IN ({}) AND unit_start IN ({})",
+            placeholders(1, clerks.len()),
+            placeholders(clerks.len() + 1, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for c in &clerks {
+            q = q.bind(*c);
+        }
+        for u in chunk {
+            q = q.bind(u.clone());
+        }
+        out.extend(
+            q.fetch_all(db)
+                .await?
+                .into_iter()
+                .filter_map(|(clerk, unit)| Some((clerk, parse_ts(&unit)?.timestamp()))),
+        );
+    }
+    Ok(out)
 }
 
 /// How many upcoming appointments each address of the batch holds (by blind index).
@@ -262,12 +267,10 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
     };
     let mut held = HashMap::new();
     for chunk in addresses.chunks(500) {
-        // Only generated placeholders go into the text.
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at > $1 \
              AND email_index IN ({}) GROUP BY email_index",
-            list.join(", ")
+            placeholders(2, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(ts(now));
         for a in chunk {

@@ -82,6 +82,15 @@ pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
     Ok(pool)
 }
 
+/// `n` numbered placeholders from `$first` on, comma-separated: an `IN (…)` list whose
+/// values are bound, never spliced.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Formats a UTC time the way the schema stores it.
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
