@@ -197,21 +197,24 @@ fn search_at(
     .map_err(schedule_error)
 }
 
-/// The `n` free times nearest `wanted` at `location` for `services`, in time order, what
-/// [`nearest`] picks from [`free_slots`], but reading and searching only the days around
-/// `wanted`'s: outward, a day each side at a time, until no day left unsearched can hold a
-/// nearer time (any time on a day `r + 1` days away is at least `r` days away). At a
-/// release storm the day wanted is full and its neighbours answer.
+/// The `n` free times nearest `wanted` for `services` at the virtual office, in time
+/// order: what [`nearest`] picks from [`free_slots`], but reading and searching only the
+/// days around `wanted`'s: outward, a day each side at a time, until no day left unsearched
+/// can hold a nearer time (any time on a day `r + 1` days away is at least `r` days away).
+/// At a release storm the day wanted is full and its neighbours answer.
 pub async fn nearest_free(
     db: &Db,
     s: &Settings,
     now: DateTime<Utc>,
-    location: LocationId,
     services: &[Service],
     wanted: DateTime<Utc>,
     n: usize,
 ) -> Result<Vec<Offer>, BookingError> {
-    let (cat, _, _) = catalogue::current(db).await?;
+    let (cat, office, _) = catalogue::current(db).await?;
+    let Some(office) = office else {
+        return Ok(Vec::new());
+    };
+    let location = LocationId(office.id);
     let ids = service_ids(services);
     let req = request(s, now, location, &ids);
     let (Some(loc), Some((first, last))) = (

@@ -314,16 +314,10 @@ async fn alternatives(
     wanted: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<SlotOut>, BookingError> {
     let chosen = booking::services_by_slug(&st.db, slugs).await?;
-    let (_, office, _) = crate::catalogue::current(&st.db).await?;
-    let Some(office) = office else {
-        return Ok(Vec::new());
-    };
-    let location = crate::schedule::LocationId(office.id);
     let offers = booking::nearest_free(
         &st.db,
         &st.settings,
         st.now(),
-        location,
         &chosen,
         wanted,
         ALTERNATIVES,
