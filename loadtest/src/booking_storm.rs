@@ -66,6 +66,9 @@ pub async fn run(
     let mut overrides = serde_json::json!({
         "storage": { "data_dir": dir.path() },
         "turn": { "enabled": false },
+        // As an install runs: each held booking queues its opt-in mail in the database (the
+        // courier, not started here, would send it later; nothing listens on port 9).
+        "mail": { "smtp_url": "smtp://127.0.0.1:9" },
         "booking": {
             "lead_minutes": 0,
             "release_time": "08:00",

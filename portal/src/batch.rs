@@ -11,13 +11,13 @@
 //! node claimed meanwhile, it is rolled back and its bookings are stored one by one, so each
 //! gets its own answer.
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
 use crate::db::{parse_ts, placeholders, ts, Db};
+use crate::group::{Drain, Group};
 use crate::vault::Vault;
 
 /// A booking for the writer to store.
@@ -44,42 +44,19 @@ struct Pending {
     reply: oneshot::Sender<Result<Booked, BookingError>>,
 }
 
-/// One database's queue.
-#[derive(Default)]
-struct Queue {
-    pending: Vec<Pending>,
-    /// A writer task is running (it takes what is queued until nothing is).
-    writing: bool,
-}
-
-fn queues() -> &'static Mutex<HashMap<String, Arc<Mutex<Queue>>>> {
-    static QUEUES: OnceLock<Mutex<HashMap<String, Arc<Mutex<Queue>>>>> = OnceLock::new();
-    QUEUES.get_or_init(Default::default)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+static QUEUES: Group<Pending> = Group::new();
 
 /// Stores the booking `ask` with the first of its clerks whose time is still free,
 /// through the queue of `db`: `SlotTaken` if all of them went to others first,
 /// `TooManyForEmail` if its address holds its limit of upcoming appointments. Must run
 /// inside a tokio runtime (it may start the writer).
 pub async fn book(db: &Db, vault: &Vault, ask: Ask) -> Result<Booked, BookingError> {
-    let queue = {
-        let key = db.connect_options().database_url.to_string();
-        lock(queues()).entry(key).or_default().clone()
-    };
     let (reply, answer) = oneshot::channel();
-    let start_writer = {
-        let mut q = lock(&queue);
-        q.pending.push(Pending { ask, reply });
-        !std::mem::replace(&mut q.writing, true)
-    };
-    if start_writer {
+    let key = db.connect_options().database_url.to_string();
+    if let Some(drain) = QUEUES.push(&key, Pending { ask, reply }) {
         // A task of its own: the request that started it may be dropped (the citizen
         // closed the page); the others still need their answers.
-        tokio::spawn(write(queue, db.clone(), vault.clone()));
+        tokio::spawn(write(drain, db.clone(), vault.clone()));
     }
     // A writer that died (its runtime shut down) drops the reply.
     answer
@@ -88,19 +65,10 @@ pub async fn book(db: &Db, vault: &Vault, ask: Ask) -> Result<Booked, BookingErr
 }
 
 /// Writes what is queued, batch after batch, until nothing is.
-async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
-    // However the writer ends (a panic, its runtime shutting down), the queue must not be
-    // left "being written" with nobody writing it: the next booking would wait forever.
-    let _release = Release(queue.clone());
-    loop {
-        let batch = {
-            let mut q = lock(&queue);
-            if q.pending.is_empty() {
-                q.writing = false;
-                return;
-            }
-            std::mem::take(&mut q.pending)
-        };
+async fn write(mut drain: Drain<Pending>, db: Db, vault: Vault) {
+    // However the writer ends (a panic, its runtime shutting down), dropping the drain
+    // answers what is still queued with an error and lets the next booking start a writer.
+    while let Some(batch) = drain.next_batch() {
         // First come, first served: each booking gets the first of its clerks whose time is
         // neither claimed already nor given to an earlier one of the batch, or loses; an
         // address over its limit (counting the batch's earlier bookings) is refused.
@@ -191,23 +159,6 @@ async fn write(queue: Arc<Mutex<Queue>>, db: Db, vault: Vault) {
         for (p, why) in losers {
             let _ = p.reply.send(Err(why));
         }
-    }
-}
-
-/// Marks its queue as not being written when dropped. If the writer died mid-way, the
-/// bookings still queued are answered with an error instead of being left waiting; the
-/// next booking starts a new writer.
-struct Release(Arc<Mutex<Queue>>);
-
-impl Drop for Release {
-    fn drop(&mut self) {
-        let mut q = lock(&self.0);
-        if !q.writing {
-            return;
-        }
-        q.writing = false;
-        // Dropping their reply senders answers them with an error.
-        q.pending.clear();
     }
 }
 

@@ -578,16 +578,11 @@ pub async fn insert_many(
             },
         });
     }
-    // SQLite takes one writer at a time; waiting here, in turn, is cheaper than waiting in
-    // its busy handler, which sleeps 1, 2, 5, 10 … ms between tries.
-    let _turn = match crate::db::Engine::of(db.connect_options().database_url.as_str()) {
-        Some(crate::db::Engine::Sqlite) => Some(SQLITE_WRITER.lock().await),
-        _ => None,
-    };
+    let _turn = crate::db::writer_turn(db).await;
     let mut tx = db.begin().await?;
     let pairs: Vec<(&NewClaim<'_>, &Booked)> = items.iter().zip(&booked).collect();
     for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = values_sql(
+        let sql = crate::db::values_sql(
             "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) VALUES ",
             chunk.len(),
             18,
@@ -630,7 +625,7 @@ pub async fn insert_many(
         })
         .collect();
     for chunk in services.chunks(ROWS_PER_STATEMENT * 3) {
-        let sql = values_sql(
+        let sql = crate::db::values_sql(
             "INSERT INTO booking_services (booking_id, position, service_id) VALUES ",
             chunk.len(),
             3,
@@ -651,7 +646,7 @@ pub async fn insert_many(
         })
         .collect();
     for chunk in units.chunks(ROWS_PER_STATEMENT * 5) {
-        let sql = values_sql(
+        let sql = crate::db::values_sql(
             "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ",
             chunk.len(),
             3,
@@ -673,33 +668,6 @@ pub async fn insert_many(
     tx.commit().await?;
     Ok(booked)
 }
-
-/// `head` followed by `rows` tuples of `binds` placeholders each, numbered on from `$1`;
-/// `literals` are (position, SQL) pairs put into every tuple before that bind position.
-/// Only generated placeholders and fixed literals go into the text: values are bound.
-fn values_sql(head: &str, rows: usize, binds: usize, literals: &[(usize, &str)]) -> String {
-    let mut sql = String::from(head);
-    let mut n = 0;
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        let mut first = true;
-        for b in 0..binds {
-            for (_, lit) in literals.iter().filter(|(at, _)| *at == b) {
-                sql.push_str(if first { "" } else { ", " });
-                sql.push_str(lit);
-                first = false;
-            }
-            n += 1;
-            sql.push_str(if first { "" } else { ", " });
-            sql.push_str(&format!("${n}"));
-            first = false;
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The blind index of an e-mail address: case and surrounding space do not make another
 /// address.
@@ -1285,10 +1253,10 @@ mod tests {
     #[test]
     fn multi_row_statements_number_their_placeholders_on() {
         assert_eq!(
-            super::values_sql("INSERT INTO t (a, b, c) VALUES ", 2, 2, &[(1, "'x'")]),
+            crate::db::values_sql("INSERT INTO t (a, b, c) VALUES ", 2, 2, &[(1, "'x'")]),
             "INSERT INTO t (a, b, c) VALUES ($1, 'x', $2), ($3, 'x', $4)"
         );
-        assert_eq!(super::values_sql("V ", 1, 3, &[]), "V ($1, $2, $3)");
+        assert_eq!(crate::db::values_sql("V ", 1, 3, &[]), "V ($1, $2, $3)");
     }
 
     #[test]

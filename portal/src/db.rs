@@ -82,6 +82,19 @@ pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
     Ok(pool)
 }
 
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// On SQLite, waits for this process's turn to write and holds it until dropped; on
+/// PostgreSQL, `None` at once. SQLite takes one writer at a time: waiting here, in turn, is
+/// cheaper than waiting in its busy handler, which sleeps 1, 2, 5, 10 … ms between tries.
+/// The group writers of a storm take it; a lone write elsewhere may skip it.
+pub async fn writer_turn(db: &Db) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    match Engine::of(db.connect_options().database_url.as_str()) {
+        Some(Engine::Sqlite) => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    }
+}
+
 /// `n` numbered placeholders from `$first` on, comma-separated: an `IN (…)` list whose
 /// values are bound, never spliced.
 pub fn placeholders(first: usize, n: usize) -> String {
@@ -89,6 +102,31 @@ pub fn placeholders(first: usize, n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `head` followed by `rows` tuples of `binds` placeholders each, numbered on from `$1`;
+/// `literals` are (position, SQL) pairs put into every tuple before that bind position.
+/// Only generated placeholders and fixed literals go into the text: values are bound.
+pub fn values_sql(head: &str, rows: usize, binds: usize, literals: &[(usize, &str)]) -> String {
+    let mut sql = String::from(head);
+    let mut n = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        let mut first = true;
+        for b in 0..binds {
+            for (_, lit) in literals.iter().filter(|(at, _)| *at == b) {
+                sql.push_str(if first { "" } else { ", " });
+                sql.push_str(lit);
+                first = false;
+            }
+            n += 1;
+            sql.push_str(if first { "" } else { ", " });
+            sql.push_str(&format!("${n}"));
+            first = false;
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Formats a UTC time the way the schema stores it.

@@ -9,6 +9,7 @@ pub mod clerk;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod group;
 pub mod hold;
 pub mod i18n;
 pub mod ics;

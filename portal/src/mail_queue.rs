@@ -1,5 +1,6 @@
-//! Mails on their way to the SMTP server. A request that sends a mail only queues it (one
-//! insert) and wakes the courier, so a citizen never waits for the mail server, and a mail
+//! Mails on their way to the SMTP server. A request that sends a mail only queues it (a
+//! row, stored together with the mails other requests queue at the same moment) and wakes
+//! the courier, so a citizen never waits for the mail server, and a mail
 //! the server cannot take now (it is down, it answers 4xx) is tried again with growing
 //! pauses instead of being lost. Rows live in the database, so a restart or another node
 //! picks them up; each is claimed before its attempt, so no two nodes send it twice. The
@@ -34,6 +35,9 @@ pub enum QueueError {
     /// The database failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// Storing the batch this mail was queued with failed (the error is shared by all).
+    #[error("storing queued mails: {0}")]
+    Batch(String),
 }
 
 /// The pause before attempt `attempts + 1`, after `attempts` failed: 1, 5, 15 minutes,
@@ -61,21 +65,83 @@ pub async fn enqueue(
 ) -> Result<(), QueueError> {
     let id = random_id("ML_");
     let now = ts(st.now());
-    sqlx::query(
-        "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
-    )
-    .bind(&id)
-    .bind(reference)
-    .bind(kind)
-    .bind(st.vault.seal(&field(&id, "recipient"), &composed.to))
-    .bind(st.vault.seal(&field(&id, "message"), &composed.text))
-    .bind(&now)
-    .bind(&now)
-    .execute(&st.db)
-    .await?;
+    let (reply, stored) = tokio::sync::oneshot::channel();
+    let row = Queued {
+        recipient: st.vault.seal(&field(&id, "recipient"), &composed.to),
+        message: st.vault.seal(&field(&id, "message"), &composed.text),
+        id,
+        reference: reference.to_owned(),
+        kind: kind.to_owned(),
+        now,
+        reply,
+    };
+    // At the daily release hundreds of held bookings queue their mail in the same second:
+    // one writer per database stores them together (see `group`).
+    let key = st.db.connect_options().database_url.to_string();
+    if let Some(drain) = QUEUED.push(&key, row) {
+        tokio::spawn(write_queued(drain, st.db.clone()));
+    }
+    // A writer that died drops the reply.
+    stored
+        .await
+        .unwrap_or(Err(QueueError::Batch("the queue's writer ended".into())))?;
     st.mail_due.notify_one();
     Ok(())
+}
+
+/// A mail waiting to be stored in the queue.
+struct Queued {
+    id: String,
+    reference: String,
+    kind: String,
+    recipient: String,
+    message: String,
+    now: String,
+    reply: tokio::sync::oneshot::Sender<Result<(), QueueError>>,
+}
+
+static QUEUED: crate::group::Group<Queued> = crate::group::Group::new();
+
+/// Most mails one statement inserts (7 values each, well under either engine's limit).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Stores what is queued, batch after batch, each batch in one transaction.
+async fn write_queued(mut drain: crate::group::Drain<Queued>, db: crate::db::Db) {
+    while let Some(batch) = drain.next_batch() {
+        let outcome = insert_queued(&db, &batch).await.map_err(|e| e.to_string());
+        for m in batch {
+            let _ = m.reply.send(match &outcome {
+                Ok(()) => Ok(()),
+                Err(e) => Err(QueueError::Batch(e.clone())),
+            });
+        }
+    }
+}
+
+async fn insert_queued(db: &crate::db::Db, batch: &[Queued]) -> Result<(), sqlx::Error> {
+    let _turn = crate::db::writer_turn(db).await;
+    let mut tx = db.begin().await?;
+    for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+        let sql = crate::db::values_sql(
+            "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) VALUES ",
+            chunk.len(),
+            7,
+            &[(6, "0")],
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in chunk {
+            q = q
+                .bind(&m.id)
+                .bind(&m.reference)
+                .bind(&m.kind)
+                .bind(&m.recipient)
+                .bind(&m.message)
+                .bind(&m.now)
+                .bind(&m.now);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await
 }
 
 /// What became of the mails a round tried.

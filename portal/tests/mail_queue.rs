@@ -281,3 +281,45 @@ async fn a_mail_that_cannot_be_unsealed_is_given_up_and_stops_no_other() {
     assert_eq!(sink.messages().len(), 1);
     assert!(sink.messages()[0].contains("To: zoe@example.org"));
 }
+
+/// At the release many bookings queue their mails at once; they are stored together, and
+/// each row is its own mail, sealed for its own ID.
+#[tokio::test]
+async fn mails_queued_at_the_same_moment_are_all_stored_each_for_its_own_citizen() {
+    let stack = common::start(
+        common::monday_morning(),
+        // Nothing listens there: the mails stay queued (no courier runs here either).
+        json!({ "mail": { "smtp_url": "smtp://127.0.0.1:9" } }),
+    )
+    .await;
+    let stack = std::sync::Arc::new(stack);
+    let mut tasks = Vec::new();
+    for n in 0..30 {
+        let stack = stack.clone();
+        tasks.push(tokio::spawn(async move {
+            book(&stack, n, &format!("citizen{n}@example.org")).await;
+        }));
+    }
+    for t in tasks {
+        t.await.expect("booked");
+    }
+    assert_eq!(mails(&stack, "queued"), 30);
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, recipient FROM mail_queue")
+        .fetch_all(&stack.state.db)
+        .await
+        .expect("queue");
+    let mut to: Vec<String> = rows
+        .iter()
+        .map(|(id, sealed)| {
+            stack
+                .state
+                .vault
+                .open(&format!("mail_queue.recipient:{id}"), sealed)
+                .expect("sealed for its own ID")
+        })
+        .collect();
+    to.sort();
+    let mut want: Vec<String> = (0..30).map(|n| format!("citizen{n}@example.org")).collect();
+    want.sort();
+    assert_eq!(to, want);
+}
