@@ -110,13 +110,27 @@ async fn session(
 /// Books the `n`th free time for `email` through the API; the answer must not wait for
 /// the mail server.
 async fn book(stack: &common::Stack, n: usize, email: &str) {
+    let starts = free_starts(stack).await;
+    book_at(stack, &starts[n], email).await;
+}
+
+/// The free times on offer now.
+async fn free_starts(stack: &common::Stack) -> Vec<Value> {
     let slots = axum::http::Request::get("/api/v1/slots?services=meldebescheinigung")
         .body(axum::body::Body::empty())
         .expect("request");
     let slots = common::call(stack, slots).await;
     let slots: Value = serde_json::from_str(&slots.body).expect("slots");
+    slots["slots"]
+        .as_array()
+        .map(|a| a.iter().map(|s| s["start"].clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Books `start` for `email` through the API.
+async fn book_at(stack: &common::Stack, start: &Value, email: &str) {
     let body = json!({
-        "services": ["meldebescheinigung"], "start": slots["slots"][n]["start"],
+        "services": ["meldebescheinigung"], "start": start,
         "name": "Ada Queue", "email": email, "lang": "en",
     });
     let answer = common::call(
@@ -293,11 +307,14 @@ async fn mails_queued_at_the_same_moment_are_all_stored_each_for_its_own_citizen
     )
     .await;
     let stack = std::sync::Arc::new(stack);
+    // Thirty different times, read before anyone books (a list read later has shifted).
+    let starts = free_starts(&stack).await;
+    assert!(starts.len() >= 30, "enough free times");
     let mut tasks = Vec::new();
-    for n in 0..30 {
+    for (n, start) in starts.into_iter().take(30).enumerate() {
         let stack = stack.clone();
         tasks.push(tokio::spawn(async move {
-            book(&stack, n, &format!("citizen{n}@example.org")).await;
+            book_at(&stack, &start, &format!("citizen{n}@example.org")).await;
         }));
     }
     for t in tasks {
