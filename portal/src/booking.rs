@@ -447,13 +447,14 @@ pub async fn book(
             .filter(|c| !asked.contains(c))
             .map(|c| c.0)
             .collect();
+        free.shuffle(&mut rand::rng());
         let Some(&first) = free.first() else {
             return Err(BookingError::SlotTaken);
         };
-        free.shuffle(&mut rand::rng());
         asked.extend(free.iter().map(|c| ClerkId(*c)));
         let claim = Claim {
             location: office.id,
+            // The writer gives it the first of `clerks` still free when it writes.
             clerk: first,
             services: services.clone(),
             start: offer.start,

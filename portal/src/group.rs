@@ -8,7 +8,7 @@
 //! [`Drain`] until nothing is left. Dropping the drain (the writer ended, panicked or its
 //! runtime shut down) drops what is still queued, so no item waits for a writer that is
 //! gone, and the next push starts a new one.
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One database's queue.
@@ -18,12 +18,22 @@ struct Queue<T> {
     writing: bool,
 }
 
+// Not derived: that would ask `T: Default`.
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Self {
+            pending: Vec::new(),
+            writing: false,
+        }
+    }
+}
+
 /// A queue shared by its pushers and its writer.
 type Shared<T> = Arc<Mutex<Queue<T>>>;
 
 /// Queues of items of type `T`, one per database URL.
 pub struct Group<T> {
-    queues: Mutex<Option<HashMap<String, Shared<T>>>>,
+    queues: Mutex<BTreeMap<String, Shared<T>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -34,7 +44,7 @@ impl<T> Group<T> {
     /// No queues yet (a `static` can hold it).
     pub const fn new() -> Self {
         Self {
-            queues: Mutex::new(None),
+            queues: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -42,21 +52,10 @@ impl<T> Group<T> {
     /// writer is running: the caller must then start one (a task of its own, since the
     /// request that started it may be dropped while others still wait on it).
     pub fn push(&self, key: &str, item: T) -> Option<Drain<T>> {
-        let queue = {
-            let mut queues = lock(&self.queues);
-            let queues = queues.get_or_insert_with(HashMap::new);
-            match queues.get(key) {
-                Some(q) => q.clone(),
-                None => {
-                    let q = Arc::new(Mutex::new(Queue {
-                        pending: Vec::new(),
-                        writing: false,
-                    }));
-                    queues.insert(key.to_owned(), q.clone());
-                    q
-                }
-            }
-        };
+        let queue = lock(&self.queues)
+            .entry(key.to_owned())
+            .or_default()
+            .clone();
         let mut q = lock(&queue);
         q.pending.push(item);
         if std::mem::replace(&mut q.writing, true) {

@@ -195,21 +195,14 @@ async fn attempt(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Outcome>, QueueError> {
-    let claimed = sqlx::query(
-        "UPDATE mail_queue SET claimed_until = $1 WHERE id = $2 AND (claimed_until IS NULL OR claimed_until < $3)",
+    // Claimed and read in one statement: a row another node holds is not returned.
+    let row = sqlx::query(
+        "UPDATE mail_queue SET claimed_until = $1 WHERE id = $2 AND (claimed_until IS NULL OR claimed_until < $3) \
+         RETURNING reference, kind, recipient, message, created_at, attempts",
     )
     .bind(ts(now + CLAIM))
     .bind(id)
     .bind(ts(now))
-    .execute(&st.db)
-    .await?;
-    if claimed.rows_affected() != 1 {
-        return Ok(None);
-    }
-    let row = sqlx::query(
-        "SELECT reference, kind, recipient, message, created_at, attempts FROM mail_queue WHERE id = $1",
-    )
-    .bind(id)
     .fetch_optional(&st.db)
     .await?;
     let Some(row) = row else { return Ok(None) };
