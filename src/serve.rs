@@ -247,12 +247,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
     // The peer address feeds the per-address booking limits (behind trusted proxies,
     // X-Forwarded-For does).
-    let server = axum::serve(
-        listener,
-        vamt_portal::app(state.clone())
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(graceful);
+    let server =
+        axum::serve(listener, vamt_portal::service(state.clone())).with_graceful_shutdown(graceful);
     tokio::select! {
         r = std::future::IntoFuture::into_future(server) => r.context("HTTP server failed")?,
         _ = async { until_true(signal_rx).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {

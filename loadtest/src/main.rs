@@ -124,6 +124,11 @@ enum Bench {
     },
 }
 
+/// The allocator `vamt` runs on, so that what runs here in-process (the release storm's
+/// portal) is measured as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())

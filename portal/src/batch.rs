@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
-use crate::db::{parse_ts, placeholders, ts, Db};
+use crate::db::{engine, parse_ts, placeholders, ts, Db};
 use crate::group::{Drain, Group};
 use crate::vault::Vault;
 
@@ -185,8 +185,8 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
     for chunk in units.chunks(500) {
         let sql = format!(
             "SELECT clerk_id, unit_start FROM booking_claims WHERE clerk_id IN ({}) AND unit_start IN ({})",
-            placeholders(1, clerks.len()),
-            placeholders(clerks.len() + 1, chunk.len())
+            placeholders(engine(db), 1, clerks.len()),
+            placeholders(engine(db), clerks.len() + 1, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
         for c in &clerks {
@@ -219,9 +219,10 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
     let mut held = HashMap::new();
     for chunk in addresses.chunks(500) {
         let sql = format!(
-            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at > $1 \
+            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at > {} \
              AND email_index IN ({}) GROUP BY email_index",
-            placeholders(2, chunk.len())
+            engine(db).placeholder(1),
+            placeholders(engine(db), 2, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(ts(now));
         for a in chunk {

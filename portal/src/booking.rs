@@ -579,11 +579,13 @@ pub async fn insert_many(
             },
         });
     }
+    let engine = crate::db::engine(db);
     let _turn = crate::db::writer_turn(db).await;
     let mut tx = db.begin().await?;
     let pairs: Vec<(&NewClaim<'_>, &Booked)> = items.iter().zip(&booked).collect();
     for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
         let sql = crate::db::values_sql(
+            engine,
             "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) VALUES ",
             chunk.len(),
             18,
@@ -627,6 +629,7 @@ pub async fn insert_many(
         .collect();
     for chunk in services.chunks(ROWS_PER_STATEMENT * 3) {
         let sql = crate::db::values_sql(
+            engine,
             "INSERT INTO booking_services (booking_id, position, service_id) VALUES ",
             chunk.len(),
             3,
@@ -648,6 +651,7 @@ pub async fn insert_many(
         .collect();
     for chunk in units.chunks(ROWS_PER_STATEMENT * 5) {
         let sql = crate::db::values_sql(
+            engine,
             "INSERT INTO booking_claims (clerk_id, unit_start, booking_id) VALUES ",
             chunk.len(),
             3,
@@ -1253,11 +1257,25 @@ mod tests {
 
     #[test]
     fn multi_row_statements_number_their_placeholders_on() {
+        use crate::db::{values_sql, Engine};
         assert_eq!(
-            crate::db::values_sql("INSERT INTO t (a, b, c) VALUES ", 2, 2, &[(1, "'x'")]),
+            values_sql(
+                Engine::Postgres,
+                "INSERT INTO t (a, b, c) VALUES ",
+                2,
+                2,
+                &[(1, "'x'")]
+            ),
             "INSERT INTO t (a, b, c) VALUES ($1, 'x', $2), ($3, 'x', $4)"
         );
-        assert_eq!(crate::db::values_sql("V ", 1, 3, &[]), "V ($1, $2, $3)");
+        assert_eq!(
+            values_sql(Engine::Postgres, "V ", 1, 3, &[]),
+            "V ($1, $2, $3)"
+        );
+        assert_eq!(
+            values_sql(Engine::Sqlite, "V ", 2, 2, &[(0, "0")]),
+            "V (0, ?, ?), (0, ?, ?)"
+        );
     }
 
     #[test]

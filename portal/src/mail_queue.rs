@@ -123,6 +123,7 @@ async fn insert_queued(db: &crate::db::Db, batch: &[Queued]) -> Result<(), sqlx:
     let mut tx = db.begin().await?;
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
         let sql = crate::db::values_sql(
+            crate::db::engine(db),
             "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) VALUES ",
             chunk.len(),
             7,

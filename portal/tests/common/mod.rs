@@ -178,8 +178,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = vamt_portal::app(state.clone())
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = vamt_portal::service(state.clone());
     let mut rx2 = stop_rx;
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
