@@ -28,6 +28,8 @@ pub struct PortalMetrics {
     pub refused: IntCounterVec,
     /// Proofs of work checked and spent (attempts that came with one).
     pub proofs: prometheus::IntCounter,
+    /// Requests that would have changed something, sent by a page of another site.
+    pub cross_origin_refused: prometheus::IntCounter,
     /// Citizens who joined a waiting list.
     pub waitlist_joined: prometheus::IntCounter,
     /// Freed times held and offered to the first on a waiting list.
@@ -105,6 +107,11 @@ impl PortalMetrics {
             "Booking attempts that came with a valid proof of work",
         )?;
         registry.register(Box::new(proofs.clone()))?;
+        let cross_origin_refused = prometheus::IntCounter::new(
+            "vamt_portal_cross_origin_refused_total",
+            "Form posts and API calls refused because a page of another site sent them",
+        )?;
+        registry.register(Box::new(cross_origin_refused.clone()))?;
         let waitlist_joined = prometheus::IntCounter::new(
             "vamt_portal_waitlist_joined_total",
             "Citizens who joined a waiting list",
@@ -170,6 +177,7 @@ impl PortalMetrics {
             unconfirmed_released,
             refused,
             proofs,
+            cross_origin_refused,
             waitlist_joined,
             waitlist_offers,
             no_shows,

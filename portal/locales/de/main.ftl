@@ -187,6 +187,7 @@ error-too-many-for-email = Für diese E-Mail-Adresse sind schon so viele Termine
 error-not-found = Diese Seite gibt es nicht.
 error-link-invalid = Dieser Link ist ungültig oder der Termin wurde abgesagt.
 error-internal = Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.
+error-cross-origin = Dieses Formular wurde von einer anderen Website abgeschickt. Zu Ihrem Schutz wurde nichts geändert. Bitte öffnen Sie die Seite auf unserer Website und senden Sie es dort ab.
 error-login-required = Bitte melden Sie sich an.
 
 pending-title = Bitte bestätigen Sie Ihren Termin

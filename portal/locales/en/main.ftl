@@ -187,6 +187,7 @@ error-too-many-for-email = This e-mail address already holds as many appointment
 error-not-found = This page does not exist.
 error-link-invalid = This link is not valid, or the appointment was cancelled.
 error-internal = An internal error occurred. Please try again later.
+error-cross-origin = This form was sent from another website. For your protection, nothing was changed. Please open the page on our site and send it from there.
 error-login-required = Please sign in.
 
 pending-title = Please confirm your appointment

@@ -415,6 +415,7 @@ fn booking_out(b: &booking::Booking) -> BookingOut {
 #[utoipa::path(post, path = "/api/v1/bookings", request_body = BookingIn,
     responses(
         (status = 202, description = "Held; the opt-in mail with the confirm link is on its way", body = BookingOut),
+        (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`unknown_service`", body = ApiError),
         (status = 409, description = "`slot_taken` (with `alternatives`), `not_virtual`, `too_many_for_email`", body = ApiError),
         (status = 422, description = "`invalid_name`, `invalid_email`, `no_such_slot`, `proof_invalid` (forged, expired, wrong or used before)", body = ApiError),
@@ -508,6 +509,7 @@ pub async fn get_booking(
     request_body = KeyIn,
     responses(
         (status = 200, description = "Confirmed (now or before); the confirmation mail with the join link went out once", body = BookingOut),
+        (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 410, description = "`lapsed`: not confirmed in time, or cancelled", body = ApiError),
     ))]
@@ -547,6 +549,7 @@ pub async fn confirm_booking(
     request_body = KeyIn,
     responses(
         (status = 200, description = "Cancelled (now or before); the time is free again", body = BookingOut),
+        (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`too_late`: it has begun or is over", body = ApiError),
     ))]
@@ -652,6 +655,7 @@ pub async fn rebook_slots(
     responses(
         (status = 200, description = "Moved; the new time and calendar file go out by mail, the links stay the same", body = BookingOut),
         (status = 400, description = "`invalid_request`", body = ApiError),
+        (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`slot_taken` (with `alternatives`) or `not_movable`", body = ApiError),
     ))]

@@ -10,6 +10,7 @@ mod call;
 mod clerk;
 mod error;
 mod ops;
+mod origin;
 mod page;
 mod rebook;
 pub mod templates;
@@ -103,6 +104,10 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            origin::protect,
+        ))
         .layer(middleware::from_fn(remember_language))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), track))
