@@ -893,24 +893,32 @@ pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<Vec<Stri
     .await?;
     let mut released = Vec::new();
     for id in ids {
-        let mut tx = db.begin().await?;
-        // A confirmation that committed meanwhile wins: only a still-unconfirmed row goes.
-        let done = sqlx::query(
-            "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked' AND confirmed_at IS NULL",
-        )
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+        if release_hold(db, &id).await? {
             released.push(id);
         }
-        tx.commit().await?;
     }
     Ok(released)
+}
+
+/// Cancels booking `id` and frees its time if it is still held unconfirmed; `false` if it
+/// was confirmed (a confirmation that committed first wins), cancelled or never existed.
+pub async fn release_hold(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked' AND confirmed_at IS NULL",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Live bookings starting within `lead` from `now` whose reminder has not gone out, each

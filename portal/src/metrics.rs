@@ -22,7 +22,8 @@ pub struct PortalMetrics {
     pub erased: prometheus::IntCounter,
     /// Bookings confirmed by their citizen from the e-mail (double opt-in).
     pub confirmations: prometheus::IntCounter,
-    /// Bookings released because nobody confirmed them in time.
+    /// Bookings released because nobody confirmed them in time, or their opt-in mail was
+    /// given up.
     pub unconfirmed_released: prometheus::IntCounter,
     /// Booking attempts turned away at the door, by reason.
     pub refused: IntCounterVec,
@@ -92,7 +93,7 @@ impl PortalMetrics {
         )?;
         let unconfirmed_released = prometheus::IntCounter::new(
             "vamt_portal_unconfirmed_released_total",
-            "Bookings released because nobody confirmed them in time",
+            "Bookings released because nobody confirmed them in time, or their opt-in mail was given up",
         )?;
         let refused = IntCounterVec::new(
             Opts::new(

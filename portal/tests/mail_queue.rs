@@ -208,13 +208,18 @@ async fn mails_wait_in_the_queue_while_the_server_refuses_and_go_out_when_it_tak
     );
     assert_eq!(stack.state.metrics.mail_queue.get(), 0);
 
-    // Refused for good (550): given up at once, nothing kept.
+    // Refused for good (550): given up at once, nothing kept, and the held time is free
+    // again at once: the link to confirm it can reach no one.
     sink.set(REFUSE);
-    book(&stack, 6, "nobody@example.org").await;
+    let refused_start = free_starts(&stack).await[6].clone();
+    book_at(&stack, &refused_start, "nobody@example.org").await;
+    assert!(!free_starts(&stack).await.contains(&refused_start));
     let round = mail_queue::run_once(&stack.state).await.expect("round");
     assert_eq!(round.given_up, 1);
     assert!(queued(&stack).await.is_empty());
     assert_eq!(mails(&stack, "failed"), 1);
+    assert!(free_starts(&stack).await.contains(&refused_start));
+    assert_eq!(stack.state.metrics.unconfirmed_released.get(), 1);
 
     // "Later" for a whole day: given up too.
     sink.set(TRY_LATER);
@@ -236,6 +241,7 @@ async fn mails_wait_in_the_queue_while_the_server_refuses_and_go_out_when_it_tak
     );
     assert!(queued(&stack).await.is_empty());
     assert_eq!(mails(&stack, "failed"), 2);
+    assert_eq!(stack.state.metrics.unconfirmed_released.get(), 2);
     assert_eq!(sink.messages().len(), 1);
 }
 
