@@ -3,7 +3,8 @@
 //!
 //! Both engines get the same schema (`migrations/sqlite` and `migrations/postgres` move in
 //! step, version for version; a test compares their tables and columns) and the same SQL:
-//! `$1` placeholders (statements built at run time: [`Engine::placeholder`]), text timestamps, integers for flags, no engine-specific functions.
+//! `$1` placeholders (in statements built at run time, [`Engine::placeholder`]), text
+//! timestamps, integers for flags, no engine-specific functions.
 use std::sync::Once;
 
 use sqlx::any::AnyPoolOptions;
@@ -100,7 +101,7 @@ pub async fn writer_turn(db: &Db) -> Option<tokio::sync::MutexGuard<'static, ()>
     }
 }
 
-/// The engine `db` was opened on.
+/// The engine `db` was opened on ([`open`] takes no other URL).
 pub fn engine(db: &Db) -> Engine {
     Engine::of(db.connect_options().database_url.as_str()).unwrap_or(Engine::Sqlite)
 }
