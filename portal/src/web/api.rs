@@ -86,7 +86,13 @@ pub struct ApiErrorBody {
     pub alternatives: Option<Vec<SlotOut>>,
 }
 
-fn fail(st: &AppState, lang: &str, status: StatusCode, code: &str, key: &str) -> Response {
+pub(super) fn fail(
+    st: &AppState,
+    lang: &str,
+    status: StatusCode,
+    code: &str,
+    key: &str,
+) -> Response {
     fail_with(st, lang, status, code, key, None)
 }
 

@@ -11,7 +11,7 @@
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::AppState;
 
@@ -56,17 +56,13 @@ pub async fn protect(State(st): State<AppState>, req: Request, next: Next) -> Re
     });
     let lang = super::page::lang(asked, req.headers());
     if req.uri().path().starts_with("/api/") {
-        (
+        super::api::fail(
+            &st,
+            lang,
             StatusCode::FORBIDDEN,
-            axum::Json(super::api::ApiError {
-                error: super::api::ApiErrorBody {
-                    code: "cross_origin".to_owned(),
-                    message: st.i18n.t(lang, "error-cross-origin", None),
-                    alternatives: None,
-                },
-            }),
+            "cross_origin",
+            "error-cross-origin",
         )
-            .into_response()
     } else {
         super::page::error_page(&st, StatusCode::FORBIDDEN, lang, "error-cross-origin")
     }
