@@ -149,12 +149,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
 /// An explicit `?lang=` (a link or a form field) is remembered for later pages, so a choice
 /// survives redirects (after sign-in, after booking).
 async fn remember_language(req: Request, next: Next) -> Response {
-    let chosen = req.uri().query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "lang")
-            .map(|(_, v)| v.to_owned())
-    });
+    let chosen = page::query_lang(req.uri()).map(str::to_owned);
     let mut resp = next.run(req).await;
     if let Some(l) = chosen.filter(|l| crate::i18n::I18n::supports(l)) {
         let cookie = format!(

@@ -49,12 +49,7 @@ pub async fn protect(State(st): State<AppState>, req: Request, next: Next) -> Re
     // Where a request came from is not personal data; the path may hold a booking ID.
     tracing::warn!(by, method = %req.method(), "cross-origin request refused");
     st.metrics.cross_origin_refused.inc();
-    let asked = req.uri().query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find_map(|(k, v)| (k == "lang").then_some(v))
-    });
-    let lang = super::page::lang(asked, req.headers());
+    let lang = super::page::lang(super::page::query_lang(req.uri()), req.headers());
     if req.uri().path().starts_with("/api/") {
         super::api::fail(
             &st,

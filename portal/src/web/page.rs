@@ -22,6 +22,14 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// The `lang` of a URL's query, as given (checked by [`lang`]).
+pub fn query_lang(uri: &axum::http::Uri) -> Option<&str> {
+    uri.query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find_map(|(k, v)| (k == "lang").then_some(v))
+}
+
 /// The language of a request: `?lang=` first, then the remembered choice, then
 /// `Accept-Language`.
 pub fn lang(query_lang: Option<&str>, headers: &HeaderMap) -> &'static str {
