@@ -20,10 +20,6 @@ use crate::mail::{Composed, MailError};
 use crate::secret::random_id;
 use crate::AppState;
 
-/// The mails that carry the only link to confirm a held booking (the opt-in, a waiting
-/// list's offer): when one is given up, the hold is released at once.
-const HOLD_MAILS: [&str; 2] = ["optin-body", "offer-body"];
-
 /// How long a mail is tried before it is given up (and counted as failed).
 pub const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
 
@@ -265,11 +261,12 @@ async fn attempt(
         Outcome::GivenUp => {
             tracing::error!(reference = %reference, kind = %kind, attempts, "mail given up: the server refused it or did not take it within a day");
             st.metrics.mails.with_label_values(&["failed"]).inc();
-            if HOLD_MAILS.contains(&kind.as_str()) {
-                // If this fails, the hold job releases it when its time to confirm is up.
-                if let Err(e) = crate::hold::release_now(st, &reference).await {
-                    tracing::error!(booking = %reference, error = %e, "hold of an undeliverable mail not released");
-                }
+            // A booking still unconfirmed when its mail is given up was held by this mail
+            // (the opt-in or a waiting list's offer, the only link to confirm it): it is
+            // released now. Any other booking, or a waiting-list entry, is left as it is.
+            // If this fails, the hold job releases it when its time to confirm is up.
+            if let Err(e) = crate::hold::release_now(st, &reference).await {
+                tracing::error!(booking = %reference, error = %e, "hold of an undeliverable mail not released");
             }
         }
     }
