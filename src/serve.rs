@@ -245,12 +245,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             shutdown_hub.shutdown();
         }
     };
-    // The peer address feeds the per-address booking limits (behind trusted proxies,
-    // X-Forwarded-For does).
-    let server =
-        axum::serve(listener, vamt_portal::service(state.clone())).with_graceful_shutdown(graceful);
+    let server = vamt_portal::server::serve(listener, state.clone(), graceful);
     tokio::select! {
-        r = std::future::IntoFuture::into_future(server) => r.context("HTTP server failed")?,
+        r = server => r.context("HTTP server failed")?,
         _ = async { until_true(signal_rx).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
             tracing::warn!("connections still open after the drain timeout; closing them");
         }

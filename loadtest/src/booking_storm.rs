@@ -133,15 +133,10 @@ pub async fn run(
     tokio::spawn(server.run(media_stop));
     let listener = vamt_portal::listen("127.0.0.1:0".parse()?)?;
     let addr = listener.local_addr()?;
-    let app = vamt_portal::service(state.clone());
     let mut rx = stop_rx;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|v| *v).await;
-            })
-            .await;
-    });
+    tokio::spawn(vamt_portal::server::serve(listener, state.clone(), async move {
+        let _ = rx.wait_for(|v| *v).await;
+    }));
     let base = format!("http://{addr}");
 
     // The day just released: the last day on offer.

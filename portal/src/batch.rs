@@ -205,7 +205,10 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
     Ok(out)
 }
 
-/// How many upcoming appointments each address of the batch holds (by blind index).
+/// How many confirmed upcoming appointments each address of the batch holds (by blind
+/// index). Unconfirmed holds do not count: anyone can make them for any address, and two
+/// of them, renewed every half hour, locked the address's owner out of booking. The limit
+/// is kept again when a hold is confirmed ([`booking::confirm`]).
 async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, i64>, sqlx::Error> {
     let addresses: Vec<&str> = batch
         .iter()
@@ -219,7 +222,8 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
     let mut held = HashMap::new();
     for chunk in addresses.chunks(500) {
         let sql = format!(
-            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' AND starts_at > {} \
+            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' \
+             AND confirmed_at IS NOT NULL AND starts_at > {} \
              AND email_index IN ({}) GROUP BY email_index",
             engine(db).placeholder(1),
             placeholders(engine(db), 2, chunk.len())

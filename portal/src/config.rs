@@ -46,8 +46,16 @@ pub struct HttpConfig {
     /// The URL citizens reach the portal at; links in e-mails start with it. Empty: derived
     /// from `listen`.
     pub public_url: String,
-    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client;
+    /// none by default.
     pub trusted_proxies: Vec<String>,
+    /// Seconds a connection has to deliver a request's headers, from opening and from each
+    /// answer (so also the longest a keep-alive connection may stay idle).
+    pub header_timeout_seconds: u32,
+    /// Seconds a request body has to arrive whole.
+    pub body_timeout_seconds: u32,
+    /// Connections open at once (WebSockets included); more are closed at once.
+    pub max_connections: u32,
 }
 
 impl Default for HttpConfig {
@@ -55,7 +63,18 @@ impl Default for HttpConfig {
         Self {
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
-            trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
+            // None by default: a proxy that passes on what the client wrote would let every
+            // client choose its own address for the booking limits. An install behind a
+            // proxy names it, and the proxy overwrites the header (docs/install.md).
+            trusted_proxies: Vec::new(),
+            // A phone on a bad link sends a form's headers in well under a second; ten
+            // leaves room, and a slowloris client is gone after ten.
+            header_timeout_seconds: 10,
+            // Uploads of the case record are chunked (each chunk its own request).
+            body_timeout_seconds: 30,
+            // Sixty calls of three are 180 sockets and a release storm 500 connections;
+            // the default descriptor limit of a systemd service is 524288, of a shell 1024.
+            max_connections: 2048,
         }
     }
 }
@@ -201,6 +220,11 @@ pub struct BookingConfig {
     pub max_per_ip_hour: u32,
     /// Of those, how many may come without a proof of work (browsers without JavaScript).
     pub unproven_per_ip_hour: u32,
+    /// Unconfirmed bookings and waiting-list entries one client address may make within
+    /// `confirm_minutes` (they do not count against the e-mail address they name).
+    pub holds_per_client: u32,
+    /// Opt-in mails (bookings and waiting lists) one e-mail address may be sent per hour.
+    pub optin_mails_per_address_hour: u32,
     /// The proof of work's range: the browser tries up to this many hashes.
     pub pow_max_number: u64,
     /// Minutes a freed time is held for the first on the waiting list.
@@ -224,6 +248,9 @@ impl Default for BookingConfig {
             confirm_minutes: 30,
             max_per_ip_hour: 20,
             unproven_per_ip_hour: 3,
+            // A family books for several members from one connection; a hoarder wants dozens.
+            holds_per_client: 5,
+            optin_mails_per_address_hour: 3,
             pow_max_number: 50_000,
             waitlist_hold_minutes: 120,
         }
@@ -646,6 +673,24 @@ impl Config {
                 "booking.waitlist_hold_minutes",
                 "must be between 10 and 2880",
             ));
+        }
+        if !(1..=300).contains(&self.http.header_timeout_seconds) {
+            return Err(bad("http.header_timeout_seconds", "must be between 1 and 300"));
+        }
+        if !(1..=3600).contains(&self.http.body_timeout_seconds) {
+            return Err(bad("http.body_timeout_seconds", "must be between 1 and 3600"));
+        }
+        if !(16..=1_000_000).contains(&self.http.max_connections) {
+            return Err(bad("http.max_connections", "must be between 16 and 1000000"));
+        }
+        if !(1..=1000).contains(&self.booking.optin_mails_per_address_hour) {
+            return Err(bad(
+                "booking.optin_mails_per_address_hour",
+                "must be between 1 and 1000",
+            ));
+        }
+        if !(1..=1000).contains(&self.booking.holds_per_client) {
+            return Err(bad("booking.holds_per_client", "must be between 1 and 1000"));
         }
         if !(100..=10_000_000).contains(&self.booking.pow_max_number) {
             return Err(bad(

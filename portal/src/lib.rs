@@ -22,6 +22,7 @@ pub mod reminder;
 pub mod retention;
 pub mod schedule;
 pub mod secret;
+pub mod server;
 pub mod shield;
 pub mod state;
 pub mod stats;
@@ -31,17 +32,6 @@ pub mod web;
 
 pub use state::AppState;
 pub use web::app;
-
-/// The portal as `axum::serve` takes it, the one way `vamt serve`, the tests and the
-/// benchmarks serve it: routes turned into services once, not per connection (`Router`
-/// served bare redoes that for every connection: 8 % of a release storm's CPU), and each
-/// request with its peer address, which the per-address booking limits read.
-pub fn service(
-    state: AppState,
-) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, std::net::SocketAddr>
-{
-    app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()
-}
 
 /// Connections the kernel queues for a listener before it accepts them (capped by
 /// `net.core.somaxconn`, 4096 on current kernels). The standard library's 128 overflowed

@@ -29,6 +29,20 @@ pub struct PortalMetrics {
     pub refused: IntCounterVec,
     /// Proofs of work checked and spent (attempts that came with one).
     pub proofs: prometheus::IntCounter,
+    /// Challenges issued at raised difficulty (a busy client, or the door under pressure).
+    pub pow_raised: prometheus::IntCounter,
+    /// Clerk sign-ins with a wrong user name or password.
+    pub sign_in_failures: prometheus::IntCounter,
+    /// Clerk sign-ins refused unchecked during a back-off, by what was backing off
+    /// (`account`, `client`).
+    pub sign_in_throttled: IntCounterVec,
+    /// Opt-in mails not sent because their address had its share this hour.
+    pub optin_limited: prometheus::IntCounter,
+    /// HTTP connections open now.
+    pub http_connections: prometheus::IntGauge,
+    /// HTTP connections turned away at the cap, or closed for being too slow, by reason
+    /// (`cap`, `header_timeout`).
+    pub http_connections_refused: IntCounterVec,
     /// Requests that would have changed something, sent by a page of another site.
     pub cross_origin_refused: prometheus::IntCounter,
     /// Citizens who joined a waiting list.
@@ -108,6 +122,42 @@ impl PortalMetrics {
             "Booking attempts that came with a valid proof of work",
         )?;
         registry.register(Box::new(proofs.clone()))?;
+        let pow_raised = prometheus::IntCounter::new(
+            "vamt_portal_pow_raised_total",
+            "Proof-of-work challenges issued at raised difficulty (a busy client, or the door under pressure)",
+        )?;
+        registry.register(Box::new(pow_raised.clone()))?;
+        let sign_in_failures = prometheus::IntCounter::new(
+            "vamt_portal_sign_in_failures_total",
+            "Clerk sign-ins with a wrong user name or password",
+        )?;
+        registry.register(Box::new(sign_in_failures.clone()))?;
+        let sign_in_throttled = IntCounterVec::new(
+            Opts::new(
+                "vamt_portal_sign_in_throttled_total",
+                "Clerk sign-ins refused unchecked during a back-off, by what was backing off",
+            ),
+            &["scope"],
+        )?;
+        registry.register(Box::new(sign_in_throttled.clone()))?;
+        let optin_limited = prometheus::IntCounter::new(
+            "vamt_portal_optin_mails_limited_total",
+            "Opt-in mails not sent because their address had its share this hour",
+        )?;
+        registry.register(Box::new(optin_limited.clone()))?;
+        let http_connections = prometheus::IntGauge::new(
+            "vamt_portal_http_connections",
+            "HTTP connections open now",
+        )?;
+        registry.register(Box::new(http_connections.clone()))?;
+        let http_connections_refused = IntCounterVec::new(
+            Opts::new(
+                "vamt_portal_http_connections_refused_total",
+                "HTTP connections turned away at the cap, or closed for sending their request too slowly",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(http_connections_refused.clone()))?;
         let cross_origin_refused = prometheus::IntCounter::new(
             "vamt_portal_cross_origin_refused_total",
             "Form posts and API calls refused because a page of another site sent them",
@@ -178,6 +228,12 @@ impl PortalMetrics {
             unconfirmed_released,
             refused,
             proofs,
+            pow_raised,
+            sign_in_failures,
+            sign_in_throttled,
+            optin_limited,
+            http_connections,
+            http_connections_refused,
             cross_origin_refused,
             waitlist_joined,
             waitlist_offers,

@@ -73,11 +73,18 @@ fn digest(salt: &str, number: u64) -> String {
     hex::encode(h.finalize())
 }
 
-/// A new challenge that expires at `expires`, signed by `sign`.
+/// How long a challenge stays valid: time to fill in the form. A salt that claims a later
+/// expiry is refused whatever its signature, so moving a solution's digits into the salt
+/// (which keeps `salt ‖ number`, hence the signed digest, the same) cannot stretch it.
+pub const VALIDITY: chrono::Duration = chrono::Duration::minutes(10);
+
+/// A new challenge that expires at `expires`, signed by `sign`. The salt is
+/// `<24 hex digits>?max=<maxnumber>&expires=<unix seconds>`: the digest covers it and the
+/// signature the digest, so the range and expiry the server chose cannot be changed.
 pub fn issue(maxnumber: u64, expires: DateTime<Utc>, sign: impl Fn(&str) -> String) -> Challenge {
     let mut rng = rand::rng();
     let salt = format!(
-        "{}?expires={}",
+        "{}?max={maxnumber}&expires={}",
         hex::encode(rng.random::<[u8; 12]>()),
         expires.timestamp()
     );
@@ -92,7 +99,33 @@ pub fn issue(maxnumber: u64, expires: DateTime<Utc>, sign: impl Fn(&str) -> Stri
     }
 }
 
-/// Checks a proof: issued here, not expired, solved. Returns the challenge, to [`spend`].
+/// A decimal number as the server writes one: digits only, no leading zero.
+fn canonical_number(s: &str) -> Option<u64> {
+    let ok = !s.is_empty()
+        && s.len() <= 19
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s == "0" || !s.starts_with('0'));
+    if ok {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The range and expiry of a salt in exactly the form [`issue`] writes, or `None`.
+fn parse_salt(salt: &str) -> Option<(u64, i64)> {
+    let (random, params) = salt.split_once("?max=")?;
+    if random.len() != 24 || !random.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let (max, expires) = params.split_once("&expires=")?;
+    let expires = i64::try_from(canonical_number(expires)?).ok()?;
+    Some((canonical_number(max)?, expires))
+}
+
+/// Checks a proof: issued here (canonical salt, signed digest), not expired and not
+/// claiming more than [`VALIDITY`] from `now`, its number within the issued range, solved.
+/// Returns the challenge, to [`spend`].
 pub fn verify(
     payload: &str,
     now: DateTime<Utc>,
@@ -105,14 +138,14 @@ pub fn verify(
     if s.algorithm != ALGORITHM || !constant_time_eq(&sign(&s.challenge), &s.signature) {
         return Err(PowError::Forged);
     }
-    let expires = s
-        .salt
-        .rsplit_once("?expires=")
-        .and_then(|(_, t)| t.parse::<i64>().ok())
-        .and_then(|t| DateTime::from_timestamp(t, 0))
-        .ok_or(PowError::Malformed)?;
+    let (maxnumber, expires) = parse_salt(&s.salt).ok_or(PowError::Malformed)?;
+    let expires = DateTime::from_timestamp(expires, 0).ok_or(PowError::Malformed)?;
     if expires <= now {
         return Err(PowError::Expired);
+    }
+    // A minute's grace for a clock step between issuing and checking.
+    if expires > now + VALIDITY + chrono::Duration::minutes(1) || s.number > maxnumber {
+        return Err(PowError::Forged);
     }
     // The signature covers the challenge, and the challenge is the digest of the salt: a
     // salt changed to expire later no longer matches.
@@ -216,15 +249,72 @@ mod tests {
             verify(&with("number", wrong.into()), at(0), sign),
             Err(PowError::Wrong)
         );
-        // A later expiry written into the salt breaks the digest.
-        let later = format!(
-            "{}?expires={}",
-            c.salt.split('?').next().expect("salt"),
-            at(9_000).timestamp()
+        // A later expiry written into the salt breaks the digest, or claims more than a
+        // challenge's validity.
+        let random = c.salt.split('?').next().expect("salt");
+        let later = format!("{random}?max=500&expires={}", at(9_000).timestamp());
+        assert_eq!(
+            verify(&with("salt", later.into()), at(400), sign),
+            Err(PowError::Forged)
         );
+        let later = format!("{random}?max=500&expires={}", at(500).timestamp());
         assert_eq!(
             verify(&with("salt", later.into()), at(400), sign),
             Err(PowError::Wrong)
         );
+        // Salts not in the server's own form.
+        for salt in [
+            format!("{random}?expires={}", at(300).timestamp()),
+            format!("{random}?max=0500&expires={}", at(300).timestamp()),
+            format!("{random}?max=500&expires=0{}", at(300).timestamp()),
+            format!("{random}x?max=500&expires={}", at(300).timestamp()),
+        ] {
+            assert_eq!(
+                verify(&with("salt", salt.clone().into()), at(0), sign),
+                Err(PowError::Malformed),
+                "{salt}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_solutions_digits_moved_into_the_salt_do_not_stretch_its_expiry() {
+        // The attack: `salt ‖ number` is what the signed digest covers, so the first digits
+        // of the number appended to the salt keep the digest and make the expiry ten or a
+        // hundred times later (centuries).
+        let c = (0..)
+            .map(|_| issue(5_000, at(300), sign))
+            .find(|c| {
+                let p = solve(c).expect("solvable");
+                let v: serde_json::Value =
+                    serde_json::from_slice(&STANDARD.decode(p).expect("b64")).expect("json");
+                let n = v["number"].as_u64().expect("n").to_string();
+                n.len() >= 3 && !n[1..].contains('0')
+            })
+            .expect("a challenge with a solution of three digits, no zero after the first");
+        let proof = solve(&c).expect("solvable");
+        let v: serde_json::Value =
+            serde_json::from_slice(&STANDARD.decode(&proof).expect("b64")).expect("json");
+        let number = v["number"].as_u64().expect("n").to_string();
+        for moved in 1..number.len() {
+            let (go, stay) = number.split_at(moved);
+            let mut forged = v.clone();
+            forged["salt"] = format!("{}{go}", c.salt).into();
+            forged["number"] = stay.parse::<u64>().expect("digits").into();
+            let forged = STANDARD.encode(forged.to_string());
+            assert_eq!(
+                verify(&forged, at(0), sign),
+                Err(PowError::Forged),
+                "{moved} digit(s) moved"
+            );
+        }
+        // A number beyond the issued range is refused, solved or not.
+        let mut big = v.clone();
+        big["number"] = 5_001.into();
+        assert_eq!(
+            verify(&STANDARD.encode(big.to_string()), at(0), sign),
+            Err(PowError::Forged)
+        );
+        assert!(verify(&proof, at(0), sign).is_ok());
     }
 }

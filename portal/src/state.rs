@@ -47,6 +47,8 @@ pub struct Inner {
     pub turn_secret: Option<String>,
     /// Per-address limits on booking attempts.
     pub door: crate::shield::Door,
+    /// Back-off of failed clerk sign-ins.
+    pub sign_in: crate::shield::SignIn,
     /// Wakes the mail courier ([`crate::mail_queue::run`]) when a mail is queued.
     pub mail_due: tokio::sync::Notify,
 }
@@ -127,6 +129,7 @@ impl AppState {
             clock,
             turn_secret: None,
             door: crate::shield::Door::default(),
+            sign_in: crate::shield::SignIn::default(),
             mail_due: tokio::sync::Notify::new(),
         })))
     }

@@ -93,7 +93,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
     )
     .await
     .expect("booked");
-    vamt_portal::booking::confirm(&st.db, &st.vault, &ada.booking.id, &ada.join_key, now)
+    vamt_portal::booking::confirm(&st.db, &st.vault, &ada.booking.id, &ada.join_key, now, 2)
         .await
         .expect("confirmed");
 

@@ -94,6 +94,7 @@ booked-mail-sent = Wir haben Ihnen eine E-Mail mit dem Link zum Videoanruf gesch
 
 mail-subject = Ihr Termin im virtuellen Bürgeramt: { $service } am { $date }
 mail-greeting = Guten Tag { $name },
+mail-greeting-plain = Guten Tag,
 mail-body = Ihr Termin „{ $service }“ ist am { $date } um { $time } Uhr gebucht.
 mail-join = Zum Videoanruf gelangen Sie über diesen Link (bitte nicht weitergeben):
 mail-documents = Bitte halten Sie bereit:
@@ -171,6 +172,10 @@ clerk-username = Benutzername
 clerk-password = Passwort
 clerk-login-submit = Anmelden
 clerk-login-failed = Benutzername oder Passwort ist falsch.
+clerk-login-throttled = Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie { $minutes ->
+    [one] eine Minute
+   *[other] { $minutes } Minuten
+} und versuchen Sie es dann wieder.
 clerk-console-title = Termine ab heute
 clerk-signed-in = Angemeldet als { $name }
 clerk-no-bookings = Ab heute sind keine Termine gebucht.
@@ -202,9 +207,14 @@ optin-subject = Bitte bestätigen: { $service } am { $date }
 optin-body = Sie haben im virtuellen Bürgeramt den Termin „{ $service }“ am { $date } um { $time } Uhr angefragt. Bitte bestätigen Sie ihn innerhalb von { $minutes } Minuten über diesen Link; danach senden wir Ihnen die Bestätigung mit dem Link zum Videoanruf:
 optin-ignore = Wenn Sie keinen Termin angefragt haben, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung wird nichts gebucht.
 error-invalid-request = Die Anfrage ist unvollständig oder fehlerhaft.
+error-no-such-endpoint = Diese Adresse gibt es in der Schnittstelle nicht. Ihre Beschreibung steht unter /api/openapi.json.
+error-method-not-allowed = Diese Adresse nimmt diese Art von Anfrage nicht an.
+error-unsupported-media-type = Die Anfrage muss als JSON gesendet werden (Content-Type: application/json).
+error-too-large = Die Anfrage ist zu groß.
 error-proof-invalid = Die Sicherheitsprüfung ist abgelaufen oder ungültig. Bitte senden Sie das Formular noch einmal ab.
 error-proof-needed = Von Ihrer Verbindung kamen in der letzten Stunde schon mehrere Buchungen ohne Sicherheitsprüfung. Bitte erlauben Sie JavaScript für diese Seite (die Prüfung rechnet einen Moment in Ihrem Browser, ohne Daten zu sammeln) oder versuchen Sie es in einer Stunde wieder.
 error-too-many-attempts = Von Ihrer Verbindung kamen in der letzten Stunde zu viele Buchungsversuche. Bitte versuchen Sie es später wieder oder rufen Sie uns an.
+error-too-many-holds = Von Ihrer Verbindung warten schon mehrere Termine auf die Bestätigung per E-Mail. Bitte bestätigen Sie diese zuerst über den Link in der E-Mail, oder versuchen Sie es in einer halben Stunde wieder.
 book-pow-working = Sicherheitsprüfung läuft …
 waitlist-link = Keine passende Zeit? Auf die Warteliste setzen lassen
 waitlist-title = Warteliste: { $service }

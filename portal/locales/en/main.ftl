@@ -94,6 +94,7 @@ booked-mail-sent = We have sent you an e-mail with the link to the video call. O
 
 mail-subject = Your appointment at the virtual citizens' office: { $service } on { $date }
 mail-greeting = Hello { $name },
+mail-greeting-plain = Hello,
 mail-body = Your appointment "{ $service }" is booked for { $date } at { $time }.
 mail-join = Join the video call with this link (do not share it):
 mail-documents = Please have ready:
@@ -171,6 +172,10 @@ clerk-username = User name
 clerk-password = Password
 clerk-login-submit = Sign in
 clerk-login-failed = User name or password is wrong.
+clerk-login-throttled = Too many failed sign-ins. Please wait { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+} and try again.
 clerk-console-title = Appointments from today
 clerk-signed-in = Signed in as { $name }
 clerk-no-bookings = No appointments are booked from today on.
@@ -202,9 +207,14 @@ optin-subject = Please confirm: { $service } on { $date }
 optin-body = You asked for the appointment "{ $service }" on { $date } at { $time } at the virtual citizens' office. Please confirm it within { $minutes } minutes with this link; then we send you the confirmation with the link to the video call:
 optin-ignore = If you did not ask for an appointment, just ignore this e-mail: nothing is booked without a confirmation.
 error-invalid-request = The request is incomplete or malformed.
+error-no-such-endpoint = There is no such address in this interface. The interface's description is at /api/openapi.json.
+error-method-not-allowed = This address does not take this kind of request.
+error-unsupported-media-type = The request must be sent as JSON (Content-Type: application/json).
+error-too-large = The request is too large.
 error-proof-invalid = The security check has expired or is invalid. Please send the form again.
 error-proof-needed = Several bookings without the security check came from your connection in the last hour. Please allow JavaScript for this page (the check computes for a moment in your browser and collects no data) or try again in an hour.
 error-too-many-attempts = Too many booking attempts came from your connection in the last hour. Please try again later or call us.
+error-too-many-holds = Several appointments from your connection are still waiting for their confirmation by e-mail. Please confirm them with the link in the e-mail first, or try again in half an hour.
 book-pow-working = Security check running …
 waitlist-link = No suitable time? Join the waiting list
 waitlist-title = Waiting list: { $service }

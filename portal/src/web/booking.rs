@@ -203,8 +203,8 @@ pub async fn submit(
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
-    match super::door::admit(&st, client, Some(&f.altcha)).await {
-        Ok(()) => {}
+    let admission = match super::door::admit(&st, client, Some(&f.altcha)).await {
+        Ok(a) => a,
         Err(super::door::Refusal::Internal) => {
             return error_page(
                 &st,
@@ -221,11 +221,14 @@ pub async fn submit(
                 super::door::Refusal::ProofNeeded => {
                     (StatusCode::TOO_MANY_REQUESTS, "error-proof-needed")
                 }
+                super::door::Refusal::TooManyHolds => {
+                    (StatusCode::TOO_MANY_REQUESTS, "error-too-many-holds")
+                }
                 _ => (StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts"),
             };
             return form_page(&st, lang, &service, status, vec![("slot", key)], Some(&f)).await;
         }
-    }
+    };
     let start: Option<DateTime<Utc>> = f.slot.as_deref().and_then(crate::db::parse_ts);
     let Some(start) = start else {
         return form_page(
@@ -247,7 +250,10 @@ pub async fn submit(
         channel: "web",
     };
     let booked = match booking::book(&st.db, &st.vault, &st.settings, st.now(), req).await {
-        Ok(b) => b,
+        Ok(b) => {
+            admission.held();
+            b
+        }
         Err(e) => {
             let (status, field, key) = match e {
                 BookingError::InvalidName => {
@@ -358,8 +364,33 @@ fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> Stri
 /// No join link and no calendar file yet: an address typed wrong, or someone else's, gets
 /// nothing it could use, and nothing is booked unless its owner confirms.
 pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
+    if !optin_allowed(st, &booked.booking.email) {
+        // Nobody who reads that mailbox asked for this many: the hold goes at once.
+        if let Err(e) = crate::hold::release_now(st, &booked.booking.id).await {
+            tracing::error!(booking = %booked.booking.id, error = %e, "hold without its mail not released");
+        }
+        return;
+    }
     let minutes = st.settings.confirm_within.num_minutes();
     send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
+}
+
+/// Whether another opt-in mail (a booking's or a waiting list's) may go to `email` this
+/// hour. The form sends mail from the city's address to any address typed in, so without
+/// a limit per recipient it would be a way to flood a stranger's mailbox; the per-client
+/// limits do not stop a botnet. Such mails carry no text the visitor typed (no name: see
+/// `optin.txt`), only the city's own.
+pub fn optin_allowed(st: &AppState, email: &str) -> bool {
+    let key = st
+        .vault
+        .blind_index("optin.mail", &email.trim().to_lowercase());
+    let limit = st.settings.raw.booking.optin_mails_per_address_hour;
+    if st.door.optin_mail(key, st.now(), limit) {
+        return true;
+    }
+    st.metrics.optin_limited.inc();
+    tracing::warn!("opt-in mail not sent: its address had its share this hour");
+    false
 }
 
 /// What follows a citizen's confirmation, from the page or the API: counted, its waiting
@@ -425,7 +456,6 @@ async fn send_hold_mail(
         context! {
             lang => lang,
             body_key => body_key,
-            name => b.citizen_name,
             service => service,
             date => date,
             time => time,
@@ -517,7 +547,6 @@ async fn send_booking_mail(
         context! {
             lang => lang,
             body_key => body_key,
-            name => b.citizen_name,
             service => service,
             date => date,
             time => time,
@@ -641,7 +670,8 @@ pub async fn confirm(
     Form(f): Form<CancelForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now()).await {
+    let limit = st.settings.raw.booking.max_per_email;
+    match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now(), limit).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
             let booked = confirmed(&st, b, &f.key).await;
             booked_page(&st, lang, &booked.booking, "confirmed", StatusCode::OK)
@@ -651,6 +681,9 @@ pub async fn confirm(
         }
         Ok(Some(booking::Confirmation::Lapsed(b))) => {
             booked_page(&st, lang, &b, "lapsed", StatusCode::GONE)
+        }
+        Ok(Some(booking::Confirmation::TooMany(_))) => {
+            error_page(&st, StatusCode::CONFLICT, lang, "error-too-many-for-email")
         }
         Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => internal(&st, lang, &e),

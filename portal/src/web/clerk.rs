@@ -63,12 +63,44 @@ pub struct LoginForm {
 
 pub async fn login(
     State(st): State<AppState>,
+    client: super::door::ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    match clerk::login(&st.db, f.username.trim(), &f.password, st.now()).await {
+    let now = st.now();
+    let account = f.username.trim().to_lowercase();
+    let source = client.bucket();
+    // During a back-off the password is not even checked: no hash is spent on it, and the
+    // right password guessed at the 40th try is refused like the wrong ones.
+    let waits = [
+        ("account", st.sign_in.accounts.check(&account, now)),
+        ("client", st.sign_in.clients.check(&source, now)),
+    ];
+    if let Some(wait) = waits.iter().filter_map(|(_, w)| w.err()).max() {
+        for (scope, w) in &waits {
+            if w.is_err() {
+                st.metrics.sign_in_throttled.with_label_values(&[scope]).inc();
+            }
+        }
+        tracing::warn!(client = %source, wait_seconds = wait.num_seconds(), "clerk sign-in refused during back-off");
+        let minutes = (wait.num_seconds() + 59) / 60;
+        let mut resp = render(
+            &st,
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            "clerk_login.html",
+            "/clerk/login",
+            context! { failed => false, throttled => minutes.max(1), username => f.username },
+        );
+        if let Ok(v) = HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return resp;
+    }
+    match clerk::login(&st.db, f.username.trim(), &f.password, now).await {
         Ok(Some((token, c))) => {
+            st.sign_in.accounts.succeeded(&account);
             tracing::info!(clerk = c.id, "clerk signed in");
             let secure = if st.settings.public_url.starts_with("https://") {
                 "; Secure"
@@ -86,7 +118,10 @@ pub async fn login(
             resp
         }
         Ok(None) => {
-            tracing::info!("clerk sign-in refused");
+            st.sign_in.accounts.failed(&account, now);
+            st.sign_in.clients.failed(&source, now);
+            st.metrics.sign_in_failures.inc();
+            tracing::info!(client = %source, "clerk sign-in refused: wrong user name or password");
             render(
                 &st,
                 StatusCode::UNAUTHORIZED,

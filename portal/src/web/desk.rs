@@ -346,26 +346,24 @@ pub async fn phone_book(
     let held = match booking::book(&st.db, &st.vault, &st.settings, st.now(), req).await {
         Ok(b) => b,
         Err(e) => {
-            let key = match e {
-                BookingError::InvalidName => "error-name",
-                BookingError::InvalidEmail => "error-email",
-                BookingError::SlotTaken => "error-slot-taken",
-                BookingError::NoSuchSlot => "error-no-such-slot",
-                BookingError::TooManyForEmail => "error-too-many-for-email",
-                BookingError::UnknownService | BookingError::NotVirtual => "error-not-virtual",
+            // What was typed is wrong (422, as the citizen's form), or the calendar is
+            // against it (409).
+            let (status, key) = match e {
+                BookingError::InvalidName => (StatusCode::UNPROCESSABLE_ENTITY, "error-name"),
+                BookingError::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "error-email"),
+                BookingError::NoSuchSlot => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "error-no-such-slot")
+                }
+                BookingError::SlotTaken => (StatusCode::CONFLICT, "error-slot-taken"),
+                BookingError::TooManyForEmail => (StatusCode::CONFLICT, "error-too-many-for-email"),
+                BookingError::UnknownService | BookingError::NotVirtual => {
+                    (StatusCode::CONFLICT, "error-not-virtual")
+                }
                 e @ (BookingError::Db(_) | BookingError::Vault(_)) => {
                     return internal(&st, lang, &e)
                 }
             };
-            return phone_page(
-                &st,
-                lang,
-                Some(&f.service),
-                StatusCode::CONFLICT,
-                Some(key),
-                Some(&f),
-            )
-            .await;
+            return phone_page(&st, lang, Some(&f.service), status, Some(key), Some(&f)).await;
         }
     };
     // Spoken to on the phone: no opt-in round.
@@ -375,6 +373,7 @@ pub async fn phone_book(
         &held.booking.id,
         &held.join_key,
         st.now(),
+        st.settings.raw.booking.max_per_email,
     )
     .await
     {
@@ -387,6 +386,9 @@ pub async fn phone_book(
             };
             super::booking::send_confirmation(&st, &booked).await;
             back(lang)
+        }
+        Ok(Some(booking::Confirmation::TooMany(_))) => {
+            error_page(&st, StatusCode::CONFLICT, lang, "error-too-many-for-email")
         }
         Ok(_) => error_page(&st, StatusCode::CONFLICT, lang, "error-slot-taken"),
         Err(e) => internal(&st, lang, &e),

@@ -33,6 +33,15 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+impl ClientAddr {
+    /// The bucket this client is counted in (its IPv6 /64; unknown: one shared bucket).
+    pub fn bucket(&self) -> IpAddr {
+        self.0
+            .map(crate::shield::bucket)
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+}
+
 /// Why the door stays shut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -42,13 +51,45 @@ pub enum Refusal {
     ProofNeeded,
     /// This address has had its attempts this hour.
     TooMany,
+    /// This address holds its share of unconfirmed bookings (or waiting-list entries)
+    /// made in the confirmation window.
+    TooManyHolds,
     /// The database failed while spending the proof.
     Internal,
 }
 
+/// Leave to make one unconfirmed hold (a booking or waiting-list entry waiting for its
+/// opt-in). Unconfirmed holds no longer count against the e-mail address they name (anyone
+/// could lock a stranger's address out with two of them), so they count against the client
+/// that made them. Dropped without [`Admission::held`], the place is given back: an attempt
+/// that held nothing (time taken, bad name) does not use up the client's share.
+#[must_use = "call held() once the hold is made, or the place is given back"]
+pub struct Admission {
+    door: Option<(AppState, IpAddr, chrono::DateTime<chrono::Utc>)>,
+}
+
+impl Admission {
+    /// The hold was made: it keeps its place for the confirmation window.
+    pub fn held(mut self) {
+        self.door = None;
+    }
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        if let Some((st, ip, at)) = self.door.take() {
+            st.door.give_back_hold(ip, at);
+        }
+    }
+}
+
 /// Lets a booking attempt in, or says why not. A proof is spent as it is checked, so the
 /// same one never opens the door twice.
-pub async fn admit(st: &AppState, client: ClientAddr, proof: Option<&str>) -> Result<(), Refusal> {
+pub async fn admit(
+    st: &AppState,
+    client: ClientAddr,
+    proof: Option<&str>,
+) -> Result<Admission, Refusal> {
     let now = st.now();
     let proven = match proof.filter(|p| !p.trim().is_empty()) {
         None => false,
@@ -83,7 +124,23 @@ pub async fn admit(st: &AppState, client: ClientAddr, proof: Option<&str>) -> Re
         b.max_per_ip_hour,
         b.unproven_per_ip_hour,
     ) {
-        Verdict::Pass => Ok(()),
+        Verdict::Pass => {
+            let ip = client.bucket();
+            if st
+                .door
+                .take_hold(ip, now, b.holds_per_client, st.settings.confirm_within)
+            {
+                Ok(Admission {
+                    door: Some((st.clone(), ip, now)),
+                })
+            } else {
+                st.metrics
+                    .refused
+                    .with_label_values(&["too_many_holds"])
+                    .inc();
+                Err(Refusal::TooManyHolds)
+            }
+        }
         Verdict::ProofNeeded => {
             st.metrics
                 .refused
@@ -98,11 +155,18 @@ pub async fn admit(st: &AppState, client: ClientAddr, proof: Option<&str>) -> Re
     }
 }
 
-/// A fresh challenge, valid for ten minutes (time to fill in the form).
-pub fn challenge(st: &AppState) -> crate::pow::Challenge {
+/// A fresh challenge for `client`, valid for [`crate::pow::VALIDITY`] (time to fill in the
+/// form), harder while the client or the whole door is under pressure.
+pub fn challenge(st: &AppState, client: ClientAddr) -> crate::pow::Challenge {
+    let b = &st.settings.raw.booking;
+    let now = st.now();
+    let factor = st.door.difficulty(client.0, now, b.max_per_ip_hour);
+    if factor > 1 {
+        st.metrics.pow_raised.inc();
+    }
     crate::pow::issue(
-        st.settings.raw.booking.pow_max_number,
-        st.now() + chrono::Duration::minutes(10),
+        b.pow_max_number.saturating_mul(factor),
+        now + crate::pow::VALIDITY,
         |c| st.vault.blind_index("pow.challenge", c),
     )
 }

@@ -99,8 +99,8 @@ pub async fn join(
         Err(e) => return internal(&st, lang, &e),
     };
     let refuse = |status, key| page(&st, lang, status, &s, "form", Some(key), Some(&f), 0);
-    match admit(&st, client, Some(&f.altcha)).await {
-        Ok(()) => {}
+    let admission = match admit(&st, client, Some(&f.altcha)).await {
+        Ok(a) => a,
         Err(Refusal::ProofInvalid) => {
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, "error-proof-invalid")
         }
@@ -110,6 +110,9 @@ pub async fn join(
         Err(Refusal::TooMany) => {
             return refuse(StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts")
         }
+        Err(Refusal::TooManyHolds) => {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, "error-too-many-holds")
+        }
         Err(Refusal::Internal) => {
             return error_page(
                 &st,
@@ -118,9 +121,10 @@ pub async fn join(
                 "error-internal",
             )
         }
-    }
+    };
     match waitlist::join(&st.db, &st.vault, &s, &f.name, &f.email, lang, st.now()).await {
         Ok(joined) => {
+            admission.held();
             st.metrics.waitlist_joined.inc();
             tracing::info!(entry = %joined.id, service = %s.slug, "waiting list joined");
             send_joined(&st, &s, &joined).await;
@@ -147,6 +151,10 @@ pub async fn join(
 }
 
 async fn send_joined(st: &AppState, s: &Service, joined: &waitlist::Joined) {
+    // The address is unconfirmed: no name the visitor typed, and a limit per recipient.
+    if !super::booking::optin_allowed(st, &joined.email) {
+        return;
+    }
     let lang = joined.locale.as_str();
     let service = st.i18n.t(lang, &format!("service-{}", s.slug), None);
     let mut args = FluentArgs::new();
@@ -160,7 +168,6 @@ async fn send_joined(st: &AppState, s: &Service, joined: &waitlist::Joined) {
         "notice.txt",
         context! {
             lang => lang,
-            name => joined.name,
             body => st.i18n.t(lang, "waitlist-mail-body", Some(&args)),
             link_intro => st.i18n.t(lang, "waitlist-mail-withdraw", None),
             link => withdraw,

@@ -126,7 +126,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         "storage": { "data_dir": dir.path() },
         // The door's limits are tested on their own (booking_race.rs); elsewhere one test
         // books more often than an hour allows one address without a proof.
-        "booking": { "lead_minutes": 0, "unproven_per_ip_hour": 1000, "max_per_ip_hour": 1000 },
+        "booking": { "lead_minutes": 0, "unproven_per_ip_hour": 1000, "max_per_ip_hour": 1000, "holds_per_client": 1000 },
         "turn": { "enabled": false },
     });
     let pg = match postgres_admin_url() {
@@ -178,15 +178,14 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = vamt_portal::service(state.clone());
     let mut rx2 = stop_rx;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx2.wait_for(|v| *v).await;
-            })
-            .await;
-    });
+    tokio::spawn(vamt_portal::server::serve(
+        listener,
+        state.clone(),
+        async move {
+            let _ = rx2.wait_for(|v| *v).await;
+        },
+    ));
     Stack {
         state,
         clock,
