@@ -115,7 +115,11 @@ fn canonical_number(s: &str) -> Option<u64> {
 /// The range and expiry of a salt in exactly the form [`issue`] writes, or `None`.
 fn parse_salt(salt: &str) -> Option<(u64, i64)> {
     let (random, params) = salt.split_once("?max=")?;
-    if random.len() != 24 || !random.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if random.len() != 24
+        || !random
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     let (max, expires) = params.split_once("&expires=")?;

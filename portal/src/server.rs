@@ -22,10 +22,10 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, watch, Semaphore};
 
 use crate::AppState;
 
@@ -81,14 +81,17 @@ pub async fn serve(
     // Routes turned into services once, not per connection (a `Router` served bare redoes
     // that for every connection: 8 % of a release storm's CPU).
     let router = crate::web::app(state);
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only, as browsers speak it through the reverse proxy: hyper's automatic
+    // version detection waits for a first byte with no timeout at all, so a connection that
+    // sent nothing stayed open for ever.
+    let mut builder = http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let builder = Arc::new(builder);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // Each connection holds a sender; once all are dropped, every connection has ended.
+    let (alive, mut all_done) = mpsc::channel::<()>(1);
+    let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -114,27 +117,38 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
-        let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-            let (mut parts, body) = req.into_parts();
-            parts.extensions.insert(ConnectInfo(peer));
-            let body = Body::new(DeadlineBody {
-                inner: body,
-                deadline: Box::pin(tokio::time::sleep(body_timeout)),
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let (mut parts, body) = req.into_parts();
+                parts.extensions.insert(ConnectInfo(peer));
+                let body = Body::new(DeadlineBody {
+                    inner: body,
+                    deadline: Box::pin(tokio::time::sleep(body_timeout)),
+                });
+                let req = axum::http::Request::from_parts(parts, body);
+                let mut router = router.clone();
+                async move { tower::Service::call(&mut router, req).await }
             });
-            let req = axum::http::Request::from_parts(parts, body);
-            let mut router = router.clone();
-            async move { tower::Service::call(&mut router, req).await }
-        });
         let builder = builder.clone();
         let metrics = metrics.clone();
-        let conn = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let conn = graceful.watch(conn);
+        let alive = alive.clone();
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             metrics.http_connections.inc();
-            if let Err(e) = conn.await {
-                if is_header_timeout(&*e) {
+            let conn = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            tokio::pin!(conn);
+            let ended = tokio::select! {
+                r = conn.as_mut() => r,
+                () = async { let _ = stopping.wait_for(|v| *v).await; } => {
+                    // Finish the request in flight, then close.
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = ended {
+                if e.is_timeout() {
                     metrics
                         .http_connections_refused
                         .with_label_values(&["header_timeout"])
@@ -144,22 +158,12 @@ pub async fn serve(
             }
             metrics.http_connections.dec();
             drop(permit);
+            drop(alive);
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    let _ = stop.send(true);
+    drop(alive);
+    let _ = all_done.recv().await;
     Ok(())
-}
-
-fn is_header_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            if h.is_timeout() {
-                return true;
-            }
-        }
-        cur = err.source();
-    }
-    false
 }

@@ -419,7 +419,11 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(door.judge(a, true, t0, 10, 2), Verdict::Pass);
         }
-        assert_eq!(door.difficulty(a, t0, 10), 4, "half the hour's attempts used");
+        assert_eq!(
+            door.difficulty(a, t0, 10),
+            4,
+            "half the hour's attempts used"
+        );
         assert_eq!(door.difficulty(Some(ip("198.51.100.2")), t0, 10), 1);
         // A farm of addresses, each refused: the whole door is under pressure.
         for i in 0..PRESSURE_REFUSALS_PER_MINUTE as u32 {
@@ -456,7 +460,11 @@ mod tests {
         assert_eq!(b.check(&k, t), Err(BACKOFF_MAX));
         assert_eq!(b.check(&k, t + Duration::minutes(61)), Ok(()));
         b.failed(&k, t + Duration::minutes(61));
-        assert_eq!(b.check(&k, t + Duration::minutes(61)), Ok(()), "counting anew");
+        assert_eq!(
+            b.check(&k, t + Duration::minutes(61)),
+            Ok(()),
+            "counting anew"
+        );
         b.succeeded(&k);
         assert_eq!(b.check(&k, t), Ok(()));
         assert_eq!(b.check(&"other".to_owned(), t), Ok(()));
@@ -468,10 +476,7 @@ mod tests {
             bucket(ip("2001:db8:1:2:aaaa::1")),
             bucket(ip("2001:db8:1:2:ffff::9"))
         );
-        assert_ne!(
-            bucket(ip("2001:db8:1:2::1")),
-            bucket(ip("2001:db8:1:3::1"))
-        );
+        assert_ne!(bucket(ip("2001:db8:1:2::1")), bucket(ip("2001:db8:1:3::1")));
         assert_eq!(bucket(ip("::ffff:198.51.100.1")), ip("198.51.100.1"));
         // The attack: a fresh address of one's own /64 for every attempt.
         let door = Door::default();

@@ -282,7 +282,11 @@ async fn unconfirmed_holds_cannot_lock_an_address_out_and_count_against_their_cl
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = hold(&stack, attacker, &slot(6), "someone-else").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("still waiting for their confirmation"), "{}", r.body);
+    assert!(
+        r.body.contains("still waiting for their confirmation"),
+        "{}",
+        r.body
+    );
     // Attempts that hold nothing use up no place: a time taken three times over, then three
     // holds.
     let other = "192.0.2.10:6000";

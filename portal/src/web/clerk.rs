@@ -80,7 +80,10 @@ pub async fn login(
     if let Some(wait) = waits.iter().filter_map(|(_, w)| w.err()).max() {
         for (scope, w) in &waits {
             if w.is_err() {
-                st.metrics.sign_in_throttled.with_label_values(&[scope]).inc();
+                st.metrics
+                    .sign_in_throttled
+                    .with_label_values(&[scope])
+                    .inc();
             }
         }
         tracing::warn!(client = %source, wait_seconds = wait.num_seconds(), "clerk sign-in refused during back-off");
