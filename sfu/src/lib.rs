@@ -18,6 +18,7 @@ mod room;
 pub mod server;
 mod sfu;
 pub mod shard;
+pub mod stream_tracker;
 mod timer;
 mod udp;
 

@@ -12,6 +12,7 @@ use str0m::Rtc;
 use crate::layer::{self, Layer};
 use crate::quality::QualityTracker;
 use crate::rewrite::Rewrite;
+use crate::stream_tracker::{Available, LayerTrackers};
 use crate::ParticipantId;
 
 /// A track this participant publishes.
@@ -21,7 +22,22 @@ pub(crate) struct TrackIn {
     pub id: crate::TrackId,
     pub mid: Mid,
     pub kind: MediaKind,
-    pub last_keyframe_request: Option<Instant>,
+    /// When a key frame was last asked for, per stream: without RID, then `l`, `m`, `h`
+    /// (see [`keyframe_slot`]). Per stream, so asking for the layer a subscriber switches
+    /// to is not held back by a request for the one it leaves.
+    pub last_keyframe_request: [Option<Instant>; 4],
+    /// Which simulcast layers arrive.
+    pub layers: LayerTrackers,
+}
+
+/// The slot of `rid` in [`TrackIn::last_keyframe_request`].
+fn keyframe_slot(rid: Option<Rid>) -> usize {
+    match rid.as_deref().and_then(Layer::from_rid) {
+        None => 0,
+        Some(Layer::Low) => 1,
+        Some(Layer::Medium) => 2,
+        Some(Layer::High) => 3,
+    }
 }
 
 /// A data channel message waiting for room in a subscriber's SCTP send buffer.
@@ -92,6 +108,14 @@ pub(crate) struct TrackOut {
     pub rewrite: Rewrite,
     /// The subscriber's payload type for the publisher's codec, once matched.
     pub pt: Option<Pt>,
+    /// Which of the publisher's simulcast layers arrive at the SFU: only those are chosen.
+    pub available: Available,
+    /// Whether the publisher's track arrives at the SFU now (some simulcast layer does).
+    pub source_arriving: bool,
+    /// When a packet of this track was last written to the subscriber.
+    pub last_forwarded: Option<Instant>,
+    /// When the SFU first saw the subscription open.
+    pub open_since: Option<Instant>,
 }
 
 impl TrackOut {
@@ -134,14 +158,18 @@ pub(crate) struct Participant {
     pub loudness: f32,
     /// Whether audio arrived since the last speaker evaluation (DTX sends none in silence).
     pub spoke: bool,
-    /// Last cumulative stream stats per (mid, egress?), to export deltas.
-    pub last_stats: Vec<(Mid, bool, StreamTotals)>,
+    /// Last cumulative stream stats per (mid, rid, egress?), to export deltas. Each
+    /// simulcast layer is a stream of its own with its own totals.
+    pub last_stats: Vec<(Mid, Option<Rid>, bool, StreamTotals)>,
     /// Relayed messages not yet accepted by SCTP, in order.
     pub queued: VecDeque<QueuedMessage>,
     pub queued_bytes: usize,
     /// Muted by the moderator: its audio is dropped on arrival, before forwarding and
     /// speaker detection, whatever its browser sends.
     pub muted: bool,
+    /// Video it should see or send does not flow (see `Room::check_streams`): its
+    /// connection counts as poor whatever loss and round trip say.
+    pub video_stalled: bool,
 }
 
 /// Where each subscriber's bandwidth estimator starts, bits per second.
@@ -173,6 +201,7 @@ impl Participant {
             queued: VecDeque::new(),
             queued_bytes: 0,
             muted: false,
+            video_stalled: false,
         }
     }
 
@@ -234,10 +263,8 @@ impl Participant {
         let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
             return;
         };
-        if track
-            .last_keyframe_request
-            .is_some_and(|t| now.saturating_duration_since(t) < KEYFRAME_REQUEST_INTERVAL)
-        {
+        let last = &mut track.last_keyframe_request[keyframe_slot(rid)];
+        if last.is_some_and(|t| now.saturating_duration_since(t) < KEYFRAME_REQUEST_INTERVAL) {
             return;
         }
         let mut api = self.rtc.direct_api();
@@ -245,7 +272,7 @@ impl Participant {
             return;
         };
         stream.request_keyframe(kind);
-        track.last_keyframe_request = Some(now);
+        *last = Some(now);
     }
 
     /// Builds an SFU-side offer for the subscriptions that changed; `None` if nothing did or
@@ -329,20 +356,27 @@ impl Participant {
         }
     }
 
-    /// Records new cumulative totals of a stream; returns the growth since the last report.
-    pub fn stats_delta(&mut self, mid: Mid, egress: bool, totals: StreamTotals) -> StreamTotals {
+    /// Records new cumulative totals of a stream (a MID, and a RID for a simulcast layer);
+    /// returns the growth since the last report.
+    pub fn stats_delta(
+        &mut self,
+        mid: Mid,
+        rid: Option<Rid>,
+        egress: bool,
+        totals: StreamTotals,
+    ) -> StreamTotals {
         match self
             .last_stats
             .iter_mut()
-            .find(|(m, e, _)| *m == mid && *e == egress)
+            .find(|(m, r, e, _)| *m == mid && *r == rid && *e == egress)
         {
-            Some((_, _, last)) => {
+            Some((_, _, _, last)) => {
                 let d = totals.since(last);
                 *last = totals;
                 d
             }
             None => {
-                self.last_stats.push((mid, egress, totals));
+                self.last_stats.push((mid, rid, egress, totals));
                 totals
             }
         }
@@ -387,6 +421,10 @@ impl Participant {
                 max_layer: Layer::High,
                 rewrite: Rewrite::default(),
                 pt: None,
+                available: Available::default(),
+                source_arriving: false,
+                last_forwarded: None,
+                open_since: None,
             });
             self.retarget();
         }
@@ -440,16 +478,22 @@ impl Participant {
             .iter_mut()
             .filter(|t| t.kind == MediaKind::Video)
         {
-            let target =
+            // What the link and the tile allow, then the best of that which the publisher
+            // actually sends: a layer that went quiet is not waited for.
+            let allowed =
                 layer::choose(estimate, audio, video, t.layer.or(Some(t.target))).min(t.max_layer);
+            let target = t.available.best(allowed);
             if target != t.target {
                 t.target = target;
                 moved += 1;
             }
-            if target < t.max_layer {
+            // The most this subscription could use: its tile's layer, or less if that layer
+            // does not arrive (no padding towards a layer the publisher does not send).
+            let most = t.available.best(t.max_layer).min(t.max_layer);
+            if target < most {
                 lowest = lowest.min(target);
             }
-            wanted += t.max_layer.bitrate();
+            wanted += most.bitrate();
         }
         // Probe only for what the screen can show: no padding towards a layer no element
         // is large enough for.

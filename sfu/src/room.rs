@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use str0m::bwe::BweKind;
 use str0m::format::PayloadParams;
-use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaKind, Mid, Rid};
+use str0m::media::{KeyframeRequestKind, MediaKind, Mid, Rid};
 use str0m::net::Transmit;
 use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, VideoOrientation, Vp8Descriptor};
 use str0m::{Event, IceConnectionState, Output};
@@ -40,8 +40,11 @@ pub(crate) enum Propagated {
     /// The publisher stopped sending on this mid.
     TrackClosed(ParticipantId, Mid),
     Rtp(ParticipantId, Incoming),
-    /// A subscriber asked for a key frame: (publisher, publisher's mid, request).
-    Keyframe(ParticipantId, Mid, KeyframeRequest),
+    /// A subscriber asked for a key frame: (publisher, publisher's mid, the publisher's RID
+    /// of the layer the subscriber gets, kind).
+    Keyframe(ParticipantId, Mid, Option<Rid>, KeyframeRequestKind),
+    /// Which simulcast layers of a publisher's track arrive changed.
+    Layers(ParticipantId, Mid),
     /// A participant's connection quality changed: tell everyone.
     Quality(ParticipantId, Quality),
     /// A data channel message: (sender, channel label, binary, payload).
@@ -107,6 +110,9 @@ pub(crate) struct Room {
     /// The dominant speaker last announced.
     speaker: Option<ParticipantId>,
     last_speaker_check: Option<Instant>,
+    last_stream_check: Option<Instant>,
+    /// Tracks whose layers changed in a stream check (reused: no allocation per check).
+    changed: Vec<(usize, Mid)>,
 }
 
 /// How often the dominant speaker is re-evaluated.
@@ -115,6 +121,13 @@ const SPEAKER_INTERVAL: Duration = Duration::from_millis(300);
 const SPEAKING_THRESHOLD: f32 = 67.0;
 /// How much louder a challenger must be to take over, so the highlight does not flicker.
 const SPEAKER_HYSTERESIS: f32 = 6.0;
+/// How often the publishers' simulcast layers are checked for silence. Small against the
+/// stream tracker's 500 ms window, so a stop is acted on at most this much later.
+const STREAM_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+/// A video subscription that gets nothing this long while its source arrives at the SFU
+/// makes the subscriber's connection poor: the picture is frozen. Long enough for a first
+/// key frame (one round trip and the publisher's encoder) and a layer switch.
+const VIDEO_STALL: Duration = Duration::from_secs(2);
 
 impl Room {
     pub fn new(id: RoomId) -> Self {
@@ -126,6 +139,8 @@ impl Room {
             next_timeout: None,
             speaker: None,
             last_speaker_check: None,
+            last_stream_check: None,
+            changed: Vec::new(),
         }
     }
 
@@ -157,6 +172,7 @@ impl Room {
             }
             if propagated.is_empty() {
                 self.propagated = propagated;
+                self.check_streams(now, events);
                 self.check_speaker(now, events);
                 return next.min(now + SPEAKER_INTERVAL);
             }
@@ -164,6 +180,104 @@ impl Room {
                 self.propagate(now, item, events, hot);
             }
             self.propagated = propagated;
+        }
+    }
+
+    /// Checks every publisher's simulcast layers for silence, moves subscribers off layers
+    /// that went quiet (and back onto ones that returned), and marks participants whose
+    /// video does not flow as poor, at most every [`STREAM_CHECK_INTERVAL`].
+    fn check_streams(&mut self, now: Instant, events: &mut VecDeque<SfuEvent>) {
+        if self
+            .last_stream_check
+            .is_some_and(|t| now.saturating_duration_since(t) < STREAM_CHECK_INTERVAL)
+        {
+            return;
+        }
+        self.last_stream_check = Some(now);
+        let mut changed = std::mem::take(&mut self.changed);
+        for (i, p) in self.participants.iter_mut().enumerate() {
+            for t in &mut p.tracks_in {
+                if t.layers.check(now) {
+                    changed.push((i, t.mid));
+                }
+            }
+        }
+        for (i, mid) in changed.drain(..) {
+            self.apply_layers(i, mid);
+        }
+        self.changed = changed;
+
+        // Video that does not flow. A publisher whose every layer went quiet sends no
+        // picture (its uplink starved); a subscriber that gets nothing of a track that
+        // arrives at the SFU sees a frozen one. Either is poor, whatever loss and round trip
+        // say: in issue 18 the clerk was told "good" while no video of the citizen came.
+        for i in 0..self.participants.len() {
+            let p = &mut self.participants[i];
+            let publishing_nothing = p
+                .tracks_in
+                .iter()
+                .any(|t| t.kind == MediaKind::Video && t.layers.all_stopped());
+            let mut frozen = false;
+            for t in &mut p.tracks_out {
+                let TrackOutState::Open(_) = t.state else {
+                    continue;
+                };
+                if t.kind != MediaKind::Video {
+                    continue;
+                }
+                let since = *t.open_since.get_or_insert(now);
+                let last = t.last_forwarded.map_or(since, |f| f.max(since));
+                frozen |= t.source_arriving && now.saturating_duration_since(last) >= VIDEO_STALL;
+            }
+            let stalled = publishing_nothing || frozen;
+            if stalled == p.video_stalled {
+                continue;
+            }
+            p.video_stalled = stalled;
+            // Worse is told at once; better waits for the next stats reports to agree.
+            if stalled {
+                if let Some(q) = p.quality.update(Quality::Poor) {
+                    let subject = p.id.clone();
+                    for other in &self.participants {
+                        events.push_back(SfuEvent::ConnectionQuality {
+                            participant: other.id.clone(),
+                            subject: subject.clone(),
+                            quality: q,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tells every subscriber of participant `publisher`'s track `mid` which of its layers
+    /// arrive, and retargets them.
+    fn apply_layers(&mut self, publisher: usize, mid: Mid) {
+        let Some(p) = self.participants.get(publisher) else {
+            return;
+        };
+        let Some(track) = p.tracks_in.iter().find(|t| t.mid == mid) else {
+            return;
+        };
+        let available = track.layers.available();
+        let arriving = track.layers.any_arriving();
+        let source = p.id.clone();
+        for p in self.participants.iter_mut().filter(|p| p.id != source) {
+            let mut moved = false;
+            for t in p
+                .tracks_out
+                .iter_mut()
+                .filter(|t| t.source == source && t.source_mid == mid)
+            {
+                t.source_arriving = arriving;
+                if t.available != available {
+                    t.available = available;
+                    moved = true;
+                }
+            }
+            if moved {
+                p.retarget();
+            }
         }
     }
 
@@ -295,9 +409,14 @@ impl Room {
                     });
                 }
             }
-            Propagated::Keyframe(source, mid, req) => {
+            Propagated::Keyframe(source, mid, rid, kind) => {
                 if let Some(p) = self.find_mut(&source) {
-                    p.request_keyframe(now, mid, req.rid, req.kind);
+                    p.request_keyframe(now, mid, rid, kind);
+                }
+            }
+            Propagated::Layers(source, mid) => {
+                if let Some(i) = self.participants.iter().position(|p| p.id == source) {
+                    self.apply_layers(i, mid);
                 }
             }
             Propagated::Data(source, label, binary, data) => {
@@ -347,7 +466,8 @@ fn publish(
         id: track.clone(),
         mid,
         kind,
-        last_keyframe_request: None,
+        last_keyframe_request: [None; 4],
+        layers: Default::default(),
     });
     events.push_back(SfuEvent::TrackPublished {
         participant: p.id.clone(),
@@ -416,6 +536,7 @@ fn forward(p: &mut Participant, source: &ParticipantId, pkt: &Incoming) -> Forwa
     let Some(out) = t.rewrite.map(pkt.seq, pkt.ts, pkt.picture_id, pkt.arrived) else {
         return Forwarded::Skipped;
     };
+    t.last_forwarded = Some(pkt.arrived);
     let pt = match t.pt {
         Some(pt) => pt,
         None => {
@@ -552,6 +673,16 @@ pub(crate) fn drive_participant(
                     if p.muted && params.spec().codec.is_audio() {
                         continue;
                     }
+                    // Which simulcast layers arrive: padding (empty) is not media.
+                    if let Some(layer) = rid.as_deref().and_then(Layer::from_rid) {
+                        if !pkt.payload.is_empty() {
+                            if let Some(t) = p.tracks_in.iter_mut().find(|t| t.mid == mid) {
+                                if t.layers.observe(layer, now) {
+                                    propagated.push(Propagated::Layers(p.id.clone(), mid));
+                                }
+                            }
+                        }
+                    }
                     propagated.push(Propagated::Rtp(
                         p.id.clone(),
                         Incoming::from_packet(pkt, mid, rid, params),
@@ -577,7 +708,7 @@ pub(crate) fn drive_participant(
                 }
                 Event::MediaIngressStats(s) => {
                     let totals = stream_totals!(s);
-                    if let Some(kind) = record_stream(p, s.mid, false, totals, &hot.all) {
+                    if let Some(kind) = record_stream(p, s.mid, s.rid, false, totals, &hot.all) {
                         let k = kind_label(kind);
                         if let Some(loss) = s.loss {
                             hot.all
@@ -599,10 +730,14 @@ pub(crate) fn drive_participant(
                 }
                 Event::MediaEgressStats(s) => {
                     let totals = stream_totals!(s);
-                    record_stream(p, s.mid, true, totals, &hot.all);
+                    record_stream(p, s.mid, s.rid, true, totals, &hot.all);
                 }
                 Event::PeerStats(s) => {
-                    let q = quality::assess(s.ingress_loss_fraction, s.egress_loss_fraction, s.rtt);
+                    let q = if p.video_stalled {
+                        Quality::Poor
+                    } else {
+                        quality::assess(s.ingress_loss_fraction, s.egress_loss_fraction, s.rtt)
+                    };
                     if let Some(changed) = p.quality.update(q) {
                         propagated.push(Propagated::Quality(p.id.clone(), changed));
                     }
@@ -619,7 +754,16 @@ pub(crate) fn drive_participant(
                 }
                 Event::KeyframeRequest(req) => {
                     if let Some(t) = p.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) {
-                        propagated.push(Propagated::Keyframe(t.source.clone(), t.source_mid, req));
+                        // The subscriber's stream has no RID; the key frame it needs is of
+                        // the layer it gets. Without a RID str0m picks any of the
+                        // publisher's layers, so the request reached the right one by luck.
+                        let rid = t.layer.map(|l| Rid::from(l.rid())).or(req.rid);
+                        propagated.push(Propagated::Keyframe(
+                            t.source.clone(),
+                            t.source_mid,
+                            rid,
+                            req.kind,
+                        ));
                     }
                 }
                 _ => {}
@@ -637,15 +781,19 @@ fn kind_label(kind: MediaKind) -> &'static str {
 }
 
 /// Exports the growth of one stream's cumulative counters; returns its kind if known.
+/// A simulcast track is one stream per RID: keyed by MID alone, the layers' totals
+/// overwrote each other and each report counted a layer's whole total again (issue 18:
+/// 759,635 video packets counted in against 86,757 datagrams).
 fn record_stream(
     p: &mut Participant,
     mid: Mid,
+    rid: Option<Rid>,
     egress: bool,
     totals: StreamTotals,
     m: &crate::SfuMetrics,
 ) -> Option<MediaKind> {
     let kind = p.kind_of(mid, egress)?;
-    let d = p.stats_delta(mid, egress, totals);
+    let d = p.stats_delta(mid, rid, egress, totals);
     let dir = if egress { "out" } else { "in" };
     let k = kind_label(kind);
     m.rtp_packets.with_label_values(&[dir, k]).inc_by(d.packets);

@@ -40,6 +40,8 @@ struct Peer {
     audio_in: Vec<(u64, Vec<u8>)>,
     /// Key frame requests (PLI/FIR) that reached it as a publisher.
     keyframe_requests: usize,
+    /// The RIDs of key frame requests not yet answered (see `send_frame`).
+    keyframes_asked: Vec<Option<str0m::media::Rid>>,
 }
 
 struct World {
@@ -64,6 +66,8 @@ struct World {
     /// Length of one step. 5 ms is fast; a bandwidth estimator needs 1 ms to see the
     /// pacing and arrival times of real links.
     step_len: Duration,
+    /// RTP datagrams (not RTCP, STUN or DTLS) that reached the SFU from peers.
+    rtp_to_sfu: u64,
 }
 
 impl World {
@@ -87,6 +91,7 @@ impl World {
             caps: HashMap::new(),
             tokens: HashMap::new(),
             step_len: STEP,
+            rtp_to_sfu: 0,
         }
     }
 
@@ -206,6 +211,7 @@ impl World {
             video_mid: None,
             audio_in: Vec::new(),
             keyframe_requests: 0,
+            keyframes_asked: Vec::new(),
             layers: Vec::new(),
         });
     }
@@ -228,7 +234,10 @@ impl World {
                     }
                     Output::Event(Event::Connected) => p.connected = true,
                     Output::Event(Event::ChannelOpen(id, _)) => p.channel = Some(id),
-                    Output::Event(Event::KeyframeRequest(_)) => p.keyframe_requests += 1,
+                    Output::Event(Event::KeyframeRequest(r)) => {
+                        p.keyframe_requests += 1;
+                        p.keyframes_asked.push(r.rid);
+                    }
                     Output::Event(Event::ChannelData(d)) => p.messages.push(d.data),
                     Output::Event(Event::MediaData(d)) if !d.params.spec().codec.is_audio() => {
                         p.video_frames += 1;
@@ -252,6 +261,13 @@ impl World {
         for (proto, src, data) in to_sfu {
             self.tcp_datagrams += u64::from(proto == Protocol::Tcp);
             if !self.drop_packet() {
+                // RTP and RTCP share the first byte's range (RFC 7983); RTCP's packet types
+                // 200-206 are 72-78 with the marker bit masked off (RFC 5761).
+                let rtp = matches!(data.first(), Some(128..=191))
+                    && data
+                        .get(1)
+                        .is_some_and(|b| !(64..=95).contains(&(b & 0x7f)));
+                self.rtp_to_sfu += u64::from(rtp);
                 self.sfu.handle_receive(now, proto, src, sfu_addr, &data);
             }
         }
@@ -1255,4 +1271,209 @@ fn forwarding_latency_is_measured_per_frame() {
     assert_eq!(h.get_sample_count(), 100);
     // Simulated time: a frame is forwarded in the step it arrived in.
     assert_eq!(h.get_sample_sum(), 0.0);
+}
+
+/// `name` sends one frame on each simulcast layer of `rids` on `video`, then the world runs
+/// 35 ms (~28 fps). Like a browser's encoder, a layer sends a key frame when the SFU asked
+/// for one on it (PLI/FIR) and when it (re)starts (`starting`); otherwise delta frames.
+/// Each frame carries its RID's letter at byte 10.
+fn send_frame(
+    w: &mut World,
+    name: &'static str,
+    video: Mid,
+    frame_no: &mut u64,
+    rids: &[&str],
+    starting: &[&str],
+) {
+    let asked = std::mem::take(
+        &mut w
+            .peers
+            .iter_mut()
+            .find(|p| p.name == name)
+            .expect("peer")
+            .keyframes_asked,
+    );
+    for rid in rids {
+        let size = match *rid {
+            "l" => 600usize,
+            "m" => 2000,
+            _ => 6000,
+        };
+        let key =
+            starting.contains(rid) || asked.iter().any(|r| r.as_deref().is_none_or(|r| r == *rid));
+        let mut frame = vec![0u8; size];
+        // VP8 payload header: bit 0 clear marks a key frame.
+        frame[0] = if key { 0x00 } else { 0x01 };
+        frame[10] = rid.as_bytes()[0];
+        w.write_video(name, video, Some(rid), *frame_no * 3150, frame);
+    }
+    *frame_no += 1;
+    let until = w.now + Duration::from_millis(35);
+    while w.now < until {
+        w.step();
+    }
+}
+
+#[test]
+fn a_top_layer_that_stops_is_left_for_the_middle_within_a_second_and_taken_again() {
+    // Issue 18: a citizen whose uplink shrinks keeps sending the low and middle layers;
+    // the clerk stayed on the top layer, which no longer came, and saw nothing for 91 s.
+    let mut w = World::new();
+    w.step_len = Duration::from_millis(1);
+    w.join("A");
+    w.join("B");
+    w.run_for(Duration::from_secs(2));
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    let all = ["l", "m", "h"];
+    let mut frame_no = 0u64;
+    for i in 0..20_000 / 35 {
+        let starting: &[&str] = if i == 0 { &all } else { &[] };
+        send_frame(&mut w, "A", video, &mut frame_no, &all, starting);
+    }
+    let last = |w: &World| w.peer("B").layers.last().copied();
+    assert_eq!(last(&w), Some(b'h'), "B's free link carries the top layer");
+
+    // A's encoder drops the top layer; B must get the middle one within a second.
+    let stopped = w.now;
+    let mut middle_at = None;
+    while w.now - stopped < Duration::from_secs(4) {
+        send_frame(&mut w, "A", video, &mut frame_no, &["l", "m"], &[]);
+        if middle_at.is_none() && last(&w) == Some(b'm') {
+            middle_at = Some(w.now - stopped);
+        }
+    }
+    let took = middle_at.expect("B gets the middle layer");
+    println!("top layer stopped: B sees the middle one after {took:?}");
+    assert!(
+        took <= Duration::from_secs(1),
+        "middle layer after {took:?}"
+    );
+    let recent = &w.peer("B").layers[w.peer("B").layers.len() - 50..];
+    assert!(recent.iter().all(|t| *t == b'm'), "{recent:?}");
+
+    // The top layer returns (it starts with a key frame): B gets it again once it has
+    // arrived steadily for the stream tracker's hold (2 s).
+    let back = w.now;
+    let mut top_at = None;
+    while w.now - back < Duration::from_secs(6) {
+        let starting: &[&str] = if w.now == back { &["h"] } else { &[] };
+        send_frame(&mut w, "A", video, &mut frame_no, &all, starting);
+        if top_at.is_none() && last(&w) == Some(b'h') {
+            top_at = Some(w.now - back);
+        }
+    }
+    let took = top_at.expect("B gets the top layer again");
+    println!("top layer back: B sees it again after {took:?}");
+    assert!(
+        took >= Duration::from_secs(2) && took <= Duration::from_secs(3),
+        "top layer again after {took:?}"
+    );
+    let recent = &w.peer("B").layers[w.peer("B").layers.len() - 50..];
+    assert!(recent.iter().all(|t| *t == b'h'), "{recent:?}");
+    assert!(w.metrics.layer_switches.with_label_values(&["down"]).get() >= 1);
+    assert!(w.metrics.layer_switches.with_label_values(&["up"]).get() >= 1);
+}
+
+#[test]
+fn simulcast_packets_in_are_counted_once_each() {
+    // Issue 18: keyed by MID alone, the three layers' cumulative totals overwrote each
+    // other and every report counted a whole layer again (759,635 counted, 86,757 in).
+    let mut w = World::connected(&["A", "B"]);
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    assert_eq!(w.rtp_to_sfu, 0, "no media before the camera");
+    let mut frame_no = 0u64;
+    send_simulcast(&mut w, "A", video, &mut frame_no, 12);
+    talk(&mut w, 100, 0);
+    // The SFU reports stream totals every 5 s: wait for one after the last packet.
+    w.run_for(Duration::from_secs(6));
+    let m = &w.metrics;
+    let video_in = m.rtp_packets.with_label_values(&["in", "video"]).get();
+    let audio_in = m.rtp_packets.with_label_values(&["in", "audio"]).get();
+    println!(
+        "RTP datagrams in {}, counted video {video_in} + audio {audio_in}",
+        w.rtp_to_sfu
+    );
+    assert_eq!(audio_in, 200, "A's and B's 100 audio packets each");
+    assert_eq!(video_in + audio_in, w.rtp_to_sfu);
+}
+
+/// The connection qualities announced to `to` about `subject`, in order.
+fn qualities_told(w: &World, to: &str, subject: &str) -> Vec<vamt_sfu::quality::Quality> {
+    let (to, subject) = (w.peer(to).id.clone(), w.peer(subject).id.clone());
+    w.events
+        .iter()
+        .filter_map(|e| match e {
+            SfuEvent::ConnectionQuality {
+                participant,
+                subject: s,
+                quality,
+            } if *participant == to && *s == subject => Some(*quality),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_publisher_whose_video_stops_arriving_is_poor_until_it_flows_again() {
+    use vamt_sfu::quality::Quality;
+    let mut w = World::connected(&["A", "B"]);
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    let all = ["l", "m", "h"];
+    let mut frame_no = 0u64;
+    for i in 0..3000 / 35 {
+        let starting: &[&str] = if i == 0 { &all } else { &[] };
+        send_frame(&mut w, "A", video, &mut frame_no, &all, starting);
+    }
+    assert!(w.peer("B").video_frames > 50, "B sees A");
+    assert_eq!(qualities_told(&w, "B", "A"), vec![], "a clean link");
+    // A's uplink starves: its browser keeps sending audio, no video. Loss and round trip
+    // stay clean (the audio arrives), but B sees no picture of A.
+    let stopped = w.events.len();
+    talk(&mut w, 50, 0);
+    assert_eq!(
+        qualities_told(&w, "B", "A"),
+        vec![Quality::Poor],
+        "told within a second"
+    );
+    assert_eq!(qualities_told(&w, "A", "A"), vec![Quality::Poor], "A too");
+    // Stats reports every 5 s see a clean link; none of them may call A good meanwhile.
+    talk(&mut w, 750, 50);
+    assert_eq!(qualities_told(&w, "B", "A"), vec![Quality::Poor]);
+    assert!(w.events.len() > stopped);
+    // The video returns: good again after two reports agree.
+    for _ in 0..15_000 / 35 {
+        send_frame(&mut w, "A", video, &mut frame_no, &all, &[]);
+    }
+    assert_eq!(
+        qualities_told(&w, "B", "A"),
+        vec![Quality::Poor, Quality::Good]
+    );
+}
+
+#[test]
+fn a_subscriber_who_gets_none_of_a_video_that_arrives_is_poor() {
+    use vamt_sfu::quality::Quality;
+    let mut w = World::connected(&["A", "B"]);
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    // A's encoder never sends a key frame (it ignores every request): its layers reach the
+    // SFU, but B can start none of them and sees nothing.
+    for frame_no in 0..4000 / 35 {
+        for rid in ["l", "m", "h"] {
+            let mut frame = vec![0u8; 800];
+            frame[0] = 0x01;
+            w.write_video("A", video, Some(rid), frame_no * 3150, frame);
+        }
+        let until = w.now + Duration::from_millis(35);
+        while w.now < until {
+            w.step();
+        }
+    }
+    assert_eq!(w.peer("B").video_frames, 0);
+    assert_eq!(qualities_told(&w, "A", "B"), vec![Quality::Poor]);
+    assert_eq!(qualities_told(&w, "B", "B"), vec![Quality::Poor]);
+    assert_eq!(qualities_told(&w, "B", "A"), vec![], "A's uplink is fine");
 }
