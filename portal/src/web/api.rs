@@ -2,16 +2,22 @@
 //! times, book, confirm, cancel — for a city's own front end or an app, described by the
 //! OpenAPI document at `/api/openapi.json`. Errors have one shape: `{"error": {"code",
 //! "message"}}`, a stable code for programs and a message in the request's language.
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
-use super::page::lang;
+mod request;
+use request::split_slugs;
+pub use request::{BookingIn, KeyIn, LangParam, RebookIn, SlotsQuery};
+
+use super::page::{lang, query_lang};
 use crate::booking::{self, BookingError, Cancellation, Confirmation, NewBooking};
 use crate::AppState;
 
@@ -44,7 +50,8 @@ use crate::AppState;
         KeyIn,
         RebookIn,
         ApiError,
-        ApiErrorBody
+        ApiErrorBody,
+        ErrorCode
     ))
 )]
 pub struct ApiDoc;
@@ -56,11 +63,11 @@ pub async fn openapi() -> Response {
 
 /// `GET /api/v1/challenge`
 #[utoipa::path(get, path = "/api/v1/challenge",
-    responses((status = 200, description = "A proof-of-work challenge (ALTCHA format) for one booking: find `n` in `0..=maxnumber` with hex SHA-256(`salt` + decimal `n`) = `challenge`, then send base64 of `{algorithm, challenge, number, salt, signature}` as the booking's `proof`. Valid for ten minutes, once.", body = crate::pow::Challenge)))]
-pub async fn challenge(State(st): State<AppState>) -> Response {
+    responses((status = 200, description = "A proof-of-work challenge (ALTCHA format) for one booking: find `n` in `0..=maxnumber` with hex SHA-256(`salt` + decimal `n`) = `challenge`, then send base64 of `{algorithm, challenge, number, salt, signature}` as the booking's `proof`. Valid for ten minutes, once. `maxnumber` rises (up to 16 times) while this client has used half its attempts of the hour or the door is under pressure.", body = crate::pow::Challenge)))]
+pub async fn challenge(State(st): State<AppState>, client: super::door::ClientAddr) -> Response {
     (
         [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Json(super::door::challenge(&st)),
+        Json(super::door::challenge(&st, client)),
     )
         .into_response()
 }
@@ -75,10 +82,8 @@ pub struct ApiError {
 /// What failed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiErrorBody {
-    /// Stable, for programs: `invalid_request`, `invalid_name`, `invalid_email`, `unknown_service`,
-    /// `proof_invalid`, `proof_needed`, `too_many_attempts`, `not_virtual`, `too_many_for_email`, `no_such_slot`, `slot_taken`, `not_found`,
-    /// `lapsed`, `too_late`, `internal`.
-    pub code: String,
+    /// Stable, for programs.
+    pub code: ErrorCode,
     /// For people, in the request's language.
     pub message: String,
     /// With `slot_taken`: the ten free times nearest the one asked for, in time order.
@@ -86,29 +91,103 @@ pub struct ApiErrorBody {
     pub alternatives: Option<Vec<SlotOut>>,
 }
 
-pub(super) fn fail(
-    st: &AppState,
-    lang: &str,
-    status: StatusCode,
-    code: &str,
-    key: &str,
-) -> Response {
-    fail_with(st, lang, status, code, key, None)
+/// Every code the API answers a failure with. The OpenAPI document's enum of `code` is
+/// generated from this type and every failure is made from it, so the two cannot drift;
+/// each code has one HTTP status ([`ErrorCode::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: not JSON, a field missing or of the wrong type, a query or path that does not
+    /// parse.
+    InvalidRequest,
+    /// 413: a body over the size limit.
+    TooLarge,
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
+    /// 404: no endpoint at this path.
+    NoSuchEndpoint,
+    /// 405: the endpoint does not take this method (`Allow` names those it takes).
+    MethodNotAllowed,
+    /// 403: a POST sent by a page of another site.
+    CrossOrigin,
+    /// 422: a proof of work that is forged, expired, wrong or used before.
+    ProofInvalid,
+    /// 429: this address has had its attempts without a proof this hour.
+    ProofNeeded,
+    /// 429: this address has had its attempts this hour.
+    TooManyAttempts,
+    /// 429: this address holds its share of bookings waiting for their confirmation.
+    TooManyHolds,
+    /// 422: the name is empty, too long or has control characters.
+    InvalidName,
+    /// 422: not an address the portal can send mail to.
+    InvalidEmail,
+    /// 404: no active service with this slug.
+    UnknownService,
+    /// 409: a service that cannot be done by video.
+    NotVirtual,
+    /// 409: the address holds as many upcoming appointments as allowed.
+    TooManyForEmail,
+    /// 422: no appointment can start at this time.
+    NoSuchSlot,
+    /// 409: the time was taken; `alternatives` names free ones.
+    SlotTaken,
+    /// 404: no such booking, or a wrong key.
+    NotFound,
+    /// 410: not confirmed in time, or cancelled.
+    Lapsed,
+    /// 409: it has begun or is over.
+    TooLate,
+    /// 409: cancelled, begun or not yet confirmed.
+    NotMovable,
+    /// 500: the portal failed (logged with its cause).
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status every answer with this code has.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NoSuchEndpoint | Self::UnknownService | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::CrossOrigin => StatusCode::FORBIDDEN,
+            Self::ProofInvalid | Self::InvalidName | Self::InvalidEmail | Self::NoSuchSlot => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::ProofNeeded | Self::TooManyAttempts | Self::TooManyHolds => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::NotVirtual
+            | Self::TooManyForEmail
+            | Self::SlotTaken
+            | Self::TooLate
+            | Self::NotMovable => StatusCode::CONFLICT,
+            Self::Lapsed => StatusCode::GONE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A failure in the API's shape: `code`'s status, the message `key` in `lang`.
+pub(super) fn fail(st: &AppState, lang: &str, code: ErrorCode, key: &str) -> Response {
+    fail_with(st, lang, code, key, None)
 }
 
 fn fail_with(
     st: &AppState,
     lang: &str,
-    status: StatusCode,
-    code: &str,
+    code: ErrorCode,
     key: &str,
     alternatives: Option<Vec<SlotOut>>,
 ) -> Response {
     (
-        status,
+        code.status(),
         Json(ApiError {
             error: ApiErrorBody {
-                code: code.to_owned(),
+                code,
                 message: st.i18n.t(lang, key, None),
                 alternatives,
             },
@@ -117,69 +196,154 @@ fn fail_with(
         .into_response()
 }
 
-/// A request that is not what the endpoint takes (not JSON, a field missing or of the
-/// wrong type): 400 in the API's own shape, not the framework's text.
-fn malformed(st: &AppState, lang: &str, why: &dyn std::fmt::Display) -> Response {
-    tracing::debug!(error = %why, "malformed API request");
-    fail(
-        st,
-        lang,
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-        "error-invalid-request",
-    )
-}
-
 fn internal(st: &AppState, lang: &str, e: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %e, "API request failed");
-    fail(
-        st,
-        lang,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "error-internal",
-    )
+    fail(st, lang, ErrorCode::Internal, "error-internal")
 }
 
 fn refused(st: &AppState, lang: &str, r: super::door::Refusal) -> Response {
     use super::door::Refusal;
     match r {
-        Refusal::ProofInvalid => fail(
-            st,
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "proof_invalid",
-            "error-proof-invalid",
-        ),
-        Refusal::ProofNeeded => fail(
-            st,
-            lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            "proof_needed",
-            "error-proof-needed",
-        ),
+        Refusal::ProofInvalid => fail(st, lang, ErrorCode::ProofInvalid, "error-proof-invalid"),
+        Refusal::ProofNeeded => fail(st, lang, ErrorCode::ProofNeeded, "error-proof-needed"),
         Refusal::TooMany => fail(
             st,
             lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             "error-too-many-attempts",
         ),
-        Refusal::Internal => fail(
-            st,
-            lang,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "error-internal",
-        ),
+        Refusal::TooManyHolds => fail(st, lang, ErrorCode::TooManyHolds, "error-too-many-holds"),
+        Refusal::Internal => fail(st, lang, ErrorCode::Internal, "error-internal"),
     }
 }
 
-/// The language parameter every endpoint takes.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct LangParam {
-    /// `de` or `en`; else Accept-Language decides.
-    lang: Option<String>,
+/// The language of a request that failed before its own `lang` field could be read.
+fn request_lang<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> &'static str {
+    lang(query_lang(uri), headers)
+}
+
+/// An axum extractor whose refusal is the API's error shape instead of the framework's
+/// text: `Api<Json<T>>`, `Api<Query<T>>`, `Api<Path<T>>`. Every handler reads its input
+/// through it, so a bad `{id}`, a missing query field, malformed JSON or a wrong content
+/// type all answer as the document says.
+pub struct Api<E>(pub E);
+
+/// What an axum extractor's refusal tells about the request.
+pub trait Rejected: std::fmt::Display {
+    /// The status axum gives it.
+    fn status(&self) -> StatusCode;
+}
+
+impl Rejected for JsonRejection {
+    fn status(&self) -> StatusCode {
+        JsonRejection::status(self)
+    }
+}
+
+impl Rejected for QueryRejection {
+    fn status(&self) -> StatusCode {
+        QueryRejection::status(self)
+    }
+}
+
+impl Rejected for PathRejection {
+    fn status(&self) -> StatusCode {
+        PathRejection::status(self)
+    }
+}
+
+/// The code of a refused request. Only the body's size and type have statuses of their
+/// own; everything else (JSON that does not parse or does not fit, a query or path that
+/// does not) is one `invalid_request`, so a client needs one rule for "not what the
+/// document says".
+fn rejection_code(status: StatusCode) -> ErrorCode {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        _ => ErrorCode::InvalidRequest,
+    }
+}
+
+fn rejected(st: &AppState, lang: &str, why: &dyn Rejected) -> Response {
+    // The refusal's text may quote the input (a booking ID, a field): debug level only.
+    tracing::debug!(error = %why, "malformed API request");
+    let code = rejection_code(why.status());
+    let key = match code {
+        ErrorCode::TooLarge => "error-too-large",
+        ErrorCode::UnsupportedMediaType => "error-unsupported-media-type",
+        _ => "error-invalid-request",
+    };
+    fail(st, lang, code, key)
+}
+
+impl<E> FromRequestParts<AppState> for Api<E>
+where
+    E: FromRequestParts<AppState>,
+    E::Rejection: Rejected,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        match E::from_request_parts(parts, st).await {
+            Ok(e) => Ok(Self(e)),
+            Err(why) => Err(rejected(st, request_lang(&parts.uri, &parts.headers), &why)),
+        }
+    }
+}
+
+impl<E> FromRequest<AppState> for Api<E>
+where
+    E: FromRequest<AppState>,
+    E::Rejection: Rejected,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let lang = request_lang(req.uri(), req.headers());
+        match E::from_request(req, st).await {
+            Ok(e) => Ok(Self(e)),
+            Err(why) => Err(rejected(st, lang, &why)),
+        }
+    }
+}
+
+/// Any path under `/api/` that is no endpoint: 404 in the API's shape (the pages' fallback
+/// sends here).
+pub(super) fn no_such_endpoint(st: &AppState, uri: &Uri, headers: &HeaderMap) -> Response {
+    fail(
+        st,
+        request_lang(uri, headers),
+        ErrorCode::NoSuchEndpoint,
+        "error-no-such-endpoint",
+    )
+}
+
+/// An endpoint asked with a method it does not take: 405 in the API's shape; axum adds
+/// `Allow`.
+async fn method_not_allowed(State(st): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    fail(
+        &st,
+        request_lang(&uri, &headers),
+        ErrorCode::MethodNotAllowed,
+        "error-method-not-allowed",
+    )
+}
+
+/// The API's routes, `/api/openapi.json` and `/api/v1/…`, with the API's own 405.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/challenge", get(challenge))
+        .route("/api/v1/services", get(list_services))
+        .route("/api/v1/slots", get(list_slots))
+        .route("/api/v1/bookings", post(create_booking))
+        .route("/api/v1/bookings/{id}", get(get_booking))
+        .route("/api/v1/bookings/{id}/confirm", post(confirm_booking))
+        .route("/api/v1/bookings/{id}/cancel", post(cancel_booking))
+        .route("/api/v1/bookings/{id}/slots", get(rebook_slots))
+        .route("/api/v1/bookings/{id}/rebook", post(rebook_booking))
+        // Last: it applies to the routes registered before it.
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// A service of the catalogue.
@@ -206,10 +370,14 @@ pub struct ServiceOut {
 
 /// `GET /api/v1/services`
 #[utoipa::path(get, path = "/api/v1/services", params(LangParam),
-    responses((status = 200, description = "The active services", body = [ServiceOut])))]
+    responses(
+        (status = 200, description = "The active services", body = [ServiceOut]),
+        (status = 400, description = "`invalid_request`: a query parameter missing or malformed", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
+    ))]
 pub async fn list_services(
     State(st): State<AppState>,
-    Query(q): Query<LangParam>,
+    Api(Query(q)): Api<Query<LangParam>>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
@@ -253,48 +421,17 @@ pub struct SlotsOut {
     pub slots: Vec<SlotOut>,
 }
 
-/// Which services to search for.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct SlotsQuery {
-    /// One or more service slugs, comma-separated, done in one appointment.
-    services: String,
-    /// `de` or `en`.
-    lang: Option<String>,
-}
-
-/// The error of a booking failure, with its HTTP status.
-fn booking_error(e: &BookingError) -> (StatusCode, &'static str, &'static str) {
+/// The code and message of a booking failure.
+fn booking_error(e: &BookingError) -> (ErrorCode, &'static str) {
     match e {
-        BookingError::InvalidName => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_name",
-            "error-name",
-        ),
-        BookingError::InvalidEmail => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_email",
-            "error-email",
-        ),
-        BookingError::UnknownService => {
-            (StatusCode::NOT_FOUND, "unknown_service", "error-not-found")
-        }
-        BookingError::NotVirtual => (StatusCode::CONFLICT, "not_virtual", "error-not-virtual"),
-        BookingError::TooManyForEmail => (
-            StatusCode::CONFLICT,
-            "too_many_for_email",
-            "error-too-many-for-email",
-        ),
-        BookingError::NoSuchSlot => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_such_slot",
-            "error-no-such-slot",
-        ),
-        BookingError::SlotTaken => (StatusCode::CONFLICT, "slot_taken", "error-slot-taken"),
-        BookingError::Db(_) | BookingError::Vault(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "error-internal",
-        ),
+        BookingError::InvalidName => (ErrorCode::InvalidName, "error-name"),
+        BookingError::InvalidEmail => (ErrorCode::InvalidEmail, "error-email"),
+        BookingError::UnknownService => (ErrorCode::UnknownService, "error-not-found"),
+        BookingError::NotVirtual => (ErrorCode::NotVirtual, "error-not-virtual"),
+        BookingError::TooManyForEmail => (ErrorCode::TooManyForEmail, "error-too-many-for-email"),
+        BookingError::NoSuchSlot => (ErrorCode::NoSuchSlot, "error-no-such-slot"),
+        BookingError::SlotTaken => (ErrorCode::SlotTaken, "error-slot-taken"),
+        BookingError::Db(_) | BookingError::Vault(_) => (ErrorCode::Internal, "error-internal"),
     }
 }
 
@@ -332,59 +469,28 @@ async fn alternatives(
     Ok(offers.iter().map(slot_out).collect())
 }
 
-fn split_slugs(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// `GET /api/v1/slots?services=a,b`
 #[utoipa::path(get, path = "/api/v1/slots", params(SlotsQuery),
     responses(
         (status = 200, description = "Free times for one appointment of these services", body = SlotsOut),
+        (status = 400, description = "`invalid_request`: a query parameter missing or malformed", body = ApiError),
         (status = 404, description = "`unknown_service`", body = ApiError),
         (status = 409, description = "`not_virtual`", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn list_slots(
     State(st): State<AppState>,
-    q: Result<Query<SlotsQuery>, QueryRejection>,
+    Api(Query(q)): Api<Query<SlotsQuery>>,
     headers: HeaderMap,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(q.lang.as_deref(), &headers);
     match free(&st, &split_slugs(&q.services)).await {
         Ok(slots) => Json(SlotsOut { slots }).into_response(),
-        Err(e) => {
-            let (status, code, key) = booking_error(&e);
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
-                return internal(&st, lang, &e);
-            }
-            fail(&st, lang, status, code, key)
-        }
+        Err(e) => match booking_error(&e) {
+            (ErrorCode::Internal, _) => internal(&st, lang, &e),
+            (code, key) => fail(&st, lang, code, key),
+        },
     }
-}
-
-/// A booking request.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct BookingIn {
-    /// One or more service slugs, done in one appointment.
-    pub services: Vec<String>,
-    /// A start from `GET /api/v1/slots`.
-    pub start: DateTime<Utc>,
-    /// The citizen's name.
-    pub name: String,
-    /// Where the opt-in mail goes.
-    pub email: String,
-    /// Language of the mails: `de` or `en`.
-    pub lang: Option<String>,
-    /// A solved challenge from `GET /api/v1/challenge`. Without one, an address gets
-    /// only `booking.unproven_per_ip_hour` attempts an hour.
-    pub proof: Option<String>,
 }
 
 /// A booking as the citizen may see it (no personal data: it is in their mail).
@@ -421,26 +527,27 @@ fn booking_out(b: &booking::Booking) -> BookingOut {
 #[utoipa::path(post, path = "/api/v1/bookings", request_body = BookingIn,
     responses(
         (status = 202, description = "Held; the opt-in mail with the confirm link is on its way", body = BookingOut),
+        (status = 400, description = "`invalid_request`: not JSON, a field missing or of the wrong type", body = ApiError),
         (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`unknown_service`", body = ApiError),
         (status = 409, description = "`slot_taken` (with `alternatives`), `not_virtual`, `too_many_for_email`", body = ApiError),
-        (status = 422, description = "`invalid_name`, `invalid_email`, `no_such_slot`, `proof_invalid` (forged, expired, wrong or used before)", body = ApiError),
-        (status = 429, description = "`proof_needed` (this address has had its attempts without a proof), `too_many_attempts` (its attempts this hour)", body = ApiError),
+        (status = 413, description = "`too_large`: the body is over the size limit", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
+        (status = 422, description = "`invalid_name`, `invalid_email` (not an address mail can be sent to), `no_such_slot`, `proof_invalid` (forged, expired, wrong or used before)", body = ApiError),
+        (status = 429, description = "`proof_needed` (this address has had its attempts without a proof), `too_many_attempts` (its attempts this hour), `too_many_holds` (its unconfirmed bookings waiting for their confirmation)", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn create_booking(
     State(st): State<AppState>,
     client: super::door::ClientAddr,
     headers: HeaderMap,
-    req: Result<Json<BookingIn>, JsonRejection>,
+    Api(Json(req)): Api<Json<BookingIn>>,
 ) -> Response {
-    let req = match req {
-        Ok(Json(r)) => r,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(req.lang.as_deref(), &headers);
-    if let Err(r) = super::door::admit(&st, client, req.proof.as_deref()).await {
-        return refused(&st, lang, r);
-    }
+    let admission = match super::door::admit(&st, client, req.proof.as_deref()).await {
+        Ok(a) => a,
+        Err(r) => return refused(&st, lang, r),
+    };
     let new = NewBooking {
         services: req.services.clone(),
         start: req.start,
@@ -451,14 +558,15 @@ pub async fn create_booking(
     };
     match booking::book(&st.db, &st.vault, &st.settings, st.now(), new).await {
         Ok(booked) => {
+            admission.held();
             st.metrics.bookings.with_label_values(&["api"]).inc();
             tracing::info!(booking = %booked.booking.id, "booking held for confirmation (API)");
             super::booking::send_opt_in(&st, &booked).await;
             (StatusCode::ACCEPTED, Json(booking_out(&booked.booking))).into_response()
         }
         Err(e) => {
-            let (status, code, key) = booking_error(&e);
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
+            let (code, key) = booking_error(&e);
+            if code == ErrorCode::Internal {
                 return internal(&st, lang, &e);
             }
             let alternatives = if matches!(e, BookingError::SlotTaken) {
@@ -466,46 +574,29 @@ pub async fn create_booking(
             } else {
                 None
             };
-            fail_with(&st, lang, status, code, key, alternatives)
+            fail_with(&st, lang, code, key, alternatives)
         }
     }
-}
-
-/// The booking's secret, from the links in its mails.
-#[derive(Debug, Deserialize, ToSchema, IntoParams)]
-pub struct KeyIn {
-    /// The `key` of the links in the booking's mails.
-    pub key: String,
-    /// `de` or `en`.
-    pub lang: Option<String>,
 }
 
 /// `GET /api/v1/bookings/{id}?key=`
 #[utoipa::path(get, path = "/api/v1/bookings/{id}", params(("id" = String, Path), KeyIn),
     responses(
         (status = 200, description = "The booking", body = BookingOut),
+        (status = 400, description = "`invalid_request`: `key` missing, a query or `{id}` that does not parse", body = ApiError),
         (status = 404, description = "`not_found`: no such booking, or a wrong key", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn get_booking(
     State(st): State<AppState>,
-    Path(id): Path<String>,
-    q: Result<Query<KeyIn>, QueryRejection>,
+    Api(Path(id)): Api<Path<String>>,
+    Api(Query(q)): Api<Query<KeyIn>>,
     headers: HeaderMap,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(q.lang.as_deref(), &headers);
     match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => Json(booking_out(&b)).into_response(),
-        Ok(None) => fail(
-            &st,
-            lang,
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "error-not-found",
-        ),
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -515,37 +606,39 @@ pub async fn get_booking(
     request_body = KeyIn,
     responses(
         (status = 200, description = "Confirmed (now or before); the confirmation mail with the join link went out once", body = BookingOut),
+        (status = 400, description = "`invalid_request`: not JSON, a field missing or of the wrong type, an `{id}` that does not parse", body = ApiError),
         (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
+        (status = 409, description = "`too_many_for_email`: the address holds as many confirmed upcoming appointments as allowed; this one is released", body = ApiError),
         (status = 410, description = "`lapsed`: not confirmed in time, or cancelled", body = ApiError),
+        (status = 413, description = "`too_large`: the body is over the size limit", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn confirm_booking(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Api(Path(id)): Api<Path<String>>,
     headers: HeaderMap,
-    k: Result<Json<KeyIn>, JsonRejection>,
+    Api(Json(k)): Api<Json<KeyIn>>,
 ) -> Response {
-    let k = match k {
-        Ok(Json(k)) => k,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(k.lang.as_deref(), &headers);
-    match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now()).await {
+    let limit = st.settings.raw.booking.max_per_email;
+    match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now(), limit).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
             let booked = super::booking::confirmed(&st, b, &k.key).await;
             Json(booking_out(&booked.booking)).into_response()
         }
         Ok(Some(Confirmation::AlreadyConfirmed(b))) => Json(booking_out(&b)).into_response(),
-        Ok(Some(Confirmation::Lapsed(_))) => {
-            fail(&st, lang, StatusCode::GONE, "lapsed", "lapsed-text")
-        }
-        Ok(None) => fail(
+        Ok(Some(Confirmation::Lapsed(_))) => fail(&st, lang, ErrorCode::Lapsed, "lapsed-text"),
+        // The address reached its limit of confirmed appointments meanwhile: the hold is
+        // released, as the booking form would have refused it.
+        Ok(Some(Confirmation::TooMany(_))) => fail(
             &st,
             lang,
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "error-not-found",
+            ErrorCode::TooManyForEmail,
+            "error-too-many-for-email",
         ),
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -555,20 +648,20 @@ pub async fn confirm_booking(
     request_body = KeyIn,
     responses(
         (status = 200, description = "Cancelled (now or before); the time is free again", body = BookingOut),
+        (status = 400, description = "`invalid_request`: not JSON, a field missing or of the wrong type, an `{id}` that does not parse", body = ApiError),
         (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`too_late`: it has begun or is over", body = ApiError),
+        (status = 413, description = "`too_large`: the body is over the size limit", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn cancel_booking(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Api(Path(id)): Api<Path<String>>,
     headers: HeaderMap,
-    k: Result<Json<KeyIn>, JsonRejection>,
+    Api(Json(k)): Api<Json<KeyIn>>,
 ) -> Response {
-    let k = match k {
-        Ok(Json(k)) => k,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(k.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Cancellation::Cancelled(b))) => {
@@ -576,33 +669,12 @@ pub async fn cancel_booking(
             Json(booking_out(&b)).into_response()
         }
         Ok(Some(Cancellation::AlreadyCancelled(b))) => Json(booking_out(&b)).into_response(),
-        Ok(Some(Cancellation::TooLate(_))) => fail(
-            &st,
-            lang,
-            StatusCode::CONFLICT,
-            "too_late",
-            "cancel-too-late",
-        ),
-        Ok(None) => fail(
-            &st,
-            lang,
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "error-not-found",
-        ),
+        Ok(Some(Cancellation::TooLate(_))) => {
+            fail(&st, lang, ErrorCode::TooLate, "cancel-too-late")
+        }
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
         Err(e) => internal(&st, lang, &e),
     }
-}
-
-/// Where to move a booking.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RebookIn {
-    /// The `key` of the links in the booking's mails.
-    pub key: String,
-    /// A start from `GET /api/v1/bookings/{id}/slots`.
-    pub start: DateTime<Utc>,
-    /// `de` or `en`.
-    pub lang: Option<String>,
 }
 
 fn slot_out(o: &crate::schedule::Offer) -> SlotOut {
@@ -616,31 +688,25 @@ fn slot_out(o: &crate::schedule::Offer) -> SlotOut {
 #[utoipa::path(get, path = "/api/v1/bookings/{id}/slots", params(("id" = String, Path), KeyIn),
     responses(
         (status = 200, description = "The times this booking can move to (its services, its own time counted free)", body = SlotsOut),
+        (status = 400, description = "`invalid_request`: `key` missing, a query or `{id}` that does not parse", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`not_movable`: cancelled, begun or not yet confirmed", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn rebook_slots(
     State(st): State<AppState>,
-    Path(id): Path<String>,
-    Query(k): Query<KeyIn>,
+    Api(Path(id)): Api<Path<String>>,
+    Api(Query(k)): Api<Query<KeyIn>>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(k.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &k.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => {
-            return fail(
-                &st,
-                lang,
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "error-not-found",
-            )
-        }
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
     if let Some(reason) = super::rebook::refusal(&b, st.now()) {
-        return fail(&st, lang, StatusCode::CONFLICT, "not_movable", reason);
+        return fail(&st, lang, ErrorCode::NotMovable, reason);
     }
     match booking::move_offers(&st.db, &st.settings, &id, st.now()).await {
         Ok(offers) => Json(SlotsOut {
@@ -660,37 +726,28 @@ pub async fn rebook_slots(
     request_body = RebookIn,
     responses(
         (status = 200, description = "Moved; the new time and calendar file go out by mail, the links stay the same", body = BookingOut),
-        (status = 400, description = "`invalid_request`", body = ApiError),
+        (status = 400, description = "`invalid_request`: not JSON, a field missing or of the wrong type, an `{id}` that does not parse", body = ApiError),
         (status = 403, description = "`cross_origin`: sent by a page of another site (`Sec-Fetch-Site`, `Origin`)", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`slot_taken` (with `alternatives`) or `not_movable`", body = ApiError),
+        (status = 413, description = "`too_large`: the body is over the size limit", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
+        (status = 500, description = "`internal`: the portal failed", body = ApiError),
     ))]
 pub async fn rebook_booking(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    Api(Path(id)): Api<Path<String>>,
     headers: HeaderMap,
-    r: Result<Json<RebookIn>, JsonRejection>,
+    Api(Json(r)): Api<Json<RebookIn>>,
 ) -> Response {
-    let r = match r {
-        Ok(Json(r)) => r,
-        Err(e) => return malformed(&st, lang(None, &headers), &e),
-    };
     let lang = lang(r.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &r.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => {
-            return fail(
-                &st,
-                lang,
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "error-not-found",
-            )
-        }
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
     if let Some(reason) = super::rebook::refusal(&b, st.now()) {
-        return fail(&st, lang, StatusCode::CONFLICT, "not_movable", reason);
+        return fail(&st, lang, ErrorCode::NotMovable, reason);
     }
     match super::rebook::move_to(&st, &b, &r.key, r.start, "api").await {
         Ok(moved) => Json(booking_out(&moved)).into_response(),
@@ -708,8 +765,7 @@ pub async fn rebook_booking(
             fail_with(
                 &st,
                 lang,
-                StatusCode::CONFLICT,
-                "slot_taken",
+                ErrorCode::SlotTaken,
                 "error-slot-taken",
                 alternatives,
             )

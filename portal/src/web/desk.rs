@@ -300,6 +300,12 @@ async fn phone_page(
             service => service.map(|s| s.slug.clone()),
             slots => slots,
             error => error,
+            // The field the error is about: its link leads there, the field is marked.
+            error_field => match error {
+                Some("error-email" | "error-too-many-for-email") => "email",
+                Some("error-name") => "name",
+                _ => "slots",
+            },
             name => filled.map(|f| f.name.clone()).unwrap_or_default(),
             email => filled.map(|f| f.email.clone()).unwrap_or_default(),
         },

@@ -1,15 +1,20 @@
+//! What the portal answers for a path it has no route for.
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 
-use super::page::{error_page, lang};
+use super::page::{error_page, lang, query_lang};
 use crate::AppState;
 
-pub async fn not_found(State(st): State<AppState>, headers: HeaderMap) -> Response {
+/// 404: the API's error shape under `/api/` (a program reads it), a page elsewhere.
+pub async fn not_found(State(st): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return super::api::no_such_endpoint(&st, &uri, &headers);
+    }
     error_page(
         &st,
         StatusCode::NOT_FOUND,
-        lang(None, &headers),
+        lang(query_lang(&uri), &headers),
         "error-not-found",
     )
 }

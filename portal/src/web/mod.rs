@@ -53,16 +53,8 @@ pub fn app(state: AppState) -> Router {
             "/booking/{id}/confirm",
             get(booking::confirm_form).post(booking::confirm),
         )
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/api/v1/challenge", get(api::challenge))
-        .route("/api/v1/services", get(api::list_services))
-        .route("/api/v1/slots", get(api::list_slots))
-        .route("/api/v1/bookings", post(api::create_booking))
-        .route("/api/v1/bookings/{id}", get(api::get_booking))
-        .route("/api/v1/bookings/{id}/confirm", post(api::confirm_booking))
-        .route("/api/v1/bookings/{id}/cancel", post(api::cancel_booking))
-        .route("/api/v1/bookings/{id}/slots", get(api::rebook_slots))
-        .route("/api/v1/bookings/{id}/rebook", post(api::rebook_booking))
+        // The JSON API, with its own 405; its 404 is the fallback's (error::not_found).
+        .merge(api::routes())
         .route("/call/{id}", get(call::citizen))
         .route("/clerk", get(clerk::console))
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))

@@ -54,8 +54,7 @@ pub async fn protect(State(st): State<AppState>, req: Request, next: Next) -> Re
         super::api::fail(
             &st,
             lang,
-            StatusCode::FORBIDDEN,
-            "cross_origin",
+            super::api::ErrorCode::CrossOrigin,
             "error-cross-origin",
         )
     } else {
