@@ -243,7 +243,8 @@ fn main() -> ExitCode {
 
 async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Result<ExitCode> {
     use vamt_portal::clerk;
-    std::fs::create_dir_all(&settings.data_dir)?;
+    vamt_portal::private_file::dir(&settings.data_dir)?;
+    vamt_portal::private_file::sqlite(&settings.database_url)?;
     let db = vamt_portal::db::open(&settings.database_url).await?;
     let code = match command {
         ClerkCommand::Add {

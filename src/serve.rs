@@ -64,35 +64,55 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     init_logging(&settings);
     vamt_sfu::install_crypto_provider();
-    std::fs::create_dir_all(&settings.data_dir)
+    vamt_portal::private_file::dir(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+    // Generated keys live apart from the data (storage.key_dir); an older install's are
+    // moved there once.
+    let key = |name: &str| -> anyhow::Result<Vec<u8>> {
+        let (key, moved) =
+            vamt_portal::secret::load_or_move_key(&settings.key_dir, &settings.data_dir, name)
+                .with_context(|| {
+                    format!(
+                        "reading or creating {}",
+                        settings.key_dir.join(name).display()
+                    )
+                })?;
+        if moved {
+            tracing::warn!(
+                key = name,
+                from = %settings.data_dir.display(),
+                to = %settings.key_dir.display(),
+                "key moved out of the data directory; backups of the data directory taken before hold it"
+            );
+        }
+        Ok(key)
+    };
 
     let registry = Registry::new();
     let secret = if settings.raw.security.token_secret.is_empty() {
-        let path = settings.data_dir.join("token.key");
-        vamt_portal::secret::load_or_create_secret(&path)
-            .with_context(|| format!("reading or creating {}", path.display()))?
+        key("token.key")?
     } else {
         settings.raw.security.token_secret.as_bytes().to_vec()
     };
     let tokens = TokenKeys::from_secret(&secret);
     let turn_secret = if settings.raw.turn.secret.is_empty() {
-        let path = settings.data_dir.join("turn.key");
-        let key = vamt_portal::secret::load_or_create_secret(&path)
-            .with_context(|| format!("reading or creating {}", path.display()))?;
-        String::from_utf8_lossy(&key).into_owned()
+        String::from_utf8_lossy(&key("turn.key")?).into_owned()
     } else {
         settings.raw.turn.secret.clone()
     };
     let vault = if settings.raw.security.data_key.is_empty() {
-        let path = settings.data_dir.join("data.key");
-        let key = vamt_portal::secret::load_or_create_secret(&path)
-            .with_context(|| format!("reading or creating {}", path.display()))?;
-        Vault::from_hex(&String::from_utf8_lossy(&key))
-            .with_context(|| format!("{} is not a valid data key", path.display()))?
+        let data_key = key("data.key")?;
+        Vault::from_hex(&String::from_utf8_lossy(&data_key)).with_context(|| {
+            format!(
+                "{} is not a valid data key",
+                settings.key_dir.join("data.key").display()
+            )
+        })?
     } else {
         Vault::from_hex(&settings.raw.security.data_key)?
     };
+    vamt_portal::private_file::sqlite(&settings.database_url)
+        .with_context(|| format!("making the database {} owner-only", settings.database_url))?;
 
     let db = vamt_portal::db::open(&settings.database_url)
         .await

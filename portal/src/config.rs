@@ -149,14 +149,18 @@ impl Default for TurnConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageConfig {
-    /// Directory for the SQLite database, the outbox and generated keys.
+    /// Directory for the SQLite database and the outbox.
     pub data_dir: PathBuf,
+    /// Directory for the generated keys, apart from the data (a backup of the data must
+    /// not carry the key to its own ciphertext). Empty: `<data_dir>-keys` beside it.
+    pub key_dir: PathBuf,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("./data"),
+            key_dir: PathBuf::new(),
         }
     }
 }
@@ -284,11 +288,11 @@ impl Default for CallConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SecurityConfig {
     /// Secret (≥ 32 characters) that signs room tokens. Empty: a random one is generated on
-    /// first start and kept in `<data_dir>/token.key`. Set it when several portals must
+    /// first start and kept in `<key_dir>/token.key`. Set it when several portals must
     /// accept each other's tokens.
     pub token_secret: String,
     /// Key (64 hex characters) that encrypts personal data at rest. Empty: generated on
-    /// first start and kept in `<data_dir>/data.key`. Losing it makes stored names and
+    /// first start and kept in `<key_dir>/data.key`. Losing it makes stored names and
     /// addresses unreadable: back it up apart from the database.
     pub data_key: String,
 }
@@ -365,6 +369,8 @@ pub struct Settings {
     pub turn_tls: Option<TurnTls>,
     /// Data directory.
     pub data_dir: PathBuf,
+    /// Key directory (generated keys), never inside the data directory.
+    pub key_dir: PathBuf,
     /// Database URL.
     pub database_url: String,
     /// SMTP URL, if configured.
@@ -586,6 +592,22 @@ impl Config {
         if data_dir.as_os_str().is_empty() {
             return Err(bad("storage.data_dir", "must not be empty"));
         }
+        let key_dir = if self.storage.key_dir.as_os_str().is_empty() {
+            let mut name = data_dir
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_else(|| "data".into());
+            name.push("-keys");
+            data_dir.with_file_name(name)
+        } else {
+            self.storage.key_dir.clone()
+        };
+        if key_dir.starts_with(&data_dir) {
+            return Err(bad(
+                "storage.key_dir",
+                "must not lie inside storage.data_dir (a backup of the data would carry its key)",
+            ));
+        }
         let database_url = if self.database.url.is_empty() {
             format!("sqlite://{}", data_dir.join("vamt.db").display())
         } else if crate::db::Engine::of(&self.database.url).is_some() {
@@ -675,13 +697,22 @@ impl Config {
             ));
         }
         if !(1..=300).contains(&self.http.header_timeout_seconds) {
-            return Err(bad("http.header_timeout_seconds", "must be between 1 and 300"));
+            return Err(bad(
+                "http.header_timeout_seconds",
+                "must be between 1 and 300",
+            ));
         }
         if !(1..=3600).contains(&self.http.body_timeout_seconds) {
-            return Err(bad("http.body_timeout_seconds", "must be between 1 and 3600"));
+            return Err(bad(
+                "http.body_timeout_seconds",
+                "must be between 1 and 3600",
+            ));
         }
         if !(16..=1_000_000).contains(&self.http.max_connections) {
-            return Err(bad("http.max_connections", "must be between 16 and 1000000"));
+            return Err(bad(
+                "http.max_connections",
+                "must be between 16 and 1000000",
+            ));
         }
         if !(1..=1000).contains(&self.booking.optin_mails_per_address_hour) {
             return Err(bad(
@@ -690,7 +721,10 @@ impl Config {
             ));
         }
         if !(1..=1000).contains(&self.booking.holds_per_client) {
-            return Err(bad("booking.holds_per_client", "must be between 1 and 1000"));
+            return Err(bad(
+                "booking.holds_per_client",
+                "must be between 1 and 1000",
+            ));
         }
         if !(100..=10_000_000).contains(&self.booking.pow_max_number) {
             return Err(bad(
@@ -759,6 +793,7 @@ impl Config {
             stun_listen,
             turn_tls,
             data_dir,
+            key_dir,
             database_url,
             smtp_url,
             mail_from,

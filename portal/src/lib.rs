@@ -18,6 +18,7 @@ pub mod mail;
 pub mod mail_queue;
 pub mod metrics;
 pub mod pow;
+pub mod private_file;
 pub mod reminder;
 pub mod retention;
 pub mod schedule;

@@ -128,14 +128,14 @@ impl Mailer {
                 tracing::info!(reference, "mail delivered to SMTP server");
             }
             Transport::Outbox(dir) => {
-                tokio::fs::create_dir_all(dir).await?;
+                crate::private_file::dir(dir)?;
                 let name = format!(
                     "{}-{}.eml",
                     chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f"),
                     reference
                 );
                 let path = dir.join(name);
-                tokio::fs::write(&path, &composed.text).await?;
+                crate::private_file::write(&path, composed.text.as_bytes()).await?;
                 tracing::info!(reference, path = %path.display(), "no SMTP server configured: mail written to outbox");
             }
         }

@@ -50,3 +50,31 @@ pub fn load_or_create_secret(path: &std::path::Path) -> std::io::Result<Vec<u8>>
         Err(e) => Err(e),
     }
 }
+
+/// The generated key `name` in `key_dir`, created there if missing. A key that an older
+/// install generated in `legacy_dir` (the data directory, where every backup of the data
+/// carried it) is moved to `key_dir` first; returns whether it was.
+pub fn load_or_move_key(
+    key_dir: &std::path::Path,
+    legacy_dir: &std::path::Path,
+    name: &str,
+) -> std::io::Result<(Vec<u8>, bool)> {
+    crate::private_file::dir(key_dir)?;
+    let path = key_dir.join(name);
+    let old = legacy_dir.join(name);
+    let mut moved = false;
+    if !path.exists() && old.exists() {
+        let key = std::fs::read(&old)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&path)?;
+        std::io::Write::write_all(&mut f, &key)?;
+        f.sync_all()?;
+        std::fs::remove_file(&old)?;
+        moved = true;
+    }
+    crate::private_file::restrict(&path)?;
+    Ok((load_or_create_secret(&path)?, moved))
+}
