@@ -41,8 +41,10 @@ let speakers = 0;
 // Messages are handled one after another: SDP steps must not interleave.
 let queue = Promise.resolve();
 
+// States without a text of their own yet show a near one.
+const statusFallback = { replaced: 'left' };
 function setStatus(key) {
-  statusEl.textContent = text['call-status-' + key] || key;
+  statusEl.textContent = text['call-status-' + key] || text['call-status-' + statusFallback[key]] || key;
   statusEl.dataset.state = key;
 }
 
@@ -230,7 +232,19 @@ async function handle(m) {
       tracks.delete(m.track);
       break;
     case 'lobby':
+      // The whole list: after our `joined` or `resumed`. Changes follow one by one.
       lobby = m.waiting;
+      renderLobby();
+      break;
+    case 'lobby_add': {
+      const { type, position, ...entry } = m;
+      lobby = lobby.filter((w) => w.participant !== entry.participant);
+      lobby.splice(Math.max(0, Math.min(position - 1, lobby.length)), 0, entry);
+      renderLobby();
+      break;
+    }
+    case 'lobby_remove':
+      lobby = lobby.filter((w) => w.participant !== m.participant);
       renderLobby();
       break;
     case 'muted':
@@ -253,6 +267,8 @@ async function handle(m) {
       break;
     case 'resumed':
       reconnectTries = 0;
+      // The token we resumed with is spent; the next resume needs this one.
+      resumeToken = m.resume_token;
       peers.clear();
       for (const p of m.participants) peers.set(p.participant, p);
       renderPeople();
@@ -343,6 +359,8 @@ async function handle(m) {
       if (m.reason === 'declined') finish('declined');
       else if (m.reason === 'removed') finish('removed');
       else if (m.reason === 'call_ended') finish('ended');
+      // The same person waits in another tab or device now: this page stays quiet.
+      else if (m.reason === 'replaced') finish('replaced');
       else {
         // The server restarts: once it answers again, load the page anew (a fresh token).
         finished = true;
@@ -405,7 +423,8 @@ function connect(greet) {
   };
   ws.onclose = (ev) => {
     if (finished || statusEl.dataset.state === 'server-closed') return;
-    // 1008: the server refused us (abuse); 4000: this place was resumed elsewhere.
+    // 1008: the server refused us (abuse, or no join in time); 4000: this place was resumed
+    // or joined elsewhere.
     if (!resumeToken || ev.code === 1008 || ev.code === 4000 || reconnectTries >= 6) {
       setStatus('error');
       return;

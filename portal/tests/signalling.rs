@@ -669,10 +669,12 @@ async fn the_waiting_room_queues_by_appointment_and_only_the_clerk_admits_mutes_
         "{w}"
     );
     let citizen_id = w["participant"].as_str().expect("id").to_owned();
+    // The clerk was there first: it hears of the newcomer as a change, not a list.
     let lobby = recv(&mut clerk).await;
-    assert_eq!(lobby["type"], "lobby", "{lobby}");
-    assert_eq!(lobby["waiting"][0]["participant"], citizen_id.as_str());
-    assert_eq!(lobby["waiting"][0]["name"], "Name erika");
+    assert_eq!(lobby["type"], "lobby_add", "{lobby}");
+    assert_eq!(lobby["position"], 1, "{lobby}");
+    assert_eq!(lobby["participant"], citizen_id.as_str());
+    assert_eq!(lobby["name"], "Name erika");
 
     // Someone with an earlier appointment (another room) goes ahead in the office's queue.
     let mut earlier = connect(stack.addr).await;
@@ -725,9 +727,13 @@ async fn the_waiting_room_queues_by_appointment_and_only_the_clerk_admits_mutes_
         "{seen}"
     );
     let emptied = recv(&mut clerk).await;
-    assert_eq!(emptied, json!({"type": "lobby", "waiting": []}));
-    let front = recv(&mut earlier).await;
-    assert_eq!(front["position"], 1, "{front}");
+    assert_eq!(
+        emptied,
+        json!({"type": "lobby_remove", "participant": citizen_id})
+    );
+    // The one ahead in the queue kept its place, so it hears nothing of it.
+    send(&mut earlier, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut earlier).await["type"], "pong");
 
     // A citizen's token cannot moderate.
     for m in [
@@ -874,7 +880,7 @@ async fn a_shutting_down_node_tells_everyone_to_come_back_and_takes_no_joins() {
     )
     .await;
     assert_eq!(recv(&mut waiting).await["type"], "waiting");
-    assert_eq!(recv(&mut clerk).await["type"], "lobby");
+    assert_eq!(recv(&mut clerk).await["type"], "lobby_add");
 
     stack.state.hub.shutdown();
     // In the room and in the waiting room alike: come back in a few seconds.
@@ -898,7 +904,12 @@ async fn a_shutting_down_node_tells_everyone_to_come_back_and_takes_no_joins() {
 #[tokio::test]
 async fn the_server_pings_every_socket_as_a_heartbeat() {
     let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_heartbeat";
     let mut ws = connect(stack.addr).await;
+    // Joined: an unjoined socket would be closed before the first heartbeat.
+    send(&mut ws, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut ws).await["type"], "joined");
     let t0 = std::time::Instant::now();
     let limit = vamt_signalling::limits::HEARTBEAT_INTERVAL + Duration::from_secs(5);
     let ping = loop {
@@ -1085,4 +1096,376 @@ async fn candidates_and_answers_are_checked_by_the_media_server() {
     expect_error(&mut ws, "negotiation_failed").await;
     send(&mut ws, json!({"type": "ping"})).await;
     assert_eq!(recv(&mut ws).await["type"], "pong", "the session goes on");
+}
+
+/// Reads frames until `n` texts satisfy `want`, returning those and the bytes of every text
+/// frame read on the way.
+async fn read_until(ws: &mut Ws, n: usize, want: impl Fn(&Value) -> bool) -> (Vec<Value>, usize) {
+    let (mut got, mut bytes) = (Vec::new(), 0);
+    while got.len() < n {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(t) = msg {
+            bytes += t.len();
+            let v: Value = serde_json::from_str(&t).expect("json");
+            if want(&v) {
+                got.push(v);
+            }
+        }
+    }
+    (got, bytes)
+}
+
+fn counter(stack: &common::Stack, name: &str, label: &str) -> f64 {
+    stack
+        .state
+        .registry
+        .gather()
+        .iter()
+        .filter(|m| m.name() == name)
+        .flat_map(|m| m.get_metric())
+        .filter(|m| m.get_label().iter().any(|l| l.value() == label))
+        .map(|m| m.get_counter().get_value())
+        .sum()
+}
+
+/// Opens a WebSocket by hand and then neither reads nor answers anything: a client that
+/// would not even complete the close handshake.
+async fn raw_upgrade(addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("tcp");
+    let request = format!(
+        "GET /ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    tcp.write_all(request.as_bytes())
+        .await
+        .expect("upgrade request");
+    tcp
+}
+
+#[tokio::test]
+async fn sockets_that_never_join_are_closed_at_the_deadline_even_if_they_ignore_the_close() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_deadline01";
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().expect("ip");
+
+    // One participant joins and stays; ten sockets only ping, five never say anything, not
+    // even to the close.
+    let mut member = connect(stack.addr).await;
+    send(&mut member, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut member).await["type"], "joined");
+    let mut idle = Vec::new();
+    for _ in 0..10 {
+        let mut ws = connect(stack.addr).await;
+        send(&mut ws, json!({"type": "ping"})).await;
+        assert_eq!(recv(&mut ws).await["type"], "pong");
+        idle.push(ws);
+    }
+    let mut mute = Vec::new();
+    for _ in 0..5 {
+        mute.push(raw_upgrade(stack.addr).await);
+    }
+
+    // The deadline (10 s) passes: every pinging socket gets its close with the reason…
+    let limit = vamt_signalling::limits::JOIN_DEADLINE + Duration::from_secs(10);
+    for ws in &mut idle {
+        let close = loop {
+            match tokio::time::timeout(limit, ws.next()).await {
+                Ok(Some(Ok(Message::Close(Some(c))))) => break c,
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        };
+        assert_eq!(u16::from(close.code), 1008, "{close:?}");
+        assert_eq!(close.reason.as_str(), "no join in time");
+    }
+    // …and the silent ones are hung up on: the server does not wait for their answer.
+    for tcp in &mut mute {
+        use tokio::io::AsyncReadExt;
+        let mut got = Vec::new();
+        tokio::time::timeout(limit, tcp.read_to_end(&mut got))
+            .await
+            .expect("the server hangs up a socket that never joined")
+            .expect("read");
+        let got = String::from_utf8_lossy(&got);
+        assert!(got.starts_with("HTTP/1.1 101"), "{got}");
+        assert!(
+            got.contains("no join in time"),
+            "a close frame came first: {got:?}"
+        );
+    }
+
+    assert_eq!(
+        counter(&stack, "vamt_signalling_closes_total", "join_timeout"),
+        15.0
+    );
+    // The member was never disturbed, and only its socket still counts.
+    send(&mut member, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut member).await["type"], "pong");
+    let mut open = usize::MAX;
+    for _ in 0..100 {
+        open = stack.state.hub.open_sockets_from(loopback);
+        if open == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(open, 1, "closed sockets gave their places back");
+}
+
+#[tokio::test]
+async fn one_address_gets_its_share_of_sockets_and_no_more() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let cap = vamt_signalling::limits::MAX_SOCKETS_PER_ADDRESS;
+    let mut open = Vec::new();
+    for _ in 0..cap {
+        open.push(connect(stack.addr).await);
+    }
+    // One more from the same address is refused before it becomes a WebSocket.
+    match tokio_tungstenite::connect_async(format!("ws://{}/ws", stack.addr)).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 429)
+        }
+        Err(e) => panic!("refused, but not with 429: {e}"),
+        Ok(_) => panic!("socket {} from one address was accepted", cap + 1),
+    }
+    assert_eq!(
+        counter(
+            &stack,
+            "vamt_signalling_sockets_refused_total",
+            "address_limit"
+        ),
+        1.0
+    );
+    // Those already open are served as before.
+    send(&mut open[0], json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut open[0]).await["type"], "pong");
+
+    // One closes: its place is free again (once the server has seen it go).
+    let mut gone = open.pop().expect("a socket");
+    gone.close(None).await.expect("close");
+    while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), gone.next()).await {}
+    let mut again = None;
+    for _ in 0..100 {
+        if let Ok((ws, _)) =
+            tokio_tungstenite::connect_async(format!("ws://{}/ws", stack.addr)).await
+        {
+            again = Some(ws);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut again = again.expect("a freed place is taken again");
+    send(&mut again, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut again).await["type"], "pong");
+}
+
+#[tokio::test]
+async fn one_person_holds_one_place_in_the_waiting_room_and_the_clerk_hears_changes_not_lists() {
+    let now = common::monday_morning();
+    let stack = common::start(now, json!({})).await;
+    let t = now.timestamp() as u64;
+    let room = "RM_onelobby1";
+    const JOINS: usize = 50;
+
+    let mut clerk = connect(stack.addr).await;
+    join(
+        &mut clerk,
+        room,
+        lobby_token(room, Role::Clerk, "clerk", t, t),
+    )
+    .await;
+    let joined = recv(&mut clerk).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let clerk_token = joined["resume_token"].as_str().expect("token").to_owned();
+
+    // Erika waits first, Max behind her.
+    let erika = lobby_token(room, Role::Citizen, "erika", t - 60, t);
+    let mut current = connect(stack.addr).await;
+    join(&mut current, room, erika.clone()).await;
+    assert_eq!(recv(&mut current).await["position"], 1);
+    let mut max = connect(stack.addr).await;
+    join(
+        &mut max,
+        room,
+        lobby_token(room, Role::Citizen, "max", t - 60, t),
+    )
+    .await;
+    let max_waits = recv(&mut max).await;
+    assert_eq!(max_waits["position"], 2, "{max_waits}");
+    let max_id = max_waits["participant"].as_str().expect("id").to_owned();
+
+    // Erika's token joins again and again (a reload loop, or a script replaying it): each
+    // new socket takes the place of the one before, which is told and closed.
+    let mut last_id = String::new();
+    for i in 1..JOINS {
+        let mut next = connect(stack.addr).await;
+        join(&mut next, room, erika.clone()).await;
+        let w = recv(&mut next).await;
+        assert_eq!(
+            (w["type"].as_str(), w["position"].as_u64()),
+            (Some("waiting"), Some(1)),
+            "join {i} keeps Erika's place: {w}"
+        );
+        last_id = w["participant"].as_str().expect("id").to_owned();
+        assert_eq!(
+            recv(&mut current).await,
+            json!({"type": "bye", "reason": "replaced"}),
+            "join {i}"
+        );
+        expect_close(&mut current, 4000).await;
+        current = next;
+    }
+
+    // The waiting room holds one entry per person.
+    let waiting: Vec<String> = stack
+        .state
+        .hub
+        .lobby()
+        .into_iter()
+        .filter(|e| e.room.as_str() == room)
+        .map(|e| e.info.participant)
+        .collect();
+    assert_eq!(waiting, [last_id.clone(), max_id.clone()]);
+
+    // The clerk heard each change once: an add per join and a remove per replaced socket,
+    // in bytes linear in the joins (a whole list per change grew as their square: 2 MB for
+    // 200). Applying them gives the waiting room as it is.
+    let (changes, bytes) = read_until(&mut clerk, 2 * JOINS, |v| {
+        v["type"] == "lobby_add" || v["type"] == "lobby_remove"
+    })
+    .await;
+    let mut list: Vec<String> = Vec::new();
+    for c in &changes {
+        let id = c["participant"].as_str().expect("id").to_owned();
+        list.retain(|p| p != &id);
+        if c["type"] == "lobby_add" {
+            let at = c["position"].as_u64().expect("position") as usize - 1;
+            list.insert(at.min(list.len()), id);
+        }
+    }
+    assert_eq!(list, waiting, "the clerk's list after the changes");
+    println!("clerk received {bytes} bytes for {JOINS} joins of one token");
+    assert!(
+        bytes < JOINS * 2 * 160,
+        "{bytes} bytes to the clerk for {JOINS} joins"
+    );
+    assert_eq!(
+        counter(&stack, "vamt_signalling_closes_total", "replaced"),
+        (JOINS - 1) as f64
+    );
+
+    // Max, behind Erika all along, never moved and was never told anything.
+    send(&mut max, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut max).await["type"], "pong");
+
+    // A clerk back from a dropped socket gets the whole list again (it may have missed
+    // changes meanwhile).
+    // The server may not have seen the old socket go yet; the resume takes over anyway.
+    drop(clerk);
+    let mut clerk = connect(stack.addr).await;
+    send(
+        &mut clerk,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": clerk_token}),
+    )
+    .await;
+    let m = recv(&mut clerk).await;
+    assert_eq!(m["type"], "resumed", "{m}");
+    let full = recv(&mut clerk).await;
+    assert_eq!(full["type"], "lobby", "{full}");
+    let ids: Vec<&str> = full["waiting"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|w| w["participant"].as_str())
+        .collect();
+    assert_eq!(ids, [last_id.as_str(), max_id.as_str()]);
+
+    // The last socket is Erika's place: the clerk admits it.
+    send(&mut clerk, json!({"type": "admit", "participant": last_id})).await;
+    assert_eq!(recv(&mut current).await["type"], "joined");
+}
+
+#[tokio::test]
+async fn a_resume_token_works_once_and_each_resume_hands_out_the_next() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_rotate001";
+    let mut clerk = connect(stack.addr).await;
+    send(&mut clerk, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    let mut citizen = connect(stack.addr).await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let joined = recv(&mut citizen).await;
+    let me = joined["participant"].as_str().expect("id").to_owned();
+    let first = joined["resume_token"].as_str().expect("token").to_owned();
+    assert_eq!(recv(&mut clerk).await["type"], "participant_joined");
+
+    // The citizen resumes on a new socket (its old one closed as taken over): the answer
+    // carries a new token.
+    let mut second_socket = connect(stack.addr).await;
+    send(
+        &mut second_socket,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": first}),
+    )
+    .await;
+    let resumed = recv(&mut second_socket).await;
+    assert_eq!(resumed["type"], "resumed", "{resumed}");
+    assert_eq!(resumed["participant"], me.as_str());
+    let second = resumed["resume_token"]
+        .as_str()
+        .expect("a fresh token")
+        .to_owned();
+    assert!(second.len() >= 64, "a long random secret");
+    assert_ne!(second, first);
+    expect_close(&mut citizen, 4000).await;
+
+    // Someone who copied the first token replays it: refused, and the place stays with
+    // the citizen, undisturbed.
+    let mut thief = connect(stack.addr).await;
+    send(
+        &mut thief,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": first}),
+    )
+    .await;
+    expect_error(&mut thief, "resume_failed").await;
+    send(
+        &mut second_socket,
+        json!({"type": "chat", "id": "c1", "text": "noch da"}),
+    )
+    .await;
+    let chat = recv(&mut clerk).await;
+    assert_eq!(
+        (chat["type"].as_str(), chat["from"].as_str()),
+        (Some("chat"), Some(me.as_str())),
+        "{chat}"
+    );
+
+    // The newest token works (once more), the one before it no longer.
+    let mut third_socket = connect(stack.addr).await;
+    send(
+        &mut third_socket,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": second}),
+    )
+    .await;
+    let again = recv(&mut third_socket).await;
+    assert_eq!(again["type"], "resumed", "{again}");
+    let third = again["resume_token"].as_str().expect("token").to_owned();
+    assert!(third != first && third != second);
+    let mut replay = connect(stack.addr).await;
+    send(
+        &mut replay,
+        json!({"type": "resume", "protocol": 1, "room": room, "resume_token": second}),
+    )
+    .await;
+    expect_error(&mut replay, "resume_failed").await;
+    assert_eq!(
+        counter(&stack, "vamt_signalling_resumes_total", "failed"),
+        2.0
+    );
 }

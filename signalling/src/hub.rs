@@ -7,6 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 use vamt_sfu::server::SfuHandle;
 
+use crate::close::{close, CloseReason};
+use crate::limits::{self, AddressSlot, AddressSlots};
 use crate::protocol::{ParticipantInfo, ServerMessage, WaitingInfo};
 use crate::session::Outbound;
 use crate::{ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKeys};
@@ -19,6 +21,15 @@ pub const MAX_PARTICIPANTS: usize = 8;
 /// move from Wi-Fi to mobile data or a tab to wake, short enough that the others are not
 /// left waiting for someone who closed the page.
 pub const DEFAULT_RESUME_GRACE: Duration = Duration::from_secs(30);
+
+/// A fresh resume token: 256 random bits as hex.
+pub(crate) fn new_resume_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
 
 /// Compares secrets without an early exit on the first differing byte.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -137,9 +148,15 @@ struct State {
 }
 
 impl State {
-    /// Tells every waiter its position and the clerks of `rooms` who waits for them.
-    fn announce_lobby(&self, rooms: &[RoomId]) {
-        for (i, w) in self.lobby.iter().enumerate() {
+    /// Tells the waiters in `range` their place in the queue (the others kept theirs).
+    fn tell_positions(&self, range: std::ops::Range<usize>) {
+        for (i, w) in self
+            .lobby
+            .iter()
+            .enumerate()
+            .take(range.end)
+            .skip(range.start)
+        {
             let _ = w.tx.send(Outbound::Text(
                 ServerMessage::Waiting {
                     participant: w.participant.to_string(),
@@ -148,16 +165,74 @@ impl State {
                 .to_json(),
             ));
         }
-        let now = Instant::now();
-        for room in rooms {
-            let Some(members) = self.rooms.get(room) else {
-                continue;
-            };
-            let frame = self.lobby_frame(room, now);
-            for m in members.iter().filter(|m| m.role.may_moderate()) {
-                let _ = m.tx.send(Outbound::Text(frame.clone()));
-            }
+    }
+
+    /// Sends `msg` to the clerks in `room`.
+    fn tell_clerks(&self, room: &RoomId, msg: &ServerMessage) {
+        let Some(members) = self.rooms.get(room) else {
+            return;
+        };
+        let frame = msg.to_json();
+        for m in members.iter().filter(|m| m.role.may_moderate()) {
+            let _ = m.tx.send(Outbound::Text(frame.clone()));
         }
+    }
+
+    /// Queues `w`: one entry per person (token subject) and room, so a second window, or a
+    /// script replaying one token, takes the first one's place (which is closed) instead of
+    /// queueing beside it and filling the clerk's list. Returns the place in the queue.
+    fn queue(&mut self, mut w: Waiter, metrics: &SignallingMetrics) -> usize {
+        let same = self
+            .lobby
+            .iter()
+            .position(|o| o.room == w.room && o.claims.sub == w.claims.sub);
+        if let Some(at) = same {
+            let old = self.lobby.remove(at);
+            let _ = old
+                .tx
+                .send(Outbound::Text(ServerMessage::bye("replaced").to_json()));
+            close(metrics, &old.tx, CloseReason::Replaced);
+            self.tell_clerks(
+                &old.room,
+                &ServerMessage::LobbyRemove {
+                    participant: old.participant.to_string(),
+                },
+            );
+            // The same person keeps its place and its waiting time: a reload is no penalty.
+            w.order = old.order;
+            w.since = old.since;
+            self.insert_waiter(at, w, at + 1);
+            return at + 1;
+        }
+        self.arrivals += 1;
+        w.order = (w.claims.opens_at.unwrap_or(0), self.arrivals);
+        let at = self.lobby.partition_point(|o| o.order <= w.order);
+        let moved = self.lobby.len() + 1;
+        self.insert_waiter(at, w, moved);
+        at + 1
+    }
+
+    /// Puts `w` into the queue at `at`; the waiters in `at..moved_to` hear their (new)
+    /// place, the room's clerks see the newcomer.
+    fn insert_waiter(&mut self, at: usize, w: Waiter, moved_to: usize) {
+        let room = w.room.clone();
+        let position = 1 + self.lobby[..at].iter().filter(|o| o.room == room).count();
+        let added = ServerMessage::lobby_add(position, w.info(Instant::now()));
+        self.lobby.insert(at, w);
+        self.tell_positions(at..moved_to);
+        self.tell_clerks(&room, &added);
+    }
+
+    /// After the waiter `w` at `at` was taken out of the queue: those behind it moved up
+    /// and hear so, the room's clerks see it go.
+    fn waiter_gone(&self, at: usize, w: &Waiter) {
+        self.tell_positions(at..self.lobby.len());
+        self.tell_clerks(
+            &w.room,
+            &ServerMessage::LobbyRemove {
+                participant: w.participant.to_string(),
+            },
+        );
     }
 
     fn lobby_frame(&self, room: &RoomId, now: Instant) -> String {
@@ -192,6 +267,10 @@ pub struct Hub {
     next_session: AtomicU64,
     /// How long a dropped participant's place is held for `resume`.
     pub(crate) resume_grace: Duration,
+    /// How long a new socket has to send a valid `join` or `resume`.
+    pub(crate) join_deadline: Duration,
+    /// Open sockets per client address.
+    address_slots: AddressSlots,
 }
 
 /// What a successful `resume` hands the new session.
@@ -199,6 +278,8 @@ pub(crate) struct Reattached {
     pub participant: ParticipantId,
     pub role: Role,
     pub present: Vec<ParticipantInfo>,
+    /// The resume token for next time; the one presented is spent.
+    pub resume_token: String,
 }
 
 impl Hub {
@@ -213,7 +294,41 @@ impl Hub {
             shutting_down: AtomicBool::new(false),
             next_session: AtomicU64::new(1),
             resume_grace: DEFAULT_RESUME_GRACE,
+            join_deadline: limits::JOIN_DEADLINE,
+            address_slots: AddressSlots::new(limits::MAX_SOCKETS_PER_ADDRESS),
         }
+    }
+
+    /// Closes a socket that has not joined (or resumed) within `deadline` (default
+    /// [`limits::JOIN_DEADLINE`]).
+    pub fn with_join_deadline(mut self, deadline: Duration) -> Self {
+        self.join_deadline = deadline;
+        self
+    }
+
+    /// Lets one client address hold at most `max` sockets (default
+    /// [`limits::MAX_SOCKETS_PER_ADDRESS`]).
+    pub fn with_max_sockets_per_address(mut self, max: usize) -> Self {
+        self.address_slots = AddressSlots::new(max);
+        self
+    }
+
+    /// Sockets open from `addr` now.
+    pub fn open_sockets_from(&self, addr: std::net::IpAddr) -> usize {
+        self.address_slots.open(addr)
+    }
+
+    /// A place for one more socket from `addr` (hold it as long as the socket lives), or
+    /// `None`, counted, when the address holds its share already.
+    pub fn take_address_slot(&self, addr: std::net::IpAddr) -> Option<AddressSlot> {
+        let slot = self.address_slots.take(addr);
+        if slot.is_none() {
+            self.metrics
+                .sockets_refused
+                .with_label_values(&[limits::REFUSED_ADDRESS_LIMIT])
+                .inc();
+        }
+        slot
     }
 
     /// Holds a dropped participant's place for `grace` (default 30 s) before it leaves.
@@ -283,10 +398,11 @@ impl Hub {
         let was_detached = members[idx].detached;
         let old = std::mem::replace(&mut members[idx].tx, tx);
         // A still-open old socket is closed: one place, one connection.
-        let _ = old.send(Outbound::Close {
-            code: 4000,
-            reason: "resumed elsewhere".into(),
-        });
+        close(&self.metrics, &old, CloseReason::ResumedElsewhere);
+        // The token is spent: a copy (a leaked log line, a stolen page state) no longer
+        // takes the place over; the new socket gets the next one.
+        let resume_token = new_resume_token();
+        members[idx].resume_token = resume_token.clone();
         members[idx].session = session;
         members[idx].detached = false;
         let participant = members[idx].participant.clone();
@@ -306,6 +422,7 @@ impl Hub {
             participant,
             role,
             present,
+            resume_token,
         })
     }
 
@@ -329,25 +446,18 @@ impl Hub {
             return Err(Refusal::Removed);
         }
         if claims.lobby {
-            st.arrivals += 1;
-            let order = (claims.opens_at.unwrap_or(0), st.arrivals);
-            let at = st.lobby.partition_point(|w| w.order <= order);
-            st.lobby.insert(
-                at,
-                Waiter {
-                    room: room.clone(),
-                    participant: participant.clone(),
-                    claims: claims.clone(),
-                    tx,
-                    session,
-                    resume_token,
-                    order,
-                    since: Instant::now(),
-                },
-            );
-            // Everyone behind moved back one; the room's clerks see the newcomer.
-            st.announce_lobby(std::slice::from_ref(room));
-            return Ok(Entered::Waiting(at + 1));
+            let waiter = Waiter {
+                room: room.clone(),
+                participant: participant.clone(),
+                claims: claims.clone(),
+                tx,
+                session,
+                resume_token,
+                // Set by `queue`.
+                order: (0, 0),
+                since: Instant::now(),
+            };
+            return Ok(Entered::Waiting(st.queue(waiter, &self.metrics)));
         }
         let member = Member {
             participant: participant.clone(),
@@ -397,9 +507,12 @@ impl Hub {
         }
         .to_json();
         let _ = w.tx.send(Outbound::Text(joined));
-        for frame in catch_up(&st, room, &w.participant, w.claims.role) {
+        for frame in catch_up(&st, room, &w.participant, w.claims.role, false) {
             let _ = w.tx.send(Outbound::Text(frame));
         }
+        let gone = ServerMessage::LobbyRemove {
+            participant: w.participant.to_string(),
+        };
         let member = Member {
             participant: w.participant.clone(),
             sub: w.claims.sub.clone(),
@@ -413,7 +526,10 @@ impl Hub {
             detached: false,
         };
         put_in_room(&mut st, room, member).map_err(|_| crate::ErrorCode::RoomFull)?;
-        st.announce_lobby(std::slice::from_ref(room));
+        // Those behind move up; the clerks (the admitted one now among them, if a clerk
+        // waited) see the entry go.
+        st.tell_positions(idx..st.lobby.len());
+        st.tell_clerks(room, &gone);
         tracing::info!(room = %room, participant = %participant, "admitted from the waiting room");
         Ok(true)
     }
@@ -432,11 +548,8 @@ impl Hub {
         let w = st.lobby.remove(idx);
         let _ =
             w.tx.send(Outbound::Text(ServerMessage::bye("declined").to_json()));
-        let _ = w.tx.send(Outbound::Close {
-            code: 4003,
-            reason: "declined".into(),
-        });
-        st.announce_lobby(std::slice::from_ref(room));
+        close(&self.metrics, &w.tx, CloseReason::Declined);
+        st.waiter_gone(idx, &w);
         tracing::info!(room = %room, participant = %participant, "declined from the waiting room");
         true
     }
@@ -444,19 +557,34 @@ impl Hub {
     /// The socket of a waiting participant closed: it leaves the queue.
     pub(crate) fn leave_lobby(&self, room: &RoomId, participant: &ParticipantId, session: u64) {
         let mut st = self.state();
-        let before = st.lobby.len();
-        st.lobby
-            .retain(|w| !(&w.participant == participant && w.session == session));
-        if st.lobby.len() != before {
-            st.announce_lobby(std::slice::from_ref(room));
+        let found = st
+            .lobby
+            .iter()
+            .position(|w| &w.room == room && &w.participant == participant && w.session == session);
+        if let Some(at) = found {
+            let w = st.lobby.remove(at);
+            st.waiter_gone(at, &w);
         }
     }
 
-    /// What a participant that just entered `room` (joined, admitted or resumed) is sent
+    /// Sends a participant that just entered `room` (joined or resumed) what it needs
     /// after its `joined`/`resumed`: the tracks the others already publish and, for a clerk,
-    /// who waits (later changes of both are pushed as they happen).
-    pub(crate) fn catch_up(&self, room: &RoomId, me: &ParticipantId, role: Role) -> Vec<String> {
-        catch_up(&self.state(), room, me, role)
+    /// who waits (later changes of both are pushed as they happen). `resumed`: the clerk
+    /// may have missed changes while its socket was away, so it gets the list even when it
+    /// is empty. Sent under the lock, so no change slips in between the list and the next
+    /// `lobby_add`/`lobby_remove`.
+    pub(crate) fn send_catch_up(
+        &self,
+        room: &RoomId,
+        me: &ParticipantId,
+        role: Role,
+        resumed: bool,
+        tx: &mpsc::UnboundedSender<Outbound>,
+    ) {
+        let st = self.state();
+        for frame in catch_up(&st, room, me, role, resumed) {
+            let _ = tx.send(Outbound::Text(frame));
+        }
     }
 
     /// Whether `participant` is in `room` (admitted), not waiting.
@@ -530,10 +658,7 @@ impl Hub {
             };
             let _ =
                 m.tx.send(Outbound::Text(ServerMessage::bye("removed").to_json()));
-            let _ = m.tx.send(Outbound::Close {
-                code: 4001,
-                reason: "removed".into(),
-            });
+            close(&self.metrics, &m.tx, CloseReason::Removed);
             let key = (room.clone(), m.sub.clone());
             let id = m.participant.clone();
             st.removed.insert(key, Instant::now());
@@ -549,24 +674,24 @@ impl Hub {
         let mut st = self.state();
         st.ended.insert(room.clone(), Instant::now());
         let bye = ServerMessage::bye("call_ended").to_json();
-        let close = Outbound::Close {
-            code: 4002,
-            reason: "call ended".into(),
-        };
         for m in st.rooms.remove(room).unwrap_or_default() {
             self.sfu.remove(m.participant.clone());
             let _ = m.tx.send(Outbound::Text(bye.clone()));
-            let _ = m.tx.send(close.clone());
+            close(&self.metrics, &m.tx, CloseReason::CallEnded);
         }
+        let first = st.lobby.iter().position(|w| &w.room == room);
         let (gone, kept): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.lobby)
             .into_iter()
             .partition(|w| &w.room == room);
         st.lobby = kept;
         for w in gone {
             let _ = w.tx.send(Outbound::Text(bye.clone()));
-            let _ = w.tx.send(close.clone());
+            close(&self.metrics, &w.tx, CloseReason::CallEnded);
         }
-        st.announce_lobby(&[]);
+        // Those who waited behind this room's people moved up (its clerks are gone).
+        if let Some(first) = first {
+            st.tell_positions(first..st.lobby.len());
+        }
         tracing::info!(room = %room, "call ended by the clerk");
     }
 
@@ -670,10 +795,7 @@ impl Hub {
             .chain(st.lobby.iter().map(|w| &w.tx));
         for tx in everyone {
             let _ = tx.send(Outbound::Text(bye.clone()));
-            let _ = tx.send(Outbound::Close {
-                code: 1001,
-                reason: "server shutdown".into(),
-            });
+            close(&self.metrics, tx, CloseReason::ServerShutdown);
         }
     }
 
@@ -708,7 +830,13 @@ impl Hub {
 /// seconds; clients back off from there.
 pub const RECONNECT_AFTER_SHUTDOWN: Duration = Duration::from_secs(3);
 
-fn catch_up(st: &State, room: &RoomId, me: &ParticipantId, role: Role) -> Vec<String> {
+fn catch_up(
+    st: &State,
+    room: &RoomId,
+    me: &ParticipantId,
+    role: Role,
+    even_empty_lobby: bool,
+) -> Vec<String> {
     let mut frames: Vec<String> = st
         .rooms
         .get(room)
@@ -717,7 +845,7 @@ fn catch_up(st: &State, room: &RoomId, me: &ParticipantId, role: Role) -> Vec<St
         .filter(|m| &m.participant != me)
         .flat_map(|m| m.tracks.iter().map(|(_, frame)| frame.clone()))
         .collect();
-    if role.may_moderate() && st.lobby.iter().any(|w| &w.room == room) {
+    if role.may_moderate() && (even_empty_lobby || st.lobby.iter().any(|w| &w.room == room)) {
         frames.push(st.lobby_frame(room, Instant::now()));
     }
     frames

@@ -6,6 +6,7 @@
 //! without a socket.
 #![forbid(unsafe_code)]
 
+pub mod close;
 pub mod hub;
 pub mod limits;
 pub mod metrics;
@@ -14,6 +15,7 @@ pub mod sdp;
 pub mod session;
 pub mod token;
 
+pub use close::CloseReason;
 pub use hub::Hub;
 pub use metrics::SignallingMetrics;
 pub use protocol::{ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};

@@ -15,6 +15,10 @@ pub struct SignallingMetrics {
     /// Dropped sockets whose place was held (`held`), taken up again (`resumed`), or
     /// resume attempts refused (`failed`).
     pub resumes: IntCounterVec,
+    /// Sockets the server closed, by [`crate::CloseReason`] label.
+    pub closes: IntCounterVec,
+    /// WebSocket upgrades refused before a socket existed, by reason (`address_limit`).
+    pub sockets_refused: IntCounterVec,
 }
 
 impl SignallingMetrics {
@@ -52,6 +56,28 @@ impl SignallingMetrics {
             ),
             &["outcome"],
         )?;
+        let closes = IntCounterVec::new(
+            Opts::new(
+                "vamt_signalling_closes_total",
+                "Signalling sockets closed by the server, by reason",
+            ),
+            &["reason"],
+        )?;
+        // Every reason shows from the start (at zero), so a rate over it exists before the
+        // first such close.
+        for r in crate::CloseReason::ALL {
+            closes.with_label_values(&[r.as_str()]);
+        }
+        let sockets_refused = IntCounterVec::new(
+            Opts::new(
+                "vamt_signalling_sockets_refused_total",
+                "Signalling WebSocket upgrades refused, by reason",
+            ),
+            &["reason"],
+        )?;
+        sockets_refused.with_label_values(&[crate::limits::REFUSED_ADDRESS_LIMIT]);
+        registry.register(Box::new(closes.clone()))?;
+        registry.register(Box::new(sockets_refused.clone()))?;
         registry.register(Box::new(resumes.clone()))?;
         registry.register(Box::new(connections.clone()))?;
         registry.register(Box::new(time_to_join.clone()))?;
@@ -63,6 +89,8 @@ impl SignallingMetrics {
             errors,
             time_to_join,
             resumes,
+            closes,
+            sockets_refused,
         })
     }
 }

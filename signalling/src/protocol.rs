@@ -175,6 +175,9 @@ pub enum ServerMessage {
         role: Role,
         /// Who is in the room now.
         participants: Vec<ParticipantInfo>,
+        /// A fresh secret for the next `resume`: the one just used no longer works (a
+        /// resume token is a bearer secret; each works once). Keep it in memory only.
+        resume_token: String,
     },
     /// The join was accepted into the waiting room: keep the socket open until `joined`
     /// (admitted) or `bye` (declined). Sent again whenever the position changes.
@@ -184,11 +187,33 @@ pub enum ServerMessage {
         /// Place in the office's queue: 1 is next.
         position: usize,
     },
-    /// To clerks: who waits to be admitted to this room, oldest first (sent on every change
-    /// and after the clerk's `joined`).
+    /// To clerks: the whole list of who waits to be admitted to this room, oldest
+    /// appointment first. Sent after the clerk's `joined` (when someone waits) and after its
+    /// `resumed`; changes follow as `lobby_add` and `lobby_remove`.
     Lobby {
         /// The waiting participants.
         waiting: Vec<WaitingInfo>,
+    },
+    /// To clerks: someone now waits for this room. Insert it into the list from `lobby` at
+    /// `position`.
+    LobbyAdd {
+        /// Its place in this room's list once inserted: 1 is first.
+        position: usize,
+        /// The waiting participant's ID (`PA_…`), for `admit` and `decline`.
+        participant: String,
+        /// Display name.
+        name: String,
+        /// Role they will have in the call.
+        role: Role,
+        /// Seconds they have been waiting (more than 0 when the same person came back
+        /// from another window and kept its place).
+        waiting_seconds: u64,
+    },
+    /// To clerks: someone no longer waits for this room (admitted, declined, gone, or
+    /// replaced by the same person's newer window). Take it out of the list.
+    LobbyRemove {
+        /// The participant ID from `lobby` or `lobby_add`.
+        participant: String,
     },
     /// A participant's microphone was muted by the clerk (`by`) or unmuted by themselves.
     Muted {
@@ -293,7 +318,9 @@ pub enum ServerMessage {
     /// The session ends; the server closes the socket after it. `reason` says whether to
     /// come back: `server_shutdown` (reconnect after `reconnect_after_seconds`; the place
     /// is held as for a dropped socket), `declined` (the clerk turned the join away),
-    /// `removed` (sent out by the clerk), `call_ended` (the clerk ended the call).
+    /// `removed` (sent out by the clerk), `call_ended` (the clerk ended the call),
+    /// `replaced` (the same person joined the waiting room from another window or device:
+    /// that one waits now; do not join again from here).
     Bye {
         /// Why.
         reason: String,
@@ -471,6 +498,17 @@ impl ServerMessage {
             code,
             message: message.into(),
             retry_at: None,
+        }
+    }
+
+    /// A `lobby_add` for `entry` at `position` (1 is first) of its room's list.
+    pub fn lobby_add(position: usize, entry: WaitingInfo) -> Self {
+        ServerMessage::LobbyAdd {
+            position,
+            participant: entry.participant,
+            name: entry.name,
+            role: entry.role,
+            waiting_seconds: entry.waiting_seconds,
         }
     }
 
@@ -672,6 +710,7 @@ mod docs_tests {
                 room: String::new(),
                 role: Role::Citizen,
                 participants: vec![],
+                resume_token: String::new(),
             },
             ServerMessage::ParticipantReconnecting {
                 participant: String::new(),
@@ -710,6 +749,16 @@ mod docs_tests {
                 position: 1,
             },
             ServerMessage::Lobby { waiting: vec![] },
+            ServerMessage::LobbyAdd {
+                position: 1,
+                participant: String::new(),
+                name: String::new(),
+                role: Role::Citizen,
+                waiting_seconds: 0,
+            },
+            ServerMessage::LobbyRemove {
+                participant: String::new(),
+            },
             ServerMessage::TrackPublished {
                 participant: String::new(),
                 track: String::new(),

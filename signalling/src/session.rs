@@ -4,7 +4,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use vamt_sfu::SfuEvent;
 
-use crate::hub::{Entered, Refusal};
+use crate::close::{close, CloseReason};
+use crate::hub::{new_resume_token, Entered, Refusal};
 use crate::limits::{self, TokenBucket};
 use crate::protocol::{
     parse_client, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage, MAX_CHAT_CHARS,
@@ -72,6 +73,10 @@ pub async fn run(
     let mut last_rate_error: Option<std::time::Instant> = None;
     let idle = tokio::time::sleep(limits::IDLE_TIMEOUT);
     tokio::pin!(idle);
+    // A socket must join (or resume) soon; pings alone do not keep an unjoined one open.
+    let join_deadline = tokio::time::sleep(hub.join_deadline);
+    tokio::pin!(join_deadline);
+    let mut entered = false;
     loop {
         tokio::select! {
             frame = incoming.recv() => {
@@ -85,7 +90,7 @@ pub async fn run(
                     hub.metrics.messages.with_label_values(&["dropped"]).inc();
                     dropped_in_a_row += 1;
                     if dropped_in_a_row >= limits::MAX_DROPPED {
-                        let _ = out.send(Outbound::Close { code: 1008, reason: "message flood".into() });
+                        close(&hub.metrics, &out, CloseReason::Flood);
                         tracing::warn!("signalling client flooded: closed");
                         give_up = true;
                         break;
@@ -105,12 +110,13 @@ pub async fn run(
                         reply_error(&hub, &out, ErrorCode::Malformed, "binary frames are not part of the protocol; send JSON text")
                     }
                 };
+                entered |= joined.is_some();
                 match flow {
                     Flow::Continue => errors_in_a_row = 0,
                     Flow::Error => {
                         errors_in_a_row += 1;
                         if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS {
-                            let _ = out.send(Outbound::Close { code: 1008, reason: "too many invalid messages".into() });
+                            close(&hub.metrics, &out, CloseReason::InvalidMessages);
                             give_up = true;
                             break;
                         }
@@ -125,7 +131,12 @@ pub async fn run(
                 handle_sfu_event(&hub, event, &mut joined, &out);
             }
             _ = &mut idle => {
-                let _ = out.send(Outbound::Close { code: 1001, reason: "idle".into() });
+                close(&hub.metrics, &out, CloseReason::Idle);
+                break;
+            }
+            _ = &mut join_deadline, if !entered => {
+                tracing::debug!("signalling socket closed: no join in time");
+                close(&hub.metrics, &out, CloseReason::JoinTimeout);
                 break;
             }
         }
@@ -239,189 +250,21 @@ async fn handle_frame(
             protocol,
             room,
             token,
-        } => {
-            if joined.is_some() {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::AlreadyJoined,
-                    "this socket has joined already",
-                );
-            }
-            if protocol != PROTOCOL_VERSION {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnsupportedProtocol,
-                    &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
-                );
-            }
-            if hub.is_shutting_down() {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::Unavailable,
-                    "server is shutting down; retry shortly",
-                );
-            }
-            let claims = match hub.keys.verify(&token, (hub.clock)()) {
-                Ok(c) => c,
-                Err(TokenError::Expired) => {
-                    return reply_error(
-                        hub,
-                        out,
-                        ErrorCode::TokenExpired,
-                        "the room token has expired; reload the page",
-                    );
-                }
-                Err(_) => {
-                    return reply_error(
-                        hub,
-                        out,
-                        ErrorCode::TokenInvalid,
-                        "the room token is not valid",
-                    )
-                }
-            };
-            let Some(room_id) = RoomId::parse(&room).filter(|r| r.as_str() == claims.room) else {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::WrongRoom,
-                    "the room token is for another room",
-                );
-            };
-            if let Some(opens) = claims.opens_at.filter(|t| *t > (hub.clock)()) {
-                hub.metrics.errors.with_label_values(&["too_early"]).inc();
-                send(ServerMessage::Error {
-                    code: ErrorCode::TooEarly,
-                    message: format!(
-                        "the room opens in {} seconds; come back then",
-                        opens - (hub.clock)()
-                    ),
-                    retry_at: Some(opens),
-                });
-                return Flow::Error;
-            }
-            let participant = ParticipantId::random();
-            let resume_token = format!(
-                "{}{}",
-                uuid::Uuid::new_v4().simple(),
-                uuid::Uuid::new_v4().simple()
-            );
-            let entered = hub.enter(
-                &room_id,
-                &participant,
-                &claims,
-                out.clone(),
-                session,
-                resume_token.clone(),
-            );
-            let admitted = match entered {
-                Err(Refusal::RoomFull) => {
-                    return reply_error(hub, out, ErrorCode::RoomFull, "the room is full")
-                }
-                Err(Refusal::CallEnded) => {
-                    return reply_error(
-                        hub,
-                        out,
-                        ErrorCode::CallEnded,
-                        "the clerk has ended this call",
-                    )
-                }
-                Err(Refusal::Removed) => {
-                    return reply_error(
-                        hub,
-                        out,
-                        ErrorCode::Forbidden,
-                        "the clerk has removed you from this call",
-                    )
-                }
-                Ok(Entered::Waiting(position)) => {
-                    tracing::info!(room = %room_id, participant = %participant, role = %claims.role, position, "participant waiting");
-                    // The hub already sent the `waiting` frame with the position.
-                    false
-                }
-                Ok(Entered::Joined(present)) => {
-                    tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
-                    send(ServerMessage::Joined {
-                        participant: participant.to_string(),
-                        room: room_id.to_string(),
-                        role: claims.role,
-                        participants: present,
-                        resume_token,
-                    });
-                    for frame in hub.catch_up(&room_id, &participant, claims.role) {
-                        let _ = out.send(Outbound::Text(frame));
-                    }
-                    true
-                }
-            };
-            *joined = Some(Joined {
-                room: room_id,
-                participant,
-                role: claims.role,
-                since: std::time::Instant::now(),
-                admitted,
-            });
-            Flow::Continue
-        }
+        } => join(hub, out, joined, session, protocol, &room, &token),
         ClientMessage::Resume {
             protocol,
             room,
             resume_token,
-        } => {
-            if joined.is_some() {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::AlreadyJoined,
-                    "this socket has joined already",
-                );
-            }
-            if protocol != PROTOCOL_VERSION {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnsupportedProtocol,
-                    &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
-                );
-            }
-            let back = RoomId::parse(&room).and_then(|r| {
-                hub.reattach(&r, &resume_token, session, out.clone())
-                    .map(|b| (r, b))
-            });
-            let Some((room_id, back)) = back else {
-                hub.metrics.resumes.with_label_values(&["failed"]).inc();
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::ResumeFailed,
-                    "nothing to resume (unknown token or the grace period is over): join again",
-                );
-            };
-            hub.metrics.resumes.with_label_values(&["resumed"]).inc();
-            // SFU events now come to this session (an unanswered offer is sent again).
-            hub.sfu.redirect(back.participant.clone(), sfu_tx.clone());
-            tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
-            send(ServerMessage::Resumed {
-                participant: back.participant.to_string(),
-                room: room_id.to_string(),
-                role: back.role,
-                participants: back.present,
-            });
-            for frame in hub.catch_up(&room_id, &back.participant, back.role) {
-                let _ = out.send(Outbound::Text(frame));
-            }
-            *joined = Some(Joined {
-                room: room_id,
-                participant: back.participant,
-                role: back.role,
-                since: std::time::Instant::now(),
-                admitted: true,
-            });
-            Flow::Continue
-        }
+        } => resume(
+            hub,
+            out,
+            sfu_tx,
+            joined,
+            session,
+            protocol,
+            &room,
+            &resume_token,
+        ),
         ClientMessage::Ping => {
             send(ServerMessage::Pong);
             Flow::Continue
@@ -452,10 +295,7 @@ async fn handle_frame(
             Flow::Continue
         }
         ClientMessage::Leave => {
-            let _ = out.send(Outbound::Close {
-                code: 1000,
-                reason: "left".into(),
-            });
+            close(&hub.metrics, out, CloseReason::Left);
             Flow::Stop
         }
         ClientMessage::Offer { sdp } => {
@@ -622,6 +462,210 @@ async fn handle_frame(
             }
         }
     }
+}
+
+/// Checks what every first message must: a socket joins once, in this protocol version.
+fn first_message_checks(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    joined: &Option<Joined>,
+    protocol: u32,
+) -> Result<(), Flow> {
+    if joined.is_some() {
+        return Err(reply_error(
+            hub,
+            out,
+            ErrorCode::AlreadyJoined,
+            "this socket has joined already",
+        ));
+    }
+    if protocol != PROTOCOL_VERSION {
+        return Err(reply_error(
+            hub,
+            out,
+            ErrorCode::UnsupportedProtocol,
+            &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `join`: checks the token and enters the room or its waiting room.
+fn join(
+    hub: &Arc<Hub>,
+    out: &mpsc::UnboundedSender<Outbound>,
+    joined: &mut Option<Joined>,
+    session: u64,
+    protocol: u32,
+    room: &str,
+    token: &str,
+) -> Flow {
+    if let Err(flow) = first_message_checks(hub, out, joined, protocol) {
+        return flow;
+    }
+    if hub.is_shutting_down() {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Unavailable,
+            "server is shutting down; retry shortly",
+        );
+    }
+    let claims = match hub.keys.verify(token, (hub.clock)()) {
+        Ok(c) => c,
+        Err(TokenError::Expired) => {
+            return reply_error(
+                hub,
+                out,
+                ErrorCode::TokenExpired,
+                "the room token has expired; reload the page",
+            );
+        }
+        Err(_) => {
+            return reply_error(
+                hub,
+                out,
+                ErrorCode::TokenInvalid,
+                "the room token is not valid",
+            )
+        }
+    };
+    let Some(room_id) = RoomId::parse(room).filter(|r| r.as_str() == claims.room) else {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::WrongRoom,
+            "the room token is for another room",
+        );
+    };
+    if let Some(opens) = claims.opens_at.filter(|t| *t > (hub.clock)()) {
+        hub.metrics.errors.with_label_values(&["too_early"]).inc();
+        let _ = out.send(Outbound::Text(
+            ServerMessage::Error {
+                code: ErrorCode::TooEarly,
+                message: format!(
+                    "the room opens in {} seconds; come back then",
+                    opens - (hub.clock)()
+                ),
+                retry_at: Some(opens),
+            }
+            .to_json(),
+        ));
+        return Flow::Error;
+    }
+    let participant = ParticipantId::random();
+    let resume_token = new_resume_token();
+    let entered = hub.enter(
+        &room_id,
+        &participant,
+        &claims,
+        out.clone(),
+        session,
+        resume_token.clone(),
+    );
+    let admitted = match entered {
+        Err(Refusal::RoomFull) => {
+            return reply_error(hub, out, ErrorCode::RoomFull, "the room is full")
+        }
+        Err(Refusal::CallEnded) => {
+            return reply_error(
+                hub,
+                out,
+                ErrorCode::CallEnded,
+                "the clerk has ended this call",
+            )
+        }
+        Err(Refusal::Removed) => {
+            return reply_error(
+                hub,
+                out,
+                ErrorCode::Forbidden,
+                "the clerk has removed you from this call",
+            )
+        }
+        Ok(Entered::Waiting(position)) => {
+            tracing::info!(room = %room_id, participant = %participant, role = %claims.role, position, "participant waiting");
+            // The hub already sent the `waiting` frame with the position.
+            false
+        }
+        Ok(Entered::Joined(present)) => {
+            tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
+            let _ = out.send(Outbound::Text(
+                ServerMessage::Joined {
+                    participant: participant.to_string(),
+                    room: room_id.to_string(),
+                    role: claims.role,
+                    participants: present,
+                    resume_token,
+                }
+                .to_json(),
+            ));
+            hub.send_catch_up(&room_id, &participant, claims.role, false, out);
+            true
+        }
+    };
+    *joined = Some(Joined {
+        room: room_id,
+        participant,
+        role: claims.role,
+        since: std::time::Instant::now(),
+        admitted,
+    });
+    Flow::Continue
+}
+
+/// `resume`: takes over a held place with its resume token, which is spent; the answer
+/// carries the next one.
+#[allow(clippy::too_many_arguments)]
+fn resume(
+    hub: &Arc<Hub>,
+    out: &mpsc::UnboundedSender<Outbound>,
+    sfu_tx: &mpsc::UnboundedSender<SfuEvent>,
+    joined: &mut Option<Joined>,
+    session: u64,
+    protocol: u32,
+    room: &str,
+    resume_token: &str,
+) -> Flow {
+    if let Err(flow) = first_message_checks(hub, out, joined, protocol) {
+        return flow;
+    }
+    let back = RoomId::parse(room).and_then(|r| {
+        hub.reattach(&r, resume_token, session, out.clone())
+            .map(|b| (r, b))
+    });
+    let Some((room_id, back)) = back else {
+        hub.metrics.resumes.with_label_values(&["failed"]).inc();
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::ResumeFailed,
+            "nothing to resume (unknown or used token, or the grace period is over): join again",
+        );
+    };
+    hub.metrics.resumes.with_label_values(&["resumed"]).inc();
+    // SFU events now come to this session (an unanswered offer is sent again).
+    hub.sfu.redirect(back.participant.clone(), sfu_tx.clone());
+    tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
+    let _ = out.send(Outbound::Text(
+        ServerMessage::Resumed {
+            participant: back.participant.to_string(),
+            room: room_id.to_string(),
+            role: back.role,
+            participants: back.present,
+            resume_token: back.resume_token,
+        }
+        .to_json(),
+    ));
+    hub.send_catch_up(&room_id, &back.participant, back.role, true, out);
+    *joined = Some(Joined {
+        room: room_id,
+        participant: back.participant,
+        role: back.role,
+        since: std::time::Instant::now(),
+        admitted: true,
+    });
+    Flow::Continue
 }
 
 fn handle_sfu_event(
