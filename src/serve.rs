@@ -174,6 +174,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let listener = vamt_portal::listen(settings.http_listen)
         .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
+    let metrics_listener = match settings.metrics_listen {
+        Some(addr) => Some(
+            vamt_portal::listen(addr)
+                .with_context(|| format!("binding metrics listener {addr}"))?,
+        ),
+        None => None,
+    };
 
     let state = AppState::build(
         settings,
@@ -191,6 +198,22 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         state
     };
     let hub = state.hub.clone();
+    let metrics_addr = match metrics_listener {
+        Some(l) => {
+            let addr = l.local_addr()?;
+            let app = vamt_portal::web::operations(state.clone());
+            let mut stop = stop_rx.clone();
+            tokio::spawn(async move {
+                let _ = axum::serve(l, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|v| *v).await;
+                    })
+                    .await;
+            });
+            Some(addr)
+        }
+        None => None,
+    };
 
     let demo = vamt_portal::demo::seed_if_empty(&state).await?;
     let s = &state.settings;
@@ -198,10 +221,40 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         http = %s.http_listen,
         media = %sfu.local_addr(),
         stun = ?s.stun_listen,
+        metrics = ?metrics_addr,
         data = %s.data_dir.display(),
         mail = if state.mailer.outbox().is_some() { "outbox" } else { "smtp" },
         "vamt is running"
     );
+    // On a terminal a person reads the first start's secrets once. Anywhere else (systemd's
+    // journal, a container log, a file) stdout is a log that is kept and shipped: the
+    // password and the join key go to an owner-only file instead, and the banner says where.
+    let first_start = match &demo {
+        None => None,
+        Some(d) => {
+            let secrets = format!(
+                "  demo citizen join link: {}\n  clerk console: {}  user: {}  password: {}\n",
+                d.join_url, d.clerk_url, d.clerk_username, d.clerk_password
+            );
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                Some(format!(
+                    "{secrets}  (the password is shown only on this first start)\n"
+                ))
+            } else {
+                let path = s.key_dir.join("first-start.txt");
+                match vamt_portal::private_file::write(&path, secrets.as_bytes()).await {
+                    Ok(()) => Some(format!(
+                        "  first start: the clerk's password and a demo join link are in {} (readable by this user only; delete it once read)\n",
+                        path.display()
+                    )),
+                    Err(e) => {
+                        tracing::error!(error = %e, path = %path.display(), "first start's secrets not written");
+                        None
+                    }
+                }
+            }
+        }
+    };
     // The banner goes to stdout without `println!`: a reader that closed the pipe after the
     // first line (a test, a wrapper script) made the next `println!` panic and stopped the
     // server before its STUN/TURN loop started. A closed stdout never stops the server.
@@ -209,14 +262,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "vamt is running at {}", s.public_url);
-        if let Some(d) = &demo {
-            let _ = writeln!(out, "  demo citizen join link: {}", d.join_url);
-            let _ = writeln!(
-                out,
-                "  clerk console: {}  user: {}  password: {}",
-                d.clerk_url, d.clerk_username, d.clerk_password
-            );
-            let _ = writeln!(out, "  (the password is shown only on this first start)");
+        if let Some(addr) = metrics_addr {
+            let _ = writeln!(out, "  metrics: http://{addr}/metrics");
+        }
+        if let Some(d) = &first_start {
+            let _ = write!(out, "{d}");
         }
         if let Some(dir) = state.mailer.outbox() {
             let _ = writeln!(

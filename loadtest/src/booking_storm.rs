@@ -134,9 +134,13 @@ pub async fn run(
     let listener = vamt_portal::listen("127.0.0.1:0".parse()?)?;
     let addr = listener.local_addr()?;
     let mut rx = stop_rx;
-    tokio::spawn(vamt_portal::server::serve(listener, state.clone(), async move {
-        let _ = rx.wait_for(|v| *v).await;
-    }));
+    tokio::spawn(vamt_portal::server::serve(
+        listener,
+        state.clone(),
+        async move {
+            let _ = rx.wait_for(|v| *v).await;
+        },
+    ));
     let base = format!("http://{addr}");
 
     // The day just released: the last day on offer.

@@ -35,6 +35,28 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The operators' listener: metrics and health.
+    pub metrics: MetricsConfig,
+}
+
+/// `[metrics]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Address `/metrics`, `/healthz` and `/readyz` are served on, apart from the portal
+    /// (the metrics tell live rooms and load; they are for the monitoring network, not the
+    /// internet). Empty: no metrics listener.
+    pub listen: String,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            // Loopback: Prometheus on the same host; the port is Prometheus's own
+            // exporter range's (9464 is OpenTelemetry's Prometheus exporter default).
+            listen: "127.0.0.1:9464".into(),
+        }
+    }
 }
 
 /// `[http]`
@@ -371,6 +393,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Key directory (generated keys), never inside the data directory.
     pub key_dir: PathBuf,
+    /// The metrics listener, if any.
+    pub metrics_listen: Option<SocketAddr>,
     /// Database URL.
     pub database_url: String,
     /// SMTP URL, if configured.
@@ -592,6 +616,14 @@ impl Config {
         if data_dir.as_os_str().is_empty() {
             return Err(bad("storage.data_dir", "must not be empty"));
         }
+        let metrics_listen =
+            if self.metrics.listen.is_empty() {
+                None
+            } else {
+                Some(self.metrics.listen.parse::<SocketAddr>().map_err(|_| {
+                    bad("metrics.listen", "must be an address with a port, or empty")
+                })?)
+            };
         let key_dir = if self.storage.key_dir.as_os_str().is_empty() {
             let mut name = data_dir
                 .file_name()
@@ -794,6 +826,7 @@ impl Config {
             turn_tls,
             data_dir,
             key_dir,
+            metrics_listen,
             database_url,
             smtp_url,
             mail_from,

@@ -145,10 +145,8 @@ impl PortalMetrics {
             "Opt-in mails not sent because their address had its share this hour",
         )?;
         registry.register(Box::new(optin_limited.clone()))?;
-        let http_connections = prometheus::IntGauge::new(
-            "vamt_portal_http_connections",
-            "HTTP connections open now",
-        )?;
+        let http_connections =
+            prometheus::IntGauge::new("vamt_portal_http_connections", "HTTP connections open now")?;
         registry.register(Box::new(http_connections.clone()))?;
         let http_connections_refused = IntCounterVec::new(
             Opts::new(

@@ -409,13 +409,13 @@ async fn a_forwarded_header_is_not_believed_unless_its_proxy_is_named() {
     .await
     .expect("slots");
     let mut statuses = Vec::new();
-    for i in 0..4 {
+    for (i, slot) in slots.iter().take(4).enumerate() {
         let fake = format!("198.51.100.{}", 50 + i);
         let (status, _) = attempt(
             &stack,
             "127.0.0.1:40000",
             Some(&fake),
-            &vamt_portal::db::ts(slots[i].start),
+            &vamt_portal::db::ts(slot.start),
             &format!("x{i}"),
             "",
         )

@@ -75,12 +75,9 @@ async fn posts_from_another_site_change_nothing_and_say_why() {
     assert_eq!(own.status, StatusCode::SEE_OTHER, "{}", own.body);
     assert_eq!(common::outbox_to(&stack, "karl@example.org").len(), 1);
 
-    let metrics = call(&stack, get("/metrics", "")).await;
+    let metrics = common::metrics_text(&stack).await;
     assert!(
-        metrics
-            .body
-            .contains("vamt_portal_cross_origin_refused_total 2"),
-        "{}",
-        metrics.body
+        metrics.contains("vamt_portal_cross_origin_refused_total 2"),
+        "{metrics}"
     );
 }

@@ -119,7 +119,7 @@ async fn a_citizen_moves_their_appointment_from_the_link() {
         "{last}"
     );
     assert!(last.contains(&format!("key={key}")));
-    let metrics = call(&stack, get("/metrics", "")).await.body;
+    let metrics = common::metrics_text(&stack).await;
     assert!(metrics.contains("vamt_portal_rebookings_total{by=\"citizen\"} 1"));
 }
 

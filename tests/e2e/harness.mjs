@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: free ports, an SMTP sink, vamt serve, Chromium.
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, readFile, appendFile } from 'node:fs/promises';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,35 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..', '..');
 export const artifacts = resolve(root, 'artifacts', 'e2e');
+/// Every vamt's and nginx's log of the run, and the secrets that must never appear in
+/// them (logscan.test.mjs, run last, reads both).
+export const logDir = join(artifacts, 'logs');
+const secretsFile = join(artifacts, 'secrets.txt');
+
+/// Notes `value` (a citizen's name or address, a join key, a password) as one that no log
+/// line of the run may contain.
+export async function secret(value) {
+  if (!value || String(value).length < 6) return;
+  await mkdir(artifacts, { recursive: true });
+  await appendFile(secretsFile, `${String(value).replace(/\n/g, ' ')}\n`);
+}
+
+export async function secrets() {
+  try {
+    return (await readFile(secretsFile, 'utf8')).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/// What a mail tells that logs must not: its recipient, the name it greets, its keys.
+async function noteMailSecrets(mail, envelope) {
+  for (const r of envelope.rcptTo || []) await secret(r.address);
+  const text = mail.text || '';
+  const greeting = text.match(/^(?:Hello|Guten Tag) ([^,\n]+),/m);
+  if (greeting) await secret(greeting[1]);
+  for (const m of text.matchAll(/[?&]key=([A-Za-z0-9_-]{16,})/g)) await secret(m[1]);
+}
 
 export function freeTcpPort() {
   return new Promise((ok, fail) => {
@@ -50,8 +80,9 @@ export async function smtpSink() {
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     onData(stream, session, done) {
-      simpleParser(stream).then((mail) => {
+      simpleParser(stream).then(async (mail) => {
         messages.push({ mail, envelope: session.envelope });
+        await noteMailSecrets(mail, session.envelope);
         done();
       }, done);
     },
@@ -80,6 +111,7 @@ export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '' })
   const http = await freeTcpPort();
   const media = await freeUdpPort();
   const stun = await freeUdpPort();
+  const metricsPort = await freeTcpPort();
   const config = `
 [http]
 listen = "127.0.0.1:${http}"
@@ -90,6 +122,8 @@ listen = "127.0.0.1:${stun}"
 ${turnConfig}
 [storage]
 data_dir = "${join(dir, 'data')}"
+[metrics]
+listen = "127.0.0.1:${metricsPort}"
 [mail]
 smtp_url = "smtp://127.0.0.1:${smtpPort}"
 [booking]
@@ -107,18 +141,26 @@ ${extraConfig}
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info' },
   });
   let out = '';
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => { out += d; });
+  mkdirSync(logDir, { recursive: true });
+  const logFile = createWriteStream(join(logDir, `vamt-${process.pid}-${http}.log`));
+  proc.stdout.on('data', (d) => { out += d; logFile.write(d); });
+  proc.stderr.on('data', (d) => { out += d; logFile.write(d); });
   const exited = new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
   const banner = await waitFor('vamt banner', () => {
-    const m = out.match(/password: (\S+)/);
     const u = out.match(/vamt is running at (\S+)/);
+    const f = out.match(/are in (\S+) \(readable by this user only/);
     if (proc.exitCode !== null) throw new Error(`vamt exited early:\n${out}`);
-    return m && u ? { password: m[1], url: u[1] } : null;
+    return u && f ? { url: u[1], file: f[1] } : null;
   }, 60000);
+  // Not a terminal: the first start's password is in an owner-only file, not the log.
+  const firstStart = await readFile(banner.file, 'utf8');
+  const password = firstStart.match(/password: (\S+)/)[1];
+  if (out.includes(password)) throw new Error('the clerk password is in the log');
+  await secret(password);
   return {
     base: banner.url,
-    clerkPassword: banner.password,
+    metricsBase: `http://127.0.0.1:${metricsPort}`,
+    clerkPassword: password,
     log: () => out,
     exited,
     async stop() {

@@ -85,7 +85,7 @@ test('a relay-only call connects through our TURN server and decodes video', { t
     const types = await waitFor('a selected candidate pair', () => selectedCandidateTypes(p), 10000);
     assert.equal(types.local, 'relay', `selected pair: ${JSON.stringify(types)}`);
   }
-  const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
+  const metrics = await (await fetch(`${vamt.metricsBase}/metrics`)).text();
   const relayed = [...metrics.matchAll(/^vamt_turn_relayed_packets_total\{direction="(to_peer|to_client)",transport="udp"\} (\d+)/gm)];
   assert.equal(relayed.length, 2, metrics);
   for (const [, direction, n] of relayed) assert.ok(Number(n) > 100, `${direction}: ${n} packets relayed`);

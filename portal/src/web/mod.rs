@@ -92,7 +92,6 @@ pub fn app(state: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
@@ -103,6 +102,17 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(remember_language))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), track))
+        .with_state(state)
+}
+
+/// The operators' listener (`metrics.listen`): metrics and health, nothing a citizen
+/// reaches. Kept off the portal's routes so the documented proxy cannot publish live rooms
+/// and load to the internet.
+pub fn operations(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .with_state(state)
 }
 

@@ -357,3 +357,20 @@ pub fn json_request(
         .body(axum::body::Body::from(body.to_string()))
         .expect("request")
 }
+
+/// The operators' listener's `/metrics` (metrics.listen), as Prometheus reads it.
+pub async fn metrics_text(stack: &Stack) -> String {
+    let resp = tower::ServiceExt::oneshot(
+        vamt_portal::web::operations(stack.state.clone()),
+        axum::http::Request::get("/metrics")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await
+    .expect("infallible");
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
