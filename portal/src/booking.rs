@@ -1058,20 +1058,23 @@ pub struct DeskEntry {
 }
 
 /// Live bookings (confirmed or held) starting in `[from, to)`, of `clerk` or of everyone,
-/// earliest first.
+/// at `location` or at every location, earliest first.
 pub async fn desk(
     db: &Db,
     vault: &Vault,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     clerk: Option<i64>,
+    location: Option<i64>,
 ) -> Result<Vec<DeskEntry>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) ORDER BY b.starts_at, b.clerk_id"
+        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) \
+         AND ($4 = -1 OR b.location_id = $4) ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
     .bind(ts(to))
     .bind(clerk.unwrap_or(0))
+    .bind(location.unwrap_or(-1))
     .fetch_all(db)
     .await?;
     let mut out = Vec::with_capacity(rows.len());

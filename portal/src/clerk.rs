@@ -26,6 +26,8 @@ pub struct Clerk {
     pub is_admin: bool,
     /// Still works here; a deactivated clerk cannot sign in and gets no appointments.
     pub active: bool,
+    /// The location the clerk works at (row ID).
+    pub location_id: Option<i64>,
 }
 
 impl Clerk {
@@ -36,6 +38,7 @@ impl Clerk {
             display_name: r.get(2),
             is_admin: r.get::<i64, _>(3) != 0,
             active: r.get::<i64, _>(4) != 0,
+            location_id: r.get(5),
         }
     }
 }
@@ -43,8 +46,111 @@ impl Clerk {
 /// The columns [`Clerk::from_row`] reads, in its order (a macro: queries are literals).
 macro_rules! clerk_columns {
     () => {
-        "c.id, c.username, c.display_name, c.is_admin, c.active"
+        "c.id, c.username, c.display_name, c.is_admin, c.active, c.location_id"
     };
+}
+
+/// What of an appointment a clerk may see and do (need to know): a clerk works with the
+/// appointments of their own location, an admin with every location's. Opening the call
+/// of an appointment that is a colleague's takes an explicit take-over ([`take_over`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Not this clerk's business: answered as if the appointment did not exist.
+    None,
+    /// At the clerk's location (or the clerk is an admin): may see it, note it, mark it,
+    /// move it, let its citizen in; its call is a colleague's.
+    Location,
+    /// The clerk's own appointment (or one without a clerk, or one taken over): may also
+    /// open its call as moderator.
+    Own,
+}
+
+impl Clerk {
+    /// Whether this clerk sees every location's appointments.
+    pub fn sees_all(&self) -> bool {
+        self.is_admin
+    }
+
+    /// The location whose appointments this clerk sees; `None`: all of them.
+    pub fn scope(&self) -> Option<i64> {
+        if self.sees_all() {
+            None
+        } else {
+            // A clerk without a location sees none (row IDs start at 1).
+            Some(self.location_id.unwrap_or(0))
+        }
+    }
+}
+
+/// Where an appointment is and whose it is, as access is decided on.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement {
+    /// Its location.
+    pub location_id: Option<i64>,
+    /// Its clerk.
+    pub clerk_id: Option<i64>,
+}
+
+/// What `clerk` may do with the appointment at `place`, `taken_over` if they took its call
+/// over before.
+pub fn access(clerk: &Clerk, place: Placement, taken_over: bool) -> Access {
+    let in_scope = match clerk.scope() {
+        None => true,
+        Some(loc) => place.location_id == Some(loc),
+    };
+    if !in_scope {
+        return Access::None;
+    }
+    if place.clerk_id.is_none_or(|c| c == clerk.id) || taken_over {
+        Access::Own
+    } else {
+        Access::Location
+    }
+}
+
+/// What `clerk` may do with booking `id`; `Access::None` for an unknown booking too.
+pub async fn access_to(db: &Db, clerk: &Clerk, id: &str) -> Result<Access, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT b.location_id, b.clerk_id, \
+         (SELECT COUNT(*) FROM call_takeovers t WHERE t.booking_id = b.id AND t.clerk_id = $2) \
+         FROM bookings b WHERE b.id = $1",
+    )
+    .bind(id)
+    .bind(clerk.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        None => Access::None,
+        Some(r) => access(
+            clerk,
+            Placement {
+                location_id: r.get(0),
+                clerk_id: r.get(1),
+            },
+            r.get::<i64, _>(2) > 0,
+        ),
+    })
+}
+
+/// Records that `clerk` takes over the call of booking `id` from its clerk; the caller has
+/// checked the booking is at the clerk's location. Taking over twice records once.
+pub async fn take_over(
+    db: &Db,
+    clerk: &Clerk,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO call_takeovers (booking_id, clerk_id, from_clerk_id, at) \
+         SELECT b.id, $2, b.clerk_id, $3 FROM bookings b WHERE b.id = $1 \
+         ON CONFLICT (booking_id, clerk_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(clerk.id)
+    .bind(ts(now))
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Clerk account errors.
@@ -151,7 +257,7 @@ pub async fn login(
         let _ = hash_password(password).await;
         return Ok(None);
     };
-    let stored: String = row.get(5);
+    let stored: String = row.get(6);
     if !verify_password(password, stored).await? {
         return Ok(None);
     }
@@ -246,4 +352,47 @@ pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<b
 /// A fresh password for a clerk: 16 random URL-safe characters.
 pub fn generate_password() -> String {
     crate::secret::random_token(12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clerk(id: i64, location: i64, admin: bool) -> Clerk {
+        Clerk {
+            id,
+            username: format!("c{id}"),
+            display_name: format!("Clerk {id}"),
+            is_admin: admin,
+            active: true,
+            location_id: Some(location),
+        }
+    }
+
+    #[test]
+    fn clerks_work_with_their_locations_appointments_and_their_own_calls() {
+        let at = |location, clerk_id| Placement {
+            location_id: Some(location),
+            clerk_id,
+        };
+        let me = clerk(1, 10, false);
+        assert_eq!(access(&me, at(10, Some(1)), false), Access::Own);
+        assert_eq!(access(&me, at(10, None), false), Access::Own, "nobody's");
+        assert_eq!(access(&me, at(10, Some(2)), false), Access::Location);
+        assert_eq!(
+            access(&me, at(10, Some(2)), true),
+            Access::Own,
+            "taken over"
+        );
+        assert_eq!(access(&me, at(20, Some(2)), false), Access::None);
+        assert_eq!(access(&me, at(20, Some(1)), true), Access::None);
+        let admin = clerk(3, 10, true);
+        assert_eq!(access(&admin, at(20, Some(2)), false), Access::Location);
+        assert_eq!(access(&admin, at(20, Some(2)), true), Access::Own);
+        let nowhere = Clerk {
+            location_id: None,
+            ..clerk(4, 0, false)
+        };
+        assert_eq!(access(&nowhere, at(10, None), false), Access::None);
+    }
 }

@@ -38,6 +38,8 @@ pub struct PortalMetrics {
     pub sign_in_throttled: IntCounterVec,
     /// Opt-in mails not sent because their address had its share this hour.
     pub optin_limited: prometheus::IntCounter,
+    /// Calls a clerk took over from a colleague (explicit, recorded).
+    pub call_takeovers: prometheus::IntCounter,
     /// HTTP connections open now.
     pub http_connections: prometheus::IntGauge,
     /// HTTP connections turned away at the cap, or closed for being too slow, by reason
@@ -145,6 +147,11 @@ impl PortalMetrics {
             "Opt-in mails not sent because their address had its share this hour",
         )?;
         registry.register(Box::new(optin_limited.clone()))?;
+        let call_takeovers = prometheus::IntCounter::new(
+            "vamt_portal_call_takeovers_total",
+            "Calls a clerk took over from a colleague (explicit and recorded)",
+        )?;
+        registry.register(Box::new(call_takeovers.clone()))?;
         let http_connections =
             prometheus::IntGauge::new("vamt_portal_http_connections", "HTTP connections open now")?;
         registry.register(Box::new(http_connections.clone()))?;
@@ -230,6 +237,7 @@ impl PortalMetrics {
             sign_in_failures,
             sign_in_throttled,
             optin_limited,
+            call_takeovers,
             http_connections,
             http_connections_refused,
             cross_origin_refused,

@@ -364,3 +364,10 @@ rebook-mail = Sie erhalten eine E-Mail mit der neuen Zeit und einer neuen Kalend
 rebook-back = Zurück zu Ihrem Termin
 rebook-too-late = Dieser Termin hat begonnen oder ist vorbei und kann nicht mehr verschoben werden.
 rebook-unconfirmed = Bitte bestätigen Sie den Termin zuerst mit dem Link in der E-Mail, die wir Ihnen geschickt haben. Danach können Sie ihn verschieben.
+
+takeover-title = Termin einer Kollegin oder eines Kollegen
+takeover-text = Dieser Termin am { $date } um { $time } ist bei { $colleague }.
+takeover-text-nobody = Dieser Termin am { $date } um { $time } ist bei einer anderen Sachbearbeitung.
+takeover-recorded = Wenn Sie das Gespräch übernehmen, wird festgehalten, wer es wann übernommen hat.
+takeover-submit = Gespräch übernehmen
+takeover-cancel = Zurück zur Übersicht

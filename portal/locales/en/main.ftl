@@ -364,3 +364,10 @@ rebook-mail = You will receive an e-mail with the new time and a new calendar fi
 rebook-back = Back to your appointment
 rebook-too-late = This appointment has begun or is over and can no longer be moved.
 rebook-unconfirmed = Please confirm the appointment first, with the link in the e-mail we sent you. Then you can move it.
+
+takeover-title = A colleague's appointment
+takeover-text = This appointment on { $date } at { $time } is with { $colleague }.
+takeover-text-nobody = This appointment on { $date } at { $time } is with another clerk.
+takeover-recorded = If you take the call over, who took it over and when is recorded.
+takeover-submit = Take the call over
+takeover-cancel = Back to the overview

@@ -3,12 +3,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use vamt_signalling::{Role, RoomClaims};
 
-use super::clerk::current_clerk;
+use super::clerk::clerk_with_access;
 use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, Booking};
 use crate::AppState;
@@ -222,6 +223,34 @@ pub async fn citizen(
     )
 }
 
+#[derive(Deserialize)]
+pub struct TakeOverForm {
+    lang: Option<String>,
+}
+
+/// `POST /clerk/call/{id}/take-over`: the clerk takes a colleague's call over, recorded
+/// (who, which, when), counted and logged; then the call page as its moderator.
+pub async fn take_over(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<TakeOverForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    let (clerk, access) = match clerk_with_access(&st, &headers, lang, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if access == crate::clerk::Access::Location {
+        if let Err(e) = crate::clerk::take_over(&st.db, &clerk, &id, st.now()).await {
+            return internal(&st, lang, &e);
+        }
+        st.metrics.call_takeovers.inc();
+        tracing::warn!(booking = %id, clerk = clerk.id, "call taken over from a colleague");
+    }
+    Redirect::to(&format!("/clerk/call/{id}?lang={lang}")).into_response()
+}
+
 pub async fn clerk(
     State(st): State<AppState>,
     Path(id): Path<String>,
@@ -229,10 +258,9 @@ pub async fn clerk(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let clerk = match current_clerk(&st, &headers).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return Redirect::to("/clerk/login").into_response(),
-        Err(e) => return internal(&st, lang, &e),
+    let (clerk, access) = match clerk_with_access(&st, &headers, lang, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
     let booking = match booking::find(&st.db, &st.vault, &id).await {
         Ok(Some(b)) if b.status == "booked" => b,
@@ -240,6 +268,27 @@ pub async fn clerk(
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/clerk/call/{id}");
+    if access != crate::clerk::Access::Own {
+        // A colleague's appointment: no moderator token without an explicit take-over.
+        let colleague = match booking.clerk_id {
+            Some(c) => crate::clerk::list(&st.db)
+                .await
+                .ok()
+                .and_then(|all| all.into_iter().find(|x| x.id == c))
+                .map(|x| x.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let (date, time) = local_date_time(&st, lang, booking.starts_at);
+        return render(
+            &st,
+            StatusCode::OK,
+            lang,
+            "clerk_takeover.html",
+            &path,
+            context! { id => booking.id, colleague => colleague, date => date, time => time },
+        );
+    }
     call_page(
         &st,
         lang,

@@ -36,6 +36,32 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+/// The signed-in clerk, if booking `id` is their business to the degree `need`; else the
+/// answer to give: the sign-in, or 404 as for an unknown booking (a clerk learns nothing of
+/// other locations' appointments, not even that they exist).
+pub async fn clerk_with_access(
+    st: &AppState,
+    headers: &HeaderMap,
+    lang: &str,
+    id: &str,
+) -> Result<(clerk::Clerk, clerk::Access), Response> {
+    let me = match current_clerk(st, headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Err(Redirect::to("/clerk/login").into_response()),
+        Err(e) => return Err(internal(st, lang, &e)),
+    };
+    match clerk::access_to(&st.db, &me, id).await {
+        Ok(clerk::Access::None) => Err(super::page::error_page(
+            st,
+            StatusCode::NOT_FOUND,
+            lang,
+            "error-not-found",
+        )),
+        Ok(access) => Ok((me, access)),
+        Err(e) => Err(internal(st, lang, &e)),
+    }
+}
+
 pub async fn login_form(
     State(st): State<AppState>,
     Query(q): Query<LangQuery>,
@@ -223,7 +249,7 @@ pub async fn console(
     };
     let start = midnight(first);
     let end = midnight(first + Duration::days(if day.is_some() { 1 } else { CONSOLE_DAYS }));
-    let entries = match booking::desk(&st.db, &st.vault, start, end, q.clerk).await {
+    let entries = match booking::desk(&st.db, &st.vault, start, end, q.clerk, me.scope()).await {
         Ok(b) => b,
         Err(e) => return internal(&st, lang, &e),
     };
@@ -264,6 +290,7 @@ pub async fn console(
         .collect();
     let options: Vec<ClerkOption> = clerks
         .iter()
+        .filter(|c| me.scope().is_none() || c.location_id == me.location_id)
         .map(|c| ClerkOption {
             id: c.id,
             name: c.display_name.clone(),
@@ -310,10 +337,8 @@ pub async fn lobby_decision(
     Form(f): Form<LobbyForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    match current_clerk(&st, &headers).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Redirect::to("/clerk/login").into_response(),
-        Err(e) => return internal(&st, lang, &e),
+    if let Err(r) = clerk_with_access(&st, &headers, lang, &f.booking).await {
+        return r;
     }
     let booking = match booking::find(&st.db, &st.vault, &f.booking).await {
         Ok(Some(b)) => b,

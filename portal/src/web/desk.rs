@@ -7,7 +7,7 @@ use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::clerk::current_clerk;
+use super::clerk::{clerk_with_access, current_clerk};
 use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, BookingError, NewBooking};
 use crate::AppState;
@@ -44,7 +44,7 @@ pub async fn note(
     Form(f): Form<NoteForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
+    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
         return r;
     }
     match booking::set_note(&st.db, &st.vault, &id, &f.note).await {
@@ -68,7 +68,7 @@ pub async fn attendance(
     Form(f): Form<AttendanceForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
+    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
         return r;
     }
     let value = (f.attendance != "clear").then_some(f.attendance.as_str());
@@ -119,7 +119,7 @@ pub async fn move_form(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
+    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
         return r;
     }
     move_page(&st, lang, &id, StatusCode::OK, None).await
@@ -174,7 +174,7 @@ pub async fn move_booking(
     Form(f): Form<MoveForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
+    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
         return r;
     }
     let Some(start) = f.slot.as_deref().and_then(crate::db::parse_ts) else {

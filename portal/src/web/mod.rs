@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk/login", get(clerk::login_form).post(clerk::login))
         .route("/clerk/logout", post(clerk::logout))
         .route("/clerk/call/{id}", get(call::clerk))
+        .route("/clerk/call/{id}/take-over", post(call::take_over))
         .route("/clerk/lobby", post(clerk::lobby_decision))
         .route("/clerk/book", get(desk::phone_form).post(desk::phone_book))
         .route("/clerk/stats", get(desk::stats))

@@ -31,6 +31,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/call_early.html"),
     ),
     (
+        "clerk_takeover.html",
+        include_str!("../../templates/clerk_takeover.html"),
+    ),
+    (
         "clerk_login.html",
         include_str!("../../templates/clerk_login.html"),
     ),
