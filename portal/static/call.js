@@ -142,7 +142,7 @@ function renderQuality() {
     const li = document.createElement('li');
     li.textContent = id === myId
       ? text['call-quality-own-poor']
-      : `${(peers.get(id) || {}).name || text['call-remote']}: ${text['call-quality-other-poor']}`;
+      : `${isolate((peers.get(id) || {}).name || text['call-remote'])}: ${text['call-quality-other-poor']}`;
     list.appendChild(li);
   }
   list.hidden = list.childElementCount === 0;
@@ -169,7 +169,9 @@ function renderLobby() {
   }
   for (const w of lobby) {
     const li = document.createElement('li');
-    const who = document.createElement('span');
+    // <bdi>: a name in another script (or with direction marks) cannot reorder the
+    // buttons and labels around it.
+    const who = document.createElement('bdi');
     who.textContent = w.name;
     li.append(who,
       button(text['lobby-admit'], () => send({ type: 'admit', participant: w.participant })),
@@ -178,21 +180,28 @@ function renderLobby() {
   }
 }
 
+// A name in an attribute (no <bdi> there): first-strong isolates, so its direction stays
+// its own.
+function isolate(s) {
+  return `\u2068${s}\u2069`;
+}
+
 // Everyone else in the call; the clerk can mute or remove them.
 function renderPeople() {
   peopleList.replaceChildren();
   for (const p of peers.values()) {
     const li = document.createElement('li');
     li.dataset.participant = p.participant;
-    const who = document.createElement('span');
-    who.textContent = mutedPeers.has(p.participant) ? `${p.name} (${text['call-muted-other']})` : p.name;
+    const who = document.createElement('bdi');
+    who.textContent = p.name;
     li.append(who);
+    if (mutedPeers.has(p.participant)) li.append(` (${text['call-muted-other']})`);
     if (isClerk) {
       li.append(
         button(`${text['call-mute-other']}`, () => send({ type: 'mute', participant: p.participant })),
         button(`${text['call-remove']}`, () => send({ type: 'remove', participant: p.participant }), true));
-      li.lastChild.setAttribute('aria-label', `${text['call-remove']}: ${p.name}`);
-      li.lastChild.previousSibling.setAttribute('aria-label', `${text['call-mute-other']}: ${p.name}`);
+      li.lastChild.setAttribute('aria-label', `${text['call-remove']}: ${isolate(p.name)}`);
+      li.lastChild.previousSibling.setAttribute('aria-label', `${text['call-mute-other']}: ${isolate(p.name)}`);
     }
     peopleList.append(li);
   }
@@ -329,8 +338,12 @@ async function handle(m) {
       // Text only: a message is never interpreted as HTML.
       const li = document.createElement('li');
       const who = document.createElement('strong');
-      who.textContent = m.from === myId ? text['chat-you'] : m.name;
-      li.append(who, ': ', m.text);
+      const name = document.createElement('bdi');
+      name.textContent = m.from === myId ? text['chat-you'] : m.name;
+      who.append(name);
+      const said = document.createElement('bdi');
+      said.textContent = m.text;
+      li.append(who, ': ', said);
       if (m.from === myId) li.dataset.id = m.id;
       chatLog.append(li);
       chatLog.scrollTop = chatLog.scrollHeight;

@@ -148,3 +148,54 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
     let asked = call(&stack, get(&format!("/clerk/call/{id}?lang=en"), &ada)).await;
     assert!(asked.body.contains("Take the call over"), "{}", asked.body);
 }
+
+#[tokio::test]
+async fn user_text_is_isolated_wherever_it_is_shown_and_direction_controls_are_refused() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let slots = vamt_portal::booking::free_slots(
+        &stack.state.db,
+        &stack.state.settings,
+        stack.clock.now(),
+        &vamt_portal::booking::services(&stack.state.db)
+            .await
+            .expect("services")
+            .into_iter()
+            .filter(|s| s.slug == "meldebescheinigung")
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .expect("slots");
+    let book = |i: usize, name: &str| {
+        common::json_request(
+            "POST",
+            "/api/v1/bookings",
+            &json!({
+                "services": ["meldebescheinigung"],
+                "start": vamt_portal::db::ts(slots[i].start),
+                "name": name,
+                "email": format!("bidi{i}@example.org"),
+            }),
+        )
+    };
+    // The attack: a right-to-left override in a name turns the console's "Open call: …, 09:00"
+    // and its neighbours around.
+    let r = call(&stack, book(0, "\u{202E}redro")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // A right-to-left name is fine, and kept to itself wherever it is shown.
+    let name = "مريم حداد";
+    let r = call(&stack, book(1, name)).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let clerk = sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let console = call(&stack, get("/clerk?lang=en", &clerk)).await.body;
+    assert!(console.contains(&format!("<bdi>{name}</bdi>")), "{console}");
+    assert!(
+        console.contains(&format!("Open call: \u{2068}{name}\u{2069}, ")),
+        "isolated in the button's label: {console}"
+    );
+    assert!(!console.contains(&format!("Open call: {name},")));
+}

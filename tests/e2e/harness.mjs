@@ -40,7 +40,7 @@ async function noteMailSecrets(mail, envelope) {
   for (const r of envelope.rcptTo || []) await secret(r.address);
   const text = mail.text || '';
   const greeting = text.match(/^(?:Hello|Guten Tag) ([^,\n]+),/m);
-  if (greeting) await secret(greeting[1]);
+  if (greeting) await secret(greeting[1].replace(/[\u2066-\u2069]/g, ''));
   for (const m of text.matchAll(/[?&]key=([A-Za-z0-9_-]{16,})/g)) await secret(m[1]);
 }
 

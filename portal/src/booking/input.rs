@@ -17,8 +17,15 @@ pub fn name(name: &str) -> Option<String> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.chars().count() <= NAME_MAX_CHARS
-        && !name.chars().any(char::is_control);
+        && !name.chars().any(|c| c.is_control() || is_bidi_control(c));
     ok.then(|| name.to_owned())
+}
+
+/// Characters that change the direction of the text around them (embeddings, overrides,
+/// isolates). No name needs one (a right-to-left name is right-to-left by its letters), and
+/// one in a name could reorder the labels around it wherever it is shown.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// An e-mail address as given, trimmed; `None` unless the portal can send mail to it.
@@ -91,7 +98,16 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         assert_eq!(name("  Ada Lovelace ").as_deref(), Some("Ada Lovelace"));
         assert_eq!(name("Ünal Çelik").as_deref(), Some("Ünal Çelik"));
-        for bad in ["", "   ", "Ada\u{0}", "Ada\nBcc"] {
+        assert_eq!(name("مريم حداد").as_deref(), Some("مريم حداد"));
+        for bad in [
+            "",
+            "   ",
+            "Ada\u{0}",
+            "Ada\nBcc",
+            "\u{202E}ecilA",
+            "Ali\u{2067}ce",
+            "Bob\u{200F}",
+        ] {
             assert_eq!(name(bad), None, "{bad:?}");
         }
         assert!(name(&"x".repeat(100)).is_some());

@@ -104,6 +104,11 @@ impl Templates {
         for (name, src) in TEMPLATES {
             env.add_template(name, src)?;
         }
+        // User text (a citizen's name, a note) in an attribute or passed into a translated
+        // sentence, where <bdi> cannot go: first-strong isolate marks keep its direction to
+        // itself, so a right-to-left name or a stray override cannot reorder the labels
+        // around it (Fluent's own isolation is off, see i18n.rs).
+        env.add_filter("isolate", |s: String| format!("\u{2068}{s}\u{2069}"));
         env.add_function(
             "t",
             move |state: &State, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
