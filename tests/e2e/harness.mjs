@@ -106,7 +106,7 @@ export async function confirmByMail(page, smtp, email) {
 }
 
 /// Starts `vamt serve` with a fresh data directory; resolves once it printed its banner.
-export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '' }) {
+export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '', httpConfig = '' }) {
   const dir = await mkdtemp(join(tmpdir(), 'vamt-e2e-'));
   const http = await freeTcpPort();
   const media = await freeUdpPort();
@@ -115,6 +115,7 @@ export async function startVamt({ smtpPort, extraConfig = '', turnConfig = '' })
   const config = `
 [http]
 listen = "127.0.0.1:${http}"
+${httpConfig}
 [media]
 port = ${media}
 [turn]
@@ -158,6 +159,7 @@ ${extraConfig}
   if (out.includes(password)) throw new Error('the clerk password is in the log');
   await secret(password);
   return {
+    port: http,
     base: banner.url,
     metricsBase: `http://127.0.0.1:${metricsPort}`,
     clerkPassword: password,
