@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(c.algorithm, "SHA-256");
         assert!(c
             .salt
-            .ends_with(&format!("?expires={}", at(300).timestamp())));
+            .ends_with(&format!("?max=2000&expires={}", at(300).timestamp())));
         let proof = solve(&c).expect("solvable");
         assert_eq!(
             verify(&proof, at(0), sign).map(|v| v.0),

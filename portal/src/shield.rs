@@ -448,11 +448,11 @@ mod tests {
         assert_eq!(b.check(&k, t0), Err(Duration::seconds(1)));
         assert_eq!(b.check(&k, t0 + Duration::seconds(1)), Ok(()));
         let mut t = t0;
-        for _ in 0..10 {
+        for _ in 0..8 {
             t += Duration::seconds(1);
             b.failed(&k, t);
         }
-        assert_eq!(b.check(&k, t), Err(Duration::seconds(1 << 10)));
+        assert_eq!(b.check(&k, t), Err(Duration::seconds(1 << 8)));
         // The wait is capped, and an hour of quiet forgets it all.
         for _ in 0..20 {
             b.failed(&k, t);
