@@ -6,7 +6,8 @@
 //! username `expiry:identity` for each call and the password is
 //! `base64(HMAC-SHA1(secret, username))`. The relay then needs no user database.
 use std::collections::HashMap;
-use std::time::Duration;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -160,6 +161,63 @@ impl Nonces {
     }
 }
 
+/// The limit on failed authentications, per source IP: `burst` failures at once, then
+/// `per_minute` (a token bucket, kept as the time at which the source's failures will all
+/// have been forgiven, so it is exact: no float drift at the boundary). While a source has
+/// no attempt left the relay ignores its requests (no 401 to learn from, no password
+/// derivation and HMAC spent on it), which slows password guessing to the refill rate.
+/// Sans-IO: the caller passes the time.
+///
+/// The relay asks [`FailureLimit::exhausted`] first and lets through, even from an
+/// exhausted source, a request signed with the key of the allocation its 5-tuple already
+/// holds: one address is many users behind a NAT, and a source address can be spoofed, so
+/// failures counted against an address must not cut someone else's live call off.
+#[derive(Debug, Clone)]
+pub struct FailureLimit {
+    /// How long one failure takes to be forgiven: a minute / `per_minute`.
+    interval: Duration,
+    /// `burst` intervals: how far ahead a source's debt may run while it still has an attempt.
+    allowance: Duration,
+    /// Per source that failed: when all its failures will have been forgiven.
+    forgiven_at: HashMap<IpAddr, Instant>,
+}
+
+impl FailureLimit {
+    /// `burst` failures at once, then `per_minute` (at least one).
+    pub fn new(burst: u32, per_minute: u32) -> Self {
+        let interval = Duration::from_secs(60) / per_minute.max(1);
+        Self {
+            interval,
+            allowance: interval * burst,
+            forgiven_at: HashMap::new(),
+        }
+    }
+
+    /// Whether `ip` has no failed attempt left at `now`: its requests are to be ignored
+    /// (except those signed for an allocation it holds).
+    pub fn exhausted(&self, ip: IpAddr, now: Instant) -> bool {
+        self.forgiven_at
+            .get(&ip)
+            .is_some_and(|t| t.saturating_duration_since(now) + self.interval > self.allowance)
+    }
+
+    /// Counts one failed authentication from `ip` at `now`.
+    pub fn failed(&mut self, ip: IpAddr, now: Instant) {
+        let t = self.forgiven_at.entry(ip).or_insert(now);
+        *t = (*t).max(now) + self.interval;
+    }
+
+    /// Forgets sources whose failures are all forgiven (they have their full burst again).
+    pub fn forget_idle(&mut self, now: Instant) {
+        self.forgiven_at.retain(|_, t| *t > now);
+    }
+
+    /// Sources remembered now.
+    pub fn sources(&self) -> usize {
+        self.forgiven_at.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +272,39 @@ mod tests {
         for junk in [&b""[..], b"short", &[0xff; 32]] {
             assert_eq!(nonces.check(junk, 10_000), NonceCheck::Invalid);
         }
+    }
+
+    #[test]
+    fn the_failure_limit_empties_after_the_burst_and_refills_at_the_rate() {
+        let t0 = Instant::now();
+        let (a, b): (IpAddr, IpAddr) = (
+            "192.0.2.1".parse().expect("ip"),
+            "192.0.2.2".parse().expect("ip"),
+        );
+        let mut limit = FailureLimit::new(3, 20);
+        assert!(!limit.exhausted(a, t0), "a source that never failed");
+        for _ in 0..3 {
+            assert!(!limit.exhausted(a, t0));
+            limit.failed(a, t0);
+        }
+        assert!(limit.exhausted(a, t0), "the burst is spent");
+        assert!(!limit.exhausted(b, t0), "per source");
+        // 20 a minute: one attempt back after 3 s, not before.
+        assert!(limit.exhausted(a, t0 + Duration::from_millis(2900)));
+        assert!(!limit.exhausted(a, t0 + Duration::from_secs(3)));
+        limit.failed(a, t0 + Duration::from_secs(3));
+        assert!(limit.exhausted(a, t0 + Duration::from_secs(3)));
+        // Never more than the burst, however long it waited.
+        let later = t0 + Duration::from_secs(3600);
+        for _ in 0..3 {
+            limit.failed(a, later);
+        }
+        assert!(limit.exhausted(a, later));
+        // Forgiven 9 s later (3 × 3 s), and then forgotten.
+        assert!(!limit.exhausted(a, later + Duration::from_secs(3)));
+        limit.forget_idle(later + Duration::from_millis(8999));
+        assert_eq!(limit.sources(), 1);
+        limit.forget_idle(later + Duration::from_secs(9));
+        assert_eq!(limit.sources(), 0);
     }
 }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use crate::allocation::{Allocation, Client, Totals};
-use crate::auth::{long_term_key, Credentials, NonceCheck, Nonces, Rejected};
+use crate::auth::{long_term_key, Credentials, FailureLimit, NonceCheck, Nonces, Rejected};
 use crate::peer_policy::PeerPolicy;
 use crate::stun::{
     decode_xor_address, StunMessage, StunWriter, ATTR_CHANNEL_NUMBER, ATTR_DATA,
@@ -137,11 +137,6 @@ pub enum Note {
     },
 }
 
-struct FailureBucket {
-    tokens: f64,
-    last: Instant,
-}
-
 /// The relay state: every allocation, by client and by relayed address.
 pub struct Relay {
     cfg: RelayConfig,
@@ -149,7 +144,7 @@ pub struct Relay {
     allocations: HashMap<Client, Allocation>,
     by_relay: HashMap<SocketAddr, Client>,
     per_user: HashMap<String, usize>,
-    failures: HashMap<IpAddr, FailureBucket>,
+    failures: FailureLimit,
     notes: Vec<Note>,
 }
 
@@ -177,13 +172,14 @@ impl Relay {
     /// A relay with `cfg`.
     pub fn new(cfg: RelayConfig) -> Self {
         let nonces = Nonces::new(cfg.nonce_lifetime);
+        let failures = FailureLimit::new(cfg.auth_failure_burst, cfg.auth_failures_per_minute);
         Self {
             cfg,
             nonces,
             allocations: HashMap::new(),
             by_relay: HashMap::new(),
             per_user: HashMap::new(),
-            failures: HashMap::new(),
+            failures,
             notes: Vec::new(),
         }
     }
@@ -288,8 +284,7 @@ impl Relay {
         for a in self.allocations.values_mut() {
             a.prune(now);
         }
-        self.failures
-            .retain(|_, b| now.saturating_duration_since(b.last) < Duration::from_secs(600));
+        self.failures.forget_idle(now);
         gone.into_iter()
             .filter_map(|c| self.release(c, now))
             .collect()
@@ -390,28 +385,6 @@ impl Relay {
         }
     }
 
-    /// Refills `ip`'s failure budget; true while it has none left (ignore its requests).
-    fn over_failure_limit(&mut self, ip: IpAddr, now: Instant) -> bool {
-        let burst = f64::from(self.cfg.auth_failure_burst);
-        let rate = f64::from(self.cfg.auth_failures_per_minute) / 60.0;
-        let Some(b) = self.failures.get_mut(&ip) else {
-            return false;
-        };
-        b.tokens =
-            (b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate).min(burst);
-        b.last = now;
-        b.tokens < 1.0
-    }
-
-    fn record_failure(&mut self, ip: IpAddr, now: Instant) {
-        let burst = f64::from(self.cfg.auth_failure_burst);
-        let b = self.failures.entry(ip).or_insert(FailureBucket {
-            tokens: burst,
-            last: now,
-        });
-        b.tokens -= 1.0;
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn request<'a>(
         &mut self,
@@ -424,9 +397,14 @@ impl Relay {
         bind: &mut dyn FnMut(bool, bool) -> Option<SocketAddr>,
     ) -> ClientAction<'a> {
         let txn = msg.transaction_id();
-        let ip = client.addr.ip();
-        // A source that failed too often is not answered at all for a while.
-        if self.over_failure_limit(ip, now) {
+        // A source that failed too often is not answered at all for a while, unless the
+        // request is signed for the allocation its 5-tuple holds: failures are counted per
+        // IP, and an IP may be a shared NAT or spoofed, so they must not cut another user's
+        // live allocation off from its Refresh, CreatePermission and ChannelBind. A new
+        // Allocate still waits.
+        if self.failures.exhausted(client.addr.ip(), now)
+            && !signed_for_allocation(self.allocations.get(&client), msg, method)
+        {
             self.notes.push(Note::AuthRateLimited);
             return ClientAction::None;
         }
@@ -541,7 +519,7 @@ impl Relay {
         if method == METHOD_ALLOCATE {
             self.notes.push(Note::AllocateFailed(Refusal::Auth));
         }
-        self.record_failure(client.addr.ip(), now);
+        self.failures.failed(client.addr.ip(), now);
         self.challenge(out, method, msg.transaction_id(), wall, 401, "Unauthorized");
         ClientAction::Reply
     }
@@ -844,6 +822,22 @@ impl Relay {
         }
         ClientAction::Reply
     }
+}
+
+/// Whether `msg` belongs to `alloc`, the allocation of the 5-tuple it came from, and is
+/// signed with that allocation's key: a request of its holder, which the failure limit lets
+/// through. One HMAC against the stored key, no password derivation, so an exhausted source
+/// costs little more than before; everything else (nonce, credentials) is checked after as
+/// for any request. An Allocate qualifies only as a retransmission of the one that made it.
+fn signed_for_allocation(alloc: Option<&Allocation>, msg: &StunMessage<'_>, method: u16) -> bool {
+    let Some(alloc) = alloc else {
+        return false;
+    };
+    if method == METHOD_ALLOCATE && msg.transaction_id() != alloc.allocate_txn {
+        return false;
+    }
+    msg.attribute(ATTR_USERNAME) == Some(alloc.username.as_bytes())
+        && matches!(msg.verify_integrity(&alloc.key), Ok(Some(_)))
 }
 
 #[cfg(test)]
@@ -1221,6 +1215,118 @@ mod tests {
             udp,
         );
         assert_eq!(action, "Reply");
+    }
+
+    fn class(reply: &[u8]) -> u16 {
+        StunMessage::parse(reply).expect("reply parses").class()
+    }
+
+    #[test]
+    fn failures_from_an_address_do_not_silence_allocations_held_there() {
+        // Issue 18: 21 failed authentications from one address (a shared NAT, or a spoofed
+        // source) also silenced the Refresh of another user's live allocation from it.
+        let (t0, wall) = (Instant::now(), 1_000_000);
+        let creds = Credentials::Static(HashMap::from([("alice".into(), "secret".into())]));
+        let cfg = RelayConfig::new(REALM, creds);
+        assert_eq!(cfg.auth_failure_burst, 20, "the default limit");
+        let mut r = Relay::new(cfg);
+        let (holder, guesser) = (client(40020), client(40021));
+        let mut s = start(&mut r, t0, wall, holder);
+        let (_, allocated) = s.request(&mut r, t0, wall, holder, METHOD_ALLOCATE, [2; 12], udp);
+        assert_eq!(class(&allocated), CLASS_SUCCESS, "{:?}", code(&allocated));
+
+        // Another port of the same address guesses passwords: 20 answers, then silence.
+        let mut g = Session {
+            nonce: s.nonce.clone(),
+            key: long_term_key("alice", REALM, "guess"),
+            next_port: 51000,
+        };
+        let answered = (0..25u8)
+            .filter(|n| {
+                let (action, _) = g.request(
+                    &mut r,
+                    t0,
+                    wall,
+                    guesser,
+                    METHOD_ALLOCATE,
+                    [100 + n; 12],
+                    udp,
+                );
+                action == "Reply"
+            })
+            .count();
+        assert_eq!(answered, 20);
+        let _ = r.drain_notes().count();
+
+        // The holder's own requests, signed with its allocation's key, still pass; a second
+        // later, with the address still over its limit.
+        let t1 = t0 + Duration::from_secs(1);
+        let (action, reply) = s.request(&mut r, t1, wall, holder, METHOD_REFRESH, [3; 12], |w| {
+            w.attribute(ATTR_LIFETIME, &600u32.to_be_bytes());
+        });
+        assert_eq!(action, "Reply", "Refresh of a live allocation answered");
+        assert_eq!(class(&reply), CLASS_SUCCESS, "{:?}", code(&reply));
+        let peer: SocketAddr = "8.8.8.8:3478".parse().expect("peer");
+        let (_, reply) = s.request(
+            &mut r,
+            t1,
+            wall,
+            holder,
+            METHOD_CREATE_PERMISSION,
+            [4; 12],
+            |w| {
+                w.xor_address(ATTR_XOR_PEER_ADDRESS, peer);
+            },
+        );
+        assert_eq!(class(&reply), CLASS_SUCCESS, "{:?}", code(&reply));
+        let (_, reply) = s.request(
+            &mut r,
+            t1,
+            wall,
+            holder,
+            METHOD_CHANNEL_BIND,
+            [5; 12],
+            |w| {
+                w.attribute(ATTR_CHANNEL_NUMBER, &[0x40, 0x01, 0, 0])
+                    .xor_address(ATTR_XOR_PEER_ADDRESS, peer);
+            },
+        );
+        assert_eq!(class(&reply), CLASS_SUCCESS, "{:?}", code(&reply));
+        // A retransmitted Allocate (its success was lost) gets the same success again.
+        let (_, again) = s.request(&mut r, t1, wall, holder, METHOD_ALLOCATE, [2; 12], udp);
+        assert_eq!(again, allocated);
+        assert!(
+            !r.drain_notes().any(|n| n == Note::AuthRateLimited),
+            "none of the holder's requests was ignored"
+        );
+
+        // New Allocates from the address still back off, even with the right password, and
+        // so does a request at the holder's 5-tuple that its allocation's key does not sign.
+        for (c, txn) in [
+            (guesser, [6; 12]),
+            (client(40022), [7; 12]),
+            (holder, [8; 12]),
+        ] {
+            let (action, _) = s.request(&mut r, t1, wall, c, METHOD_ALLOCATE, txn, udp);
+            assert_eq!(action, "None", "{c:?}");
+        }
+        let (action, _) = g.request(&mut r, t1, wall, holder, METHOD_REFRESH, [9; 12], |_| {});
+        assert_eq!(action, "None", "a forged Refresh at the holder's address");
+        let (action, _) = s.request(&mut r, t1, wall, guesser, METHOD_REFRESH, [9; 12], |_| {});
+        assert_eq!(
+            action, "None",
+            "the right key, but no allocation at that 5-tuple"
+        );
+        assert_eq!(
+            r.drain_notes()
+                .filter(|n| *n == Note::AuthRateLimited)
+                .count(),
+            5
+        );
+
+        // The Refresh at t1 counted: the allocation lives until t1 + 600 s.
+        assert!(r.expire(t0 + Duration::from_secs(600)).is_empty());
+        assert_eq!(r.expire(t1 + Duration::from_secs(600)).len(), 1);
     }
 
     #[test]
