@@ -76,6 +76,7 @@ pub async fn run(
             // The storm is one address (loopback); the door's limits are not what is measured.
             "unproven_per_ip_hour": 100000,
             "max_per_ip_hour": 100000,
+            "holds_per_client": 1000,
         },
     });
     if let Some(url) = database_url {
