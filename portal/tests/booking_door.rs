@@ -69,19 +69,7 @@ async fn an_address_gets_a_few_proofless_attempts_an_hour_and_a_proof_opens_the_
         }),
     )
     .await;
-    let slots = vamt_portal::booking::free_slots(
-        &stack.state.db,
-        &stack.state.settings,
-        stack.clock.now(),
-        &vamt_portal::booking::services(&stack.state.db)
-            .await
-            .expect("services")
-            .into_iter()
-            .filter(|s| s.slug == "meldebescheinigung")
-            .collect::<Vec<_>>(),
-    )
-    .await
-    .expect("slots");
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     let slot = |i: usize| vamt_portal::db::ts(slots[i].start);
     // Behind the reverse proxy on loopback: the address it names counts.
     let via = |client: &'static str| ("127.0.0.1:40000", Some(client));
@@ -224,23 +212,7 @@ async fn unconfirmed_holds_cannot_lock_an_address_out_and_count_against_their_cl
         json!({"booking": {"holds_per_client": 3, "max_per_email": 2, "optin_mails_per_address_hour": 10}}),
     )
     .await;
-    let services: Vec<_> = vamt_portal::booking::services(&stack.state.db)
-        .await
-        .expect("services")
-        .into_iter()
-        .filter(|s| s.slug == "meldebescheinigung")
-        .collect();
-    let free = || async {
-        vamt_portal::booking::free_slots(
-            &stack.state.db,
-            &stack.state.settings,
-            stack.clock.now(),
-            &services,
-        )
-        .await
-        .expect("slots")
-    };
-    let slots = free().await;
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     let slot = |i: usize| vamt_portal::db::ts(slots[i].start);
     let attacker = "203.0.113.66:4000";
     let victim = "198.51.100.20:5000";
@@ -267,13 +239,19 @@ async fn unconfirmed_holds_cannot_lock_an_address_out_and_count_against_their_cl
         confirm(&stack, "victim@example.org", &second.location).await,
         StatusCode::OK
     );
-    assert!(!free().await.iter().any(|o| o.start == slots[4].start));
+    assert!(!common::free_times(&stack, "meldebescheinigung")
+        .await
+        .iter()
+        .any(|o| o.start == slots[4].start));
     assert_eq!(
         confirm(&stack, "victim@example.org", &third.location).await,
         StatusCode::CONFLICT
     );
     assert!(
-        free().await.iter().any(|o| o.start == slots[4].start),
+        common::free_times(&stack, "meldebescheinigung")
+            .await
+            .iter()
+            .any(|o| o.start == slots[4].start),
         "the refused hold's time is free again"
     );
 
@@ -300,7 +278,7 @@ async fn unconfirmed_holds_cannot_lock_an_address_out_and_count_against_their_cl
     }
     // After the confirmation window the attacker's places are free again.
     stack.clock.advance(chrono::Duration::minutes(31));
-    let slots = free().await;
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     let r = hold(
         &stack,
         attacker,
@@ -314,19 +292,7 @@ async fn unconfirmed_holds_cannot_lock_an_address_out_and_count_against_their_cl
 #[tokio::test]
 async fn mails_to_unconfirmed_addresses_carry_no_typed_text_and_are_limited_per_recipient() {
     let stack = common::start(common::monday_morning(), json!({})).await;
-    let slots = vamt_portal::booking::free_slots(
-        &stack.state.db,
-        &stack.state.settings,
-        stack.clock.now(),
-        &vamt_portal::booking::services(&stack.state.db)
-            .await
-            .expect("services")
-            .into_iter()
-            .filter(|s| s.slug == "meldebescheinigung")
-            .collect::<Vec<_>>(),
-    )
-    .await
-    .expect("slots");
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     // The attack: the city's sender carries a text of the visitor's choosing to anyone.
     let spam = "Your account is locked: log in at https://evil.example/ now";
     let form = |i: usize| {
@@ -356,20 +322,7 @@ async fn mails_to_unconfirmed_addresses_carry_no_typed_text_and_are_limited_per_
         assert!(!m.contains("locked"), "{m}");
     }
     // The holds whose mail was not sent are released at once: their times are free.
-    let services = vamt_portal::booking::services(&stack.state.db)
-        .await
-        .expect("services")
-        .into_iter()
-        .filter(|s| s.slug == "meldebescheinigung")
-        .collect::<Vec<_>>();
-    let now_free = vamt_portal::booking::free_slots(
-        &stack.state.db,
-        &stack.state.settings,
-        stack.clock.now(),
-        &services,
-    )
-    .await
-    .expect("slots");
+    let now_free = common::free_times(&stack, "meldebescheinigung").await;
     let freed = slots[..5]
         .iter()
         .filter(|s| now_free.iter().any(|f| f.start == s.start))
@@ -395,19 +348,7 @@ async fn a_forwarded_header_is_not_believed_unless_its_proxy_is_named() {
         json!({"booking": {"unproven_per_ip_hour": 2, "max_per_ip_hour": 4}}),
     )
     .await;
-    let slots = vamt_portal::booking::free_slots(
-        &stack.state.db,
-        &stack.state.settings,
-        stack.clock.now(),
-        &vamt_portal::booking::services(&stack.state.db)
-            .await
-            .expect("services")
-            .into_iter()
-            .filter(|s| s.slug == "meldebescheinigung")
-            .collect::<Vec<_>>(),
-    )
-    .await
-    .expect("slots");
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     let mut statuses = Vec::new();
     for (i, slot) in slots.iter().take(4).enumerate() {
         let fake = format!("198.51.100.{}", 50 + i);

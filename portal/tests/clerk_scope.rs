@@ -152,19 +152,7 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
 #[tokio::test]
 async fn user_text_is_isolated_wherever_it_is_shown_and_direction_controls_are_refused() {
     let stack = common::start(common::monday_morning(), json!({})).await;
-    let slots = vamt_portal::booking::free_slots(
-        &stack.state.db,
-        &stack.state.settings,
-        stack.clock.now(),
-        &vamt_portal::booking::services(&stack.state.db)
-            .await
-            .expect("services")
-            .into_iter()
-            .filter(|s| s.slug == "meldebescheinigung")
-            .collect::<Vec<_>>(),
-    )
-    .await
-    .expect("slots");
+    let slots = common::free_times(&stack, "meldebescheinigung").await;
     let book = |i: usize, name: &str| {
         common::json_request(
             "POST",

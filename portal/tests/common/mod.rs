@@ -374,3 +374,21 @@ pub async fn metrics_text(stack: &Stack) -> String {
         .to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// The free times of the service `slug` at the virtual office now, as the engine finds them.
+pub async fn free_times(stack: &Stack, slug: &str) -> Vec<vamt_portal::schedule::Offer> {
+    let services: Vec<_> = vamt_portal::booking::services(&stack.state.db)
+        .await
+        .expect("services")
+        .into_iter()
+        .filter(|s| s.slug == slug)
+        .collect();
+    vamt_portal::booking::free_slots(
+        &stack.state.db,
+        &stack.state.settings,
+        stack.clock.now(),
+        &services,
+    )
+    .await
+    .expect("free times")
+}
