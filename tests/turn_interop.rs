@@ -296,13 +296,14 @@ fn vamt_serve_relays_over_udp_tcp_and_tls_with_the_portals_rest_credentials() {
     std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
     std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
     let (http, media, turn, tls) = (free_port(), free_port(), free_port(), free_port());
+    let ops = free_port();
     let data = dir.path().join("data");
     let config = format!(
         "[http]\nlisten = \"127.0.0.1:{http}\"\n[media]\nport = {media}\n\
          [turn]\nlisten = \"127.0.0.1:{turn}\"\nallow_loopback_peers = true\n\
          secret = \"serve-test-secret\"\n\
          tls_listen = \"127.0.0.1:{tls}\"\ntls_cert = {cert:?}\ntls_key = {key:?}\n\
-         [storage]\ndata_dir = {data:?}\n",
+         [storage]\ndata_dir = {data:?}\n[metrics]\nlisten = \"127.0.0.1:{ops}\"\n",
         cert = cert_path.to_str().expect("path"),
         key = key_path.to_str().expect("path"),
         data = data.to_str().expect("path"),
@@ -324,7 +325,7 @@ fn vamt_serve_relays_over_udp_tcp_and_tls_with_the_portals_rest_credentials() {
         child,
         listen: format!("127.0.0.1:{turn}"),
         tls: Some(format!("127.0.0.1:{tls}")),
-        metrics: format!("127.0.0.1:{http}"),
+        metrics: format!("127.0.0.1:{ops}"),
     };
     assert!(started, "vamt serve started");
 

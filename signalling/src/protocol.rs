@@ -454,6 +454,12 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
         ));
     }
     match serde_json::from_str::<ClientMessage>(text) {
+        // serde reads a tagged enum from an array too (`["ping"]`, `["join", 1, …]`);
+        // a frame is an object, as the protocol and its schema say (found by the fuzzer).
+        Ok(_) if !text.trim_start().starts_with('{') => Err((
+            ErrorCode::Malformed,
+            "malformed message: not a JSON object".to_owned(),
+        )),
         Ok(m) => Ok(m),
         Err(e) => {
             let value: Result<serde_json::Value, _> = serde_json::from_str(text);
@@ -609,6 +615,14 @@ mod tests {
             parse_client("[]").map_err(|e| e.0),
             Err(ErrorCode::Malformed)
         );
+        // An array that serde would read as a tagged message (the fuzzer's find).
+        for array in [r#"["ping"]"#, r#" ["join", 1, "RM_x", "tok"]"#] {
+            assert_eq!(
+                parse_client(array).map_err(|e| e.0),
+                Err(ErrorCode::Malformed),
+                "{array}"
+            );
+        }
         assert_eq!(
             parse_client(r#"{"type":"dance"}"#).map_err(|e| e.0),
             Err(ErrorCode::UnknownType)
