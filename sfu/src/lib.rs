@@ -19,6 +19,7 @@ pub mod server;
 mod sfu;
 pub mod shard;
 pub mod stream_tracker;
+pub mod sync;
 mod timer;
 mod udp;
 

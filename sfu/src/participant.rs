@@ -13,6 +13,7 @@ use crate::layer::{self, Layer};
 use crate::quality::QualityTracker;
 use crate::rewrite::Rewrite;
 use crate::stream_tracker::{Available, LayerTrackers};
+use crate::sync::{CaptureClock, SenderClock};
 use crate::ParticipantId;
 
 /// A track this participant publishes.
@@ -23,15 +24,19 @@ pub(crate) struct TrackIn {
     pub mid: Mid,
     pub kind: MediaKind,
     /// When a key frame was last asked for, per stream: without RID, then `l`, `m`, `h`
-    /// (see [`keyframe_slot`]). Per stream, so asking for the layer a subscriber switches
+    /// (see [`rid_slot`]). Per stream, so asking for the layer a subscriber switches
     /// to is not held back by a request for the one it leaves.
     pub last_keyframe_request: [Option<Instant>; 4],
     /// Which simulcast layers arrive.
     pub layers: LayerTrackers,
+    /// The latest Sender Report of each stream (slots as [`rid_slot`]): when its packets
+    /// were captured, for the subscribers' lip sync (see [`crate::sync`]).
+    pub senders: [Option<SenderClock>; 4],
 }
 
-/// The slot of `rid` in [`TrackIn::last_keyframe_request`].
-fn keyframe_slot(rid: Option<Rid>) -> usize {
+/// The slot of a stream's `rid` in a track's per-stream arrays: without RID, then `l`, `m`,
+/// `h`.
+pub(crate) fn rid_slot(rid: Option<Rid>) -> usize {
     match rid.as_deref().and_then(Layer::from_rid) {
         None => 0,
         Some(Layer::Low) => 1,
@@ -170,6 +175,9 @@ pub(crate) struct Participant {
     /// Video it should see or send does not flow (see `Room::check_streams`): its
     /// connection counts as poor whatever loss and round trip say.
     pub video_stalled: bool,
+    /// Its capture clock (its Sender Reports' NTP time) carried into the SFU's, one offset
+    /// for all its streams.
+    pub capture_clock: CaptureClock,
 }
 
 /// Where each subscriber's bandwidth estimator starts, bits per second.
@@ -202,6 +210,7 @@ impl Participant {
             queued_bytes: 0,
             muted: false,
             video_stalled: false,
+            capture_clock: CaptureClock::default(),
         }
     }
 
@@ -263,7 +272,7 @@ impl Participant {
         let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
             return;
         };
-        let last = &mut track.last_keyframe_request[keyframe_slot(rid)];
+        let last = &mut track.last_keyframe_request[rid_slot(rid)];
         if last.is_some_and(|t| now.saturating_duration_since(t) < KEYFRAME_REQUEST_INTERVAL) {
             return;
         }

@@ -13,8 +13,9 @@ use str0m::{Event, IceConnectionState, Output};
 
 use crate::layer::Layer;
 use crate::metrics::HotCounters;
-use crate::participant::{Participant, StreamTotals, TrackIn, TrackOutState};
+use crate::participant::{rid_slot, Participant, StreamTotals, TrackIn, TrackOutState};
 use crate::quality::{self, Quality};
+use crate::sync::SenderClock;
 use crate::{ParticipantId, RoomId, SfuEvent, TrackId};
 
 /// The cumulative counters of a str0m ingress or egress stats event (same field names,
@@ -68,11 +69,20 @@ pub(crate) struct Incoming {
     keyframe: bool,
     picture_id: Option<u16>,
     arrived: Instant,
+    /// When it was captured, on the SFU's clock, once the publisher's Sender Report of its
+    /// stream tells (see [`crate::sync`]).
+    captured: Option<Instant>,
     audio: bool,
 }
 
 impl Incoming {
-    fn from_packet(pkt: RtpPacket, mid: Mid, rid: Option<Rid>, params: PayloadParams) -> Self {
+    fn from_packet(
+        pkt: RtpPacket,
+        mid: Mid,
+        rid: Option<Rid>,
+        params: PayloadParams,
+        captured: Option<Instant>,
+    ) -> Self {
         let audio = params.spec().codec.is_audio();
         let vp8 = (!audio)
             .then(|| Vp8Descriptor::parse(&pkt.payload).ok())
@@ -91,6 +101,7 @@ impl Incoming {
             picture_id: vp8.and_then(|d| d.picture_id()),
             payload: pkt.payload,
             arrived: pkt.timestamp,
+            captured,
             audio,
         }
     }
@@ -468,6 +479,7 @@ fn publish(
         kind,
         last_keyframe_request: [None; 4],
         layers: Default::default(),
+        senders: [None; 4],
     });
     events.push_back(SfuEvent::TrackPublished {
         participant: p.id.clone(),
@@ -515,6 +527,7 @@ fn forward(p: &mut Participant, source: &ParticipantId, pkt: &Incoming) -> Forwa
                     pkt.ts,
                     pkt.picture_id,
                     pkt.arrived,
+                    pkt.captured,
                     pkt.params.spec().clock_rate.get(),
                 );
             } else if t.layer != Some(layer) {
@@ -528,12 +541,16 @@ fn forward(p: &mut Participant, source: &ParticipantId, pkt: &Incoming) -> Forwa
                     pkt.ts,
                     pkt.picture_id,
                     pkt.arrived,
+                    pkt.captured,
                     pkt.params.spec().clock_rate.get(),
                 );
             }
         }
     }
-    let Some(out) = t.rewrite.map(pkt.seq, pkt.ts, pkt.picture_id, pkt.arrived) else {
+    let Some(out) = t
+        .rewrite
+        .map(pkt.seq, pkt.ts, pkt.picture_id, pkt.arrived, pkt.captured)
+    else {
         return Forwarded::Skipped;
     };
     t.last_forwarded = Some(pkt.arrived);
@@ -560,7 +577,12 @@ fn forward(p: &mut Participant, source: &ParticipantId, pkt: &Incoming) -> Forwa
         video_orientation: pkt.video_orientation,
         ..Default::default()
     };
-    let mut write = RtpWrite::new(pt, out.seq.into(), out.ts, pkt.arrived, pkt.payload.clone())
+    // str0m builds this stream's Sender Reports from the wallclock of the last packet
+    // written: the capture time keeps the subscriber's lip sync on the publisher's clock.
+    // The arrival time (until the publisher's first Sender Report) counts the packet's
+    // queueing as media time: issue 18's audio delay (see `crate::sync`).
+    let wallclock = pkt.captured.unwrap_or(pkt.arrived);
+    let mut write = RtpWrite::new(pt, out.seq.into(), out.ts, wallclock, pkt.payload.clone())
         .marker(pkt.marker)
         .ext_vals(ext)
         // Video is resent on NACK from the subscriber; a late Opus packet is useless.
@@ -673,20 +695,36 @@ pub(crate) fn drive_participant(
                     if p.muted && params.spec().codec.is_audio() {
                         continue;
                     }
+                    let track = p.tracks_in.iter_mut().find(|t| t.mid == mid);
+                    // When it was captured, per the publisher's report on its stream.
+                    let sender = track.as_ref().and_then(|t| t.senders[rid_slot(rid)]);
                     // Which simulcast layers arrive: padding (empty) is not media.
-                    if let Some(layer) = rid.as_deref().and_then(Layer::from_rid) {
-                        if !pkt.payload.is_empty() {
-                            if let Some(t) = p.tracks_in.iter_mut().find(|t| t.mid == mid) {
-                                if t.layers.observe(layer, now) {
-                                    propagated.push(Propagated::Layers(p.id.clone(), mid));
-                                }
-                            }
+                    if let (Some(layer), Some(t)) =
+                        (rid.as_deref().and_then(Layer::from_rid), track)
+                    {
+                        if !pkt.payload.is_empty() && t.layers.observe(layer, now) {
+                            propagated.push(Propagated::Layers(p.id.clone(), mid));
                         }
                     }
+                    let captured = sender.map(|s| {
+                        let at = s.capture_us(pkt.header.timestamp, params.spec().clock_rate.get());
+                        p.capture_clock.local(pkt.timestamp, at)
+                    });
                     propagated.push(Propagated::Rtp(
                         p.id.clone(),
-                        Incoming::from_packet(pkt, mid, rid, params),
+                        Incoming::from_packet(pkt, mid, rid, params, captured),
                     ));
+                }
+                // The publisher's NTP ↔ RTP mapping of one of its streams (a layer each).
+                Event::SenderFeedback(fb) => {
+                    if let Some(t) = p.tracks_in.iter_mut().find(|t| t.mid == fb.mid) {
+                        let info = fb.sender_info;
+                        // The report's own 32-bit timestamp (str0m extends it).
+                        let rtp = info.rtp_time.numer() as u32;
+                        if let Some(s) = SenderClock::new(rtp, info.ntp_time) {
+                            t.senders[rid_slot(fb.rid)] = Some(s);
+                        }
+                    }
                 }
                 Event::ChannelOpen(id, label) => {
                     if let Some(mut ch) = p.rtc.channel(id) {

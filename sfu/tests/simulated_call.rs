@@ -42,6 +42,12 @@ struct Peer {
     keyframe_requests: usize,
     /// The RIDs of key frame requests not yet answered (see `send_frame`).
     keyframes_asked: Vec<Option<str0m::media::Rid>>,
+    /// The MID others' audio last arrived on.
+    audio_mid_in: Option<Mid>,
+    /// Every video frame received: its RTP time (90 kHz) and its first 16 bytes.
+    video_in: Vec<(u64, Vec<u8>)>,
+    /// The latest Sender Report received on each MID.
+    sender_reports: HashMap<Mid, str0m::rtp::rtcp::SenderInfo>,
 }
 
 struct World {
@@ -134,7 +140,20 @@ impl World {
         time_90khz: u64,
         frame: Vec<u8>,
     ) -> bool {
-        let now = self.now;
+        self.write_video_at(name, mid, rid, time_90khz, self.now, frame)
+    }
+
+    /// [`World::write_video`] of a frame captured at `captured` (its publisher's Sender
+    /// Reports map its RTP time to that instant), however long ago.
+    fn write_video_at(
+        &mut self,
+        name: &str,
+        mid: Mid,
+        rid: Option<&str>,
+        time_90khz: u64,
+        captured: Instant,
+        frame: Vec<u8>,
+    ) -> bool {
         let p = self
             .peers
             .iter_mut()
@@ -156,7 +175,7 @@ impl World {
         writer
             .write(
                 pt,
-                now,
+                captured,
                 MediaTime::new(time_90khz, Frequency::NINETY_KHZ),
                 frame,
             )
@@ -213,6 +232,9 @@ impl World {
             keyframe_requests: 0,
             keyframes_asked: Vec::new(),
             layers: Vec::new(),
+            audio_mid_in: None,
+            video_in: Vec::new(),
+            sender_reports: HashMap::new(),
         });
     }
 
@@ -245,8 +267,16 @@ impl World {
                         if let Some(tag) = d.data.get(10) {
                             p.layers.push(*tag);
                         }
+                        p.video_in.push((
+                            d.time.rebase(Frequency::NINETY_KHZ).numer(),
+                            d.data[..d.data.len().min(16)].to_vec(),
+                        ));
+                    }
+                    Output::Event(Event::SenderFeedback(f)) => {
+                        p.sender_reports.insert(f.mid, f.sender_info);
                     }
                     Output::Event(Event::MediaData(d)) => {
+                        p.audio_mid_in = Some(d.mid);
                         p.audio_in.push((
                             d.time.rebase(Frequency::FORTY_EIGHT_KHZ).numer(),
                             d.data.to_vec(),
@@ -1476,4 +1506,119 @@ fn a_subscriber_who_gets_none_of_a_video_that_arrives_is_poor() {
     assert_eq!(qualities_told(&w, "A", "B"), vec![Quality::Poor]);
     assert_eq!(qualities_told(&w, "B", "B"), vec![Quality::Poor]);
     assert_eq!(qualities_told(&w, "B", "A"), vec![], "A's uplink is fine");
+}
+
+/// How much later than the audio the subscriber `to` is told `from`'s video was captured,
+/// for the last frame of each it received, by the Sender Reports the SFU sent it: the error
+/// its lip sync corrects by holding one of them back (0 when the reports are true). Audio
+/// frame k was captured at `t0` + 20k ms, video frame n (bytes 12..16) at `t0` + 40n ms.
+fn lip_sync_error(w: &World, to: &str, from: &str) -> Duration {
+    let p = w.peer(to);
+    let report = |mid: Option<Mid>| {
+        let mid = mid.expect("media received");
+        let sr = p.sender_reports.get(&mid).expect("a Sender Report");
+        let ntp = sr
+            .ntp_time
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs_f64();
+        (ntp, sr.rtp_time.numer() as u32)
+    };
+    // The wall-clock time the reports give an RTP time (the last report's line).
+    let ntp_of = |(ntp, rtp): (f64, u32), ts: u64, clock: f64| {
+        ntp + f64::from((ts as u32).wrapping_sub(rtp) as i32) / clock
+    };
+    let (ts_a, data) = p.audio_in.last().expect("audio");
+    let text = String::from_utf8_lossy(data);
+    assert!(text.starts_with(&format!("{from}:")), "{text}");
+    let k: u64 = text
+        .split(':')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("seq");
+    let (ts_v, head) = p.video_in.last().expect("video");
+    let n = u32::from_le_bytes(head[12..16].try_into().expect("frame number"));
+    let told = ntp_of(report(p.video_mid), *ts_v, 90_000.0)
+        - ntp_of(report(p.audio_mid_in), *ts_a, 48_000.0);
+    let captured = (40.0 * f64::from(n) - 20.0 * k as f64) / 1000.0;
+    Duration::from_secs_f64((told - captured).abs())
+}
+
+#[test]
+fn audio_and_video_keep_the_publishers_sync_when_video_arrives_late_and_switches_layer() {
+    // Issue 18: after 20 s at 150 kbit/s the citizen's audio reached the clerk 1.6 s late
+    // (jitter buffer 40 → 760 ms on average) and needed 42 s to come back under 120 ms. The
+    // video came late and switched layers; the SFU's Sender Reports stamped each packet
+    // with its arrival, so the late video was described as captured later than the audio
+    // and the clerk's Chrome held the audio back to keep lips in sync. Here A's video
+    // reaches the SFU 500 ms after its audio of the same instant (A's Sender Reports say
+    // when each was captured): B must be told the same, not 500 ms of queueing.
+    let mut w = World::new();
+    // 1 ms steps: B's bandwidth estimate climbs to the top layers.
+    w.step_len = Duration::from_millis(1);
+    w.join("A");
+    w.join("B");
+    w.run_for(Duration::from_secs(2));
+    let video = add_simulcast_camera(&mut w, "A");
+    w.run_for(Duration::from_millis(500));
+    const DELAY: u64 = 500;
+    let t0 = w.now;
+    // A talks (20 ms frames, sent as captured) and films (25 fps, three layers, a key frame
+    // every tenth, each frame written DELAY after its capture) until `until` ms after t0.
+    let run = |w: &mut World, until: u64| loop {
+        let ms = (w.now - t0).as_millis() as u64;
+        if ms >= until {
+            break;
+        }
+        if ms.is_multiple_of(20) {
+            w.send_audio(ms / 20);
+        }
+        if ms >= DELAY && (ms - DELAY).is_multiple_of(40) {
+            let n = (ms - DELAY) / 40;
+            for (rid, size) in [("l", 600usize), ("m", 2000), ("h", 6000)] {
+                let mut frame = vec![0u8; size];
+                // VP8 payload header: bit 0 clear marks a key frame.
+                frame[0] = if n.is_multiple_of(10) { 0x00 } else { 0x01 };
+                frame[10] = rid.as_bytes()[0];
+                frame[12..16].copy_from_slice(&(n as u32).to_le_bytes());
+                let captured = t0 + Duration::from_millis(40 * n);
+                w.write_video_at("A", video, Some(rid), n * 3600, captured, frame);
+            }
+        }
+        w.step();
+    };
+    // Long enough for the SFU's first audio Sender Report after media (every 5 s).
+    run(&mut w, 12_000);
+    let before = *w.peer("B").layers.last().expect("B sees A");
+    let err = lip_sync_error(&w, "B", "A");
+    println!("video {DELAY} ms late: B's reports put audio and video {err:?} apart");
+    assert!(err < Duration::from_millis(20), "{err:?} apart");
+
+    // B shows A as a thumbnail: it switches to the low layer (as late as the others).
+    let b = w.peer("B").id.clone();
+    let mid = w.peer("B").video_mid.expect("video").to_string();
+    w.sfu.set_rendered_size(&b, &mid, 320, 180).expect("track");
+    run(&mut w, 24_000);
+    let after = *w.peer("B").layers.last().expect("B sees A");
+    assert_ne!(before, b'l', "B started above the low layer");
+    assert_eq!(after, b'l', "and switched to it");
+    let err = lip_sync_error(&w, "B", "A");
+    println!("after the switch: {err:?} apart");
+    assert!(err < Duration::from_millis(20), "{err:?} apart");
+    // Across the switches B's video timestamps stay one line against capture time (40 ms
+    // of capture, 3600 ticks, per frame; to a tick, the precision of a Sender Report's RTP
+    // time): the reports need no new mapping.
+    let line: Vec<i64> = w
+        .peer("B")
+        .video_in
+        .iter()
+        .map(|(ts, head)| {
+            let n = u32::from_le_bytes(head[12..16].try_into().expect("frame number"));
+            *ts as i64 - 3600 * i64::from(n)
+        })
+        .collect();
+    assert!(
+        line.windows(2).all(|p| (p[0] - p[1]).abs() <= 1),
+        "{line:?}"
+    );
 }
