@@ -45,8 +45,9 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   assert.match(await cpage.locator('#position').innerText(), /place in the queue: 1/);
   assert.ok(await cpage.evaluate(() => document.getElementById('local').srcObject !== null), 'camera preview while waiting');
 
-  // A citizen's token cannot let anyone in: a second socket with it queues and its
-  // `admit` (of itself or the first) is refused.
+  // A citizen's token cannot let anyone in: a second socket with it takes the page's place
+  // in the queue (one place per person; the page is told it was replaced) and its `admit`
+  // (of itself) is refused.
   const refused = await cpage.evaluate(async () => {
     const cfg = JSON.parse(document.getElementById('call-config').textContent);
     const ws = new WebSocket(`ws://${location.host}/ws`);
@@ -62,6 +63,11 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
     return got;
   });
   assert.deepEqual(refused, ['waiting', 'not_admitted']);
+  await waitFor('the page hears it was replaced', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'replaced', 5000);
+  // Loading the page again takes the place back.
+  await cpage.reload();
+  await waitFor('the citizen waits again', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
+  assert.equal(await cpage.evaluate(() => window.vamtCall.position), 1);
 
   // Clerk signs in; the console shows who waits for which booking; admitting opens the call.
   const clerk = await browser('clerk');
@@ -113,7 +119,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   }
   assert.ok(!clerkStates.includes('other-left'), `clerk states: ${[...new Set(clerkStates)]}`);
   console.log('clerk page states during the resume', JSON.stringify([...new Set(clerkStates)]));
-  const resumed = (await (await fetch(`${vamt.base}/metrics`)).text()).match(/^vamt_signalling_resumes_total\{outcome="resumed"\} (\d+)/m);
+  const resumed = (await (await fetch(`${vamt.metricsBase}/metrics`)).text()).match(/^vamt_signalling_resumes_total\{outcome="resumed"\} (\d+)/m);
   assert.ok(resumed && Number(resumed[1]) === 1, 'one resume counted');
   // Chat still works from the resumed socket.
   await cpage.getByLabel('Write a message').fill('wieder da');
@@ -177,7 +183,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
 
   for (const b of [citizen, clerk, third]) assert.deepEqual(b.cspViolations, [], 'pages work under their CSP');
 
-  const metrics = await (await fetch(`${vamt.base}/metrics`)).text();
+  const metrics = await (await fetch(`${vamt.metricsBase}/metrics`)).text();
   const forwarded = [...metrics.matchAll(/^vamt_sfu_forwarded_frames_total\{kind="(audio|video)"\} (\d+)/gm)];
   assert.equal(forwarded.length, 2, metrics);
   for (const [, kind, n] of forwarded) assert.ok(Number(n) > 0, `${kind} forwarded`);
