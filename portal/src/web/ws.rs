@@ -22,9 +22,10 @@ pub async fn upgrade(
 ) -> Response {
     let hub = st.hub.clone();
     // One address holds a bounded share of sockets, counted before the upgrade so a refused
-    // one never becomes a socket. Without a known address (no peer: in-process tests) there
-    // is nobody to count against.
-    let slot = match client.0 {
+    // one never becomes a socket; counted as the door counts addresses (an IPv6 client by
+    // its /64). Without a known address (no peer: in-process tests) there is nobody to count
+    // against: one shared bucket would let 20 such sockets shut out all others.
+    let slot = match client.0.map(|_| client.bucket()) {
         Some(addr) => match hub.take_address_slot(addr) {
             Some(slot) => Some(slot),
             None => {
