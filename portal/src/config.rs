@@ -293,6 +293,10 @@ pub struct CallConfig {
     pub resume_grace_seconds: u64,
     /// How many minutes before the appointment the citizen may enter the waiting room.
     pub join_window_minutes: u32,
+    /// Seconds a signalling socket has to send `join` (or `resume`) before it is closed.
+    pub join_timeout_seconds: u64,
+    /// Signalling sockets one client address (IPv6: its /64) may hold at once.
+    pub max_sockets_per_address: u32,
 }
 
 impl Default for CallConfig {
@@ -301,6 +305,8 @@ impl Default for CallConfig {
             token_ttl_seconds: 600,
             resume_grace_seconds: 30,
             join_window_minutes: 15,
+            join_timeout_seconds: vamt_signalling::limits::JOIN_DEADLINE.as_secs(),
+            max_sockets_per_address: vamt_signalling::limits::MAX_SOCKETS_PER_ADDRESS as u32,
         }
     }
 }
@@ -780,6 +786,18 @@ impl Config {
             return Err(bad(
                 "call.resume_grace_seconds",
                 "must be between 1 and 600",
+            ));
+        }
+        if !(1..=300).contains(&self.call.join_timeout_seconds) {
+            return Err(bad(
+                "call.join_timeout_seconds",
+                "must be between 1 and 300",
+            ));
+        }
+        if !(1..=100_000).contains(&self.call.max_sockets_per_address) {
+            return Err(bad(
+                "call.max_sockets_per_address",
+                "must be between 1 and 100000",
             ));
         }
         if self.call.join_window_minutes > 10_080 {

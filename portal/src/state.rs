@@ -106,7 +106,11 @@ impl AppState {
                 vamt_signalling::SignallingMetrics::new(&registry)?,
                 signalling_clock,
             )
-            .with_resume_grace(settings.resume_grace),
+            .with_resume_grace(settings.resume_grace)
+            .with_join_deadline(std::time::Duration::from_secs(
+                settings.raw.call.join_timeout_seconds,
+            ))
+            .with_max_sockets_per_address(settings.raw.call.max_sockets_per_address as usize),
         );
         let i18n = Arc::new(I18n::load()?);
         let templates = Templates::new(i18n.clone())?;

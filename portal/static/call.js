@@ -41,10 +41,8 @@ let speakers = 0;
 // Messages are handled one after another: SDP steps must not interleave.
 let queue = Promise.resolve();
 
-// States without a text of their own yet show a near one.
-const statusFallback = { replaced: 'left' };
 function setStatus(key) {
-  statusEl.textContent = text['call-status-' + key] || text['call-status-' + statusFallback[key]] || key;
+  statusEl.textContent = text['call-status-' + key] || key;
   statusEl.dataset.state = key;
 }
 

@@ -173,6 +173,9 @@ async fn run_vamt(
         .env("VAMT_MEDIA__BIND", inner.to_string())
         .env("VAMT_TURN__LISTEN", format!("{inner}:3478"))
         .env("VAMT_SECURITY__TOKEN_SECRET", &secret)
+        // Every simulated participant comes from the bench's one address.
+        .env("VAMT_CALL__MAX_SOCKETS_PER_ADDRESS", "100000")
+        .env("VAMT_METRICS__LISTEN", format!("{inner}:9464"))
         .env("RUST_LOG", "warn")
         .stdout(log.try_clone()?)
         .stderr(log)

@@ -122,6 +122,7 @@ call-status-connecting = Verbindung wird aufgebaut …
 call-status-waiting = Verbunden. Bitte warten Sie, bis Ihr Gesprächspartner dazukommt.
 call-status-connected = Sie sind im Gespräch.
 call-status-left = Sie haben das Gespräch verlassen.
+call-status-replaced = Dieses Gespräch ist jetzt in einem anderen Fenster oder auf einem anderen Gerät geöffnet. Laden Sie die Seite neu, um es hier fortzusetzen.
 call-status-other-left = Ihr Gesprächspartner hat das Gespräch verlassen.
 call-status-error = Die Verbindung ist fehlgeschlagen. Bitte laden Sie die Seite neu.
 call-status-camera-denied = Ohne Zugriff auf Kamera und Mikrofon ist kein Videoanruf möglich. Bitte erlauben Sie den Zugriff und laden Sie die Seite neu.

@@ -122,6 +122,7 @@ call-status-connecting = Connecting …
 call-status-waiting = Connected. Please wait for the other participant to join.
 call-status-connected = You are in the call.
 call-status-left = You have left the call.
+call-status-replaced = This call is now open in another window or on another device. Reload this page to continue it here.
 call-status-other-left = The other participant has left the call.
 call-status-error = The connection failed. Please reload the page.
 call-status-camera-denied = A video call needs access to camera and microphone. Please allow access and reload the page.

@@ -26,6 +26,7 @@ const CALL_STRINGS: &[&str] = &[
     "call-status-waiting",
     "call-status-connected",
     "call-status-left",
+    "call-status-replaced",
     "call-status-other-left",
     "call-status-error",
     "call-status-camera-denied",
