@@ -71,7 +71,8 @@ async fn write(mut drain: Drain<Pending>, db: Db, vault: Vault) {
     while let Some(batch) = drain.next_batch() {
         // First come, first served: each booking gets the first of its clerks whose time is
         // neither claimed already nor given to an earlier one of the batch, or loses; an
-        // address over its limit (counting the batch's earlier bookings) is refused.
+        // address over its limit of confirmed appointments (counting the batch's earlier
+        // ones confirmed at once) is refused.
         // Unread (a database error), the batch or each booking meets the claims' key anyway.
         let mut taken = claimed(&db, &batch).await.unwrap_or_default();
         let mut held = match held_per_address(&db, &batch).await {
@@ -104,7 +105,11 @@ async fn write(mut drain: Drain<Pending>, db: Db, vault: Vault) {
                 Some(clerk) => {
                     p.ask.claim.clerk = clerk;
                     taken.extend(units(&p.ask.claim));
-                    *held.entry(p.ask.email_limit.0.clone()).or_default() += 1;
+                    // Only an appointment confirmed at once (a phone booking) counts now;
+                    // a hold counts when its citizen confirms it (booking::confirm).
+                    if p.ask.claim.confirm_by.is_none() {
+                        *held.entry(p.ask.email_limit.0.clone()).or_default() += 1;
+                    }
                     winners.push(p);
                 }
                 None => losers.push((p, BookingError::SlotTaken)),

@@ -847,6 +847,19 @@ pub async fn confirm(
     // racing the release job either confirms a held booking or finds it gone, never both.
     // Unconfirmed holds do not count against the address (see batch::held_per_address),
     // so this is where the limit is kept.
+    // Confirmations of one address take turns, so two at the same instant cannot both see
+    // the other's appointment not yet counted. SQLite has one writer anyway; on PostgreSQL
+    // (read committed) a transaction lock on the address's blind index does it, and the
+    // count in the update, a statement after the lock, sees what the one before committed.
+    let mut tx = db.begin().await?;
+    if crate::db::engine(db) == crate::db::Engine::Postgres {
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(hashtext((SELECT email_index FROM bookings WHERE id = $1)))",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let done = sqlx::query(
         "UPDATE bookings SET confirmed_at = $1 WHERE id = $2 AND status = 'booked' \
          AND confirmed_at IS NULL AND confirm_by > $3 \
@@ -857,8 +870,9 @@ pub async fn confirm(
     .bind(id)
     .bind(ts(now))
     .bind(i64::from(max_per_email))
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     if done.rows_affected() == 1 {
         return Ok(Some(Confirmation::Confirmed(Booking {
             confirmed: true,
