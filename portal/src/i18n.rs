@@ -111,6 +111,40 @@ impl I18n {
     }
 }
 
+/// Local date and time texts of a UTC instant, in the office's time zone, for pages and
+/// mails alike.
+pub fn local_date_time(
+    st: &crate::AppState,
+    lang: &str,
+    t: chrono::DateTime<chrono::Utc>,
+) -> (String, String) {
+    use chrono::Datelike;
+    let local = t.with_timezone(&st.settings.timezone);
+    let weekday = st.i18n.t(
+        lang,
+        &format!("weekday-{}", weekday_key(local.weekday())),
+        None,
+    );
+    let date = match lang {
+        "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
+        _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),
+    };
+    (date, local.format("%H:%M").to_string())
+}
+
+fn weekday_key(d: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match d {
+        Mon => "mon",
+        Tue => "tue",
+        Wed => "wed",
+        Thu => "thu",
+        Fri => "fri",
+        Sat => "sat",
+        Sun => "sun",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

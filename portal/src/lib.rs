@@ -27,6 +27,7 @@ pub mod server;
 pub mod shield;
 pub mod state;
 pub mod stats;
+pub mod templates;
 pub mod vault;
 pub mod waitlist;
 pub mod web;

@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::i18n::I18n;
 use crate::mail::Mailer;
 use crate::metrics::PortalMetrics;
-use crate::web::templates::Templates;
+use crate::templates::Templates;
 
 /// A clock returning UTC now; injected so tests control time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

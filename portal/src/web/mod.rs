@@ -13,7 +13,6 @@ mod ops;
 mod origin;
 mod page;
 mod rebook;
-pub mod templates;
 mod waitlist;
 mod ws;
 

@@ -4,6 +4,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::{context, Value};
 use serde::Serialize;
 
+pub use crate::i18n::local_date_time;
 use crate::i18n::{I18n, LANGUAGES};
 use crate::AppState;
 
@@ -120,37 +121,4 @@ pub fn internal(st: &AppState, lang: &str, cause: &dyn std::fmt::Display) -> Res
         lang,
         "error-internal",
     )
-}
-
-/// Local date and time texts of a UTC instant.
-pub fn local_date_time(
-    st: &AppState,
-    lang: &str,
-    t: chrono::DateTime<chrono::Utc>,
-) -> (String, String) {
-    use chrono::Datelike;
-    let local = t.with_timezone(&st.settings.timezone);
-    let weekday = st.i18n.t(
-        lang,
-        &format!("weekday-{}", weekday_key(local.weekday())),
-        None,
-    );
-    let date = match lang {
-        "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
-        _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),
-    };
-    (date, local.format("%H:%M").to_string())
-}
-
-fn weekday_key(d: chrono::Weekday) -> &'static str {
-    use chrono::Weekday::*;
-    match d {
-        Mon => "mon",
-        Tue => "tue",
-        Wed => "wed",
-        Thu => "thu",
-        Fri => "fri",
-        Sat => "sat",
-        Sun => "sun",
-    }
 }
