@@ -1,5 +1,5 @@
-//! The booking domain: services, free slots, booking and finding bookings. Knows nothing of
-//! HTTP.
+//! The booking domain: services, free slots, booking and finding bookings, and what follows a
+//! confirmation or a cancellation. Knows nothing of HTTP.
 pub mod input;
 
 use std::sync::Arc;
@@ -1280,6 +1280,30 @@ pub async fn reschedule(
         });
     }
     Err(BookingError::SlotTaken)
+}
+
+/// What follows a citizen's confirmation, from the page or the API: counted, its waiting
+/// list entry (if it was an offer) closed, the confirmation with the join link sent.
+pub async fn confirmed(st: &crate::AppState, b: Booking, key: &str) -> Booked {
+    st.metrics.confirmations.inc();
+    tracing::info!(booking = %b.id, "booking confirmed by the citizen");
+    if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
+        tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
+    }
+    let booked = Booked {
+        booking: b,
+        join_key: key.to_owned(),
+    };
+    crate::notify::send_confirmation(st, &booked).await;
+    booked
+}
+
+/// What follows a citizen's cancellation, from the page or the API: counted, and the
+/// freed time offered to the waiting list.
+pub async fn cancelled(st: &crate::AppState, b: &Booking) {
+    st.metrics.cancellations.inc();
+    tracing::info!(booking = %b.id, "booking cancelled by the citizen");
+    crate::waitlist::offer_to_next(st, &b.id).await;
 }
 
 #[cfg(test)]

@@ -118,7 +118,7 @@ pub async fn seed_if_empty(st: &AppState) -> Result<Option<DemoLogin>, DemoError
     .await?;
     st.metrics.bookings.with_label_values(&["demo"]).inc();
     Ok(Some(DemoLogin {
-        join_url: crate::web::join_url(st, &booked),
+        join_url: crate::notify::join_url(st, &booked),
         clerk_url: format!("{}/clerk/login", st.settings.public_url),
         clerk_username: "clerk".into(),
         clerk_password: password,

@@ -41,7 +41,7 @@ pub async fn release_now(st: &AppState, id: &str) -> Result<bool, sqlx::Error> {
 /// freed time is offered to the next in line.
 async fn freed(st: &AppState, id: &str) -> Result<(), sqlx::Error> {
     crate::waitlist::lapsed(&st.db, id).await?;
-    crate::web::booking::offer_to_waitlist(st, id).await;
+    crate::waitlist::offer_to_next(st, id).await;
     st.metrics.unconfirmed_released.inc();
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod job;
 pub mod mail;
 pub mod mail_queue;
 pub mod metrics;
+pub mod notify;
 pub mod pow;
 pub mod private_file;
 pub mod reminder;

@@ -23,7 +23,7 @@ pub async fn run_once(st: &AppState) -> Result<u64, BookingError> {
         if !booking::claim_reminder(&st.db, &due.booking.id, now).await? {
             continue;
         }
-        crate::web::booking::send_reminder(st, &due).await;
+        crate::notify::send_reminder(st, &due).await;
         sent += 1;
     }
     if sent > 0 {

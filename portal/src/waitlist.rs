@@ -284,3 +284,19 @@ pub async fn expire_and_erase(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Offers the time booking `freed` gave up to the first on its service's waiting list (a
+/// held booking and a mail with its confirm link). Failures are logged: the cancellation
+/// stands either way.
+pub async fn offer_to_next(st: &crate::AppState, freed: &str) {
+    let hold = chrono::Duration::minutes(i64::from(st.settings.raw.booking.waitlist_hold_minutes));
+    match offer_freed(&st.db, &st.vault, &st.settings, freed, st.now(), hold).await {
+        Ok(Some(held)) => {
+            st.metrics.waitlist_offers.inc();
+            tracing::info!(freed = %freed, booking = %held.booking.id, "freed time offered to the waiting list");
+            crate::notify::send_offer(st, &held, hold.num_minutes()).await;
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(freed = %freed, error = %e, "offering a freed time failed"),
+    }
+}

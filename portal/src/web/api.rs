@@ -561,7 +561,7 @@ pub async fn create_booking(
             admission.held();
             st.metrics.bookings.with_label_values(&["api"]).inc();
             tracing::info!(booking = %booked.booking.id, "booking held for confirmation (API)");
-            super::booking::send_opt_in(&st, &booked).await;
+            crate::notify::send_opt_in(&st, &booked).await;
             (StatusCode::ACCEPTED, Json(booking_out(&booked.booking))).into_response()
         }
         Err(e) => {
@@ -625,7 +625,7 @@ pub async fn confirm_booking(
     let limit = st.settings.raw.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now(), limit).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
-            let booked = super::booking::confirmed(&st, b, &k.key).await;
+            let booked = booking::confirmed(&st, b, &k.key).await;
             Json(booking_out(&booked.booking)).into_response()
         }
         Ok(Some(Confirmation::AlreadyConfirmed(b))) => Json(booking_out(&b)).into_response(),
@@ -665,7 +665,7 @@ pub async fn cancel_booking(
     let lang = lang(k.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Cancellation::Cancelled(b))) => {
-            super::booking::cancelled(&st, &b).await;
+            booking::cancelled(&st, &b).await;
             Json(booking_out(&b)).into_response()
         }
         Ok(Some(Cancellation::AlreadyCancelled(b))) => Json(booking_out(&b)).into_response(),

@@ -4,13 +4,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{DateTime, Utc};
-use fluent_bundle::FluentArgs;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, BookingError, NewBooking, Service};
-use crate::mail::Mail;
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -298,284 +296,8 @@ pub async fn submit(
     };
     st.metrics.bookings.with_label_values(&["web"]).inc();
     tracing::info!(booking = %booked.booking.id, service = %service.slug, "booking held for confirmation");
-    send_opt_in(&st, &booked).await;
+    crate::notify::send_opt_in(&st, &booked).await;
     Redirect::to(&format!("/booked/{}?lang={lang}", booked.booking.id)).into_response()
-}
-
-/// The citizen's join link for a booking.
-pub fn join_url(st: &AppState, booked: &booking::Booked) -> String {
-    format!(
-        "{}/call/{}?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
-    )
-}
-
-/// The link that cancels a booking (the same secret as the join link).
-pub fn cancel_url(st: &AppState, booked: &booking::Booked) -> String {
-    format!(
-        "{}/booking/{}/cancel?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
-    )
-}
-
-/// The link in the opt-in mail (the same secret as the join link).
-pub fn confirm_url(st: &AppState, booked: &booking::Booked) -> String {
-    format!(
-        "{}/booking/{}/confirm?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
-    )
-}
-
-/// The confirmation's calendar file: the appointment, what to have ready, the join link.
-fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> String {
-    let b = &booked.booking;
-    let lang = b.locale.as_str();
-    let join = join_url(st, booked);
-    let description = format!(
-        "{}\n{}\n\n{}\n{}",
-        st.i18n.t(lang, "mail-documents", None),
-        st.i18n
-            .t(lang, &format!("service-{}-docs", b.service), None),
-        st.i18n.t(lang, "mail-join", None),
-        join
-    );
-    let host = st
-        .settings
-        .public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("vamt")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("vamt")
-        .to_owned();
-    crate::ics::calendar(&crate::ics::Event {
-        uid: &format!("{}@{host}", b.id),
-        start: b.starts_at,
-        end: b.ends_at,
-        summary: service,
-        description: &description,
-        url: &join,
-        stamp: st.now(),
-    })
-}
-
-/// Sends the double opt-in mail: the appointment asked for and the link that confirms it.
-/// No join link and no calendar file yet: an address typed wrong, or someone else's, gets
-/// nothing it could use, and nothing is booked unless its owner confirms.
-pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
-    if !optin_allowed(st, &booked.booking.email) {
-        // Nobody who reads that mailbox asked for this many: the hold goes at once.
-        if let Err(e) = crate::hold::release_now(st, &booked.booking.id).await {
-            tracing::error!(booking = %booked.booking.id, error = %e, "hold without its mail not released");
-        }
-        return;
-    }
-    let minutes = st.settings.confirm_within.num_minutes();
-    send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
-}
-
-/// Whether another opt-in mail (a booking's or a waiting list's) may go to `email` this
-/// hour. The form sends mail from the city's address to any address typed in, so without
-/// a limit per recipient it would be a way to flood a stranger's mailbox; the per-client
-/// limits do not stop a botnet. Such mails carry no text the visitor typed (no name: see
-/// `optin.txt`), only the city's own.
-pub fn optin_allowed(st: &AppState, email: &str) -> bool {
-    let key = st
-        .vault
-        .blind_index("optin.mail", &email.trim().to_lowercase());
-    let limit = st.settings.raw.booking.optin_mails_per_address_hour;
-    if st.door.optin_mail(key, st.now(), limit) {
-        return true;
-    }
-    st.metrics.optin_limited.inc();
-    tracing::warn!("opt-in mail not sent: its address had its share this hour");
-    false
-}
-
-/// What follows a citizen's confirmation, from the page or the API: counted, its waiting
-/// list entry (if it was an offer) closed, the confirmation with the join link sent.
-pub async fn confirmed(st: &AppState, b: booking::Booking, key: &str) -> booking::Booked {
-    st.metrics.confirmations.inc();
-    tracing::info!(booking = %b.id, "booking confirmed by the citizen");
-    if let Err(e) = crate::waitlist::confirmed(&st.db, &b.id).await {
-        tracing::error!(booking = %b.id, error = %e, "waiting list entry not closed");
-    }
-    let booked = booking::Booked {
-        booking: b,
-        join_key: key.to_owned(),
-    };
-    send_confirmation(st, &booked).await;
-    booked
-}
-
-/// What follows a citizen's cancellation, from the page or the API: counted, and the
-/// freed time offered to the waiting list.
-pub async fn cancelled(st: &AppState, b: &booking::Booking) {
-    st.metrics.cancellations.inc();
-    tracing::info!(booking = %b.id, "booking cancelled by the citizen");
-    offer_to_waitlist(st, &b.id).await;
-}
-
-/// Offers the time booking `freed` gave up to the first on its service's waiting list (a
-/// held booking and a mail with its confirm link). Failures are logged: the cancellation
-/// stands either way.
-pub async fn offer_to_waitlist(st: &AppState, freed: &str) {
-    let hold = chrono::Duration::minutes(i64::from(st.settings.raw.booking.waitlist_hold_minutes));
-    match crate::waitlist::offer_freed(&st.db, &st.vault, &st.settings, freed, st.now(), hold).await
-    {
-        Ok(Some(held)) => {
-            st.metrics.waitlist_offers.inc();
-            tracing::info!(freed = %freed, booking = %held.booking.id, "freed time offered to the waiting list");
-            send_hold_mail(st, &held, "offer-subject", "offer-body", hold.num_minutes()).await;
-        }
-        Ok(None) => {}
-        Err(e) => tracing::error!(freed = %freed, error = %e, "offering a freed time failed"),
-    }
-}
-
-/// A mail about a held booking: what was asked for (or offered), and the link that
-/// confirms it within `minutes`.
-async fn send_hold_mail(
-    st: &AppState,
-    booked: &booking::Booked,
-    subject_key: &str,
-    body_key: &str,
-    minutes: i64,
-) {
-    let b = &booked.booking;
-    let lang = b.locale.as_str();
-    let (date, time) = local_date_time(st, lang, b.starts_at);
-    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
-    let mut args = FluentArgs::new();
-    args.set("service", service.clone());
-    args.set("date", date.clone());
-    let subject = st.i18n.t(lang, subject_key, Some(&args));
-    let body = st.templates.render(
-        "optin.txt",
-        context! {
-            lang => lang,
-            body_key => body_key,
-            service => service,
-            date => date,
-            time => time,
-            minutes => minutes,
-            confirm_url => confirm_url(st, booked),
-        },
-    );
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, template = "optin.txt", "booking mail template failed");
-            st.metrics.mails.with_label_values(&["failed"]).inc();
-            return;
-        }
-    };
-    deliver(
-        st,
-        &b.id,
-        Mail {
-            to: b.email.clone(),
-            subject,
-            body,
-            calendar: None,
-        },
-        body_key,
-    )
-    .await;
-}
-
-/// Sends a booking's mail: to the outbox folder at once, or into the queue for the SMTP
-/// server (the request does not wait for the server; the courier retries).
-pub(crate) async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
-    let outcome = match st.mailer.compose(mail) {
-        Err(e) => Err(e.to_string()),
-        Ok(composed) if st.mailer.outbox().is_some() => st
-            .mailer
-            .transmit(&composed, id)
-            .await
-            .map(|()| "outbox")
-            .map_err(|e| e.to_string()),
-        Ok(composed) => crate::mail_queue::enqueue(st, &composed, id, kind)
-            .await
-            .map(|()| "queued")
-            .map_err(|e| e.to_string()),
-    };
-    let outcome = outcome.unwrap_or_else(|e| {
-        tracing::error!(booking = %id, error = %e, kind, "booking mail failed");
-        "failed"
-    });
-    st.metrics.mails.with_label_values(&[outcome]).inc();
-}
-
-/// Sends the confirmation with the join link. A delivery failure is logged and counted; the
-/// booking stands.
-pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
-    send_booking_mail(st, booked, "mail-subject", "mail-body").await;
-}
-
-/// Tells the citizen their appointment was moved: the new time, calendar file and the
-/// same links.
-pub async fn send_moved(st: &AppState, booked: &booking::Booked) {
-    send_booking_mail(st, booked, "moved-subject", "moved-body").await;
-}
-
-/// Sends the reminder before the appointment: the confirmation's links and calendar file
-/// again, under another subject.
-pub async fn send_reminder(st: &AppState, booked: &booking::Booked) {
-    send_booking_mail(st, booked, "reminder-subject", "reminder-body").await;
-}
-
-async fn send_booking_mail(
-    st: &AppState,
-    booked: &booking::Booked,
-    subject_key: &str,
-    body_key: &str,
-) {
-    let b = &booked.booking;
-    let lang = b.locale.as_str();
-    let (date, time) = local_date_time(st, lang, b.starts_at);
-    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
-    let mut args = FluentArgs::new();
-    args.set("service", service.clone());
-    args.set("date", date.clone());
-    args.set("time", time.clone());
-    args.set("name", b.citizen_name.clone());
-    let subject = st.i18n.t(lang, subject_key, Some(&args));
-    let body = st.templates.render(
-        "confirmation.txt",
-        context! {
-            lang => lang,
-            body_key => body_key,
-            service => service,
-            date => date,
-            time => time,
-            join_url => join_url(st, booked),
-            cancel_url => cancel_url(st, booked),
-            documents => st.i18n.t(lang, &format!("service-{}-docs", b.service), None),
-        },
-    );
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, template = body_key, "booking mail template failed");
-            st.metrics.mails.with_label_values(&["failed"]).inc();
-            return;
-        }
-    };
-    let calendar = Some((format!("{}.ics", b.id), calendar_file(st, booked, &service)));
-    deliver(
-        st,
-        &b.id,
-        Mail {
-            to: b.email.clone(),
-            subject,
-            body,
-            calendar,
-        },
-        body_key,
-    )
-    .await;
 }
 
 pub async fn booked(
@@ -673,7 +395,7 @@ pub async fn confirm(
     let limit = st.settings.raw.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now(), limit).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
-            let booked = confirmed(&st, b, &f.key).await;
+            let booked = booking::confirmed(&st, b, &f.key).await;
             booked_page(&st, lang, &booked.booking, "confirmed", StatusCode::OK)
         }
         Ok(Some(booking::Confirmation::AlreadyConfirmed(b))) => {
@@ -738,7 +460,7 @@ pub async fn cancel(
     let lang = lang(f.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &f.key, st.now()).await {
         Ok(Some(booking::Cancellation::Cancelled(b))) => {
-            cancelled(&st, &b).await;
+            booking::cancelled(&st, &b).await;
             cancel_page(&st, lang, &b, "", "done", StatusCode::OK)
         }
         Ok(Some(booking::Cancellation::AlreadyCancelled(b))) => {

@@ -198,7 +198,7 @@ pub async fn move_booking(
                     booking: moved,
                     join_key: key,
                 };
-                super::booking::send_moved(&st, &booked).await;
+                crate::notify::send_moved(&st, &booked).await;
             }
             back(lang)
         }
@@ -390,7 +390,7 @@ pub async fn phone_book(
                 booking: b,
                 join_key: held.join_key,
             };
-            super::booking::send_confirmation(&st, &booked).await;
+            crate::notify::send_confirmation(&st, &booked).await;
             back(lang)
         }
         Ok(Some(booking::Confirmation::TooMany(_))) => {

@@ -2,12 +2,11 @@
 mod admin;
 pub mod api;
 mod assets;
-pub(crate) mod booking;
-mod desk;
-mod door;
-pub use booking::join_url;
+mod booking;
 mod call;
 mod clerk;
+mod desk;
+mod door;
 mod error;
 mod ops;
 mod origin;

@@ -9,7 +9,7 @@ use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 
-use super::booking::{day_views, send_moved};
+use super::booking::day_views;
 use super::page::{error_page, internal, lang, local_date_time, render, with_key};
 use crate::booking::{self, Booking, BookingError};
 use crate::AppState;
@@ -179,6 +179,6 @@ pub async fn move_to(
         booking: moved.clone(),
         join_key: key.to_owned(),
     };
-    send_moved(st, &booked).await;
+    crate::notify::send_moved(st, &booked).await;
     Ok(moved)
 }

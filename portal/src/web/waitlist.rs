@@ -4,14 +4,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use fluent_bundle::FluentArgs;
 use minijinja::context;
 use serde::Deserialize;
 
 use super::door::{admit, ClientAddr, Refusal};
 use super::page::{error_page, internal, lang, render};
 use crate::booking::{self, BookingError, Service};
-use crate::mail::Mail;
 use crate::waitlist::{self, WaitlistError};
 use crate::AppState;
 
@@ -127,7 +125,7 @@ pub async fn join(
             admission.held();
             st.metrics.waitlist_joined.inc();
             tracing::info!(entry = %joined.id, service = %s.slug, "waiting list joined");
-            send_joined(&st, &s, &joined).await;
+            crate::notify::send_waitlist_joined(&st, &s, &joined).await;
             page(
                 &st,
                 lang,
@@ -148,50 +146,6 @@ pub async fn join(
         Err(WaitlistError::AlreadyWaiting) => refuse(StatusCode::CONFLICT, "waitlist-already"),
         Err(e) => internal(&st, lang, &e),
     }
-}
-
-async fn send_joined(st: &AppState, s: &Service, joined: &waitlist::Joined) {
-    // The address is unconfirmed: no name the visitor typed, and a limit per recipient.
-    if !super::booking::optin_allowed(st, &joined.email) {
-        return;
-    }
-    let lang = joined.locale.as_str();
-    let service = st.i18n.t(lang, &format!("service-{}", s.slug), None);
-    let mut args = FluentArgs::new();
-    args.set("service", service);
-    args.set("position", joined.position);
-    let withdraw = format!(
-        "{}/waitlist/{}/withdraw?key={}&lang={lang}",
-        st.settings.public_url, joined.id, joined.key
-    );
-    let body = st.templates.render(
-        "notice.txt",
-        context! {
-            lang => lang,
-            body => st.i18n.t(lang, "waitlist-mail-body", Some(&args)),
-            link_intro => st.i18n.t(lang, "waitlist-mail-withdraw", None),
-            link => withdraw,
-        },
-    );
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, template = "notice.txt", "waiting list mail template failed");
-            return;
-        }
-    };
-    super::booking::deliver(
-        st,
-        &joined.id,
-        Mail {
-            to: joined.email.clone(),
-            subject: st.i18n.t(lang, "waitlist-mail-subject", Some(&args)),
-            body,
-            calendar: None,
-        },
-        "waitlist",
-    )
-    .await;
 }
 
 #[derive(Deserialize)]

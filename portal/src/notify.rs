@@ -1,0 +1,299 @@
+//! The mails to citizens: the opt-in, the confirmation, the reminder, the notice of a moved
+//! appointment, the waiting list's offer and welcome, and the links they carry. Composed from
+//! the templates in the citizen's language and handed to the mailer or its queue. Called by
+//! the booking workflow and the jobs, never by way of the web layer (issue 19: domain ←
+//! web, not both ways), so it knows nothing of HTTP.
+use fluent_bundle::FluentArgs;
+use minijinja::context;
+
+use crate::booking::{self, Service};
+use crate::i18n::local_date_time;
+use crate::mail::Mail;
+use crate::waitlist;
+use crate::AppState;
+
+/// The citizen's join link for a booking.
+pub fn join_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/call/{}?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// The link that cancels a booking (the same secret as the join link).
+pub fn cancel_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/booking/{}/cancel?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// The link in the opt-in mail (the same secret as the join link).
+pub fn confirm_url(st: &AppState, booked: &booking::Booked) -> String {
+    format!(
+        "{}/booking/{}/confirm?key={}&lang={}",
+        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    )
+}
+
+/// The confirmation's calendar file: the appointment, what to have ready, the join link.
+fn calendar_file(st: &AppState, booked: &booking::Booked, service: &str) -> String {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let join = join_url(st, booked);
+    let description = format!(
+        "{}\n{}\n\n{}\n{}",
+        st.i18n.t(lang, "mail-documents", None),
+        st.i18n
+            .t(lang, &format!("service-{}-docs", b.service), None),
+        st.i18n.t(lang, "mail-join", None),
+        join
+    );
+    let host = st
+        .settings
+        .public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("vamt")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("vamt")
+        .to_owned();
+    crate::ics::calendar(&crate::ics::Event {
+        uid: &format!("{}@{host}", b.id),
+        start: b.starts_at,
+        end: b.ends_at,
+        summary: service,
+        description: &description,
+        url: &join,
+        stamp: st.now(),
+    })
+}
+
+/// Sends the double opt-in mail: the appointment asked for and the link that confirms it.
+/// No join link and no calendar file yet: an address typed wrong, or someone else's, gets
+/// nothing it could use, and nothing is booked unless its owner confirms.
+pub async fn send_opt_in(st: &AppState, booked: &booking::Booked) {
+    if !optin_allowed(st, &booked.booking.email) {
+        // Nobody who reads that mailbox asked for this many: the hold goes at once.
+        if let Err(e) = crate::hold::release_now(st, &booked.booking.id).await {
+            tracing::error!(booking = %booked.booking.id, error = %e, "hold without its mail not released");
+        }
+        return;
+    }
+    let minutes = st.settings.confirm_within.num_minutes();
+    send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
+}
+
+/// Whether another opt-in mail (a booking's or a waiting list's) may go to `email` this
+/// hour. The form sends mail from the city's address to any address typed in, so without
+/// a limit per recipient it would be a way to flood a stranger's mailbox; the per-client
+/// limits do not stop a botnet. Such mails carry no text the visitor typed (no name: see
+/// `optin.txt`), only the city's own.
+pub fn optin_allowed(st: &AppState, email: &str) -> bool {
+    let key = st
+        .vault
+        .blind_index("optin.mail", &email.trim().to_lowercase());
+    let limit = st.settings.raw.booking.optin_mails_per_address_hour;
+    if st.door.optin_mail(key, st.now(), limit) {
+        return true;
+    }
+    st.metrics.optin_limited.inc();
+    tracing::warn!("opt-in mail not sent: its address had its share this hour");
+    false
+}
+
+/// Sends the waiting list's offer: the freed time, held for the citizen, and the link that
+/// confirms it within `minutes`.
+pub async fn send_offer(st: &AppState, held: &booking::Booked, minutes: i64) {
+    send_hold_mail(st, held, "offer-subject", "offer-body", minutes).await;
+}
+
+/// A mail about a held booking: what was asked for (or offered), and the link that
+/// confirms it within `minutes`.
+async fn send_hold_mail(
+    st: &AppState,
+    booked: &booking::Booked,
+    subject_key: &str,
+    body_key: &str,
+    minutes: i64,
+) {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service.clone());
+    args.set("date", date.clone());
+    let subject = st.i18n.t(lang, subject_key, Some(&args));
+    let body = st.templates.render(
+        "optin.txt",
+        context! {
+            lang => lang,
+            body_key => body_key,
+            service => service,
+            date => date,
+            time => time,
+            minutes => minutes,
+            confirm_url => confirm_url(st, booked),
+        },
+    );
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, template = "optin.txt", "booking mail template failed");
+            st.metrics.mails.with_label_values(&["failed"]).inc();
+            return;
+        }
+    };
+    deliver(
+        st,
+        &b.id,
+        Mail {
+            to: b.email.clone(),
+            subject,
+            body,
+            calendar: None,
+        },
+        body_key,
+    )
+    .await;
+}
+
+/// Sends a booking's mail: to the outbox folder at once, or into the queue for the SMTP
+/// server (the request does not wait for the server; the courier retries).
+async fn deliver(st: &AppState, id: &str, mail: Mail, kind: &str) {
+    let outcome = match st.mailer.compose(mail) {
+        Err(e) => Err(e.to_string()),
+        Ok(composed) if st.mailer.outbox().is_some() => st
+            .mailer
+            .transmit(&composed, id)
+            .await
+            .map(|()| "outbox")
+            .map_err(|e| e.to_string()),
+        Ok(composed) => crate::mail_queue::enqueue(st, &composed, id, kind)
+            .await
+            .map(|()| "queued")
+            .map_err(|e| e.to_string()),
+    };
+    let outcome = outcome.unwrap_or_else(|e| {
+        tracing::error!(booking = %id, error = %e, kind, "booking mail failed");
+        "failed"
+    });
+    st.metrics.mails.with_label_values(&[outcome]).inc();
+}
+
+/// Sends the confirmation with the join link. A delivery failure is logged and counted; the
+/// booking stands.
+pub async fn send_confirmation(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "mail-subject", "mail-body").await;
+}
+
+/// Tells the citizen their appointment was moved: the new time, calendar file and the
+/// same links.
+pub async fn send_moved(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "moved-subject", "moved-body").await;
+}
+
+/// Sends the reminder before the appointment: the confirmation's links and calendar file
+/// again, under another subject.
+pub async fn send_reminder(st: &AppState, booked: &booking::Booked) {
+    send_booking_mail(st, booked, "reminder-subject", "reminder-body").await;
+}
+
+async fn send_booking_mail(
+    st: &AppState,
+    booked: &booking::Booked,
+    subject_key: &str,
+    body_key: &str,
+) {
+    let b = &booked.booking;
+    let lang = b.locale.as_str();
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service.clone());
+    args.set("date", date.clone());
+    args.set("time", time.clone());
+    args.set("name", b.citizen_name.clone());
+    let subject = st.i18n.t(lang, subject_key, Some(&args));
+    let body = st.templates.render(
+        "confirmation.txt",
+        context! {
+            lang => lang,
+            body_key => body_key,
+            service => service,
+            date => date,
+            time => time,
+            join_url => join_url(st, booked),
+            cancel_url => cancel_url(st, booked),
+            documents => st.i18n.t(lang, &format!("service-{}-docs", b.service), None),
+        },
+    );
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, template = body_key, "booking mail template failed");
+            st.metrics.mails.with_label_values(&["failed"]).inc();
+            return;
+        }
+    };
+    let calendar = Some((format!("{}.ics", b.id), calendar_file(st, booked, &service)));
+    deliver(
+        st,
+        &b.id,
+        Mail {
+            to: b.email.clone(),
+            subject,
+            body,
+            calendar,
+        },
+        body_key,
+    )
+    .await;
+}
+
+/// Tells whoever joined a waiting list their place and how to withdraw.
+pub async fn send_waitlist_joined(st: &AppState, s: &Service, joined: &waitlist::Joined) {
+    // The address is unconfirmed: no name the visitor typed, and a limit per recipient.
+    if !optin_allowed(st, &joined.email) {
+        return;
+    }
+    let lang = joined.locale.as_str();
+    let service = st.i18n.t(lang, &format!("service-{}", s.slug), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service);
+    args.set("position", joined.position);
+    let withdraw = format!(
+        "{}/waitlist/{}/withdraw?key={}&lang={lang}",
+        st.settings.public_url, joined.id, joined.key
+    );
+    let body = st.templates.render(
+        "notice.txt",
+        context! {
+            lang => lang,
+            body => st.i18n.t(lang, "waitlist-mail-body", Some(&args)),
+            link_intro => st.i18n.t(lang, "waitlist-mail-withdraw", None),
+            link => withdraw,
+        },
+    );
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, template = "notice.txt", "waiting list mail template failed");
+            return;
+        }
+    };
+    deliver(
+        st,
+        &joined.id,
+        Mail {
+            to: joined.email.clone(),
+            subject: st.i18n.t(lang, "waitlist-mail-subject", Some(&args)),
+            body,
+            calendar: None,
+        },
+        "waitlist",
+    )
+    .await;
+}
