@@ -11,10 +11,9 @@ use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::clerk::current_clerk;
+use super::guard::Admin;
 use super::page::{error_page, internal, lang, render};
 use crate::catalogue::edit::{self, ClerkFields, EditError, LocationFields, ServiceFields};
-use crate::clerk::Clerk;
 use crate::AppState;
 
 const WEEKDAYS: [&str; 7] = [
@@ -26,22 +25,6 @@ const WEEKDAYS: [&str; 7] = [
     "weekday-sat",
     "weekday-sun",
 ];
-
-/// The signed-in admin, or the answer for everyone else: the sign-in for no session,
-/// 403 for a clerk without the role.
-async fn admin(st: &AppState, headers: &HeaderMap, lang: &str) -> Result<Clerk, Response> {
-    match current_clerk(st, headers).await {
-        Ok(Some(c)) if c.is_admin => Ok(c),
-        Ok(Some(_)) => Err(error_page(
-            st,
-            StatusCode::FORBIDDEN,
-            lang,
-            "admin-forbidden",
-        )),
-        Ok(None) => Err(Redirect::to("/clerk/login").into_response()),
-        Err(e) => Err(internal(st, lang, &e)),
-    }
-}
 
 /// A submitted form as its pairs: repeated keys (checkboxes) keep every value.
 struct Fields(Vec<(String, String)>);
@@ -166,14 +149,11 @@ async fn service_views(
 /// `GET /admin`: the catalogue at a glance.
 pub async fn overview(
     State(st): State<AppState>,
+    Admin(me): Admin,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let me = match admin(&st, &headers, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let data = async {
         let locations = edit::all_locations(&st.db).await?;
         let clerks = crate::clerk::list(&st.db).await?;
@@ -253,13 +233,11 @@ async fn location_page(
 /// `GET /admin/locations/new`
 pub async fn new_location(
     State(st): State<AppState>,
+    _: Admin,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let view = LocationView {
         timezone: st.settings.timezone.name().to_owned(),
         grid_minutes: "15".into(),
@@ -304,14 +282,12 @@ fn location_view_of(f: &Fields, id: Option<i64>, is_virtual: bool) -> LocationVi
 /// `POST /admin/locations`: a new office.
 pub async fn create_location(
     State(st): State<AppState>,
+    _: Admin,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let result = async {
         let (fields, week) = location_input(&f)?;
         let id = edit::create_location(&st.db, &fields).await?;
@@ -342,14 +318,12 @@ pub async fn create_location(
 /// `GET /admin/locations/{id}`
 pub async fn location(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let d = match edit::location_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
@@ -371,15 +345,13 @@ pub async fn location(
 /// `POST /admin/locations/{id}`: fields and weekly hours.
 pub async fn update_location(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let result = async {
         let (fields, week) = location_input(&f)?;
         // Both are checked before either is written: a refused week changes nothing.
@@ -416,15 +388,13 @@ pub async fn update_location(
 /// `POST /admin/locations/{id}/days`: special hours or a closure on one date.
 pub async fn location_day(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let path = format!("/admin/locations/{id}");
     let result = async {
         let date = edit::parse_date(f.get("day"))?;
@@ -540,14 +510,12 @@ async fn clerk_page(
 /// `GET /admin/clerks/{id}`
 pub async fn clerk(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let d = match edit::clerk_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
@@ -607,16 +575,13 @@ fn clerk_input(f: &Fields) -> Result<ClerkFields, EditError> {
 /// `POST /admin/clerks/{id}`
 pub async fn update_clerk(
     State(st): State<AppState>,
+    Admin(me): Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    let me = match admin(&st, &headers, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let result = async {
         let fields = clerk_input(&f)?;
         edit::update_clerk(&st.db, id, &fields, me.id, st.now()).await
@@ -664,15 +629,13 @@ pub async fn update_clerk(
 /// `POST /admin/clerks/{id}/days`: an absence or special hours on one date.
 pub async fn clerk_day(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let path = format!("/admin/clerks/{id}");
     let result = async {
         let date = edit::parse_date(f.get("day"))?;
@@ -696,15 +659,13 @@ pub async fn clerk_day(
 /// sessions end.
 pub async fn clerk_password(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let d = match edit::clerk_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
@@ -742,13 +703,11 @@ pub async fn clerk_password(
 /// `GET /admin/clerks/new`
 pub async fn new_clerk(
     State(st): State<AppState>,
+    _: Admin,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     new_clerk_page(&st, lang, StatusCode::OK, "", "", None, None).await
 }
 
@@ -778,14 +737,12 @@ async fn new_clerk_page(
 /// `POST /admin/clerks`: a new account with a generated password, shown once.
 pub async fn create_clerk(
     State(st): State<AppState>,
+    _: Admin,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let username = f.get("username").trim();
     let location = f.get("location").parse::<i64>().ok();
     let refuse = |key: &'static str| {
@@ -869,14 +826,12 @@ pub async fn create_clerk(
 /// `GET /admin/services/{id}`
 pub async fn service(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     service_page(&st, lang, id, StatusCode::OK, None, None, Some(&q)).await
 }
 
@@ -924,15 +879,13 @@ async fn service_page(
 /// `POST /admin/services/{id}`
 pub async fn update_service(
     State(st): State<AppState>,
+    _: Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
     let lang = lang(f.lang(), &headers);
-    if let Err(r) = admin(&st, &headers, lang).await {
-        return r;
-    }
     let result = async {
         let fields = ServiceFields::new(
             f.get("duration"),

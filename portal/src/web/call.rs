@@ -10,6 +10,7 @@ use serde_json::json;
 use vamt_signalling::{Role, RoomClaims};
 
 use super::clerk::clerk_with_access;
+use super::guard::SignedIn;
 use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, Booking};
 use crate::AppState;
@@ -233,12 +234,13 @@ pub struct TakeOverForm {
 /// (who, which, when), counted and logged; then the call page as its moderator.
 pub async fn take_over(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(f): Form<TakeOverForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    let (clerk, access) = match clerk_with_access(&st, &headers, lang, &id).await {
+    let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -254,12 +256,13 @@ pub async fn take_over(
 
 pub async fn clerk(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     Query(q): Query<CallQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let (clerk, access) = match clerk_with_access(&st, &headers, lang, &id).await {
+    let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };

@@ -7,12 +7,14 @@ use chrono::{Duration, TimeZone};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
+use super::guard::SignedIn;
 use super::page::{internal, lang, local_date_time, render};
 use crate::booking;
 use crate::clerk::{self, Clerk, SESSION_HOURS};
 use crate::AppState;
 
-const COOKIE: &str = "vamt_clerk";
+/// The session cookie; read by [`super::guard`], set and cleared here.
+pub(super) const COOKIE: &str = "vamt_clerk";
 /// The console lists bookings from today on, this many days.
 const CONSOLE_DAYS: i64 = 7;
 
@@ -20,36 +22,20 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
     super::page::cookie(headers, COOKIE)
 }
 
-/// The signed-in clerk of this request, if any.
-pub async fn current_clerk(
-    st: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Clerk>, sqlx::Error> {
-    match session_cookie(headers) {
-        Some(token) => clerk::session(&st.db, &token, st.now()).await,
-        None => Ok(None),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct LangQuery {
     lang: Option<String>,
 }
 
-/// The signed-in clerk, if booking `id` is their business to the degree `need`; else the
-/// answer to give: the sign-in, or 404 as for an unknown booking (a clerk learns nothing of
-/// other locations' appointments, not even that they exist).
+/// The signed-in clerk `me` (from [`SignedIn`]) with their access to booking `id`, if it
+/// is their business at all; else the answer to give: 404 as for an unknown booking (a
+/// clerk learns nothing of other locations' appointments, not even that they exist).
 pub async fn clerk_with_access(
     st: &AppState,
-    headers: &HeaderMap,
+    me: Clerk,
     lang: &str,
     id: &str,
 ) -> Result<(clerk::Clerk, clerk::Access), Response> {
-    let me = match current_clerk(st, headers).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return Err(Redirect::to("/clerk/login").into_response()),
-        Err(e) => return Err(internal(st, lang, &e)),
-    };
     match clerk::access_to(&st.db, &me, id).await {
         Ok(clerk::Access::None) => Err(super::page::error_page(
             st,
@@ -225,15 +211,11 @@ struct ClerkOption {
 /// one, with the waiting room, notes, attendance and rebooking.
 pub async fn console(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Query(q): Query<ConsoleQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    let me = match current_clerk(&st, &headers).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return Redirect::to("/clerk/login").into_response(),
-        Err(e) => return internal(&st, lang, &e),
-    };
     let tz = st.settings.timezone;
     let today = st.now().with_timezone(&tz).date_naive();
     let day = q
@@ -333,11 +315,12 @@ pub struct LobbyForm {
 /// for the clerk right away; the citizen is in the room when the clerk's page joins.
 pub async fn lobby_decision(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     headers: HeaderMap,
     Form(f): Form<LobbyForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = clerk_with_access(&st, &headers, lang, &f.booking).await {
+    if let Err(r) = clerk_with_access(&st, me, lang, &f.booking).await {
         return r;
     }
     let booking = match booking::find(&st.db, &st.vault, &f.booking).await {

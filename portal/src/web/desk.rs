@@ -7,23 +7,11 @@ use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::clerk::{clerk_with_access, current_clerk};
+use super::clerk::clerk_with_access;
+use super::guard::SignedIn;
 use super::page::{error_page, internal, lang, local_date_time, render};
 use crate::booking::{self, BookingError, NewBooking};
 use crate::AppState;
-
-/// `None` and a redirect to the sign-in when no clerk is signed in.
-async fn signed_in(
-    st: &AppState,
-    headers: &HeaderMap,
-    lang: &str,
-) -> Result<crate::clerk::Clerk, Response> {
-    match current_clerk(st, headers).await {
-        Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(Redirect::to("/clerk/login").into_response()),
-        Err(e) => Err(internal(st, lang, &e)),
-    }
-}
 
 fn back(lang: &str) -> Response {
     Redirect::to(&format!("/clerk?lang={lang}")).into_response()
@@ -39,12 +27,13 @@ pub struct NoteForm {
 /// `POST /clerk/booking/{id}/note`
 pub async fn note(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(f): Form<NoteForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
+    if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
     match booking::set_note(&st.db, &st.vault, &id, &f.note).await {
@@ -63,12 +52,13 @@ pub struct AttendanceForm {
 /// `POST /clerk/booking/{id}/attendance`: `attended`, `no_show` or `clear`.
 pub async fn attendance(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(f): Form<AttendanceForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
+    if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
     let value = (f.attendance != "clear").then_some(f.attendance.as_str());
@@ -114,12 +104,13 @@ pub struct LangQuery {
 /// `GET /clerk/booking/{id}/move`: the free times for the booking's services.
 pub async fn move_form(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
+    if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
     move_page(&st, lang, &id, StatusCode::OK, None).await
@@ -169,12 +160,13 @@ pub struct MoveForm {
 /// `POST /clerk/booking/{id}/move`: moves it and tells the citizen.
 pub async fn move_booking(
     State(st): State<AppState>,
+    SignedIn(me): SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(f): Form<MoveForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    if let Err(r) = clerk_with_access(&st, &headers, lang, &id).await {
+    if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
     let Some(start) = f.slot.as_deref().and_then(crate::db::parse_ts) else {
@@ -225,13 +217,11 @@ pub struct PhoneQuery {
 /// `GET /clerk/book?service=`: booking for a caller.
 pub async fn phone_form(
     State(st): State<AppState>,
+    _: SignedIn,
     Query(q): Query<PhoneQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
-        return r;
-    }
     phone_page(&st, lang, q.service.as_deref(), StatusCode::OK, None, None).await
 }
 
@@ -316,14 +306,11 @@ async fn phone_page(
 /// and mails the confirmation with the join link.
 pub async fn phone_book(
     State(st): State<AppState>,
+    SignedIn(clerk): SignedIn,
     headers: HeaderMap,
     Form(f): Form<PhoneForm>,
 ) -> Response {
     let lang = lang(f.lang.as_deref(), &headers);
-    let clerk = match signed_in(&st, &headers, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let Some(start) = f.slot.as_deref().and_then(crate::db::parse_ts) else {
         return phone_page(
             &st,
@@ -418,13 +405,11 @@ struct RequestedView {
 /// `GET /clerk/stats`: utilisation, most-requested services, no-show rate.
 pub async fn stats(
     State(st): State<AppState>,
+    _: SignedIn,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(q.lang.as_deref(), &headers);
-    if let Err(r) = signed_in(&st, &headers, lang).await {
-        return r;
-    }
     let stats = match crate::stats::compute(&st.db, &st.settings, st.now()).await {
         Ok(s) => s,
         Err(e) => return internal(&st, lang, &e),

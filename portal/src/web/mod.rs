@@ -8,6 +8,7 @@ mod clerk;
 mod desk;
 mod door;
 mod error;
+mod guard;
 mod ops;
 mod origin;
 mod page;
