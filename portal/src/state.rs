@@ -102,7 +102,7 @@ impl AppState {
         let hub = Arc::new(
             Hub::new(
                 tokens.clone(),
-                sfu,
+                Arc::new(sfu),
                 vamt_signalling::SignallingMetrics::new(&registry)?,
                 signalling_clock,
             )

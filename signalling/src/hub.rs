@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
-use vamt_sfu::server::SfuHandle;
 
 use crate::close::{close, CloseReason};
 use crate::limits::{self, AddressSlot, AddressSlots};
+use crate::media::MediaPlane;
 use crate::protocol::{ParticipantInfo, ServerMessage, WaitingInfo};
 use crate::session::Outbound;
 use crate::{ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKeys};
@@ -256,10 +256,13 @@ impl State {
     }
 }
 
-/// Signalling state of one node: rooms and their members, the SFU and the token keys.
+/// Signalling state of one node: rooms and their members, the media plane and the token
+/// keys.
 pub struct Hub {
     pub(crate) keys: TokenKeys,
-    pub(crate) sfu: SfuHandle,
+    /// The media plane (the in-process SFU, or a fake in tests): the room code does not
+    /// know which.
+    pub(crate) media: Arc<dyn MediaPlane>,
     pub(crate) metrics: SignallingMetrics,
     pub(crate) clock: Clock,
     state: Mutex<State>,
@@ -283,11 +286,16 @@ pub(crate) struct Reattached {
 }
 
 impl Hub {
-    /// A hub over `sfu`, checking tokens with `keys`.
-    pub fn new(keys: TokenKeys, sfu: SfuHandle, metrics: SignallingMetrics, clock: Clock) -> Self {
+    /// A hub over `media`, checking tokens with `keys`.
+    pub fn new(
+        keys: TokenKeys,
+        media: Arc<dyn MediaPlane>,
+        metrics: SignallingMetrics,
+        clock: Clock,
+    ) -> Self {
         Self {
             keys,
-            sfu,
+            media,
             metrics,
             clock,
             state: Mutex::new(State::default()),
@@ -675,7 +683,7 @@ impl Hub {
         st.ended.insert(room.clone(), Instant::now());
         let bye = ServerMessage::bye("call_ended").to_json();
         for m in st.rooms.remove(room).unwrap_or_default() {
-            self.sfu.remove(m.participant.clone());
+            self.media.remove(m.participant.clone());
             let _ = m.tx.send(Outbound::Text(bye.clone()));
             close(&self.metrics, &m.tx, CloseReason::CallEnded);
         }
@@ -697,7 +705,7 @@ impl Hub {
 
     /// Takes a participant out of its room and the SFU, and tells the others why.
     pub(crate) fn leave(&self, room: &RoomId, participant: &ParticipantId, reason: &str) {
-        self.sfu.remove(participant.clone());
+        self.media.remove(participant.clone());
         let mut st = self.state();
         let Some(members) = st.rooms.get_mut(room) else {
             return;
@@ -814,9 +822,9 @@ impl Hub {
         self.state().rooms.values().map(Vec::len).sum()
     }
 
-    /// The media server this hub drives.
-    pub fn sfu(&self) -> &SfuHandle {
-        &self.sfu
+    /// Whether the media plane this hub drives still runs (the portal's `/readyz`).
+    pub fn media_ready(&self) -> bool {
+        self.media.is_running()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

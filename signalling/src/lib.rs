@@ -9,6 +9,7 @@
 pub mod close;
 pub mod hub;
 pub mod limits;
+pub mod media;
 pub mod metrics;
 pub mod protocol;
 pub mod sdp;
@@ -17,6 +18,7 @@ pub mod token;
 
 pub use close::CloseReason;
 pub use hub::Hub;
+pub use media::MediaPlane;
 pub use metrics::SignallingMetrics;
 pub use protocol::{ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
 pub use token::{Role, RoomClaims, TokenError, TokenKeys};

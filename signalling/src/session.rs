@@ -316,7 +316,7 @@ async fn handle_frame(
                 );
             }
             match hub
-                .sfu
+                .media
                 .offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone())
                 .await
             {
@@ -324,7 +324,7 @@ async fn handle_frame(
                     send(ServerMessage::Answer { sdp: answer });
                     // Muted before its media existed: the SFU learns it now.
                     if hub.is_muted(&j.room, &j.participant) {
-                        let _ = hub.sfu.set_muted(j.participant.clone(), true).await;
+                        let _ = hub.media.set_muted(j.participant.clone(), true).await;
                     }
                     Flow::Continue
                 }
@@ -335,7 +335,7 @@ async fn handle_frame(
             let Some(j) = joined.as_ref() else {
                 return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
             };
-            match hub.sfu.answer(j.participant.clone(), sdp).await {
+            match hub.media.answer(j.participant.clone(), sdp).await {
                 Ok(()) => Flow::Continue,
                 Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
             }
@@ -354,7 +354,7 @@ async fn handle_frame(
                 );
             }
             match hub
-                .sfu
+                .media
                 .set_rendered_size(j.participant.clone(), mid, width, height)
                 .await
             {
@@ -406,7 +406,7 @@ async fn handle_frame(
             }
             // Not yet negotiated media is muted when it arrives (see `offer`).
             if let Some(id) = crate::ParticipantId::parse(&participant) {
-                let _ = hub.sfu.set_muted(id, true).await;
+                let _ = hub.media.set_muted(id, true).await;
             }
             Flow::Continue
         }
@@ -415,7 +415,7 @@ async fn handle_frame(
                 return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
             };
             hub.set_muted(&j.room, j.participant.as_str(), false);
-            let _ = hub.sfu.set_muted(j.participant.clone(), false).await;
+            let _ = hub.media.set_muted(j.participant.clone(), false).await;
             Flow::Continue
         }
         ClientMessage::Remove { participant } => {
@@ -453,7 +453,7 @@ async fn handle_frame(
                 return Flow::Continue;
             }
             match hub
-                .sfu
+                .media
                 .add_candidate(j.participant.clone(), candidate)
                 .await
             {
@@ -645,7 +645,7 @@ fn resume(
     };
     hub.metrics.resumes.with_label_values(&["resumed"]).inc();
     // SFU events now come to this session (an unanswered offer is sent again).
-    hub.sfu.redirect(back.participant.clone(), sfu_tx.clone());
+    hub.media.redirect(back.participant.clone(), sfu_tx.clone());
     tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
     let _ = out.send(Outbound::Text(
         ServerMessage::Resumed {

@@ -22,7 +22,7 @@ async fn hub_in(registry: prometheus::Registry) -> Arc<Hub> {
     .expect("bind");
     Arc::new(Hub::new(
         TokenKeys::from_secret(SECRET),
-        sfu,
+        Arc::new(sfu),
         SignallingMetrics::new(&registry).expect("metrics"),
         vamt_signalling::hub::system_clock(),
     ))

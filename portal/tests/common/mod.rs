@@ -33,6 +33,8 @@ impl TestClock {
 
 pub struct Stack {
     pub state: AppState,
+    /// The media server the hub drives, for tests that talk to its socket directly.
+    pub sfu: vamt_sfu::server::SfuHandle,
     pub clock: TestClock,
     pub addr: SocketAddr,
     pub demo: DemoLogin,
@@ -155,7 +157,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     let state = AppState::build(
         settings,
         db,
-        sfu,
+        sfu.clone(),
         TokenKeys::from_secret(SECRET),
         vamt_portal::vault::Vault::from_hex(DATA_KEY).expect("data key"),
         registry,
@@ -188,6 +190,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     ));
     Stack {
         state,
+        sfu,
         clock,
         addr,
         demo,
