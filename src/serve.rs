@@ -182,15 +182,17 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => None,
     };
 
-    let state = AppState::build(
-        settings,
-        db.clone(),
-        sfu.clone(),
-        tokens,
-        vault,
-        registry,
-        Arc::new(chrono::Utc::now),
+    // The binary builds the hub over the in-process SFU and hands it to the portal, which
+    // reaches media only through signalling (issue 19).
+    let clock: vamt_portal::state::Clock = Arc::new(chrono::Utc::now);
+    let hub = AppState::signalling_hub(
+        &settings,
+        Arc::new(sfu.clone()),
+        tokens.clone(),
+        &registry,
+        clock.clone(),
     )?;
+    let state = AppState::build(settings, db.clone(), hub, tokens, vault, registry, clock)?;
     // Browsers get TURN credentials only when this node runs the relay.
     let state = if stun.is_some() {
         state.with_turn_secret(turn_secret)

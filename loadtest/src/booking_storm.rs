@@ -102,16 +102,26 @@ pub async fn run(
     )
     .await?;
     let now = release_moment();
+    let tokens =
+        vamt_signalling::TokenKeys::from_secret(b"storm-secret-storm-secret-storm-secret!");
+    let clock: vamt_portal::state::Clock = Arc::new(move || now);
+    let hub = vamt_portal::AppState::signalling_hub(
+        &settings,
+        Arc::new(sfu),
+        tokens.clone(),
+        &registry,
+        clock.clone(),
+    )?;
     let state = vamt_portal::AppState::build(
         settings,
         db,
-        sfu,
-        vamt_signalling::TokenKeys::from_secret(b"storm-secret-storm-secret-storm-secret!"),
+        hub,
+        tokens,
         vamt_portal::vault::Vault::from_hex(
             "5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707",
         )?,
         registry,
-        Arc::new(move || now),
+        clock,
     )?;
     vamt_portal::demo::seed_if_empty(&state).await?;
     for i in 1..clerks {

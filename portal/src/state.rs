@@ -4,7 +4,7 @@ use std::sync::Arc;
 use crate::db::Db;
 use chrono::{DateTime, Utc};
 use prometheus::Registry;
-use vamt_signalling::{Hub, TokenKeys};
+use vamt_signalling::{Hub, MediaPlane, TokenKeys};
 
 use crate::config::Settings;
 use crate::i18n::I18n;
@@ -85,25 +85,24 @@ pub enum BuildError {
 }
 
 impl AppState {
-    /// Assembles the portal and the signalling hub around a running media server.
-    pub fn build(
-        settings: Settings,
-        db: Db,
-        sfu: vamt_sfu::server::SfuHandle,
+    /// The signalling hub over `media`, with the call limits of `settings`. The caller
+    /// (the binary, a test, the load generator) builds it and hands it to [`AppState::build`],
+    /// so the portal reaches media only through signalling and never names the SFU
+    /// (issue 19); it chooses the media plane, e.g. the in-process SFU.
+    pub fn signalling_hub(
+        settings: &Settings,
+        media: Arc<dyn MediaPlane>,
         tokens: TokenKeys,
-        vault: crate::vault::Vault,
-        registry: Registry,
+        registry: &Registry,
         clock: Clock,
-    ) -> Result<AppState, BuildError> {
-        let signalling_clock: vamt_signalling::hub::Clock = {
-            let clock = clock.clone();
-            Arc::new(move || clock().timestamp().max(0) as u64)
-        };
-        let hub = Arc::new(
+    ) -> Result<Arc<Hub>, BuildError> {
+        let signalling_clock: vamt_signalling::hub::Clock =
+            Arc::new(move || clock().timestamp().max(0) as u64);
+        Ok(Arc::new(
             Hub::new(
-                tokens.clone(),
-                Arc::new(sfu),
-                vamt_signalling::SignallingMetrics::new(&registry)?,
+                tokens,
+                media,
+                vamt_signalling::SignallingMetrics::new(registry)?,
                 signalling_clock,
             )
             .with_resume_grace(settings.resume_grace)
@@ -111,7 +110,19 @@ impl AppState {
                 settings.raw.call.join_timeout_seconds,
             ))
             .with_max_sockets_per_address(settings.raw.call.max_sockets_per_address as usize),
-        );
+        ))
+    }
+
+    /// Assembles the portal around the signalling `hub` (see [`AppState::signalling_hub`]).
+    pub fn build(
+        settings: Settings,
+        db: Db,
+        hub: Arc<Hub>,
+        tokens: TokenKeys,
+        vault: crate::vault::Vault,
+        registry: Registry,
+        clock: Clock,
+    ) -> Result<AppState, BuildError> {
         let i18n = Arc::new(I18n::load()?);
         let templates = Templates::new(i18n.clone())?;
         let mailer = Mailer::new(

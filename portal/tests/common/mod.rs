@@ -154,17 +154,26 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
     )
     .await
     .expect("media socket");
+    let portal_clock: vamt_portal::state::Clock = {
+        let clock = clock.clone();
+        Arc::new(move || clock.now())
+    };
+    let hub = AppState::signalling_hub(
+        &settings,
+        Arc::new(sfu.clone()),
+        TokenKeys::from_secret(SECRET),
+        &registry,
+        portal_clock.clone(),
+    )
+    .expect("hub");
     let state = AppState::build(
         settings,
         db,
-        sfu.clone(),
+        hub,
         TokenKeys::from_secret(SECRET),
         vamt_portal::vault::Vault::from_hex(DATA_KEY).expect("data key"),
         registry,
-        {
-            let clock = clock.clone();
-            Arc::new(move || clock.now())
-        },
+        portal_clock,
     )
     .expect("state");
     let demo = vamt_portal::demo::seed_if_empty(&state)
