@@ -195,7 +195,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::build(settings, db.clone(), hub, tokens, vault, registry, clock)?;
     // Browsers get TURN credentials only when this node runs the relay.
     let state = if stun.is_some() {
-        state.with_turn_secret(turn_secret)
+        state.with_turn_credentials(Arc::new(move |identity, now, ttl| {
+            vamt_turn::auth::rest_credentials(&turn_secret, identity, now, ttl)
+        }))
     } else {
         state
     };

@@ -15,6 +15,12 @@ use crate::templates::Templates;
 /// A clock returning UTC now; injected so tests control time.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
+/// Mints TURN credentials `(username, credential)` for `identity`, valid for `ttl` from
+/// `now` (Unix seconds). The binary hands it in (the TURN REST scheme, docs/turn.md), so the
+/// portal does not import the relay (issue 19).
+pub type TurnCredentials =
+    Arc<dyn Fn(&str, u64, std::time::Duration) -> (String, String) + Send + Sync>;
+
 /// Shared state of the portal. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
@@ -35,7 +41,7 @@ pub struct Inner {
     pub tokens: TokenKeys,
     /// Seals personal data at rest.
     pub vault: crate::vault::Vault,
-    /// Signalling hub (which holds the SFU handle).
+    /// Signalling hub (which drives the media plane).
     pub hub: Arc<Hub>,
     /// Portal metrics.
     pub metrics: PortalMetrics,
@@ -43,8 +49,9 @@ pub struct Inner {
     pub registry: Registry,
     /// The clock.
     pub clock: Clock,
-    /// The TURN REST API secret, when this node runs a relay browsers may use.
-    pub turn_secret: Option<String>,
+    /// Mints the TURN credentials the call page hands browsers, when this node runs a
+    /// relay they may use.
+    pub turn_credentials: Option<TurnCredentials>,
     /// Per-address limits on booking attempts.
     pub door: crate::shield::Door,
     /// Back-off of failed clerk sign-ins.
@@ -142,18 +149,18 @@ impl AppState {
             hub,
             registry,
             clock,
-            turn_secret: None,
+            turn_credentials: None,
             door: crate::shield::Door::default(),
             sign_in: crate::shield::SignIn::default(),
             mail_due: tokio::sync::Notify::new(),
         })))
     }
 
-    /// Hands browsers TURN credentials minted from `secret` for this node's relay. Call
-    /// right after [`AppState::build`], before the state is shared.
-    pub fn with_turn_secret(mut self, secret: String) -> Self {
+    /// Hands browsers TURN credentials minted by `mint` for this node's relay. Call right
+    /// after [`AppState::build`], before the state is shared.
+    pub fn with_turn_credentials(mut self, mint: TurnCredentials) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            inner.turn_secret = Some(secret);
+            inner.turn_credentials = Some(mint);
         }
         self
     }

@@ -51,3 +51,38 @@ fn the_domain_does_not_know_the_web_layer() {
         offences.join("\n")
     );
 }
+
+/// The portal reaches media only through signalling, and the ICE credentials come from a
+/// function the binary hands in (issue 19): neither the SFU nor the TURN relay is a
+/// dependency of the portal itself (its tests may still bind a real SFU).
+#[test]
+fn the_portal_depends_on_neither_the_sfu_nor_the_relay() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("portal/Cargo.toml");
+    let mut in_dependencies = false;
+    let mut named = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+            continue;
+        }
+        if in_dependencies
+            && ["vamt-sfu", "vamt-turn", "vamt_sfu", "vamt_turn"]
+                .iter()
+                .any(|forbidden| line.starts_with(forbidden))
+        {
+            named.push(line.to_owned());
+        }
+    }
+    assert!(
+        manifest.contains("[dependencies]"),
+        "the manifest has a [dependencies] section"
+    );
+    assert!(
+        named.is_empty(),
+        "portal/Cargo.toml's [dependencies] names the media or relay crate (issue 19: the \
+         portal reaches media through signalling, TURN credentials are handed in):\n{}",
+        named.join("\n")
+    );
+}

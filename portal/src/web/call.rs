@@ -122,9 +122,8 @@ fn call_page(
         ice_servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
         // TURN for networks that block direct UDP: REST credentials bound to this room,
         // valid as long as the room token (docs/turn.md).
-        if let Some(secret) = &st.turn_secret {
-            let (username, credential) = vamt_turn::auth::rest_credentials(
-                secret,
+        if let Some(mint) = &st.turn_credentials {
+            let (username, credential) = mint(
                 &format!("call-{}", booking.room_id),
                 now,
                 std::time::Duration::from_secs(st.settings.token_ttl_seconds),
