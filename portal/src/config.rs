@@ -59,6 +59,20 @@ impl Default for MetricsConfig {
     }
 }
 
+impl MetricsConfig {
+    /// The metrics listener, if any.
+    fn validate(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        if self.listen.is_empty() {
+            return Ok(None);
+        }
+        let listen = self
+            .listen
+            .parse::<SocketAddr>()
+            .map_err(|_| bad("metrics.listen", "must be an address with a port, or empty"))?;
+        Ok(Some(listen))
+    }
+}
+
 /// `[http]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -101,6 +115,76 @@ impl Default for HttpConfig {
     }
 }
 
+/// What `[http]` yields.
+struct HttpSettings {
+    listen: SocketAddr,
+    public_url: String,
+    trusted_proxies: Vec<crate::shield::Net>,
+}
+
+impl HttpConfig {
+    fn validate(&self) -> Result<HttpSettings, ConfigError> {
+        let listen: SocketAddr = self.listen.parse().map_err(|_| {
+            bad(
+                "http.listen",
+                "must be IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080",
+            )
+        })?;
+        let public_url = if self.public_url.is_empty() {
+            let host = if listen.ip().is_unspecified() {
+                "localhost".to_owned()
+            } else if listen.ip().is_loopback() && listen.is_ipv4() {
+                // Browsers treat localhost as a secure context; camera access needs one.
+                "localhost".to_owned()
+            } else {
+                listen.ip().to_string()
+            };
+            format!("http://{host}:{}", listen.port())
+        } else {
+            let u = self.public_url.trim_end_matches('/').to_owned();
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(bad(
+                    "http.public_url",
+                    "must start with http:// or https://",
+                ));
+            }
+            u
+        };
+        if !(1..=300).contains(&self.header_timeout_seconds) {
+            return Err(bad(
+                "http.header_timeout_seconds",
+                "must be between 1 and 300",
+            ));
+        }
+        if !(1..=3600).contains(&self.body_timeout_seconds) {
+            return Err(bad(
+                "http.body_timeout_seconds",
+                "must be between 1 and 3600",
+            ));
+        }
+        if !(16..=1_000_000).contains(&self.max_connections) {
+            return Err(bad(
+                "http.max_connections",
+                "must be between 16 and 1000000",
+            ));
+        }
+        let mut trusted_proxies = Vec::new();
+        for p in &self.trusted_proxies {
+            trusted_proxies.push(crate::shield::Net::parse(p).ok_or_else(|| {
+                bad(
+                    "http.trusted_proxies",
+                    format!("{p:?} is not an address or network such as 10.0.0.0/8"),
+                )
+            })?);
+        }
+        Ok(HttpSettings {
+            listen,
+            public_url,
+            trusted_proxies,
+        })
+    }
+}
+
 /// `[media]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -126,6 +210,72 @@ impl Default for MediaConfig {
             public_ipv6: String::new(),
             shards: 0,
         }
+    }
+}
+
+/// What `[media]` yields.
+struct MediaSettings {
+    listen: SocketAddr,
+    public_ips: Vec<IpAddr>,
+}
+
+impl MediaConfig {
+    fn validate(&self) -> Result<MediaSettings, ConfigError> {
+        let bind: IpAddr = self
+            .bind
+            .parse()
+            .map_err(|_| bad("media.bind", "must be an IP address, e.g. 0.0.0.0"))?;
+        if self.port == 0 {
+            return Err(bad(
+                "media.port",
+                "must be a fixed port (1-65535): browsers are told it",
+            ));
+        }
+        if self.shards > 256 {
+            return Err(bad(
+                "media.shards",
+                "must be between 0 (one per core) and 256",
+            ));
+        }
+        let mut public_ips = Vec::new();
+        if !self.public_ip.is_empty() {
+            public_ips.push(
+                self.public_ip
+                    .parse::<IpAddr>()
+                    .map_err(|_| bad("media.public_ip", "must be an IP address"))?,
+            );
+        }
+        if !self.public_ipv6.is_empty() {
+            let v6 = self
+                .public_ipv6
+                .parse::<IpAddr>()
+                .ok()
+                .filter(IpAddr::is_ipv6)
+                .ok_or_else(|| bad("media.public_ipv6", "must be an IPv6 address"))?;
+            if public_ips.iter().any(IpAddr::is_ipv6) {
+                return Err(bad(
+                    "media.public_ipv6",
+                    "media.public_ip is IPv6 already; give the IPv4 address there",
+                ));
+            }
+            if bind.is_ipv4() {
+                return Err(bad(
+                    "media.public_ipv6",
+                    "needs media.bind = \"::\" to receive IPv6",
+                ));
+            }
+            public_ips.push(v6);
+        }
+        if bind.is_unspecified() && public_ips.is_empty() {
+            return Err(bad(
+                "media.public_ip",
+                "must be set when media.bind is 0.0.0.0 or ::, so browsers know where to send media",
+            ));
+        }
+        Ok(MediaSettings {
+            listen: SocketAddr::new(bind, self.port),
+            public_ips,
+        })
     }
 }
 
@@ -167,6 +317,38 @@ impl Default for TurnConfig {
     }
 }
 
+impl TurnConfig {
+    /// The STUN/TURN address (UDP and TCP) and the TURN-over-TLS listener, if enabled.
+    fn validate(&self) -> Result<(Option<SocketAddr>, Option<TurnTls>), ConfigError> {
+        if !self.enabled {
+            return Ok((None, None));
+        }
+        let listen = self
+            .listen
+            .parse()
+            .map_err(|_| bad("turn.listen", "must be IP:PORT, e.g. 0.0.0.0:3478"))?;
+        if self.tls_listen.is_empty() {
+            return Ok((Some(listen), None));
+        }
+        let tls_listen = self
+            .tls_listen
+            .parse()
+            .map_err(|_| bad("turn.tls_listen", "must be IP:PORT, e.g. 0.0.0.0:5349"))?;
+        if self.tls_cert.as_os_str().is_empty() || self.tls_key.as_os_str().is_empty() {
+            return Err(bad(
+                "turn.tls_listen",
+                "needs turn.tls_cert and turn.tls_key (PEM files)",
+            ));
+        }
+        let tls = TurnTls {
+            listen: tls_listen,
+            cert: self.tls_cert.clone(),
+            key: self.tls_key.clone(),
+        };
+        Ok((Some(listen), Some(tls)))
+    }
+}
+
 /// `[storage]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -187,12 +369,55 @@ impl Default for StorageConfig {
     }
 }
 
+impl StorageConfig {
+    /// The data directory and the key directory.
+    fn validate(&self) -> Result<(PathBuf, PathBuf), ConfigError> {
+        let data_dir = self.data_dir.clone();
+        if data_dir.as_os_str().is_empty() {
+            return Err(bad("storage.data_dir", "must not be empty"));
+        }
+        let key_dir = if self.key_dir.as_os_str().is_empty() {
+            let mut name = data_dir
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_else(|| "data".into());
+            name.push("-keys");
+            data_dir.with_file_name(name)
+        } else {
+            self.key_dir.clone()
+        };
+        if key_dir.starts_with(&data_dir) {
+            return Err(bad(
+                "storage.key_dir",
+                "must not lie inside storage.data_dir (a backup of the data would carry its key)",
+            ));
+        }
+        Ok((data_dir, key_dir))
+    }
+}
+
 /// `[database]`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…` URL. Empty: `<data_dir>/vamt.db`.
     pub url: String,
+}
+
+impl DatabaseConfig {
+    /// The database URL; the default lies in `data_dir`.
+    fn validate(&self, data_dir: &Path) -> Result<String, ConfigError> {
+        if self.url.is_empty() {
+            Ok(format!("sqlite://{}", data_dir.join("vamt.db").display()))
+        } else if crate::db::Engine::of(&self.url).is_some() {
+            Ok(self.url.clone())
+        } else {
+            Err(bad(
+                "database.url",
+                "must be a sqlite:// or postgres:// URL",
+            ))
+        }
+    }
 }
 
 /// `[mail]`
@@ -215,6 +440,45 @@ impl Default for MailConfig {
             from: "Virtuelles Bürgeramt <noreply@localhost>".into(),
             reminder_hours: 24,
         }
+    }
+}
+
+/// What `[mail]` yields.
+struct MailSettings {
+    smtp_url: Option<String>,
+    from: lettre::message::Mailbox,
+    reminder_lead: Option<chrono::Duration>,
+}
+
+impl MailConfig {
+    fn validate(&self) -> Result<MailSettings, ConfigError> {
+        let smtp_url = if self.smtp_url.is_empty() {
+            None
+        } else {
+            let u = &self.smtp_url;
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(bad("mail.smtp_url", "must start with smtp:// or smtps://"));
+            }
+            Some(u.clone())
+        };
+        if self.reminder_hours > 168 {
+            return Err(bad(
+                "mail.reminder_hours",
+                "must be between 0 (no reminders) and 168 (a week)",
+            ));
+        }
+        let from = self.from.parse().map_err(|_| {
+            bad(
+                "mail.from",
+                "must be a mailbox, e.g. \"Bürgeramt <noreply@example.org>\"",
+            )
+        })?;
+        Ok(MailSettings {
+            smtp_url,
+            from,
+            reminder_lead: (self.reminder_hours > 0)
+                .then(|| chrono::Duration::hours(i64::from(self.reminder_hours))),
+        })
     }
 }
 
@@ -283,6 +547,110 @@ impl Default for BookingConfig {
     }
 }
 
+/// What `[booking]` yields.
+struct BookingSettings {
+    timezone: chrono_tz::Tz,
+    opening: crate::catalogue::OpeningRule,
+    release: crate::schedule::Release,
+    lead: chrono::Duration,
+    confirm_within: chrono::Duration,
+}
+
+impl BookingConfig {
+    fn validate(&self) -> Result<BookingSettings, ConfigError> {
+        let timezone: chrono_tz::Tz = self.timezone.parse().map_err(|_| {
+            bad(
+                "booking.timezone",
+                "must be an IANA time zone, e.g. Europe/Berlin",
+            )
+        })?;
+        let mut days = Vec::new();
+        for d in &self.days {
+            let day = parse_weekday(d).ok_or_else(|| {
+                bad(
+                    "booking.days",
+                    format!("{d:?} is not one of mon, tue, wed, thu, fri, sat, sun"),
+                )
+            })?;
+            days.push(day);
+        }
+        let opens = parse_time(&self.opens).ok_or_else(|| bad("booking.opens", "must be HH:MM"))?;
+        let closes =
+            parse_time(&self.closes).ok_or_else(|| bad("booking.closes", "must be HH:MM"))?;
+        if closes <= opens {
+            return Err(bad("booking.closes", "must be later than booking.opens"));
+        }
+        if !(5..=240).contains(&self.slot_minutes) || !self.slot_minutes.is_multiple_of(5) {
+            return Err(bad(
+                "booking.slot_minutes",
+                "must be a multiple of 5 between 5 and 240",
+            ));
+        }
+        let release_at = parse_time(&self.release_time)
+            .ok_or_else(|| bad("booking.release_time", "must be HH:MM"))?;
+        if !(1..=366).contains(&self.horizon_days) {
+            return Err(bad("booking.horizon_days", "must be between 1 and 366"));
+        }
+        if !(5..=1440).contains(&self.confirm_minutes) {
+            return Err(bad("booking.confirm_minutes", "must be between 5 and 1440"));
+        }
+        if !(1..=100_000).contains(&self.max_per_ip_hour) {
+            return Err(bad(
+                "booking.max_per_ip_hour",
+                "must be between 1 and 100000",
+            ));
+        }
+        if self.unproven_per_ip_hour > self.max_per_ip_hour {
+            return Err(bad(
+                "booking.unproven_per_ip_hour",
+                "must be between 0 and booking.max_per_ip_hour",
+            ));
+        }
+        if !(10..=2880).contains(&self.waitlist_hold_minutes) {
+            return Err(bad(
+                "booking.waitlist_hold_minutes",
+                "must be between 10 and 2880",
+            ));
+        }
+        if !(1..=1000).contains(&self.optin_mails_per_address_hour) {
+            return Err(bad(
+                "booking.optin_mails_per_address_hour",
+                "must be between 1 and 1000",
+            ));
+        }
+        if !(1..=1000).contains(&self.holds_per_client) {
+            return Err(bad(
+                "booking.holds_per_client",
+                "must be between 1 and 1000",
+            ));
+        }
+        if !(100..=10_000_000).contains(&self.pow_max_number) {
+            return Err(bad(
+                "booking.pow_max_number",
+                "must be between 100 and 10000000",
+            ));
+        }
+        if !(1..=50).contains(&self.max_per_email) {
+            return Err(bad("booking.max_per_email", "must be between 1 and 50"));
+        }
+        Ok(BookingSettings {
+            timezone,
+            opening: crate::catalogue::OpeningRule {
+                days,
+                opens,
+                closes,
+                slot_minutes: self.slot_minutes,
+            },
+            release: crate::schedule::Release {
+                horizon_days: self.horizon_days,
+                at: release_at,
+            },
+            lead: chrono::Duration::minutes(i64::from(self.lead_minutes)),
+            confirm_within: chrono::Duration::minutes(i64::from(self.confirm_minutes)),
+        })
+    }
+}
+
 /// `[call]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -311,6 +679,53 @@ impl Default for CallConfig {
     }
 }
 
+/// What `[call]` yields.
+struct CallSettings {
+    token_ttl_seconds: u64,
+    resume_grace: std::time::Duration,
+    join_window: chrono::Duration,
+}
+
+impl CallConfig {
+    fn validate(&self) -> Result<CallSettings, ConfigError> {
+        if !(1..=600).contains(&self.resume_grace_seconds) {
+            return Err(bad(
+                "call.resume_grace_seconds",
+                "must be between 1 and 600",
+            ));
+        }
+        if !(1..=300).contains(&self.join_timeout_seconds) {
+            return Err(bad(
+                "call.join_timeout_seconds",
+                "must be between 1 and 300",
+            ));
+        }
+        if !(1..=100_000).contains(&self.max_sockets_per_address) {
+            return Err(bad(
+                "call.max_sockets_per_address",
+                "must be between 1 and 100000",
+            ));
+        }
+        if self.join_window_minutes > 10_080 {
+            return Err(bad(
+                "call.join_window_minutes",
+                "must be between 0 and 10080 (a week)",
+            ));
+        }
+        if !(30..=86_400).contains(&self.token_ttl_seconds) {
+            return Err(bad(
+                "call.token_ttl_seconds",
+                "must be between 30 and 86400",
+            ));
+        }
+        Ok(CallSettings {
+            token_ttl_seconds: self.token_ttl_seconds,
+            resume_grace: std::time::Duration::from_secs(self.resume_grace_seconds),
+            join_window: chrono::Duration::minutes(i64::from(self.join_window_minutes)),
+        })
+    }
+}
+
 /// `[security]`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -323,6 +738,25 @@ pub struct SecurityConfig {
     /// first start and kept in `<key_dir>/data.key`. Losing it makes stored names and
     /// addresses unreadable: back it up apart from the database.
     pub data_key: String,
+}
+
+impl SecurityConfig {
+    /// Checks the secrets' form; empty ones are generated at start.
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !self.token_secret.is_empty() && self.token_secret.len() < 32 {
+            return Err(bad(
+                "security.token_secret",
+                "must be at least 32 characters (or empty to generate one)",
+            ));
+        }
+        if !self.data_key.is_empty() && crate::vault::Vault::from_hex(&self.data_key).is_err() {
+            return Err(bad(
+                "security.data_key",
+                "must be 64 hexadecimal characters (or empty to generate one)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[retention]`
@@ -342,6 +776,19 @@ impl Default for RetentionConfig {
     }
 }
 
+impl RetentionConfig {
+    /// How long personal data is kept after an appointment.
+    fn validate(&self) -> Result<chrono::Duration, ConfigError> {
+        if !(1..=3650).contains(&self.personal_data_days) {
+            return Err(bad(
+                "retention.personal_data_days",
+                "must be between 1 and 3650",
+            ));
+        }
+        Ok(chrono::Duration::days(i64::from(self.personal_data_days)))
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -358,6 +805,15 @@ impl Default for LogConfig {
             format: "text".into(),
             level: "info".into(),
         }
+    }
+}
+
+impl LogConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !matches!(self.format.as_str(), "text" | "json") {
+            return Err(bad("log.format", "must be text or json"));
+        }
+        Ok(())
     }
 }
 
@@ -505,371 +961,45 @@ impl Config {
         })
     }
 
-    /// Checks every value and derives the typed settings.
+    /// Checks every value and derives the typed settings, section by section (each
+    /// section's `validate` lies next to its struct).
     pub fn validate(self) -> Result<Settings, ConfigError> {
-        let http_listen: SocketAddr = self.http.listen.parse().map_err(|_| {
-            bad(
-                "http.listen",
-                "must be IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080",
-            )
-        })?;
-        let public_url = if self.http.public_url.is_empty() {
-            let host = if http_listen.ip().is_unspecified() {
-                "localhost".to_owned()
-            } else if http_listen.ip().is_loopback() && http_listen.is_ipv4() {
-                // Browsers treat localhost as a secure context; camera access needs one.
-                "localhost".to_owned()
-            } else {
-                http_listen.ip().to_string()
-            };
-            format!("http://{host}:{}", http_listen.port())
-        } else {
-            let u = self.http.public_url.trim_end_matches('/').to_owned();
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(bad(
-                    "http.public_url",
-                    "must start with http:// or https://",
-                ));
-            }
-            u
-        };
-        let bind: IpAddr = self
-            .media
-            .bind
-            .parse()
-            .map_err(|_| bad("media.bind", "must be an IP address, e.g. 0.0.0.0"))?;
-        if self.media.port == 0 {
-            return Err(bad(
-                "media.port",
-                "must be a fixed port (1-65535): browsers are told it",
-            ));
-        }
-        if self.media.shards > 256 {
-            return Err(bad(
-                "media.shards",
-                "must be between 0 (one per core) and 256",
-            ));
-        }
-        let mut media_public_ips = Vec::new();
-        if !self.media.public_ip.is_empty() {
-            media_public_ips.push(
-                self.media
-                    .public_ip
-                    .parse::<IpAddr>()
-                    .map_err(|_| bad("media.public_ip", "must be an IP address"))?,
-            );
-        }
-        if !self.media.public_ipv6.is_empty() {
-            let v6 = self
-                .media
-                .public_ipv6
-                .parse::<IpAddr>()
-                .ok()
-                .filter(IpAddr::is_ipv6)
-                .ok_or_else(|| bad("media.public_ipv6", "must be an IPv6 address"))?;
-            if media_public_ips.iter().any(IpAddr::is_ipv6) {
-                return Err(bad(
-                    "media.public_ipv6",
-                    "media.public_ip is IPv6 already; give the IPv4 address there",
-                ));
-            }
-            if bind.is_ipv4() {
-                return Err(bad(
-                    "media.public_ipv6",
-                    "needs media.bind = \"::\" to receive IPv6",
-                ));
-            }
-            media_public_ips.push(v6);
-        }
-        if bind.is_unspecified() && media_public_ips.is_empty() {
-            return Err(bad(
-                "media.public_ip",
-                "must be set when media.bind is 0.0.0.0 or ::, so browsers know where to send media",
-            ));
-        }
-        let stun_listen = if self.turn.enabled {
-            Some(
-                self.turn
-                    .listen
-                    .parse()
-                    .map_err(|_| bad("turn.listen", "must be IP:PORT, e.g. 0.0.0.0:3478"))?,
-            )
-        } else {
-            None
-        };
-        let turn_tls = match (self.turn.enabled, self.turn.tls_listen.as_str()) {
-            (false, _) | (_, "") => None,
-            (true, addr) => {
-                let listen = addr
-                    .parse()
-                    .map_err(|_| bad("turn.tls_listen", "must be IP:PORT, e.g. 0.0.0.0:5349"))?;
-                if self.turn.tls_cert.as_os_str().is_empty()
-                    || self.turn.tls_key.as_os_str().is_empty()
-                {
-                    return Err(bad(
-                        "turn.tls_listen",
-                        "needs turn.tls_cert and turn.tls_key (PEM files)",
-                    ));
-                }
-                Some(TurnTls {
-                    listen,
-                    cert: self.turn.tls_cert.clone(),
-                    key: self.turn.tls_key.clone(),
-                })
-            }
-        };
-        let data_dir = self.storage.data_dir.clone();
-        if data_dir.as_os_str().is_empty() {
-            return Err(bad("storage.data_dir", "must not be empty"));
-        }
-        let metrics_listen =
-            if self.metrics.listen.is_empty() {
-                None
-            } else {
-                Some(self.metrics.listen.parse::<SocketAddr>().map_err(|_| {
-                    bad("metrics.listen", "must be an address with a port, or empty")
-                })?)
-            };
-        let key_dir = if self.storage.key_dir.as_os_str().is_empty() {
-            let mut name = data_dir
-                .file_name()
-                .map(|n| n.to_os_string())
-                .unwrap_or_else(|| "data".into());
-            name.push("-keys");
-            data_dir.with_file_name(name)
-        } else {
-            self.storage.key_dir.clone()
-        };
-        if key_dir.starts_with(&data_dir) {
-            return Err(bad(
-                "storage.key_dir",
-                "must not lie inside storage.data_dir (a backup of the data would carry its key)",
-            ));
-        }
-        let database_url = if self.database.url.is_empty() {
-            format!("sqlite://{}", data_dir.join("vamt.db").display())
-        } else if crate::db::Engine::of(&self.database.url).is_some() {
-            self.database.url.clone()
-        } else {
-            return Err(bad(
-                "database.url",
-                "must be a sqlite:// or postgres:// URL",
-            ));
-        };
-        let smtp_url = if self.mail.smtp_url.is_empty() {
-            None
-        } else {
-            let u = &self.mail.smtp_url;
-            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
-                return Err(bad("mail.smtp_url", "must start with smtp:// or smtps://"));
-            }
-            Some(u.clone())
-        };
-        if self.mail.reminder_hours > 168 {
-            return Err(bad(
-                "mail.reminder_hours",
-                "must be between 0 (no reminders) and 168 (a week)",
-            ));
-        }
-        let mail_from = self.mail.from.parse().map_err(|_| {
-            bad(
-                "mail.from",
-                "must be a mailbox, e.g. \"Bürgeramt <noreply@example.org>\"",
-            )
-        })?;
-        let timezone: chrono_tz::Tz = self.booking.timezone.parse().map_err(|_| {
-            bad(
-                "booking.timezone",
-                "must be an IANA time zone, e.g. Europe/Berlin",
-            )
-        })?;
-        let mut days = Vec::new();
-        for d in &self.booking.days {
-            let day = parse_weekday(d).ok_or_else(|| {
-                bad(
-                    "booking.days",
-                    format!("{d:?} is not one of mon, tue, wed, thu, fri, sat, sun"),
-                )
-            })?;
-            days.push(day);
-        }
-        let opens =
-            parse_time(&self.booking.opens).ok_or_else(|| bad("booking.opens", "must be HH:MM"))?;
-        let closes = parse_time(&self.booking.closes)
-            .ok_or_else(|| bad("booking.closes", "must be HH:MM"))?;
-        if closes <= opens {
-            return Err(bad("booking.closes", "must be later than booking.opens"));
-        }
-        if !(5..=240).contains(&self.booking.slot_minutes)
-            || !self.booking.slot_minutes.is_multiple_of(5)
-        {
-            return Err(bad(
-                "booking.slot_minutes",
-                "must be a multiple of 5 between 5 and 240",
-            ));
-        }
-        let release_at = parse_time(&self.booking.release_time)
-            .ok_or_else(|| bad("booking.release_time", "must be HH:MM"))?;
-        if !(1..=366).contains(&self.booking.horizon_days) {
-            return Err(bad("booking.horizon_days", "must be between 1 and 366"));
-        }
-        if !(5..=1440).contains(&self.booking.confirm_minutes) {
-            return Err(bad("booking.confirm_minutes", "must be between 5 and 1440"));
-        }
-        if !(1..=100_000).contains(&self.booking.max_per_ip_hour) {
-            return Err(bad(
-                "booking.max_per_ip_hour",
-                "must be between 1 and 100000",
-            ));
-        }
-        if self.booking.unproven_per_ip_hour > self.booking.max_per_ip_hour {
-            return Err(bad(
-                "booking.unproven_per_ip_hour",
-                "must be between 0 and booking.max_per_ip_hour",
-            ));
-        }
-        if !(10..=2880).contains(&self.booking.waitlist_hold_minutes) {
-            return Err(bad(
-                "booking.waitlist_hold_minutes",
-                "must be between 10 and 2880",
-            ));
-        }
-        if !(1..=300).contains(&self.http.header_timeout_seconds) {
-            return Err(bad(
-                "http.header_timeout_seconds",
-                "must be between 1 and 300",
-            ));
-        }
-        if !(1..=3600).contains(&self.http.body_timeout_seconds) {
-            return Err(bad(
-                "http.body_timeout_seconds",
-                "must be between 1 and 3600",
-            ));
-        }
-        if !(16..=1_000_000).contains(&self.http.max_connections) {
-            return Err(bad(
-                "http.max_connections",
-                "must be between 16 and 1000000",
-            ));
-        }
-        if !(1..=1000).contains(&self.booking.optin_mails_per_address_hour) {
-            return Err(bad(
-                "booking.optin_mails_per_address_hour",
-                "must be between 1 and 1000",
-            ));
-        }
-        if !(1..=1000).contains(&self.booking.holds_per_client) {
-            return Err(bad(
-                "booking.holds_per_client",
-                "must be between 1 and 1000",
-            ));
-        }
-        if !(100..=10_000_000).contains(&self.booking.pow_max_number) {
-            return Err(bad(
-                "booking.pow_max_number",
-                "must be between 100 and 10000000",
-            ));
-        }
-        let mut trusted_proxies = Vec::new();
-        for p in &self.http.trusted_proxies {
-            trusted_proxies.push(crate::shield::Net::parse(p).ok_or_else(|| {
-                bad(
-                    "http.trusted_proxies",
-                    format!("{p:?} is not an address or network such as 10.0.0.0/8"),
-                )
-            })?);
-        }
-        if !(1..=50).contains(&self.booking.max_per_email) {
-            return Err(bad("booking.max_per_email", "must be between 1 and 50"));
-        }
-        if !(1..=600).contains(&self.call.resume_grace_seconds) {
-            return Err(bad(
-                "call.resume_grace_seconds",
-                "must be between 1 and 600",
-            ));
-        }
-        if !(1..=300).contains(&self.call.join_timeout_seconds) {
-            return Err(bad(
-                "call.join_timeout_seconds",
-                "must be between 1 and 300",
-            ));
-        }
-        if !(1..=100_000).contains(&self.call.max_sockets_per_address) {
-            return Err(bad(
-                "call.max_sockets_per_address",
-                "must be between 1 and 100000",
-            ));
-        }
-        if self.call.join_window_minutes > 10_080 {
-            return Err(bad(
-                "call.join_window_minutes",
-                "must be between 0 and 10080 (a week)",
-            ));
-        }
-        if !(30..=86_400).contains(&self.call.token_ttl_seconds) {
-            return Err(bad(
-                "call.token_ttl_seconds",
-                "must be between 30 and 86400",
-            ));
-        }
-        if !self.security.token_secret.is_empty() && self.security.token_secret.len() < 32 {
-            return Err(bad(
-                "security.token_secret",
-                "must be at least 32 characters (or empty to generate one)",
-            ));
-        }
-        if !self.security.data_key.is_empty()
-            && crate::vault::Vault::from_hex(&self.security.data_key).is_err()
-        {
-            return Err(bad(
-                "security.data_key",
-                "must be 64 hexadecimal characters (or empty to generate one)",
-            ));
-        }
-        if !(1..=3650).contains(&self.retention.personal_data_days) {
-            return Err(bad(
-                "retention.personal_data_days",
-                "must be between 1 and 3650",
-            ));
-        }
-        if !matches!(self.log.format.as_str(), "text" | "json") {
-            return Err(bad("log.format", "must be text or json"));
-        }
+        let http = self.http.validate()?;
+        let media = self.media.validate()?;
+        let (stun_listen, turn_tls) = self.turn.validate()?;
+        let (data_dir, key_dir) = self.storage.validate()?;
+        let metrics_listen = self.metrics.validate()?;
+        let database_url = self.database.validate(&data_dir)?;
+        let mail = self.mail.validate()?;
+        let booking = self.booking.validate()?;
+        let call = self.call.validate()?;
+        self.security.validate()?;
+        let personal_data_retention = self.retention.validate()?;
+        self.log.validate()?;
         Ok(Settings {
-            http_listen,
-            public_url,
-            media_listen: SocketAddr::new(bind, self.media.port),
-            media_public_ips,
+            http_listen: http.listen,
+            public_url: http.public_url,
+            trusted_proxies: http.trusted_proxies,
+            media_listen: media.listen,
+            media_public_ips: media.public_ips,
             stun_listen,
             turn_tls,
             data_dir,
             key_dir,
             metrics_listen,
             database_url,
-            smtp_url,
-            mail_from,
-            timezone,
-            opening: crate::catalogue::OpeningRule {
-                days,
-                opens,
-                closes,
-                slot_minutes: self.booking.slot_minutes,
-            },
-            release: crate::schedule::Release {
-                horizon_days: self.booking.horizon_days,
-                at: release_at,
-            },
-            lead: chrono::Duration::minutes(i64::from(self.booking.lead_minutes)),
-            confirm_within: chrono::Duration::minutes(i64::from(self.booking.confirm_minutes)),
-            trusted_proxies,
-            token_ttl_seconds: self.call.token_ttl_seconds,
-            resume_grace: std::time::Duration::from_secs(self.call.resume_grace_seconds),
-            join_window: chrono::Duration::minutes(i64::from(self.call.join_window_minutes)),
-            personal_data_retention: chrono::Duration::days(i64::from(
-                self.retention.personal_data_days,
-            )),
-            reminder_lead: (self.mail.reminder_hours > 0)
-                .then(|| chrono::Duration::hours(i64::from(self.mail.reminder_hours))),
+            smtp_url: mail.smtp_url,
+            mail_from: mail.from,
+            reminder_lead: mail.reminder_lead,
+            timezone: booking.timezone,
+            opening: booking.opening,
+            release: booking.release,
+            lead: booking.lead,
+            confirm_within: booking.confirm_within,
+            token_ttl_seconds: call.token_ttl_seconds,
+            resume_grace: call.resume_grace,
+            join_window: call.join_window,
+            personal_data_retention,
             raw: self,
         })
     }
