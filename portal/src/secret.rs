@@ -24,10 +24,11 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Compares two strings in time independent of where they differ.
+/// Compares two strings in time independent of where they differ (`subtle`; a length
+/// difference returns early, lengths are not secret here).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// Reads the secret at `path`, or creates it (32 random bytes, hex, owner-only) if missing.

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use subtle::ConstantTimeEq;
 use tokio::sync::mpsc;
 
 use crate::close::{close, CloseReason};
@@ -29,11 +30,6 @@ pub(crate) fn new_resume_token() -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
-}
-
-/// Compares secrets without an early exit on the first differing byte.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A clock in seconds since the Unix epoch; injected so expiry is tested without sleeping.
@@ -401,7 +397,7 @@ impl Hub {
         let mut st = self.state();
         let members = st.rooms.get_mut(room)?;
         let idx = members.iter().position(|m| {
-            !token.is_empty() && constant_time_eq(m.resume_token.as_bytes(), token.as_bytes())
+            !token.is_empty() && bool::from(m.resume_token.as_bytes().ct_eq(token.as_bytes()))
         })?;
         let was_detached = members[idx].detached;
         let old = std::mem::replace(&mut members[idx].tx, tx);

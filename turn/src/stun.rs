@@ -219,8 +219,7 @@ impl<'a> StunMessage<'a> {
         };
         let size = if sha256 { 32 } else { 20 };
         let expected = &self.raw[at + 4..at + 4 + size];
-        let got = integrity(&self.raw[..at], key, sha256);
-        if constant_time_eq(expected, &got[..size]) {
+        if integrity_matches(&self.raw[..at], key, sha256, expected) {
             Ok(Some(sha256))
         } else {
             Err(StunError::BadIntegrity)
@@ -264,15 +263,21 @@ impl<'a> StunMessage<'a> {
     }
 }
 
-/// The HMAC over `covered` (a message up to an integrity attribute) with the header's length
-/// field set as if the message ended right after that attribute.
-fn integrity(covered: &[u8], key: &[u8], sha256: bool) -> [u8; 32] {
-    use hmac::{Hmac, Mac};
+/// The header of `covered` (a message up to an integrity attribute) with its length field set
+/// as if the message ended right after that attribute.
+fn integrity_header(covered: &[u8], sha256: bool) -> [u8; HEADER_LEN] {
     let size = if sha256 { 32 } else { 20 };
     let len = (covered.len() - HEADER_LEN + 4 + size) as u16;
     let mut header = [0u8; HEADER_LEN];
     header.copy_from_slice(&covered[..HEADER_LEN]);
     header[2..4].copy_from_slice(&len.to_be_bytes());
+    header
+}
+
+/// The HMAC over `covered` (a message up to an integrity attribute), see [`integrity_header`].
+fn integrity(covered: &[u8], key: &[u8], sha256: bool) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let header = integrity_header(covered, sha256);
     let mut out = [0u8; 32];
     if sha256 {
         let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
@@ -292,8 +297,26 @@ fn integrity(covered: &[u8], key: &[u8], sha256: bool) -> [u8; 32] {
     out
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `expected` is the HMAC over `covered` (see [`integrity`]), checked by `hmac`'s
+/// constant-time `verify_slice`.
+fn integrity_matches(covered: &[u8], key: &[u8], sha256: bool, expected: &[u8]) -> bool {
+    use hmac::{Hmac, Mac};
+    let header = integrity_header(covered, sha256);
+    if sha256 {
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+            return false;
+        };
+        mac.update(&header);
+        mac.update(&covered[HEADER_LEN..]);
+        mac.verify_slice(expected).is_ok()
+    } else {
+        let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(key) else {
+            return false;
+        };
+        mac.update(&header);
+        mac.update(&covered[HEADER_LEN..]);
+        mac.verify_slice(expected).is_ok()
+    }
 }
 
 /// CRC-32 of `bytes` XOR 0x5354554e (RFC 8489 §14.7).
