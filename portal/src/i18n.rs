@@ -77,26 +77,44 @@ impl I18n {
 
     /// Picks a language: an explicit choice if supported, else the best match of an
     /// `Accept-Language` header, else the default.
+    ///
+    /// The header's ranges are ordered by quality (stable, so equal weights keep their order;
+    /// `q=0` means "not acceptable" and drops the range), then `fluent-langneg` looks each up
+    /// among the catalogues by its full tag (`de-AT` finds `de`, `en_GB` finds `en`).
     pub fn negotiate(explicit: Option<&str>, accept_language: Option<&str>) -> &'static str {
         if let Some(l) = explicit.and_then(|e| LANGUAGES.iter().find(|l| **l == e)) {
             return l;
         }
-        let mut best: Option<(&'static str, f32)> = None;
-        for part in accept_language.unwrap_or("").split(',') {
-            let mut it = part.trim().split(';');
-            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            let primary = tag.split('-').next().unwrap_or("");
-            if let Some(l) = LANGUAGES.iter().find(|l| **l == primary) {
-                if best.is_none_or(|(_, bq)| q > bq) {
-                    best = Some((l, q));
-                }
-            }
-        }
-        best.map(|(l, _)| l).unwrap_or(LANGUAGES[0])
+        let mut ranges: Vec<(&str, f32)> = accept_language
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| {
+                        let (k, v) = p.split_once('=')?;
+                        k.trim().eq_ignore_ascii_case("q").then_some(v.trim())
+                    })
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((tag, q))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let ordered: Vec<&str> = ranges.iter().map(|(tag, _)| *tag).collect();
+        let requested = fluent_langneg::accepted_languages::parse(&ordered.join(","));
+        let available = fluent_langneg::convert_vec_str_to_langids_lossy(LANGUAGES);
+        let default = &available[0];
+        fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            Some(default),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        )
+        .first()
+        .and_then(|best| available.iter().position(|a| a == *best))
+        .map_or(LANGUAGES[0], |i| LANGUAGES[i])
     }
 
     /// Message IDs of a catalogue, for completeness checks.
@@ -179,5 +197,31 @@ mod tests {
             "de"
         );
         assert_eq!(I18n::negotiate(None, None), "de");
+    }
+
+    #[test]
+    fn accept_language_follows_quality_and_full_tags() {
+        let pick = |h: &str| I18n::negotiate(None, Some(h));
+        assert_eq!(pick("de-AT,de;q=0.9,en;q=0.8"), "de");
+        assert_eq!(pick("en-GB"), "en");
+        assert_eq!(pick("fr;q=1.0, en;q=0.5"), "en");
+        assert_eq!(pick("en;q=0.2, de;q=0.9"), "de");
+        assert_eq!(pick("en;Q=0.2, de;Q=0.9"), "de");
+        assert_eq!(pick("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), "en");
+        // Equal weights keep the header's order.
+        assert_eq!(pick("en, de"), "en");
+        for default in ["*", "", "garbage", ";;;,,,q=1", "xx-YY;q=0.9", "de;q=0"] {
+            assert_eq!(pick(default), "de", "{default:?}");
+        }
+    }
+
+    #[test]
+    fn accept_language_cases_the_primary_subtag_comparison_got_wrong() {
+        let pick = |h: &str| I18n::negotiate(None, Some(h));
+        // "q=0" means "not acceptable": English was picked because it was the only match.
+        assert_eq!(pick("en;q=0"), "de");
+        assert_eq!(pick("fr, en;q=0"), "de");
+        // An underscore-separated tag has the primary subtag "en_gb", which matched nothing.
+        assert_eq!(pick("en_GB"), "en");
     }
 }
