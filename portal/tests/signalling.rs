@@ -253,20 +253,8 @@ async fn a_flooding_client_is_limited_and_closed_while_others_are_served() {
     });
     let during = ping_rtts(&mut other, 40).await;
     let (sent, took, pongs, close) = flood.await.expect("flooder task");
-    let counter = |name: &str, label: &str| -> f64 {
-        stack
-            .state
-            .registry
-            .gather()
-            .iter()
-            .filter(|m| m.name() == name)
-            .flat_map(|m| m.get_metric())
-            .filter(|m| m.get_label().iter().any(|l| l.value() == label))
-            .map(|m| m.get_counter().get_value())
-            .sum()
-    };
-    let dropped = counter("vamt_signalling_messages_total", "dropped");
-    let rate_limited = counter("vamt_signalling_errors_total", "rate_limited");
+    let dropped = counter(&stack, "vamt_signalling_messages_total", "dropped");
+    let rate_limited = counter(&stack, "vamt_signalling_errors_total", "rate_limited");
 
     println!(
         "flood: {sent} messages in {took:?}; server dropped {dropped} and sent {rate_limited} rate_limited errors; \
