@@ -6,9 +6,11 @@ use tokio::sync::mpsc;
 use vamt_sfu::{SfuError, SfuEvent};
 use vamt_signalling::media::{MediaFuture, MediaPlane};
 use vamt_signalling::session::{self, Inbound, Outbound};
-use vamt_signalling::{Hub, ParticipantId, Role, RoomClaims, RoomId, SignallingMetrics, TokenKeys};
+use vamt_signalling::{Hub, ParticipantId, RoomId, SignallingMetrics, TokenKeys};
 
-const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+mod common;
+
+use common::{join_frame, SECRET};
 
 /// Records what the hub asked; answers every offer with a fixed SDP and reports the
 /// participant connected at once.
@@ -78,30 +80,6 @@ impl MediaPlane for FakeMedia {
     fn is_running(&self) -> bool {
         !self.stopped.load(std::sync::atomic::Ordering::SeqCst)
     }
-}
-
-fn join_frame(room: &str) -> Inbound {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    let token = TokenKeys::from_secret(SECRET)
-        .sign(&RoomClaims {
-            sub: "clerk:1".into(),
-            name: "Clerk".into(),
-            room: room.into(),
-            booking: "BK_1".into(),
-            role: Role::Clerk,
-            iat: now,
-            exp: now + 3600,
-            lobby: false,
-            opens_at: None,
-        })
-        .expect("sign");
-    Inbound::Text(
-        serde_json::json!({"type": "join", "protocol": 1, "room": room, "token": token})
-            .to_string(),
-    )
 }
 
 async fn next_text(out: &mut mpsc::UnboundedReceiver<Outbound>) -> serde_json::Value {

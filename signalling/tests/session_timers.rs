@@ -4,9 +4,11 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use vamt_signalling::session::{self, Inbound, Outbound};
-use vamt_signalling::{CloseReason, Hub, Role, RoomClaims, SignallingMetrics, TokenKeys};
+use vamt_signalling::{CloseReason, Hub, SignallingMetrics, TokenKeys};
 
-const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+mod common;
+
+use common::{join_frame, SECRET};
 
 async fn hub() -> Arc<Hub> {
     hub_in(prometheus::Registry::new()).await
@@ -26,31 +28,6 @@ async fn hub_in(registry: prometheus::Registry) -> Arc<Hub> {
         SignallingMetrics::new(&registry).expect("metrics"),
         vamt_signalling::hub::system_clock(),
     ))
-}
-
-/// A `join` frame for a direct (no waiting room) join of `room`.
-fn join_frame(room: &str) -> Inbound {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    let token = TokenKeys::from_secret(SECRET)
-        .sign(&RoomClaims {
-            sub: "clerk:1".into(),
-            name: "Clerk".into(),
-            room: room.into(),
-            booking: "BK_1".into(),
-            role: Role::Clerk,
-            iat: now,
-            exp: now + 3600,
-            lobby: false,
-            opens_at: None,
-        })
-        .expect("sign");
-    Inbound::Text(
-        serde_json::json!({"type": "join", "protocol": 1, "room": room, "token": token})
-            .to_string(),
-    )
 }
 
 fn counter(registry: &prometheus::Registry, name: &str, label: &str) -> f64 {
