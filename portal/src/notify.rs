@@ -109,6 +109,34 @@ pub async fn send_offer(st: &AppState, held: &booking::Booked, minutes: i64) {
     send_hold_mail(st, held, "offer-subject", "offer-body", minutes).await;
 }
 
+/// What every mail about a booking says of it, in its citizen's language.
+struct About<'a> {
+    lang: &'a str,
+    /// Local date and time of the appointment.
+    date: String,
+    time: String,
+    /// The service's name.
+    service: String,
+    /// The subject's arguments: `service` and `date`.
+    args: FluentArgs<'a>,
+}
+
+fn about<'a>(st: &AppState, b: &'a booking::Booking) -> About<'a> {
+    let lang = b.locale.as_str();
+    let (date, time) = local_date_time(st, lang, b.starts_at);
+    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
+    let mut args = FluentArgs::new();
+    args.set("service", service.clone());
+    args.set("date", date.clone());
+    About {
+        lang,
+        date,
+        time,
+        service,
+        args,
+    }
+}
+
 /// A mail about a held booking: what was asked for (or offered), and the link that
 /// confirms it within `minutes`.
 async fn send_hold_mail(
@@ -119,12 +147,13 @@ async fn send_hold_mail(
     minutes: i64,
 ) {
     let b = &booked.booking;
-    let lang = b.locale.as_str();
-    let (date, time) = local_date_time(st, lang, b.starts_at);
-    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
-    let mut args = FluentArgs::new();
-    args.set("service", service.clone());
-    args.set("date", date.clone());
+    let About {
+        lang,
+        date,
+        time,
+        service,
+        args,
+    } = about(st, b);
     let subject = st.i18n.t(lang, subject_key, Some(&args));
     let body = st.templates.render(
         "optin.txt",
@@ -208,12 +237,13 @@ async fn send_booking_mail(
     body_key: &str,
 ) {
     let b = &booked.booking;
-    let lang = b.locale.as_str();
-    let (date, time) = local_date_time(st, lang, b.starts_at);
-    let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
-    let mut args = FluentArgs::new();
-    args.set("service", service.clone());
-    args.set("date", date.clone());
+    let About {
+        lang,
+        date,
+        time,
+        service,
+        mut args,
+    } = about(st, b);
     args.set("time", time.clone());
     args.set("name", b.citizen_name.clone());
     let subject = st.i18n.t(lang, subject_key, Some(&args));
