@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Map, Value};
-use vamt_portal::config::{Config, Settings};
+use vamt_portal_core::config::{Config, Settings};
 
 mod serve;
 mod turn;
@@ -136,7 +136,7 @@ impl ConfigArgs {
         Value::Object(root)
     }
 
-    fn settings(&self) -> Result<Settings, vamt_portal::config::ConfigError> {
+    fn settings(&self) -> Result<Settings, vamt_portal_core::config::ConfigError> {
         Config::load(self.config.as_deref(), self.overrides())?.validate()
     }
 }
@@ -242,10 +242,10 @@ fn main() -> ExitCode {
 }
 
 async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Result<ExitCode> {
-    use vamt_portal::clerk;
-    vamt_portal::private_file::dir(&settings.data_dir)?;
-    vamt_portal::private_file::sqlite(&settings.database_url)?;
-    let db = vamt_portal::db::open(&settings.database_url).await?;
+    use vamt_booking::clerk;
+    vamt_portal_storage::private_file::dir(&settings.data_dir)?;
+    vamt_portal_storage::private_file::sqlite(&settings.database_url)?;
+    let db = vamt_portal_storage::db::open(&settings.database_url).await?;
     let code = match command {
         ClerkCommand::Add {
             username,

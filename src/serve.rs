@@ -5,9 +5,9 @@ use std::time::Duration;
 use anyhow::Context;
 use prometheus::Registry;
 use tokio::sync::watch;
-use vamt_portal::config::Settings;
-use vamt_portal::vault::Vault;
 use vamt_portal::AppState;
+use vamt_portal_core::config::Settings;
+use vamt_portal_storage::vault::Vault;
 use vamt_sfu::SfuMetrics;
 use vamt_signalling::TokenKeys;
 use vamt_turn::TurnMetrics;
@@ -64,19 +64,22 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     init_logging(&settings);
     vamt_sfu::install_crypto_provider();
-    vamt_portal::private_file::dir(&settings.data_dir)
+    vamt_portal_storage::private_file::dir(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     // Generated keys live apart from the data (storage.key_dir); an older install's are
     // moved there once.
     let key = |name: &str| -> anyhow::Result<Vec<u8>> {
-        let (key, moved) =
-            vamt_portal::secret::load_or_move_key(&settings.key_dir, &settings.data_dir, name)
-                .with_context(|| {
-                    format!(
-                        "reading or creating {}",
-                        settings.key_dir.join(name).display()
-                    )
-                })?;
+        let (key, moved) = vamt_portal_storage::secret::load_or_move_key(
+            &settings.key_dir,
+            &settings.data_dir,
+            name,
+        )
+        .with_context(|| {
+            format!(
+                "reading or creating {}",
+                settings.key_dir.join(name).display()
+            )
+        })?;
         if moved {
             tracing::warn!(
                 key = name,
@@ -111,10 +114,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     } else {
         Vault::from_hex(&settings.raw.security.data_key)?
     };
-    vamt_portal::private_file::sqlite(&settings.database_url)
+    vamt_portal_storage::private_file::sqlite(&settings.database_url)
         .with_context(|| format!("making the database {} owner-only", settings.database_url))?;
 
-    let db = vamt_portal::db::open(&settings.database_url)
+    let db = vamt_portal_storage::db::open(&settings.database_url)
         .await
         .with_context(|| format!("opening database {}", settings.database_url))?;
 
@@ -205,7 +208,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let metrics_addr = match metrics_listener {
         Some(l) => {
             let addr = l.local_addr()?;
-            let app = vamt_portal::web::operations(state.clone());
+            let app = vamt_portal::operations(state.clone());
             let mut stop = stop_rx.clone();
             tokio::spawn(async move {
                 let _ = axum::serve(l, app)
@@ -219,7 +222,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => None,
     };
 
-    let demo = vamt_portal::demo::seed_if_empty(&state).await?;
+    let demo = vamt_booking::demo::seed_if_empty(&state).await?;
     let s = &state.settings;
     tracing::info!(
         http = %s.http_listen,
@@ -227,7 +230,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         stun = ?s.stun_listen,
         metrics = ?metrics_addr,
         data = %s.data_dir.display(),
-        mail = if state.mailer.outbox().is_some() { "outbox" } else { "smtp" },
+        mail = if state.outbox.mailer().outbox().is_some() { "outbox" } else { "smtp" },
         "vamt is running"
     );
     // On a terminal a person reads the first start's secrets once. Anywhere else (systemd's
@@ -246,7 +249,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 ))
             } else {
                 let path = s.key_dir.join("first-start.txt");
-                match vamt_portal::private_file::write(&path, secrets.as_bytes()).await {
+                match vamt_portal_storage::private_file::write(&path, secrets.as_bytes()).await {
                     Ok(()) => Some(format!(
                         "  first start: the clerk's password and a demo join link are in {} (readable by this user only; delete it once read)\n",
                         path.display()
@@ -272,7 +275,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         if let Some(d) = &first_start {
             let _ = write!(out, "{d}");
         }
-        if let Some(dir) = state.mailer.outbox() {
+        if let Some(dir) = state.outbox.mailer().outbox() {
             let _ = writeln!(
                 out,
                 "  no SMTP server configured: e-mails go to {}",
@@ -283,26 +286,26 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
-    let retention_task = tokio::spawn(vamt_portal::retention::run(
-        state.clone(),
+    let retention_task = tokio::spawn(vamt_booking::retention::run(
+        state.office.clone(),
         until_true(stop_rx.clone()),
     ));
-    let reminder_task = tokio::spawn(vamt_portal::reminder::run(
-        state.clone(),
+    let reminder_task = tokio::spawn(vamt_booking::reminder::run(
+        state.office.clone(),
         until_true(stop_rx.clone()),
     ));
-    let hold_task = tokio::spawn(vamt_portal::hold::run(
-        state.clone(),
+    let hold_task = tokio::spawn(vamt_booking::hold::run(
+        state.office.clone(),
         until_true(stop_rx.clone()),
     ));
-    let stats_task = tokio::spawn(vamt_portal::stats::run(
-        state.clone(),
+    let stats_task = tokio::spawn(vamt_booking::stats::run(
+        state.office.clone(),
         until_true(stop_rx.clone()),
     ));
-    let mail_task = tokio::spawn(vamt_portal::mail_queue::run(
-        state.clone(),
-        until_true(stop_rx.clone()),
-    ));
+    let mail_task = tokio::spawn({
+        let (office, stop) = (state.office.clone(), until_true(stop_rx.clone()));
+        async move { vamt_booking::notify::courier(&office, stop).await }
+    });
 
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {

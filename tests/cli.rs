@@ -93,11 +93,11 @@ async fn clerks_are_added_listed_and_reset_from_the_command_line() {
     assert_eq!(code, 2);
     assert!(err.contains("no clerk"), "{err}");
 
-    let db = vamt_portal::db::open(&format!("sqlite://{data}/vamt.db"))
+    let db = vamt_portal_storage::db::open(&format!("sqlite://{data}/vamt.db"))
         .await
         .expect("db");
     let now = chrono::Utc::now();
-    let (session, _) = vamt_portal::clerk::login(&db, "swolf", &first, now)
+    let (session, _) = vamt_booking::clerk::login(&db, "swolf", &first, now)
         .await
         .expect("login")
         .expect("first password works");
@@ -107,18 +107,18 @@ async fn clerks_are_added_listed_and_reset_from_the_command_line() {
     let second = out.rsplit(' ').next().expect("password").trim().to_owned();
     assert_ne!(first, second);
     assert!(
-        vamt_portal::clerk::login(&db, "swolf", &first, now)
+        vamt_booking::clerk::login(&db, "swolf", &first, now)
             .await
             .expect("login")
             .is_none(),
         "old password dead"
     );
-    assert!(vamt_portal::clerk::login(&db, "swolf", &second, now)
+    assert!(vamt_booking::clerk::login(&db, "swolf", &second, now)
         .await
         .expect("login")
         .is_some());
     assert!(
-        vamt_portal::clerk::session(&db, &session, now)
+        vamt_booking::clerk::session(&db, &session, now)
             .await
             .expect("session")
             .is_none(),

@@ -10,8 +10,11 @@ fn exported() -> BTreeSet<String> {
     let sig =
         vamt_signalling::SignallingMetrics::new(&registry).expect("signalling metrics register");
     let turn = vamt_turn::TurnMetrics::new(&registry).expect("turn metrics register");
-    let portal =
-        vamt_portal::metrics::PortalMetrics::new(&registry).expect("portal metrics register");
+    let portal = vamt_portal::metrics::WebMetrics::new(&registry).expect("web metrics register");
+    let booking =
+        vamt_booking::metrics::BookingMetrics::new(&registry).expect("booking metrics register");
+    let outbox = vamt_portal_storage::outbox::OutboxMetrics::new(&registry)
+        .expect("outbox metrics register");
     let collectors: Vec<&dyn Collector> = vec![
         &sfu.rooms,
         &sfu.participants,
@@ -48,22 +51,22 @@ fn exported() -> BTreeSet<String> {
         &turn.relayed_bytes,
         &portal.http_requests,
         &portal.http_duration,
-        &portal.bookings,
-        &portal.mails,
-        &portal.mail_queue,
-        &portal.cancellations,
-        &portal.erased,
-        &portal.confirmations,
-        &portal.unconfirmed_released,
+        &booking.bookings,
+        &outbox.mails,
+        &outbox.waiting,
+        &booking.cancellations,
+        &booking.erased,
+        &booking.confirmations,
+        &booking.unconfirmed_released,
         &portal.refused,
         &portal.proofs,
-        &portal.waitlist_joined,
-        &portal.waitlist_offers,
-        &portal.no_shows,
-        &portal.rebookings,
-        &portal.utilisation,
-        &portal.requested,
-        &portal.no_show_ratio,
+        &booking.waitlist_joined,
+        &booking.waitlist_offers,
+        &booking.no_shows,
+        &booking.rebookings,
+        &booking.utilisation,
+        &booking.requested,
+        &booking.no_show_ratio,
     ];
     collectors
         .iter()

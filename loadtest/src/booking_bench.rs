@@ -14,7 +14,7 @@ use chrono_tz::Europe::Berlin;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
-use vamt_portal::schedule::{
+use vamt_portal_core::schedule::{
     free_slots, need, Agenda, Booked, Catalogue, Clerk, ClerkId, Hours, Location, LocationId,
     Release, Request, Service, ServiceId, Span,
 };

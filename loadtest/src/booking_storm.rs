@@ -82,7 +82,7 @@ pub async fn run(
     if let Some(url) = database_url {
         overrides["database"] = serde_json::json!({ "url": url });
     }
-    let settings = vamt_portal::config::Config::load(None, overrides)
+    let settings = vamt_portal_core::config::Config::load(None, overrides)
         .context("config")?
         .validate()
         .context("config")?;
@@ -91,7 +91,7 @@ pub async fn run(
     } else {
         "sqlite"
     };
-    let db = vamt_portal::db::open(&settings.database_url)
+    let db = vamt_portal_storage::db::open(&settings.database_url)
         .await
         .context("database")?;
     let registry = prometheus::Registry::new();
@@ -117,15 +117,15 @@ pub async fn run(
         db,
         hub,
         tokens,
-        vamt_portal::vault::Vault::from_hex(
+        vamt_portal_storage::vault::Vault::from_hex(
             "5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707a5707",
         )?,
         registry,
         clock,
     )?;
-    vamt_portal::demo::seed_if_empty(&state).await?;
+    vamt_booking::demo::seed_if_empty(&state).await?;
     for i in 1..clerks {
-        vamt_portal::clerk::create(
+        vamt_booking::clerk::create(
             &state.db,
             &format!("desk{i}"),
             &format!("Desk {i}"),

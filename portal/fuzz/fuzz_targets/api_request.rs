@@ -11,11 +11,11 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::{Address, Message};
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/booking/input.rs"]
+#[path = "../../booking/src/booking/input.rs"]
 mod input;
 // The handlers read every field; here only what parsing makes of them is checked.
 #[allow(dead_code)]
-#[path = "../../src/web/api/request.rs"]
+#[path = "../../web/src/api/request.rs"]
 mod request;
 
 fuzz_target!(|data: &[u8]| {
@@ -81,7 +81,7 @@ fn name(given: &str) {
     assert!(!n.chars().any(char::is_control), "{n:?}");
 }
 
-/// An address taken is one the mail sender (portal/src/mail.rs) composes a message to and
+/// An address taken is one the mail sender (portal/storage/src/mail.rs) composes a message to and
 /// hands to the SMTP server: the same parses, in the same order, must succeed, and the
 /// message must name this one recipient only.
 fn address(given: &str) {

@@ -1,0 +1,398 @@
+//! Clerks: accounts with Argon2id passwords and login sessions.
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+use vamt_portal_storage::db::Db;
+
+use vamt_portal_storage::db::ts;
+use vamt_portal_storage::secret::{hash_token, random_token};
+
+/// How long a clerk stays logged in.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A clerk.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Clerk {
+    /// Row ID.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown to citizens.
+    pub display_name: String,
+    /// May change the catalogue (locations, hours, clerks, services).
+    pub is_admin: bool,
+    /// Still works here; a deactivated clerk cannot sign in and gets no appointments.
+    pub active: bool,
+    /// The location the clerk works at (row ID).
+    pub location_id: Option<i64>,
+}
+
+impl Clerk {
+    fn from_row(r: &sqlx::any::AnyRow) -> Self {
+        Clerk {
+            id: r.get(0),
+            username: r.get(1),
+            display_name: r.get(2),
+            is_admin: r.get::<i64, _>(3) != 0,
+            active: r.get::<i64, _>(4) != 0,
+            location_id: r.get(5),
+        }
+    }
+}
+
+/// The columns [`Clerk::from_row`] reads, in its order (a macro: queries are literals).
+macro_rules! clerk_columns {
+    () => {
+        "c.id, c.username, c.display_name, c.is_admin, c.active, c.location_id"
+    };
+}
+
+/// What of an appointment a clerk may see and do (need to know): a clerk works with the
+/// appointments of their own location, an admin with every location's. Opening the call
+/// of an appointment that is a colleague's takes an explicit take-over ([`take_over`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Not this clerk's business: answered as if the appointment did not exist.
+    None,
+    /// At the clerk's location (or the clerk is an admin): may see it, note it, mark it,
+    /// move it, let its citizen in; its call is a colleague's.
+    Location,
+    /// The clerk's own appointment (or one without a clerk, or one taken over): may also
+    /// open its call as moderator.
+    Own,
+}
+
+impl Clerk {
+    /// Whether this clerk sees every location's appointments.
+    pub fn sees_all(&self) -> bool {
+        self.is_admin
+    }
+
+    /// The location whose appointments this clerk sees; `None`: all of them.
+    pub fn scope(&self) -> Option<i64> {
+        if self.sees_all() {
+            None
+        } else {
+            // A clerk without a location sees none (row IDs start at 1).
+            Some(self.location_id.unwrap_or(0))
+        }
+    }
+}
+
+/// Where an appointment is and whose it is, as access is decided on.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement {
+    /// Its location.
+    pub location_id: Option<i64>,
+    /// Its clerk.
+    pub clerk_id: Option<i64>,
+}
+
+/// What `clerk` may do with the appointment at `place`, `taken_over` if they took its call
+/// over before.
+pub fn access(clerk: &Clerk, place: Placement, taken_over: bool) -> Access {
+    let in_scope = match clerk.scope() {
+        None => true,
+        Some(loc) => place.location_id == Some(loc),
+    };
+    if !in_scope {
+        return Access::None;
+    }
+    if place.clerk_id.is_none_or(|c| c == clerk.id) || taken_over {
+        Access::Own
+    } else {
+        Access::Location
+    }
+}
+
+/// What `clerk` may do with booking `id`; `Access::None` for an unknown booking too.
+pub async fn access_to(db: &Db, clerk: &Clerk, id: &str) -> Result<Access, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT b.location_id, b.clerk_id, \
+         (SELECT COUNT(*) FROM call_takeovers t WHERE t.booking_id = b.id AND t.clerk_id = $2) \
+         FROM bookings b WHERE b.id = $1",
+    )
+    .bind(id)
+    .bind(clerk.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        None => Access::None,
+        Some(r) => access(
+            clerk,
+            Placement {
+                location_id: r.get(0),
+                clerk_id: r.get(1),
+            },
+            r.get::<i64, _>(2) > 0,
+        ),
+    })
+}
+
+/// Records that `clerk` takes over the call of booking `id` from its clerk; the caller has
+/// checked the booking is at the clerk's location. Taking over twice records once.
+pub async fn take_over(
+    db: &Db,
+    clerk: &Clerk,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO call_takeovers (booking_id, clerk_id, from_clerk_id, at) \
+         SELECT b.id, $2, b.clerk_id, $3 FROM bookings b WHERE b.id = $1 \
+         ON CONFLICT (booking_id, clerk_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(clerk.id)
+    .bind(ts(now))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Clerk account errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ClerkError {
+    /// Hashing failed (should not happen with valid parameters).
+    #[error("password hashing failed")]
+    Hash,
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Password hashes computed at once. Argon2id takes ~20 MiB and tens of milliseconds of
+/// one core by design; run on the async workers, 12 parallel wrong sign-ins raised other
+/// users' signalling round trip from 0.5 ms to 250 ms. So hashing runs on the blocking pool,
+/// and no more at once than half the cores: the rest keep serving calls and pages, and
+/// sign-ins beyond that wait their turn. Process-wide, as the cores are.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::sync::Semaphore::new((cores / 2).max(1))
+});
+
+/// Runs `work` (a password hash) on the blocking pool, at most [`HASHING`] at once.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ClerkError> {
+    let _permit = HASHING.acquire().await.map_err(|_| ClerkError::Hash)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ClerkError::Hash)
+}
+
+/// Hashes a password with Argon2id and a random salt (on the blocking pool).
+pub async fn hash_password(password: &str) -> Result<String, ClerkError> {
+    let password = password.to_owned();
+    hashing(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| ClerkError::Hash)
+    })
+    .await?
+}
+
+/// Whether `password` matches the stored hash (on the blocking pool).
+async fn verify_password(password: &str, stored: String) -> Result<bool, ClerkError> {
+    let password = password.to_owned();
+    hashing(move || {
+        PasswordHash::new(&stored)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+}
+
+/// Creates a clerk account.
+pub async fn create(
+    db: &Db,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, ClerkError> {
+    let hash = hash_password(password).await?;
+    // A new clerk works at the virtual office (every video service, its opening hours)
+    // until the catalogue says otherwise.
+    let row = sqlx::query(
+        "INSERT INTO clerks (username, display_name, password_hash, created_at, location_id) \
+         VALUES ($1, $2, $3, $4, (SELECT id FROM locations WHERE is_virtual = 1 AND active = 1 ORDER BY id LIMIT 1)) RETURNING id",
+    )
+        .bind(username)
+        .bind(display_name)
+        .bind(hash)
+        .bind(ts(now))
+        .fetch_one(db)
+        .await?;
+    crate::catalogue::invalidate(db);
+    Ok(row.get(0))
+}
+
+/// Checks a login; on success opens a session and returns its cookie value.
+pub async fn login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Clerk)>, ClerkError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        ", c.password_hash FROM clerks c WHERE c.username = $1 AND c.active = 1"
+    ))
+    .bind(username)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else {
+        // Spend the same effort as for a real account, so timing does not reveal usernames.
+        let _ = hash_password(password).await;
+        return Ok(None);
+    };
+    let stored: String = row.get(6);
+    if !verify_password(password, stored).await? {
+        return Ok(None);
+    }
+    let clerk = Clerk::from_row(&row);
+    let token = random_token(32);
+    sqlx::query(
+        "INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(hash_token(&token))
+    .bind(clerk.id)
+    .bind(ts(now + Duration::hours(SESSION_HOURS)))
+    .execute(db)
+    .await?;
+    sqlx::query("DELETE FROM clerk_sessions WHERE expires_at < $1")
+        .bind(ts(now))
+        .execute(db)
+        .await?;
+    Ok(Some((token, clerk)))
+}
+
+/// The clerk of a live session.
+pub async fn session(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Clerk>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        " FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND c.active = 1"
+    ))
+    .bind(hash_token(token))
+    .bind(ts(now))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().map(Clerk::from_row))
+}
+
+/// Ends a session.
+pub async fn logout(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM clerk_sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Every clerk, by user name, deactivated ones included.
+pub async fn list(db: &Db) -> Result<Vec<Clerk>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        clerk_columns!(),
+        " FROM clerks c ORDER BY c.username"
+    ))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(Clerk::from_row).collect())
+}
+
+/// Grants or withdraws the admin role; false if there is no such clerk.
+pub async fn set_admin(db: &Db, username: &str, admin: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE clerks SET is_admin = $1 WHERE username = $2")
+        .bind(i64::from(admin))
+        .bind(username)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Sets a new password and ends the clerk's sessions; false if there is no such clerk.
+pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<bool, ClerkError> {
+    let hash = hash_password(password).await?;
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("UPDATE clerks SET password_hash = $1 WHERE username = $2 RETURNING id")
+        .bind(hash)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let id: i64 = row.get(0);
+    sqlx::query("DELETE FROM clerk_sessions WHERE clerk_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A fresh password for a clerk: 16 random URL-safe characters.
+pub fn generate_password() -> String {
+    vamt_portal_storage::secret::random_token(12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clerk(id: i64, location: i64, admin: bool) -> Clerk {
+        Clerk {
+            id,
+            username: format!("c{id}"),
+            display_name: format!("Clerk {id}"),
+            is_admin: admin,
+            active: true,
+            location_id: Some(location),
+        }
+    }
+
+    #[test]
+    fn clerks_work_with_their_locations_appointments_and_their_own_calls() {
+        let at = |location, clerk_id| Placement {
+            location_id: Some(location),
+            clerk_id,
+        };
+        let me = clerk(1, 10, false);
+        assert_eq!(access(&me, at(10, Some(1)), false), Access::Own);
+        assert_eq!(access(&me, at(10, None), false), Access::Own, "nobody's");
+        assert_eq!(access(&me, at(10, Some(2)), false), Access::Location);
+        assert_eq!(
+            access(&me, at(10, Some(2)), true),
+            Access::Own,
+            "taken over"
+        );
+        assert_eq!(access(&me, at(20, Some(2)), false), Access::None);
+        assert_eq!(access(&me, at(20, Some(1)), true), Access::None);
+        let admin = clerk(3, 10, true);
+        assert_eq!(access(&admin, at(20, Some(2)), false), Access::Location);
+        assert_eq!(access(&admin, at(20, Some(2)), true), Access::Own);
+        let nowhere = Clerk {
+            location_id: None,
+            ..clerk(4, 0, false)
+        };
+        assert_eq!(access(&nowhere, at(10, None), false), Access::None);
+    }
+}

@@ -1,0 +1,228 @@
+//! The translation catalogue: one Fluent file per language under `portal/core/locales/`.
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+/// Languages with a catalogue, the first being the default.
+pub const LANGUAGES: &[&str] = &["de", "en"];
+
+const SOURCES: &[(&str, &str)] = &[
+    ("de", include_str!("../locales/de/main.ftl")),
+    ("en", include_str!("../locales/en/main.ftl")),
+];
+
+/// A catalogue that failed to load.
+#[derive(Debug, thiserror::Error)]
+#[error("translation catalogue {lang}: {message}")]
+pub struct I18nError {
+    lang: String,
+    message: String,
+}
+
+/// All catalogues, loaded once at start.
+pub struct I18n {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    /// Parses every catalogue; any syntax error refuses the start.
+    pub fn load() -> Result<Self, I18nError> {
+        let mut bundles = HashMap::new();
+        for (lang, src) in SOURCES {
+            let err = |message: String| I18nError {
+                lang: (*lang).to_owned(),
+                message,
+            };
+            let res = FluentResource::try_new((*src).to_owned())
+                .map_err(|(_, errs)| err(format!("{errs:?}")))?;
+            let id: LanguageIdentifier = lang.parse().map_err(|e| err(format!("{e:?}")))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Unicode isolation marks would show up in plain-text e-mail and attributes.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(res)
+                .map_err(|errs| err(format!("{errs:?}")))?;
+            bundles.insert(*lang, bundle);
+        }
+        Ok(Self { bundles })
+    }
+
+    /// The text of `key` in `lang`, falling back to the default language, then to the key.
+    pub fn t(&self, lang: &str, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for l in [lang, LANGUAGES[0]] {
+            let Some(bundle) = self.bundles.get(l) else {
+                continue;
+            };
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, args, &mut errors);
+            if errors.is_empty() {
+                return text.into_owned();
+            }
+            tracing::warn!(key, lang = l, ?errors, "translation has errors");
+            return text.into_owned();
+        }
+        tracing::warn!(key, lang, "missing translation");
+        key.to_owned()
+    }
+
+    /// Whether `lang` has a catalogue.
+    pub fn supports(lang: &str) -> bool {
+        LANGUAGES.contains(&lang)
+    }
+
+    /// Picks a language: an explicit choice if supported, else the best match of an
+    /// `Accept-Language` header, else the default.
+    ///
+    /// The header's ranges are ordered by quality (stable, so equal weights keep their order;
+    /// `q=0` means "not acceptable" and drops the range), then `fluent-langneg` looks each up
+    /// among the catalogues by its full tag (`de-AT` finds `de`, `en_GB` finds `en`).
+    pub fn negotiate(explicit: Option<&str>, accept_language: Option<&str>) -> &'static str {
+        if let Some(l) = explicit.and_then(|e| LANGUAGES.iter().find(|l| **l == e)) {
+            return l;
+        }
+        let mut ranges: Vec<(&str, f32)> = accept_language
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| {
+                        let (k, v) = p.split_once('=')?;
+                        k.trim().eq_ignore_ascii_case("q").then_some(v.trim())
+                    })
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((tag, q))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let ordered: Vec<&str> = ranges.iter().map(|(tag, _)| *tag).collect();
+        let requested = fluent_langneg::accepted_languages::parse(&ordered.join(","));
+        let available = fluent_langneg::convert_vec_str_to_langids_lossy(LANGUAGES);
+        let default = &available[0];
+        fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            Some(default),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        )
+        .first()
+        .and_then(|best| available.iter().position(|a| a == *best))
+        .map_or(LANGUAGES[0], |i| LANGUAGES[i])
+    }
+
+    /// Message IDs of a catalogue, for completeness checks.
+    pub fn keys(lang: &str) -> Vec<String> {
+        let Some((_, src)) = SOURCES.iter().find(|(l, _)| *l == lang) else {
+            return Vec::new();
+        };
+        src.lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+            .collect()
+    }
+}
+
+/// Local date and time texts of a UTC instant, in the office's time zone, for pages and
+/// mails alike.
+pub fn local_date_time(
+    i18n: &I18n,
+    timezone: chrono_tz::Tz,
+    lang: &str,
+    t: chrono::DateTime<chrono::Utc>,
+) -> (String, String) {
+    use chrono::Datelike;
+    let local = t.with_timezone(&timezone);
+    let weekday = i18n.t(
+        lang,
+        &format!("weekday-{}", weekday_key(local.weekday())),
+        None,
+    );
+    let date = match lang {
+        "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
+        _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),
+    };
+    (date, local.format("%H:%M").to_string())
+}
+
+fn weekday_key(d: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match d {
+        Mon => "mon",
+        Tue => "tue",
+        Wed => "wed",
+        Thu => "thu",
+        Fri => "fri",
+        Sat => "sat",
+        Sun => "sun",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_load_and_have_the_same_keys() {
+        I18n::load().expect("catalogues parse");
+        let mut de = I18n::keys("de");
+        let mut en = I18n::keys("en");
+        de.sort();
+        en.sort();
+        assert!(de.len() > 20);
+        assert_eq!(de, en, "de and en must define the same messages");
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        let i = I18n::load().expect("load");
+        let mut args = FluentArgs::new();
+        args.set("name", "Erika");
+        assert!(i.t("en", "mail-greeting", Some(&args)).contains("Erika"));
+        assert!(i.t("de", "mail-greeting", Some(&args)).contains("Erika"));
+        assert_eq!(i.t("en", "no-such-key", None), "no-such-key");
+    }
+
+    #[test]
+    fn language_negotiation() {
+        assert_eq!(I18n::negotiate(Some("en"), Some("de")), "en");
+        assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.9")), "en");
+        assert_eq!(
+            I18n::negotiate(None, Some("fr;q=1, en;q=0.5, de;q=0.7")),
+            "de"
+        );
+        assert_eq!(I18n::negotiate(None, None), "de");
+    }
+
+    #[test]
+    fn accept_language_follows_quality_and_full_tags() {
+        let pick = |h: &str| I18n::negotiate(None, Some(h));
+        assert_eq!(pick("de-AT,de;q=0.9,en;q=0.8"), "de");
+        assert_eq!(pick("en-GB"), "en");
+        assert_eq!(pick("fr;q=1.0, en;q=0.5"), "en");
+        assert_eq!(pick("en;q=0.2, de;q=0.9"), "de");
+        assert_eq!(pick("en;Q=0.2, de;Q=0.9"), "de");
+        assert_eq!(pick("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), "en");
+        // Equal weights keep the header's order.
+        assert_eq!(pick("en, de"), "en");
+        for default in ["*", "", "garbage", ";;;,,,q=1", "xx-YY;q=0.9", "de;q=0"] {
+            assert_eq!(pick(default), "de", "{default:?}");
+        }
+    }
+
+    #[test]
+    fn accept_language_cases_the_primary_subtag_comparison_got_wrong() {
+        let pick = |h: &str| I18n::negotiate(None, Some(h));
+        // "q=0" means "not acceptable": English was picked because it was the only match.
+        assert_eq!(pick("en;q=0"), "de");
+        assert_eq!(pick("fr, en;q=0"), "de");
+        // An underscore-separated tag has the primary subtag "en_gb", which matched nothing.
+        assert_eq!(pick("en_GB"), "en");
+    }
+}

@@ -1,0 +1,304 @@
+//! The call page, for citizens (by join link) and clerks (by session). Each load mints a
+//! short-lived room token bound to the booking's room and the role.
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::json;
+use vamt_signalling::{Role, RoomClaims};
+
+use super::clerk::clerk_with_access;
+use super::guard::SignedIn;
+use super::page::{error_page, internal, lang, local_date_time, render};
+use crate::AppState;
+use vamt_booking::booking::{self, Booking};
+
+#[derive(Deserialize)]
+pub struct CallQuery {
+    key: Option<String>,
+    lang: Option<String>,
+}
+
+const CALL_STRINGS: &[&str] = &[
+    "call-status-starting",
+    "call-status-connecting",
+    "call-status-waiting",
+    "call-status-connected",
+    "call-status-left",
+    "call-status-replaced",
+    "call-status-other-left",
+    "call-status-error",
+    "call-status-camera-denied",
+    "call-status-server-closed",
+    "call-status-reconnecting",
+    "call-status-other-reconnecting",
+    "call-status-lobby",
+    "call-lobby-position",
+    "call-status-declined",
+    "call-status-removed",
+    "call-status-ended",
+    "call-muted-by-clerk",
+    "call-muted-other",
+    "lobby-empty",
+    "lobby-admit",
+    "lobby-decline",
+    "call-mute-other",
+    "call-remove",
+    "call-mute",
+    "call-unmute",
+    "call-camera-off",
+    "call-camera-on",
+    "call-share-screen",
+    "call-stop-sharing",
+    "call-remote-screen",
+    "call-remote",
+    "call-quality-own-poor",
+    "call-quality-other-poor",
+    "chat-you",
+    "chat-delivered",
+    "chat-alone",
+];
+
+fn call_page(
+    st: &AppState,
+    lang: &'static str,
+    booking: &Booking,
+    sub: String,
+    name: String,
+    role: Role,
+    path: &str,
+) -> Response {
+    let now = st.now().timestamp().max(0) as u64;
+    let claims = RoomClaims {
+        sub,
+        name,
+        room: booking.room_id.clone(),
+        booking: booking.id.clone(),
+        role,
+        iat: now,
+        exp: now + st.settings.token_ttl_seconds,
+        // Citizens wait until the clerk lets them in; the room opens to them a while
+        // before the appointment.
+        lobby: role == Role::Citizen,
+        opens_at: (role == Role::Citizen).then(|| {
+            (booking.starts_at - st.settings.join_window)
+                .timestamp()
+                .max(0) as u64
+        }),
+    };
+    let token = match st.tokens.sign(&claims) {
+        Ok(t) => t,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let strings: serde_json::Map<String, serde_json::Value> = CALL_STRINGS
+        .iter()
+        .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
+        .collect();
+    // The browser learns its reflexive address from our STUN server, when it runs and has
+    // an address browsers can reach.
+    let mut ice_servers: Vec<serde_json::Value> = Vec::new();
+    let reachable = st
+        .settings
+        .stun_listen
+        .map(|addr| {
+            (
+                st.settings
+                    .media_public_ips
+                    .first()
+                    .copied()
+                    .unwrap_or(addr.ip()),
+                addr.port(),
+            )
+        })
+        .filter(|(ip, _)| !ip.is_unspecified());
+    if let Some((ip, port)) = reachable {
+        let host = if ip.is_ipv6() {
+            format!("[{ip}]")
+        } else {
+            ip.to_string()
+        };
+        ice_servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
+        // TURN for networks that block direct UDP: REST credentials bound to this room,
+        // valid as long as the room token (docs/turn.md).
+        if let Some(mint) = &st.turn_credentials {
+            let (username, credential) = mint(
+                &format!("call-{}", booking.room_id),
+                now,
+                std::time::Duration::from_secs(st.settings.token_ttl_seconds),
+            );
+            ice_servers.push(json!({
+                "urls": format!("turn:{host}:{port}?transport=udp"),
+                "username": username,
+                "credential": credential,
+            }));
+            // TCP on the same port, and TLS where configured, for networks that let only
+            // TCP (or only TLS) out. One entry each, so UDP stays the first the browser tries.
+            ice_servers.push(json!({
+                "urls": format!("turn:{host}:{port}?transport=tcp"),
+                "username": username,
+                "credential": credential,
+            }));
+            if let Some(tls) = &st.settings.turn_tls {
+                // The certificate names the portal's host, not an IP.
+                let name = st
+                    .settings
+                    .public_url
+                    .split("://")
+                    .nth(1)
+                    .and_then(|rest| rest.split(['/', ':']).next())
+                    .unwrap_or(&host);
+                ice_servers.push(json!({
+                    "urls": format!("turns:{name}:{}?transport=tcp", tls.listen.port()),
+                    "username": username,
+                    "credential": credential,
+                }));
+            }
+        }
+    }
+    let config = json!({
+        "room": booking.room_id,
+        "token": token,
+        "role": role,
+        "iceServers": ice_servers,
+        "strings": strings,
+    });
+    let service = st
+        .i18n
+        .t(lang, &format!("service-{}", booking.service), None);
+    let mut resp = render(
+        st,
+        StatusCode::OK,
+        lang,
+        "call.html",
+        path,
+        context! { config => config, service => service, role => role.to_string() },
+    );
+    // The page carries a live token: never cache it.
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+pub async fn citizen(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CallQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let Some(key) = q.key.as_deref() else {
+        return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid");
+    };
+    let booking = match booking::find_by_join_key(&st.db, &st.vault, &id, key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let path = format!("/call/{id}?key={key}");
+    let opens = booking.starts_at - st.settings.join_window;
+    if st.now() < opens {
+        // Too early: say when the room opens instead of a waiting room that refuses.
+        let (date, time) = local_date_time(&st, lang, opens);
+        let (_, slot) = local_date_time(&st, lang, booking.starts_at);
+        return render(
+            &st,
+            StatusCode::OK,
+            lang,
+            "call_early.html",
+            &path,
+            context! { date => date, time => time, slot => slot, retry => path.clone() },
+        );
+    }
+    call_page(
+        &st,
+        lang,
+        &booking,
+        format!("citizen:{}", booking.id),
+        booking.citizen_name.clone(),
+        Role::Citizen,
+        &path,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct TakeOverForm {
+    lang: Option<String>,
+}
+
+/// `POST /clerk/call/{id}/take-over`: the clerk takes a colleague's call over, recorded
+/// (who, which, when), counted and logged; then the call page as its moderator.
+pub async fn take_over(
+    State(st): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<TakeOverForm>,
+) -> Response {
+    let lang = lang(f.lang.as_deref(), &headers);
+    let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if access == vamt_booking::clerk::Access::Location {
+        if let Err(e) = vamt_booking::clerk::take_over(&st.db, &clerk, &id, st.now()).await {
+            return internal(&st, lang, &e);
+        }
+        st.metrics.call_takeovers.inc();
+        tracing::warn!(booking = %id, clerk = clerk.id, "call taken over from a colleague");
+    }
+    Redirect::to(&format!("/clerk/call/{id}?lang={lang}")).into_response()
+}
+
+pub async fn clerk(
+    State(st): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<CallQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(q.lang.as_deref(), &headers);
+    let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let booking = match booking::find(&st.db, &st.vault, &id).await {
+        Ok(Some(b)) if b.status == "booked" => b,
+        Ok(_) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let path = format!("/clerk/call/{id}");
+    if access != vamt_booking::clerk::Access::Own {
+        // A colleague's appointment: no moderator token without an explicit take-over.
+        let colleague = match booking.clerk_id {
+            Some(c) => vamt_booking::clerk::list(&st.db)
+                .await
+                .ok()
+                .and_then(|all| all.into_iter().find(|x| x.id == c))
+                .map(|x| x.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let (date, time) = local_date_time(&st, lang, booking.starts_at);
+        return render(
+            &st,
+            StatusCode::OK,
+            lang,
+            "clerk_takeover.html",
+            &path,
+            context! { id => booking.id, colleague => colleague, date => date, time => time },
+        );
+    }
+    call_page(
+        &st,
+        lang,
+        &booking,
+        format!("clerk:{}", clerk.id),
+        clerk.display_name,
+        Role::Clerk,
+        &path,
+    )
+}
