@@ -11,7 +11,7 @@ use crate::protocol::{
     parse_client, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage, MAX_CHAT_CHARS,
     MAX_VIDEO_SIDE, PROTOCOL_VERSION,
 };
-use crate::{Hub, ParticipantId, Role, RoomId, TokenError};
+use crate::{Hub, ParticipantId, Role, RoomClaims, RoomId, TokenError};
 
 /// What the session wants written to the socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +179,12 @@ fn reply_error(
     Flow::Error
 }
 
+/// Writes one server message to the socket.
+fn send(out: &mpsc::UnboundedSender<Outbound>, m: ServerMessage) {
+    let _ = out.send(Outbound::Text(m.to_json()));
+}
+
+/// Parses one text frame, checks the sender may send it, and hands it to its kind's function.
 async fn handle_frame(
     hub: &Arc<Hub>,
     text: &str,
@@ -195,36 +201,86 @@ async fn handle_frame(
         }
     };
     hub.metrics.messages.with_label_values(&[msg.kind()]).inc();
-    let send = |m: ServerMessage| {
-        let _ = out.send(Outbound::Text(m.to_json()));
+    // Everything but entering, leaving and keep-alive needs a place in the room.
+    let j = match msg {
+        ClientMessage::Join {
+            protocol,
+            room,
+            token,
+        } => return on_join(hub, out, joined, session, protocol, &room, &token),
+        ClientMessage::Resume {
+            protocol,
+            room,
+            resume_token,
+        } => {
+            return on_resume(
+                hub,
+                out,
+                sfu_tx,
+                joined,
+                session,
+                protocol,
+                &room,
+                &resume_token,
+            )
+        }
+        ClientMessage::Ping => return on_ping(out),
+        ClientMessage::Leave => return on_leave(hub, out),
+        _ => match member(hub, out, joined, &msg) {
+            Ok(j) => j,
+            Err(flow) => return flow,
+        },
     };
-    // Everything but entering, leaving and keep-alive needs a place in the room; a
-    // participant in the waiting room has none until a clerk admits it.
-    let in_room = !matches!(
-        msg,
+    match msg {
+        ClientMessage::Offer { sdp } => on_offer(hub, out, sfu_tx, j, sdp).await,
+        ClientMessage::Answer { sdp } => on_answer(hub, out, j, sdp).await,
+        ClientMessage::Candidate { candidate } => on_candidate(hub, out, j, candidate).await,
+        ClientMessage::Chat { id, text } => on_chat(hub, out, j, id, text),
+        ClientMessage::VideoSize { mid, width, height } => {
+            on_video_size(hub, out, j, mid, width, height).await
+        }
+        ClientMessage::Admit { participant } => on_admit(hub, out, j, &participant),
+        ClientMessage::Decline { participant } => on_decline(hub, out, j, &participant),
+        ClientMessage::Mute { participant } => on_mute(hub, out, j, &participant).await,
+        ClientMessage::Unmute => on_unmute(hub, j).await,
+        ClientMessage::Remove { participant } => on_remove(hub, out, j, &participant),
+        ClientMessage::EndCall => on_end_call(hub, joined),
         ClientMessage::Join { .. }
-            | ClientMessage::Resume { .. }
-            | ClientMessage::Ping
-            | ClientMessage::Leave
-    );
-    if in_room {
-        match joined.as_mut() {
-            None => return reply_error(hub, out, ErrorCode::NotJoined, "send join first"),
-            Some(j) if !j.admitted => {
-                if hub.is_member(&j.room, &j.participant) {
-                    j.admitted = true;
-                    // Time to join counts from admission, not from entering the queue.
-                    j.since = std::time::Instant::now();
-                } else {
-                    return reply_error(
-                        hub,
-                        out,
-                        ErrorCode::NotAdmitted,
-                        "you are in the waiting room: wait for joined",
-                    );
-                }
-            }
-            Some(_) => {}
+        | ClientMessage::Resume { .. }
+        | ClientMessage::Ping
+        | ClientMessage::Leave => unreachable!("answered before the place check"),
+    }
+}
+
+/// Checks that the sender of an in-room message has a place in the room (and, for
+/// moderation, the role for it); returns that place.
+fn member<'a>(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    joined: &'a mut Option<Joined>,
+    msg: &ClientMessage,
+) -> Result<&'a Joined, Flow> {
+    let Some(j) = joined.as_mut() else {
+        return Err(reply_error(
+            hub,
+            out,
+            ErrorCode::NotJoined,
+            "send join first",
+        ));
+    };
+    // A participant in the waiting room has no place until a clerk admits it.
+    if !j.admitted {
+        if hub.is_member(&j.room, &j.participant) {
+            j.admitted = true;
+            // Time to join counts from admission, not from entering the queue.
+            j.since = std::time::Instant::now();
+        } else {
+            return Err(reply_error(
+                hub,
+                out,
+                ErrorCode::NotAdmitted,
+                "you are in the waiting room: wait for joined",
+            ));
         }
     }
     let moderation = matches!(
@@ -235,233 +291,257 @@ async fn handle_frame(
             | ClientMessage::Remove { .. }
             | ClientMessage::EndCall
     );
-    if let Some(j) = joined.as_ref().filter(|_| moderation) {
-        if !j.role.may_moderate() {
-            return reply_error(
-                hub,
-                out,
-                ErrorCode::Forbidden,
-                &format!("only the clerk may {}; a {} may not", msg.kind(), j.role),
-            );
-        }
-    }
-    match msg {
-        ClientMessage::Join {
-            protocol,
-            room,
-            token,
-        } => join(hub, out, joined, session, protocol, &room, &token),
-        ClientMessage::Resume {
-            protocol,
-            room,
-            resume_token,
-        } => resume(
+    if moderation && !j.role.may_moderate() {
+        return Err(reply_error(
             hub,
             out,
-            sfu_tx,
-            joined,
-            session,
-            protocol,
-            &room,
-            &resume_token,
-        ),
-        ClientMessage::Ping => {
-            send(ServerMessage::Pong);
-            Flow::Continue
-        }
-        ClientMessage::Chat { id, text } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if !j.role.may_chat() {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::Forbidden,
-                    &format!("a {} does not chat", j.role),
-                );
-            }
-            let chars = text.chars().count();
-            if id.is_empty() || id.chars().count() > 64 || chars == 0 || chars > MAX_CHAT_CHARS {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::Malformed,
-                    &format!("chat needs an id of 1–64 characters and a text of 1–{MAX_CHAT_CHARS} characters"),
-                );
-            }
-            let recipients = hub.chat(&j.room, &j.participant, &id, &text);
-            send(ServerMessage::ChatDelivered { id, recipients });
-            Flow::Continue
-        }
-        ClientMessage::Leave => {
-            close(&hub.metrics, out, CloseReason::Left);
-            Flow::Stop
-        }
-        ClientMessage::Offer { sdp } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            // The server enforces the role, not the page: an observer's offer may only
-            // receive.
-            if !j.role.may_publish() && crate::sdp::sends_media(&sdp) {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::Forbidden,
-                    &format!(
-                        "a {} receives only: offer audio and video as recvonly",
-                        j.role
-                    ),
-                );
-            }
-            match hub
-                .media
-                .offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone())
-                .await
-            {
-                Ok(answer) => {
-                    send(ServerMessage::Answer { sdp: answer });
-                    // Muted before its media existed: the SFU learns it now.
-                    if hub.is_muted(&j.room, &j.participant) {
-                        let _ = hub.media.set_muted(j.participant.clone(), true).await;
-                    }
-                    Flow::Continue
-                }
-                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
-            }
-        }
-        ClientMessage::Answer { sdp } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            match hub.media.answer(j.participant.clone(), sdp).await {
-                Ok(()) => Flow::Continue,
-                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
-            }
-        }
-        ClientMessage::VideoSize { mid, width, height } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if mid.is_empty() || mid.len() > 32 || width > MAX_VIDEO_SIDE || height > MAX_VIDEO_SIDE
-            {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::Malformed,
-                    &format!("video_size needs a mid of 1–32 characters and sides up to {MAX_VIDEO_SIDE}"),
-                );
-            }
-            match hub
-                .media
-                .set_rendered_size(j.participant.clone(), mid, width, height)
-                .await
-            {
-                Ok(()) => Flow::Continue,
-                Err(e) => reply_error(hub, out, ErrorCode::UnknownTrack, &e.to_string()),
-            }
-        }
-        ClientMessage::Admit { participant } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            match hub.admit(&j.room, &participant) {
-                Ok(true) => Flow::Continue,
-                Ok(false) => reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnknownParticipant,
-                    "nobody waits under that ID for this room",
-                ),
-                Err(code) => reply_error(hub, out, code, "the room is full"),
-            }
-        }
-        ClientMessage::Decline { participant } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if hub.decline(&j.room, &participant) {
-                Flow::Continue
-            } else {
-                reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnknownParticipant,
-                    "nobody waits under that ID for this room",
-                )
-            }
-        }
-        ClientMessage::Mute { participant } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if !hub.set_muted(&j.room, &participant, true) {
-                return reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnknownParticipant,
-                    "nobody with that ID is in this room",
-                );
-            }
-            // Not yet negotiated media is muted when it arrives (see `offer`).
-            if let Some(id) = crate::ParticipantId::parse(&participant) {
-                let _ = hub.media.set_muted(id, true).await;
-            }
-            Flow::Continue
-        }
-        ClientMessage::Unmute => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            hub.set_muted(&j.room, j.participant.as_str(), false);
-            let _ = hub.media.set_muted(j.participant.clone(), false).await;
-            Flow::Continue
-        }
-        ClientMessage::Remove { participant } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if participant == j.participant.as_str() {
-                return reply_error(hub, out, ErrorCode::Malformed, "to go yourself, send leave");
-            }
-            if hub.remove(&j.room, &participant) {
-                tracing::info!(room = %j.room, participant = %participant, "participant removed by the clerk");
-                Flow::Continue
-            } else {
-                reply_error(
-                    hub,
-                    out,
-                    ErrorCode::UnknownParticipant,
-                    "nobody with that ID is in this room",
-                )
-            }
-        }
-        ClientMessage::EndCall => {
-            let Some(j) = joined.take() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            // Everyone, this clerk included, gets `bye` and is closed.
-            hub.end(&j.room);
-            Flow::Stop
-        }
-        ClientMessage::Candidate { candidate } => {
-            let Some(j) = joined.as_ref() else {
-                return reply_error(hub, out, ErrorCode::NotJoined, "send join first");
-            };
-            if candidate.is_empty() {
-                return Flow::Continue;
-            }
-            match hub
-                .media
-                .add_candidate(j.participant.clone(), candidate)
-                .await
-            {
-                Ok(()) => Flow::Continue,
-                Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
-            }
-        }
+            ErrorCode::Forbidden,
+            &format!("only the clerk may {}; a {} may not", msg.kind(), j.role),
+        ));
     }
+    Ok(j)
+}
+
+/// `ping`: answers `pong`.
+fn on_ping(out: &mpsc::UnboundedSender<Outbound>) -> Flow {
+    send(out, ServerMessage::Pong);
+    Flow::Continue
+}
+
+/// `leave`: closes the socket; the place is given up, not held for a resume.
+fn on_leave(hub: &Hub, out: &mpsc::UnboundedSender<Outbound>) -> Flow {
+    close(&hub.metrics, out, CloseReason::Left);
+    Flow::Stop
+}
+
+/// `offer`: negotiates the participant's media with the SFU and sends back its answer.
+async fn on_offer(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    sfu_tx: &mpsc::UnboundedSender<SfuEvent>,
+    j: &Joined,
+    sdp: String,
+) -> Flow {
+    // The server enforces the role, not the page: an observer's offer may only
+    // receive.
+    if !j.role.may_publish() && crate::sdp::sends_media(&sdp) {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Forbidden,
+            &format!(
+                "a {} receives only: offer audio and video as recvonly",
+                j.role
+            ),
+        );
+    }
+    match hub
+        .media
+        .offer(j.room.clone(), j.participant.clone(), sdp, sfu_tx.clone())
+        .await
+    {
+        Ok(answer) => {
+            send(out, ServerMessage::Answer { sdp: answer });
+            // Muted before its media existed: the SFU learns it now.
+            if hub.is_muted(&j.room, &j.participant) {
+                let _ = hub.media.set_muted(j.participant.clone(), true).await;
+            }
+            Flow::Continue
+        }
+        Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+    }
+}
+
+/// `answer`: hands the browser's answer to a server offer to the SFU.
+async fn on_answer(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    sdp: String,
+) -> Flow {
+    match hub.media.answer(j.participant.clone(), sdp).await {
+        Ok(()) => Flow::Continue,
+        Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+    }
+}
+
+/// `candidate`: hands a trickled ICE candidate to the SFU; the empty end marker is ignored.
+async fn on_candidate(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    candidate: String,
+) -> Flow {
+    if candidate.is_empty() {
+        return Flow::Continue;
+    }
+    match hub
+        .media
+        .add_candidate(j.participant.clone(), candidate)
+        .await
+    {
+        Ok(()) => Flow::Continue,
+        Err(e) => reply_error(hub, out, ErrorCode::NegotiationFailed, &e.to_string()),
+    }
+}
+
+/// `chat`: sends the message to the room and the receipt to the sender.
+fn on_chat(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    id: String,
+    text: String,
+) -> Flow {
+    if !j.role.may_chat() {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Forbidden,
+            &format!("a {} does not chat", j.role),
+        );
+    }
+    let chars = text.chars().count();
+    if id.is_empty() || id.chars().count() > 64 || chars == 0 || chars > MAX_CHAT_CHARS {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Malformed,
+            &format!(
+                "chat needs an id of 1–64 characters and a text of 1–{MAX_CHAT_CHARS} characters"
+            ),
+        );
+    }
+    let recipients = hub.chat(&j.room, &j.participant, &id, &text);
+    send(out, ServerMessage::ChatDelivered { id, recipients });
+    Flow::Continue
+}
+
+/// `video_size`: tells the SFU how large the page shows the video it receives on `mid`.
+async fn on_video_size(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    mid: String,
+    width: u32,
+    height: u32,
+) -> Flow {
+    if mid.is_empty() || mid.len() > 32 || width > MAX_VIDEO_SIDE || height > MAX_VIDEO_SIDE {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Malformed,
+            &format!("video_size needs a mid of 1–32 characters and sides up to {MAX_VIDEO_SIDE}"),
+        );
+    }
+    match hub
+        .media
+        .set_rendered_size(j.participant.clone(), mid, width, height)
+        .await
+    {
+        Ok(()) => Flow::Continue,
+        Err(e) => reply_error(hub, out, ErrorCode::UnknownTrack, &e.to_string()),
+    }
+}
+
+/// `admit` (clerk): lets a participant in from the waiting room.
+fn on_admit(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    participant: &str,
+) -> Flow {
+    match hub.admit(&j.room, participant) {
+        Ok(true) => Flow::Continue,
+        Ok(false) => reply_error(
+            hub,
+            out,
+            ErrorCode::UnknownParticipant,
+            "nobody waits under that ID for this room",
+        ),
+        Err(code) => reply_error(hub, out, code, "the room is full"),
+    }
+}
+
+/// `decline` (clerk): turns a participant in the waiting room away.
+fn on_decline(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    participant: &str,
+) -> Flow {
+    if hub.decline(&j.room, participant) {
+        Flow::Continue
+    } else {
+        reply_error(
+            hub,
+            out,
+            ErrorCode::UnknownParticipant,
+            "nobody waits under that ID for this room",
+        )
+    }
+}
+
+/// `mute` (clerk): silences a participant's microphone in the room and in the SFU.
+async fn on_mute(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    participant: &str,
+) -> Flow {
+    if !hub.set_muted(&j.room, participant, true) {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::UnknownParticipant,
+            "nobody with that ID is in this room",
+        );
+    }
+    // Not yet negotiated media is muted when it arrives (see `offer`).
+    if let Some(id) = crate::ParticipantId::parse(participant) {
+        let _ = hub.media.set_muted(id, true).await;
+    }
+    Flow::Continue
+}
+
+/// `unmute`: forwards the sender's own microphone again.
+async fn on_unmute(hub: &Hub, j: &Joined) -> Flow {
+    hub.set_muted(&j.room, j.participant.as_str(), false);
+    let _ = hub.media.set_muted(j.participant.clone(), false).await;
+    Flow::Continue
+}
+
+/// `remove` (clerk): sends another participant out of the call.
+fn on_remove(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &Joined,
+    participant: &str,
+) -> Flow {
+    if participant == j.participant.as_str() {
+        return reply_error(hub, out, ErrorCode::Malformed, "to go yourself, send leave");
+    }
+    if hub.remove(&j.room, participant) {
+        tracing::info!(room = %j.room, participant = %participant, "participant removed by the clerk");
+        Flow::Continue
+    } else {
+        reply_error(
+            hub,
+            out,
+            ErrorCode::UnknownParticipant,
+            "nobody with that ID is in this room",
+        )
+    }
+}
+
+/// `end_call` (clerk): ends the call for everyone and closes this socket.
+fn on_end_call(hub: &Hub, joined: &mut Option<Joined>) -> Flow {
+    // Taken, so this socket's end does not leave or hold a place the room's end removed.
+    if let Some(j) = joined.take() {
+        // Everyone, this clerk included, gets `bye` and is closed.
+        hub.end(&j.room);
+    }
+    Flow::Stop
 }
 
 /// Checks what every first message must: a socket joins once, in this protocol version.
@@ -491,7 +571,7 @@ fn first_message_checks(
 }
 
 /// `join`: checks the token and enters the room or its waiting room.
-fn join(
+fn on_join(
     hub: &Arc<Hub>,
     out: &mpsc::UnboundedSender<Outbound>,
     joined: &mut Option<Joined>,
@@ -511,48 +591,10 @@ fn join(
             "server is shutting down; retry shortly",
         );
     }
-    let claims = match hub.keys.verify(token, (hub.clock)()) {
-        Ok(c) => c,
-        Err(TokenError::Expired) => {
-            return reply_error(
-                hub,
-                out,
-                ErrorCode::TokenExpired,
-                "the room token has expired; reload the page",
-            );
-        }
-        Err(_) => {
-            return reply_error(
-                hub,
-                out,
-                ErrorCode::TokenInvalid,
-                "the room token is not valid",
-            )
-        }
+    let (claims, room_id) = match room_token_checks(hub, out, room, token) {
+        Ok(ok) => ok,
+        Err(flow) => return flow,
     };
-    let Some(room_id) = RoomId::parse(room).filter(|r| r.as_str() == claims.room) else {
-        return reply_error(
-            hub,
-            out,
-            ErrorCode::WrongRoom,
-            "the room token is for another room",
-        );
-    };
-    if let Some(opens) = claims.opens_at.filter(|t| *t > (hub.clock)()) {
-        hub.metrics.errors.with_label_values(&["too_early"]).inc();
-        let _ = out.send(Outbound::Text(
-            ServerMessage::Error {
-                code: ErrorCode::TooEarly,
-                message: format!(
-                    "the room opens in {} seconds; come back then",
-                    opens - (hub.clock)()
-                ),
-                retry_at: Some(opens),
-            }
-            .to_json(),
-        ));
-        return Flow::Error;
-    }
     let participant = ParticipantId::random();
     let resume_token = new_resume_token();
     let entered = hub.enter(
@@ -590,16 +632,16 @@ fn join(
         }
         Ok(Entered::Joined(present)) => {
             tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
-            let _ = out.send(Outbound::Text(
+            send(
+                out,
                 ServerMessage::Joined {
                     participant: participant.to_string(),
                     room: room_id.to_string(),
                     role: claims.role,
                     participants: present,
                     resume_token,
-                }
-                .to_json(),
-            ));
+                },
+            );
             hub.send_catch_up(&room_id, &participant, claims.role, false, out);
             true
         }
@@ -614,10 +656,62 @@ fn join(
     Flow::Continue
 }
 
+/// Checks a `join`'s room token: valid, unexpired, for `room`, and the room already open.
+fn room_token_checks(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    room: &str,
+    token: &str,
+) -> Result<(RoomClaims, RoomId), Flow> {
+    let claims = match hub.keys.verify(token, (hub.clock)()) {
+        Ok(c) => c,
+        Err(TokenError::Expired) => {
+            return Err(reply_error(
+                hub,
+                out,
+                ErrorCode::TokenExpired,
+                "the room token has expired; reload the page",
+            ));
+        }
+        Err(_) => {
+            return Err(reply_error(
+                hub,
+                out,
+                ErrorCode::TokenInvalid,
+                "the room token is not valid",
+            ))
+        }
+    };
+    let Some(room_id) = RoomId::parse(room).filter(|r| r.as_str() == claims.room) else {
+        return Err(reply_error(
+            hub,
+            out,
+            ErrorCode::WrongRoom,
+            "the room token is for another room",
+        ));
+    };
+    if let Some(opens) = claims.opens_at.filter(|t| *t > (hub.clock)()) {
+        hub.metrics.errors.with_label_values(&["too_early"]).inc();
+        send(
+            out,
+            ServerMessage::Error {
+                code: ErrorCode::TooEarly,
+                message: format!(
+                    "the room opens in {} seconds; come back then",
+                    opens - (hub.clock)()
+                ),
+                retry_at: Some(opens),
+            },
+        );
+        return Err(Flow::Error);
+    }
+    Ok((claims, room_id))
+}
+
 /// `resume`: takes over a held place with its resume token, which is spent; the answer
 /// carries the next one.
 #[allow(clippy::too_many_arguments)]
-fn resume(
+fn on_resume(
     hub: &Arc<Hub>,
     out: &mpsc::UnboundedSender<Outbound>,
     sfu_tx: &mpsc::UnboundedSender<SfuEvent>,
@@ -647,16 +741,16 @@ fn resume(
     // SFU events now come to this session (an unanswered offer is sent again).
     hub.media.redirect(back.participant.clone(), sfu_tx.clone());
     tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
-    let _ = out.send(Outbound::Text(
+    send(
+        out,
         ServerMessage::Resumed {
             participant: back.participant.to_string(),
             room: room_id.to_string(),
             role: back.role,
             participants: back.present,
             resume_token: back.resume_token,
-        }
-        .to_json(),
-    ));
+        },
+    );
     hub.send_catch_up(&room_id, &back.participant, back.role, true, out);
     *joined = Some(Joined {
         room: room_id,
