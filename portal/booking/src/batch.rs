@@ -227,8 +227,8 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
     let mut held = HashMap::new();
     for chunk in addresses.chunks(500) {
         let sql = format!(
-            "SELECT email_index, COUNT(*) FROM bookings WHERE status = 'booked' \
-             AND confirmed_at IS NOT NULL AND starts_at > {} \
+            "SELECT email_index, COUNT(*) FROM bookings WHERE state = 'confirmed' \
+             AND starts_at > {} \
              AND email_index IN ({}) GROUP BY email_index",
             engine(db).placeholder(1),
             placeholders(engine(db), 2, chunk.len())

@@ -34,6 +34,94 @@ pub struct Service {
     pub virtual_ok: bool,
 }
 
+/// A booking's state: stored as this one word in `bookings.state`, and named the same on
+/// the pages, in the API (`status`) and in logs. Before, a `status` of `booked` or
+/// `cancelled` sat beside a `confirmed` flag, and pages called a cancelled booking
+/// "lapsed" and an unconfirmed one "ask" where the API said `cancelled` and `pending`.
+///
+/// ```text
+/// pending ──confirm──▶ confirmed
+///    │                     │
+///    └──cancel, release──▶ cancelled ◀──cancel──┘
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Held for its citizen, who has not yet confirmed it from the opt-in mail; released
+    /// (cancelled) when `booking.confirm_minutes` pass or the mail cannot be delivered.
+    Pending,
+    /// Confirmed by its citizen from the mail, or booked by a clerk for them.
+    Confirmed,
+    /// Cancelled by the citizen or a clerk, or released unconfirmed: its time is free.
+    Cancelled,
+}
+
+impl State {
+    /// The stored and shown word.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The state a stored word names.
+    pub fn parse(word: &str) -> Option<Self> {
+        [Self::Pending, Self::Confirmed, Self::Cancelled]
+            .into_iter()
+            .find(|s| s.as_str() == word)
+    }
+
+    /// Whether the booking still holds its time (pending or confirmed).
+    pub const fn is_live(self) -> bool {
+        !matches!(self, Self::Cancelled)
+    }
+
+    /// The states a booking may come to `self` from: the one place the workflow's
+    /// transitions are written down. Every statement that changes a booking's state asks
+    /// for one of these in its `WHERE` ([`State::from_sql`]), so the database refuses any
+    /// other change atomically, whoever races it.
+    pub const fn comes_from(self) -> &'static [State] {
+        match self {
+            Self::Pending => &[],
+            Self::Confirmed => &[Self::Pending],
+            Self::Cancelled => &[Self::Pending, Self::Confirmed],
+        }
+    }
+
+    /// `state IN ('pending', …)`: the `WHERE` condition of a statement moving a booking to
+    /// `self` (see [`State::comes_from`]); `FALSE` for a state nothing comes to.
+    pub fn from_sql(self) -> String {
+        let words: Vec<String> = self
+            .comes_from()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        if words.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("state IN ({})", words.join(", "))
+        }
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The statement that moves booking `$1` to `to`: `SET state = 'to'` and `set`, `WHERE` it is
+/// in a state `to` comes from ([`State::comes_from`]) and `and`. Only enum words and the
+/// caller's fixed SQL go into the text; values are bound.
+fn transition_sql(to: State, set: &str, and: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!(
+        "UPDATE bookings SET state = '{to}'{set} WHERE id = $1 AND {}{and}",
+        to.from_sql()
+    ))
+}
+
 /// A stored booking.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Booking {
@@ -45,8 +133,8 @@ pub struct Booking {
     pub starts_at: DateTime<Utc>,
     /// End, UTC.
     pub ends_at: DateTime<Utc>,
-    /// `booked` or `cancelled`.
-    pub status: String,
+    /// Where it stands.
+    pub state: State,
     /// The citizen's name.
     pub citizen_name: String,
     /// The citizen's e-mail.
@@ -57,8 +145,6 @@ pub struct Booking {
     pub room_id: String,
     /// The clerk whose time it holds.
     pub clerk_id: Option<i64>,
-    /// Whether the citizen has confirmed it from the e-mail (double opt-in).
-    pub confirmed: bool,
 }
 
 /// A booking just made, with the secret of its join link (stored only as a hash).
@@ -550,14 +636,17 @@ pub async fn insert_many(
                 service: first.slug.clone(),
                 starts_at: item.claim.start,
                 ends_at: item.claim.end,
-                status: "booked".into(),
+                state: if item.claim.confirm_by.is_none() {
+                    State::Confirmed
+                } else {
+                    State::Pending
+                },
                 citizen_name: item.name.to_owned(),
                 email: item.email.to_owned(),
                 locale: item.locale.to_owned(),
                 // The `RM_` form signalling's `RoomId::parse` takes.
                 room_id: vamt_portal_storage::secret::random_id("RM_"),
                 clerk_id: Some(item.claim.clerk),
-                confirmed: item.claim.confirm_by.is_none(),
             },
         });
     }
@@ -568,10 +657,10 @@ pub async fn insert_many(
     for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
         let sql = vamt_portal_storage::db::values_sql(
             engine,
-            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, status, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) VALUES ",
+            "INSERT INTO bookings (id, service_id, starts_at, ends_at, seat, state, citizen_name, email, email_index, locale, room_id, join_key_hash, join_key_sealed, created_at, location_id, clerk_id, blocked_until, confirmed_at, confirm_by, channel) VALUES ",
             chunk.len(),
-            18,
-            &[(4, "0"), (4, "'booked'")],
+            19,
+            &[(4, "0")],
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (item, b) in chunk {
@@ -582,6 +671,7 @@ pub async fn insert_many(
                 .bind(first_service)
                 .bind(ts(claim.start))
                 .bind(ts(claim.end))
+                .bind(booking.state.as_str())
                 .bind(vault.seal(&field(&booking.id, "citizen_name"), &booking.citizen_name))
                 .bind(vault.seal(&field(&booking.id, "email"), &booking.email))
                 .bind(email_index(vault, &booking.email))
@@ -667,7 +757,7 @@ fn email_index(vault: &Vault, email: &str) -> String {
 macro_rules! select_bookings {
     ($rest:literal) => {
         concat!(
-            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.status, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at, \
+            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.state, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at, \
              b.clerk_note, COALESCE(b.attendance, ''), COALESCE(c.display_name, '') \
              FROM bookings b JOIN services s ON s.id = b.service_id LEFT JOIN clerks c ON c.id = b.clerk_id ",
             $rest
@@ -693,9 +783,11 @@ fn booking_from_row(
             vault.open(&field(&id, column), &sealed)
         }
     };
-    let (Some(starts_at), Some(ends_at)) =
-        (parse_ts(r.get::<&str, _>(2)), parse_ts(r.get::<&str, _>(3)))
-    else {
+    let (Some(starts_at), Some(ends_at), Some(state)) = (
+        parse_ts(r.get::<&str, _>(2)),
+        parse_ts(r.get::<&str, _>(3)),
+        State::parse(r.get::<&str, _>(4)),
+    ) else {
         return Ok(None);
     };
     Ok(Some(Booking {
@@ -705,11 +797,10 @@ fn booking_from_row(
         service: r.get(1),
         starts_at,
         ends_at,
-        status: r.get(4),
+        state,
         locale: r.get(7),
         room_id: r.get(8),
         clerk_id: r.get(9),
-        confirmed: r.get::<Option<String>, _>(10).is_some(),
     }))
 }
 
@@ -734,7 +825,7 @@ pub async fn find_by_join_key(
 ) -> Result<Option<Booking>, BookingError> {
     Ok(find_by_key(db, vault, id, key)
         .await?
-        .filter(|b| b.status == "booked" && b.confirmed))
+        .filter(|b| b.state == State::Confirmed))
 }
 
 /// What a cancellation found.
@@ -784,7 +875,7 @@ pub async fn cancel(
     let Some(b) = find_by_key(db, vault, id, key).await? else {
         return Ok(None);
     };
-    if b.status == "cancelled" {
+    if b.state == State::Cancelled {
         return Ok(Some(Cancellation::AlreadyCancelled(b)));
     }
     if b.starts_at <= now {
@@ -793,11 +884,10 @@ pub async fn cancel(
     // Only a live booking changes: of two cancellations at once, one updates the row. Its
     // claims go in the same transaction, so the time is free the moment it commits.
     let mut tx = db.begin().await?;
-    let done =
-        sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked'")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    let done = sqlx::query(transition_sql(State::Cancelled, "", ""))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM booking_claims WHERE booking_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -805,7 +895,7 @@ pub async fn cancel(
     tx.commit().await?;
     Ok(Some(if done.rows_affected() == 1 {
         Cancellation::Cancelled(Booking {
-            status: "cancelled".to_owned(),
+            state: State::Cancelled,
             ..b
         })
     } else {
@@ -841,11 +931,10 @@ pub async fn confirm(
     let Some(b) = find_by_key(db, vault, id, key).await? else {
         return Ok(None);
     };
-    if b.status != "booked" {
-        return Ok(Some(Confirmation::Lapsed(b)));
-    }
-    if b.confirmed {
-        return Ok(Some(Confirmation::AlreadyConfirmed(b)));
+    match b.state {
+        State::Cancelled => return Ok(Some(Confirmation::Lapsed(b))),
+        State::Confirmed => return Ok(Some(Confirmation::AlreadyConfirmed(b))),
+        State::Pending => {}
     }
     // The hold and the address's limit are checked in the update itself: a confirmation
     // racing the release job either confirms a held booking or finds it gone, never both.
@@ -864,14 +953,15 @@ pub async fn confirm(
         .execute(&mut *tx)
         .await?;
     }
-    let done = sqlx::query(
-        "UPDATE bookings SET confirmed_at = $1 WHERE id = $2 AND status = 'booked' \
-         AND confirmed_at IS NULL AND confirm_by > $3 \
+    let done = sqlx::query(transition_sql(
+        State::Confirmed,
+        ", confirmed_at = $2",
+        " AND confirm_by > $3 \
          AND (SELECT COUNT(*) FROM bookings o WHERE o.email_index = bookings.email_index \
-              AND o.status = 'booked' AND o.confirmed_at IS NOT NULL AND o.starts_at > $3) < $4",
-    )
-    .bind(ts(now))
+              AND o.state = 'confirmed' AND o.starts_at > $3) < $4",
+    ))
     .bind(id)
+    .bind(ts(now))
     .bind(ts(now))
     .bind(i64::from(max_per_email))
     .execute(&mut *tx)
@@ -879,14 +969,12 @@ pub async fn confirm(
     tx.commit().await?;
     if done.rows_affected() == 1 {
         return Ok(Some(Confirmation::Confirmed(Booking {
-            confirmed: true,
+            state: State::Confirmed,
             ..b
         })));
     }
     Ok(Some(match find(db, vault, id).await? {
-        Some(again) if again.confirmed && again.status == "booked" => {
-            Confirmation::AlreadyConfirmed(again)
-        }
+        Some(again) if again.state == State::Confirmed => Confirmation::AlreadyConfirmed(again),
         // Still held in time, so the address's limit refused it: the time goes back to
         // the others at once rather than when the hold lapses.
         Some(again) if still_held(db, id, now).await? && release_hold(db, id).await? => {
@@ -899,7 +987,7 @@ pub async fn confirm(
 
 async fn still_held(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE id = $1 AND status = 'booked' AND confirmed_at IS NULL AND confirm_by > $2",
+        "SELECT COUNT(*) FROM bookings WHERE id = $1 AND state = 'pending' AND confirm_by > $2",
     )
     .bind(id)
     .bind(ts(now))
@@ -911,12 +999,11 @@ async fn still_held(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx:
 /// Releases every booking whose citizen did not confirm in time: cancelled, its clerk's
 /// time free again. Returns the released bookings' IDs.
 pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM bookings WHERE status = 'booked' AND confirmed_at IS NULL AND confirm_by <= $1",
-    )
-    .bind(ts(now))
-    .fetch_all(db)
-    .await?;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM bookings WHERE state = 'pending' AND confirm_by <= $1")
+            .bind(ts(now))
+            .fetch_all(db)
+            .await?;
     let mut released = Vec::new();
     for id in ids {
         if release_hold(db, &id).await? {
@@ -930,9 +1017,11 @@ pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<Vec<Stri
 /// was confirmed (a confirmation that committed first wins), cancelled or never existed.
 pub async fn release_hold(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let done = sqlx::query(
-        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'booked' AND confirmed_at IS NULL",
-    )
+    let done = sqlx::query(transition_sql(
+        State::Cancelled,
+        "",
+        " AND state = 'pending'",
+    ))
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -958,7 +1047,7 @@ pub async fn due_reminders(
 ) -> Result<Vec<Booked>, BookingError> {
     let until = now + lead;
     let rows = sqlx::query(
-        "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE status = 'booked' AND confirmed_at IS NOT NULL AND reminded_at IS NULL \
+        "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE state = 'confirmed' AND reminded_at IS NULL \
          AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > $1 AND starts_at <= $2 \
          ORDER BY starts_at",
     )
@@ -988,7 +1077,7 @@ pub async fn due_reminders(
 /// Marks `id`'s reminder as sent; false if it was already (another node, a second run).
 pub async fn claim_reminder(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE bookings SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND status = 'booked'",
+        "UPDATE bookings SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state <> 'cancelled'",
     )
     .bind(ts(now))
     .bind(id)
@@ -1005,7 +1094,7 @@ pub async fn between(
     to: DateTime<Utc>,
 ) -> Result<Vec<Booking>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.confirmed_at IS NOT NULL AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
+        "WHERE b.state = 'confirmed' AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
     .bind(ts(to))
@@ -1086,7 +1175,7 @@ pub async fn desk(
     location: Option<i64>,
 ) -> Result<Vec<DeskEntry>, BookingError> {
     let rows = sqlx::query(select_bookings!(
-        "WHERE b.status = 'booked' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) \
+        "WHERE b.state <> 'cancelled' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) \
          AND ($4 = -1 OR b.location_id = $4) ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
@@ -1150,7 +1239,7 @@ pub async fn mark_attendance(
         return Ok(false);
     }
     let done = sqlx::query(
-        "UPDATE bookings SET attendance = $1 WHERE id = $2 AND status = 'booked' AND starts_at <= $3",
+        "UPDATE bookings SET attendance = $1 WHERE id = $2 AND state <> 'cancelled' AND starts_at <= $3",
     )
     .bind(attendance)
     .bind(id)
@@ -1219,7 +1308,7 @@ pub async fn reschedule(
     let Some(b) = find(db, vault, id).await? else {
         return Err(BookingError::NoSuchSlot);
     };
-    if b.status != "booked" || b.starts_at <= now {
+    if !b.state.is_live() || b.starts_at <= now {
         return Err(BookingError::NoSuchSlot);
     }
     let Some((location, chosen)) = placement(db, id).await? else {
@@ -1312,7 +1401,43 @@ pub async fn cancelled(st: &crate::Office, b: &Booking) {
 
 #[cfg(test)]
 mod tests {
-    use super::nearest;
+    use super::{nearest, State};
+
+    #[test]
+    fn a_state_is_stored_and_shown_as_one_word_and_read_back() {
+        for state in [State::Pending, State::Confirmed, State::Cancelled] {
+            assert_eq!(State::parse(state.as_str()), Some(state));
+            assert_eq!(
+                serde_json::to_value(state).expect("serialises"),
+                serde_json::Value::String(state.as_str().to_owned())
+            );
+        }
+        // The words of before the state was one column are not states.
+        assert_eq!(State::parse("booked"), None);
+        assert_eq!(State::parse("lapsed"), None);
+    }
+
+    #[test]
+    fn only_the_workflows_transitions_are_allowed() {
+        use State::*;
+        let all = [Pending, Confirmed, Cancelled];
+        let allowed: Vec<(State, State)> = all
+            .iter()
+            .flat_map(|to| to.comes_from().iter().map(move |from| (*from, *to)))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Pending, Confirmed),
+                (Pending, Cancelled),
+                (Confirmed, Cancelled)
+            ]
+        );
+        // Nothing leaves a cancellation, and nothing becomes pending again.
+        assert!(all.iter().all(|to| !to.comes_from().contains(&Cancelled)));
+        assert_eq!(Pending.from_sql(), "1 = 0");
+        assert_eq!(Cancelled.from_sql(), "state IN ('pending', 'confirmed')");
+    }
     use chrono::{DateTime, Duration, Utc};
     use vamt_portal_core::schedule::{ClerkId, Offer};
 

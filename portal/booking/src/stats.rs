@@ -73,7 +73,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
             continue;
         }
         let rows = sqlx::query(
-            "SELECT starts_at, blocked_until FROM bookings WHERE status = 'booked' AND location_id = $1 AND starts_at >= $2",
+            "SELECT starts_at, blocked_until FROM bookings WHERE state <> 'cancelled' AND location_id = $1 AND starts_at >= $2",
         )
         .bind(loc.id)
         .bind(ts(now - Duration::days(1)))
@@ -112,7 +112,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
     .collect();
     let row = sqlx::query(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN attendance = 'no_show' THEN 1 ELSE 0 END), 0) FROM bookings \
-         WHERE status = 'booked' AND confirmed_at IS NOT NULL AND starts_at >= $1 AND starts_at <= $2 AND channel <> 'demo'",
+         WHERE state = 'confirmed' AND starts_at >= $1 AND starts_at <= $2 AND channel <> 'demo'",
     )
     .bind(&since)
     .bind(ts(now))

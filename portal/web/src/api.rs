@@ -511,12 +511,7 @@ pub struct BookingOut {
 fn booking_out(b: &booking::Booking) -> BookingOut {
     BookingOut {
         id: b.id.clone(),
-        status: match (b.status.as_str(), b.confirmed) {
-            ("booked", true) => "confirmed",
-            ("booked", false) => "pending",
-            _ => "cancelled",
-        }
-        .to_owned(),
+        status: b.state.as_str().to_owned(),
         service: b.service.clone(),
         starts_at: b.starts_at,
         ends_at: b.ends_at,

@@ -316,19 +316,14 @@ pub async fn booked(
         Err(e) => return internal(&st, lang, &e),
     };
     // Only what the citizen chose is shown: the page is reachable by its ID alone.
-    let state = match (b.status.as_str(), b.confirmed) {
-        ("booked", true) => "confirmed",
-        ("booked", false) => "pending",
-        _ => "lapsed",
-    };
-    booked_page(&st, lang, &b, state, StatusCode::OK)
+    booked_page(&st, lang, &b, b.state, StatusCode::OK)
 }
 
 fn booked_page(
     st: &AppState,
     lang: &str,
     b: &booking::Booking,
-    state: &str,
+    state: booking::State,
     status: StatusCode,
 ) -> Response {
     let (date, time) = local_date_time(st, lang, b.starts_at);
@@ -343,7 +338,7 @@ fn booked_page(
             service => service,
             date => date,
             time => time,
-            state => state,
+            state => state.as_str(),
             minutes => st.settings.confirm_within.num_minutes(),
         },
     )
@@ -363,11 +358,7 @@ pub async fn confirm_form(
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
-    let state = match (b.status.as_str(), b.confirmed) {
-        ("booked", true) => "confirmed",
-        ("booked", false) => "ask",
-        _ => "lapsed",
-    };
+    let state = b.state.as_str();
     let (date, time) = local_date_time(&st, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
     render(
@@ -399,13 +390,19 @@ pub async fn confirm(
     match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now(), limit).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
             let booked = booking::confirmed(&st, b, &f.key).await;
-            booked_page(&st, lang, &booked.booking, "confirmed", StatusCode::OK)
+            booked_page(
+                &st,
+                lang,
+                &booked.booking,
+                booking::State::Confirmed,
+                StatusCode::OK,
+            )
         }
         Ok(Some(booking::Confirmation::AlreadyConfirmed(b))) => {
-            booked_page(&st, lang, &b, "confirmed", StatusCode::OK)
+            booked_page(&st, lang, &b, booking::State::Confirmed, StatusCode::OK)
         }
         Ok(Some(booking::Confirmation::Lapsed(b))) => {
-            booked_page(&st, lang, &b, "lapsed", StatusCode::GONE)
+            booked_page(&st, lang, &b, booking::State::Cancelled, StatusCode::GONE)
         }
         Ok(Some(booking::Confirmation::TooMany(_))) => {
             error_page(&st, StatusCode::CONFLICT, lang, "error-too-many-for-email")
@@ -436,7 +433,7 @@ pub async fn cancel_form(
         Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(&st, lang, &e),
     };
-    let state = if b.status == "cancelled" {
+    let state = if b.state == booking::State::Cancelled {
         "already"
     } else if b.starts_at <= st.now() {
         "too-late"

@@ -252,7 +252,7 @@ pub async fn console(
                 service: st.i18n.t(lang, &format!("service-{}", b.service), None),
                 citizen: b.citizen_name.clone(),
                 room: b.room_id.clone(),
-                confirmed: b.confirmed,
+                confirmed: b.state == vamt_booking::booking::State::Confirmed,
                 clerk: e.clerk_name.clone(),
                 note: e.note.clone(),
                 attendance: e.attendance.clone(),

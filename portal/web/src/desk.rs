@@ -128,7 +128,7 @@ async fn move_page(
     error: Option<&str>,
 ) -> Response {
     let b = match booking::find(&st.db, &st.vault, id).await {
-        Ok(Some(b)) if b.status == "booked" => b,
+        Ok(Some(b)) if b.state.is_live() => b,
         Ok(_) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
         Err(e) => return internal(st, lang, &e),
     };

@@ -25,11 +25,11 @@ pub struct RebookQuery {
 /// can. Unconfirmed bookings are confirmed first (the opt-in mail's link): moving one
 /// would skip the double opt-in.
 pub fn refusal(b: &Booking, now: chrono::DateTime<chrono::Utc>) -> Option<&'static str> {
-    if b.status != "booked" {
+    if !b.state.is_live() {
         Some("cancel-already")
     } else if b.starts_at <= now {
         Some("rebook-too-late")
-    } else if !b.confirmed {
+    } else if b.state != vamt_booking::booking::State::Confirmed {
         Some("rebook-unconfirmed")
     } else {
         None

@@ -1070,7 +1070,7 @@ async fn an_unconfirmed_booking_holds_its_time_then_lapses_and_frees_it() {
         StatusCode::SEE_OTHER
     );
     let released: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE status = 'cancelled' AND confirmed_at IS NULL",
+        "SELECT COUNT(*) FROM bookings WHERE state = 'cancelled' AND confirmed_at IS NULL",
     )
     .fetch_one(&stack.state.db)
     .await

@@ -116,7 +116,7 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
     // The database agrees: one live booking per contested time, and its clerk's time
     // claimed once.
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT starts_at, COUNT(*) FROM bookings WHERE status = 'booked' AND email <> '' GROUP BY starts_at",
+        "SELECT starts_at, COUNT(*) FROM bookings WHERE state <> 'cancelled' AND email <> '' GROUP BY starts_at",
     )
     .fetch_all(&stack.state.db)
     .await
@@ -132,7 +132,7 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
     assert_eq!(stored.len(), SLOTS);
     let overlapping: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.clerk_id = b.clerk_id AND a.id < b.id \
-         WHERE a.status = 'booked' AND b.status = 'booked' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
+         WHERE a.state <> 'cancelled' AND b.state <> 'cancelled' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
     )
     .fetch_one(&stack.state.db)
     .await
@@ -248,7 +248,7 @@ async fn citizens_who_leave_mid_booking_stall_no_one() {
     );
     let twice: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.clerk_id = b.clerk_id AND a.id < b.id \
-         WHERE a.status = 'booked' AND b.status = 'booked' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
+         WHERE a.state <> 'cancelled' AND b.state <> 'cancelled' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
     )
     .fetch_one(&stack.state.db)
     .await
@@ -332,7 +332,7 @@ async fn one_address_booking_many_times_at_once_gets_its_limit() {
     }
     assert_eq!(confirmed, 2, "two appointments, not eight");
     let live: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND channel = 'web'",
+        "SELECT COUNT(*) FROM bookings WHERE state <> 'cancelled' AND channel = 'web'",
     )
     .fetch_one(&stack.state.db)
     .await

@@ -151,7 +151,7 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
         "cem's confirmation carries the join link"
     );
     let live: Vec<(String, String)> = sqlx::query_as(
-        "SELECT starts_at, status FROM bookings WHERE starts_at = $1 AND status = 'booked'",
+        "SELECT starts_at, state FROM bookings WHERE starts_at = $1 AND state <> 'cancelled'",
     )
     .bind(vamt_portal_storage::db::ts(start))
     .fetch_all(&st.db)

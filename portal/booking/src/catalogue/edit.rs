@@ -382,7 +382,7 @@ pub async fn set_location_day(
     .await?;
     live_on(
         db,
-        "SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND location_id = $1 AND starts_at >= $2 AND starts_at < $3",
+        "SELECT COUNT(*) FROM bookings WHERE state <> 'cancelled' AND location_id = $1 AND starts_at >= $2 AND starts_at < $3",
         id,
         date,
         tz,
@@ -500,7 +500,7 @@ pub async fn update_clerk(
         return Ok(0);
     }
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND clerk_id = $1 AND starts_at > $2",
+        "SELECT COUNT(*) FROM bookings WHERE state <> 'cancelled' AND clerk_id = $1 AND starts_at > $2",
     )
     .bind(id)
     .bind(ts(now))
@@ -541,7 +541,7 @@ pub async fn set_clerk_day(
     .await?;
     live_on(
         db,
-        "SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND clerk_id = $1 AND starts_at >= $2 AND starts_at < $3",
+        "SELECT COUNT(*) FROM bookings WHERE state <> 'cancelled' AND clerk_id = $1 AND starts_at >= $2 AND starts_at < $3",
         id,
         date,
         tz,

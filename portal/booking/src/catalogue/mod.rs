@@ -338,7 +338,7 @@ pub async fn agenda_without(
 ) -> Result<Agenda, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
-         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND id <> $3",
+         WHERE state <> 'cancelled' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND id <> $3",
     )
     .bind(location.0)
     .bind(ts(now))
@@ -432,7 +432,7 @@ async fn read_agenda(
 ) -> Result<Agenda, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
-         WHERE status = 'booked' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND blocked_until < $3 \
+         WHERE state <> 'cancelled' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND blocked_until < $3 \
          AND starts_at < $4 AND id <> $5",
     )
     .bind(location.0)
@@ -576,7 +576,7 @@ pub async fn adopt_unplaced(db: &Db) -> Result<u64, sqlx::Error> {
         .await?;
     let Some(clerk) = clerk else { return Ok(0) };
     let rows = sqlx::query(
-        "SELECT id, starts_at, ends_at, service_id FROM bookings WHERE clerk_id IS NULL AND status = 'booked'",
+        "SELECT id, starts_at, ends_at, service_id FROM bookings WHERE clerk_id IS NULL AND state <> 'cancelled'",
     )
     .fetch_all(db)
     .await?;
