@@ -5,14 +5,14 @@
 use std::collections::BTreeSet;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::guard::Admin;
-use super::page::{error_page, internal, lang, render};
+use super::page::{error_page, internal, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::catalogue::edit::{self, ClerkFields, EditError, LocationFields, ServiceFields};
 
@@ -45,9 +45,6 @@ impl Fields {
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
-    fn lang(&self) -> Option<&str> {
-        Some(self.get("lang")).filter(|l| !l.is_empty())
-    }
     fn week(&self) -> [String; 7] {
         std::array::from_fn(|i| self.get(&format!("hours-{i}")).to_owned())
     }
@@ -55,7 +52,6 @@ impl Fields {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    lang: Option<String>,
     /// Set after a change was saved.
     saved: Option<u8>,
     /// Appointments the saved change left for the desk to look at.
@@ -97,12 +93,7 @@ enum Refused {
 fn refused(st: &AppState, lang: &str, e: EditError) -> Refused {
     match e {
         EditError::Invalid(key) => Refused::Form(key),
-        EditError::NotFound => Refused::Page(error_page(
-            st,
-            StatusCode::NOT_FOUND,
-            lang,
-            "error-not-found",
-        )),
+        EditError::NotFound => Refused::Page(error_page(st, lang, PageError::NotFound)),
         EditError::Db(e) => Refused::Page(internal(st, lang, &e)),
     }
 }
@@ -147,13 +138,7 @@ async fn service_views(
 }
 
 /// `GET /admin`: the catalogue at a glance.
-pub async fn overview(
-    State(st): State<AppState>,
-    Admin(me): Admin,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn overview(State(st): State<AppState>, Admin(me): Admin, Lang(lang): Lang) -> Response {
     let data = async {
         let locations = edit::all_locations(&st.db).await?;
         let clerks = vamt_booking::clerk::list(&st.db).await?;
@@ -204,7 +189,7 @@ async fn location_page(
     let days = match view.id {
         Some(id) => match edit::location_detail(&st.db, id, today(st)).await {
             Ok(Some(d)) => d.days,
-            Ok(None) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+            Ok(None) => return error_page(st, lang, PageError::NotFound),
             Err(e) => return internal(st, lang, &e),
         },
         None => Vec::new(),
@@ -231,13 +216,7 @@ async fn location_page(
 }
 
 /// `GET /admin/locations/new`
-pub async fn new_location(
-    State(st): State<AppState>,
-    _: Admin,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn new_location(State(st): State<AppState>, _: Admin, Lang(lang): Lang) -> Response {
     let view = LocationView {
         timezone: st.settings.timezone.name().to_owned(),
         grid_minutes: "15".into(),
@@ -283,11 +262,9 @@ fn location_view_of(f: &Fields, id: Option<i64>, is_virtual: bool) -> LocationVi
 pub async fn create_location(
     State(st): State<AppState>,
     _: Admin,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let result = async {
         let (fields, week) = location_input(&f)?;
         let id = edit::create_location(&st.db, &fields).await?;
@@ -321,12 +298,11 @@ pub async fn location(
     _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let d = match edit::location_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let view = LocationView {
@@ -347,11 +323,9 @@ pub async fn update_location(
     State(st): State<AppState>,
     _: Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let result = async {
         let (fields, week) = location_input(&f)?;
         // Both are checked before either is written: a refused week changes nothing.
@@ -390,11 +364,9 @@ pub async fn location_day(
     State(st): State<AppState>,
     _: Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let path = format!("/admin/locations/{id}");
     let result = async {
         let date = edit::parse_date(f.get("day"))?;
@@ -483,7 +455,7 @@ async fn clerk_page(
     };
     let (days, locations, services) = match data.await {
         Ok((Some(days), l, s)) => (days, l, s),
-        Ok((None, _, _)) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok((None, _, _)) => return error_page(st, lang, PageError::NotFound),
         Err(e) => return internal(st, lang, &e),
     };
     render(
@@ -513,12 +485,11 @@ pub async fn clerk(
     _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let d = match edit::clerk_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let view = ClerkView {
@@ -577,11 +548,9 @@ pub async fn update_clerk(
     State(st): State<AppState>,
     Admin(me): Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let result = async {
         let fields = clerk_input(&f)?;
         edit::update_clerk(&st.db, id, &fields, me.id, st.now()).await
@@ -595,7 +564,7 @@ pub async fn update_clerk(
                     Err(e) => return internal(&st, lang, &e),
                 };
                 let Some(username) = username else {
-                    return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found");
+                    return error_page(&st, lang, PageError::NotFound);
                 };
                 let view = ClerkView {
                     id,
@@ -631,11 +600,9 @@ pub async fn clerk_day(
     State(st): State<AppState>,
     _: Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let path = format!("/admin/clerks/{id}");
     let result = async {
         let date = edit::parse_date(f.get("day"))?;
@@ -661,14 +628,11 @@ pub async fn clerk_password(
     State(st): State<AppState>,
     _: Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), _): LangForm<Vec<(String, String)>>,
 ) -> Response {
-    let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let d = match edit::clerk_detail(&st.db, id, today(&st)).await {
         Ok(Some(d)) => d,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let password = vamt_booking::clerk::generate_password();
@@ -702,13 +666,7 @@ pub async fn clerk_password(
 }
 
 /// `GET /admin/clerks/new`
-pub async fn new_clerk(
-    State(st): State<AppState>,
-    _: Admin,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn new_clerk(State(st): State<AppState>, _: Admin, Lang(lang): Lang) -> Response {
     new_clerk_page(&st, lang, StatusCode::OK, "", "", None, None).await
 }
 
@@ -739,11 +697,9 @@ async fn new_clerk_page(
 pub async fn create_clerk(
     State(st): State<AppState>,
     _: Admin,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let username = f.get("username").trim();
     let location = f.get("location").parse::<i64>().ok();
     let refuse = |key: &'static str| {
@@ -830,9 +786,8 @@ pub async fn service(
     _: Admin,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     service_page(&st, lang, id, StatusCode::OK, None, None, Some(&q)).await
 }
 
@@ -850,7 +805,7 @@ async fn service_page(
         Err(e) => return internal(st, lang, &e),
     };
     let Some(mut s) = s else {
-        return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found");
+        return error_page(st, lang, PageError::NotFound);
     };
     let mut duration = s.duration_minutes.to_string();
     let mut buffer = s.buffer_minutes.to_string();
@@ -882,11 +837,9 @@ pub async fn update_service(
     State(st): State<AppState>,
     _: Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    LangForm(Lang(lang), pairs): LangForm<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(pairs);
-    let lang = lang(f.lang(), &headers);
     let result = async {
         let fields = ServiceFields::new(
             f.get("duration"),

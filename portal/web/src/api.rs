@@ -2,6 +2,7 @@
 //! times, book, confirm, cancel — for a city's own front end or an app, described by the
 //! OpenAPI document at `/api/openapi.json`. Errors have one shape: `{"error": {"code",
 //! "message"}}`, a stable code for programs and a message in the request's language.
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -17,7 +18,7 @@ mod request;
 use request::split_slugs;
 pub use request::{BookingIn, KeyIn, LangParam, RebookIn, SlotsQuery};
 
-use super::page::{lang, query_lang};
+use super::page::{lang, query_lang, Lang};
 use crate::AppState;
 use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewBooking};
 
@@ -171,12 +172,58 @@ impl ErrorCode {
     }
 }
 
-/// A failure in the API's shape: `code`'s status, the message `key` in `lang`.
-pub(super) fn fail(st: &AppState, lang: &str, code: ErrorCode, key: &str) -> Response {
-    fail_with(st, lang, code, key, None)
+impl ErrorCode {
+    /// The text key of the message every answer with this code carries (one code, one
+    /// text, so the two cannot disagree; `not_movable` says why in [`fail_because`]).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "error-invalid-request",
+            Self::TooLarge => "error-too-large",
+            Self::UnsupportedMediaType => "error-unsupported-media-type",
+            Self::NoSuchEndpoint => "error-no-such-endpoint",
+            Self::MethodNotAllowed => "error-method-not-allowed",
+            Self::CrossOrigin => "error-cross-origin",
+            Self::ProofInvalid => "error-proof-invalid",
+            Self::ProofNeeded => "error-proof-needed",
+            Self::TooManyAttempts => "error-too-many-attempts",
+            Self::TooManyHolds => "error-too-many-holds",
+            Self::InvalidName => "error-name",
+            Self::InvalidEmail => "error-email",
+            Self::UnknownService | Self::NotFound => "error-not-found",
+            Self::NotVirtual => "error-not-virtual",
+            Self::TooManyForEmail => "error-too-many-for-email",
+            Self::NoSuchSlot => "error-no-such-slot",
+            Self::SlotTaken => "error-slot-taken",
+            Self::Lapsed => "lapsed-text",
+            Self::TooLate => "cancel-too-late",
+            Self::NotMovable => "cancel-already",
+            Self::Internal => "error-internal",
+        }
+    }
 }
 
+/// A failure in the API's shape: `code`'s status, its message in `lang`.
+pub(super) fn fail(st: &AppState, lang: &str, code: ErrorCode) -> Response {
+    answer(st, lang, code, code.key(), None)
+}
+
+/// [`fail`] naming free times (`slot_taken`).
 fn fail_with(
+    st: &AppState,
+    lang: &str,
+    code: ErrorCode,
+    alternatives: Option<Vec<SlotOut>>,
+) -> Response {
+    answer(st, lang, code, code.key(), alternatives)
+}
+
+/// A failure whose code has more than one reason (`not_movable`: cancelled, begun or not
+/// yet confirmed), with the reason's own text `key`.
+fn fail_because(st: &AppState, lang: &str, code: ErrorCode, key: &str) -> Response {
+    answer(st, lang, code, key, None)
+}
+
+fn answer(
     st: &AppState,
     lang: &str,
     code: ErrorCode,
@@ -198,22 +245,17 @@ fn fail_with(
 
 fn internal(st: &AppState, lang: &str, e: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %e, "API request failed");
-    fail(st, lang, ErrorCode::Internal, "error-internal")
+    fail(st, lang, ErrorCode::Internal)
 }
 
 fn refused(st: &AppState, lang: &str, r: super::door::Refusal) -> Response {
     use super::door::Refusal;
     match r {
-        Refusal::ProofInvalid => fail(st, lang, ErrorCode::ProofInvalid, "error-proof-invalid"),
-        Refusal::ProofNeeded => fail(st, lang, ErrorCode::ProofNeeded, "error-proof-needed"),
-        Refusal::TooMany => fail(
-            st,
-            lang,
-            ErrorCode::TooManyAttempts,
-            "error-too-many-attempts",
-        ),
-        Refusal::TooManyHolds => fail(st, lang, ErrorCode::TooManyHolds, "error-too-many-holds"),
-        Refusal::Internal => fail(st, lang, ErrorCode::Internal, "error-internal"),
+        Refusal::ProofInvalid => fail(st, lang, ErrorCode::ProofInvalid),
+        Refusal::ProofNeeded => fail(st, lang, ErrorCode::ProofNeeded),
+        Refusal::TooMany => fail(st, lang, ErrorCode::TooManyAttempts),
+        Refusal::TooManyHolds => fail(st, lang, ErrorCode::TooManyHolds),
+        Refusal::Internal => fail(st, lang, ErrorCode::Internal),
     }
 }
 
@@ -267,13 +309,7 @@ fn rejection_code(status: StatusCode) -> ErrorCode {
 fn rejected(st: &AppState, lang: &str, why: &dyn Rejected) -> Response {
     // The refusal's text may quote the input (a booking ID, a field): debug level only.
     tracing::debug!(error = %why, "malformed API request");
-    let code = rejection_code(why.status());
-    let key = match code {
-        ErrorCode::TooLarge => "error-too-large",
-        ErrorCode::UnsupportedMediaType => "error-unsupported-media-type",
-        _ => "error-invalid-request",
-    };
-    fail(st, lang, code, key)
+    fail(st, lang, rejection_code(why.status()))
 }
 
 impl<E> FromRequestParts<AppState> for Api<E>
@@ -307,15 +343,44 @@ where
     }
 }
 
+/// An API request's JSON body with the language its answer is in: the body's `lang`
+/// field, else as [`Lang`]. A body that is not JSON of `T` is refused as [`Api`] refuses it.
+pub struct ApiJson<T>(pub Lang, pub T);
+
+#[derive(Deserialize)]
+struct BodyLang {
+    lang: Option<String>,
+}
+
+impl<T> FromRequest<AppState> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let fallback = request_lang(req.uri(), req.headers());
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), st)
+            .await
+            .map_err(|why| rejected(st, fallback, &JsonRejection::from(why)))?;
+        let again = |parts: &Parts| Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+        let Json(value) = Json::<T>::from_request(again(&parts), st)
+            .await
+            .map_err(|why| rejected(st, fallback, &why))?;
+        let sent = Json::<BodyLang>::from_request(again(&parts), st)
+            .await
+            .ok()
+            .and_then(|Json(b)| b.lang);
+        let lang = lang(sent.as_deref().or(query_lang(&parts.uri)), &parts.headers);
+        Ok(Self(Lang(lang), value))
+    }
+}
+
 /// Any path under `/api/` that is no endpoint: 404 in the API's shape (the pages' fallback
 /// sends here).
 pub(super) fn no_such_endpoint(st: &AppState, uri: &Uri, headers: &HeaderMap) -> Response {
-    fail(
-        st,
-        request_lang(uri, headers),
-        ErrorCode::NoSuchEndpoint,
-        "error-no-such-endpoint",
-    )
+    fail(st, request_lang(uri, headers), ErrorCode::NoSuchEndpoint)
 }
 
 /// An endpoint asked with a method it does not take: 405 in the API's shape; axum adds
@@ -325,7 +390,6 @@ async fn method_not_allowed(State(st): State<AppState>, uri: Uri, headers: Heade
         &st,
         request_lang(&uri, &headers),
         ErrorCode::MethodNotAllowed,
-        "error-method-not-allowed",
     )
 }
 
@@ -377,10 +441,10 @@ pub struct ServiceOut {
     ))]
 pub async fn list_services(
     State(st): State<AppState>,
-    Api(Query(q)): Api<Query<LangParam>>,
-    headers: HeaderMap,
+    // Read for its refusal of a malformed query; the language comes from `Lang`.
+    Api(Query(_)): Api<Query<LangParam>>,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match booking::services(&st.db).await {
         Ok(services) => Json(
             services
@@ -422,16 +486,16 @@ pub struct SlotsOut {
 }
 
 /// The code and message of a booking failure.
-fn booking_error(e: &BookingError) -> (ErrorCode, &'static str) {
+fn booking_error(e: &BookingError) -> ErrorCode {
     match e {
-        BookingError::InvalidName => (ErrorCode::InvalidName, "error-name"),
-        BookingError::InvalidEmail => (ErrorCode::InvalidEmail, "error-email"),
-        BookingError::UnknownService => (ErrorCode::UnknownService, "error-not-found"),
-        BookingError::NotVirtual => (ErrorCode::NotVirtual, "error-not-virtual"),
-        BookingError::TooManyForEmail => (ErrorCode::TooManyForEmail, "error-too-many-for-email"),
-        BookingError::NoSuchSlot => (ErrorCode::NoSuchSlot, "error-no-such-slot"),
-        BookingError::SlotTaken => (ErrorCode::SlotTaken, "error-slot-taken"),
-        BookingError::Db(_) | BookingError::Vault(_) => (ErrorCode::Internal, "error-internal"),
+        BookingError::InvalidName => ErrorCode::InvalidName,
+        BookingError::InvalidEmail => ErrorCode::InvalidEmail,
+        BookingError::UnknownService => ErrorCode::UnknownService,
+        BookingError::NotVirtual => ErrorCode::NotVirtual,
+        BookingError::TooManyForEmail => ErrorCode::TooManyForEmail,
+        BookingError::NoSuchSlot => ErrorCode::NoSuchSlot,
+        BookingError::SlotTaken => ErrorCode::SlotTaken,
+        BookingError::Db(_) | BookingError::Vault(_) => ErrorCode::Internal,
     }
 }
 
@@ -481,14 +545,13 @@ async fn alternatives(
 pub async fn list_slots(
     State(st): State<AppState>,
     Api(Query(q)): Api<Query<SlotsQuery>>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match free(&st, &split_slugs(&q.services)).await {
         Ok(slots) => Json(SlotsOut { slots }).into_response(),
         Err(e) => match booking_error(&e) {
-            (ErrorCode::Internal, _) => internal(&st, lang, &e),
-            (code, key) => fail(&st, lang, code, key),
+            ErrorCode::Internal => internal(&st, lang, &e),
+            code => fail(&st, lang, code),
         },
     }
 }
@@ -535,10 +598,8 @@ fn booking_out(b: &booking::Booking) -> BookingOut {
 pub async fn create_booking(
     State(st): State<AppState>,
     client: super::door::ClientAddr,
-    headers: HeaderMap,
-    Api(Json(req)): Api<Json<BookingIn>>,
+    ApiJson(Lang(lang), req): ApiJson<BookingIn>,
 ) -> Response {
-    let lang = lang(req.lang.as_deref(), &headers);
     let admission = match super::door::admit(&st, client, req.proof.as_deref()).await {
         Ok(a) => a,
         Err(r) => return refused(&st, lang, r),
@@ -560,7 +621,7 @@ pub async fn create_booking(
             (StatusCode::ACCEPTED, Json(booking_out(&booked.booking))).into_response()
         }
         Err(e) => {
-            let (code, key) = booking_error(&e);
+            let code = booking_error(&e);
             if code == ErrorCode::Internal {
                 return internal(&st, lang, &e);
             }
@@ -569,7 +630,7 @@ pub async fn create_booking(
             } else {
                 None
             };
-            fail_with(&st, lang, code, key, alternatives)
+            fail_with(&st, lang, code, alternatives)
         }
     }
 }
@@ -586,12 +647,11 @@ pub async fn get_booking(
     State(st): State<AppState>,
     Api(Path(id)): Api<Path<String>>,
     Api(Query(q)): Api<Query<KeyIn>>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => Json(booking_out(&b)).into_response(),
-        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -613,10 +673,8 @@ pub async fn get_booking(
 pub async fn confirm_booking(
     State(st): State<AppState>,
     Api(Path(id)): Api<Path<String>>,
-    headers: HeaderMap,
-    Api(Json(k)): Api<Json<KeyIn>>,
+    ApiJson(Lang(lang), k): ApiJson<KeyIn>,
 ) -> Response {
-    let lang = lang(k.lang.as_deref(), &headers);
     let limit = st.settings.raw.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now(), limit).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
@@ -624,16 +682,11 @@ pub async fn confirm_booking(
             Json(booking_out(&booked.booking)).into_response()
         }
         Ok(Some(Confirmation::AlreadyConfirmed(b))) => Json(booking_out(&b)).into_response(),
-        Ok(Some(Confirmation::Lapsed(_))) => fail(&st, lang, ErrorCode::Lapsed, "lapsed-text"),
+        Ok(Some(Confirmation::Lapsed(_))) => fail(&st, lang, ErrorCode::Lapsed),
         // The address reached its limit of confirmed appointments meanwhile: the hold is
         // released, as the booking form would have refused it.
-        Ok(Some(Confirmation::TooMany(_))) => fail(
-            &st,
-            lang,
-            ErrorCode::TooManyForEmail,
-            "error-too-many-for-email",
-        ),
-        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
+        Ok(Some(Confirmation::TooMany(_))) => fail(&st, lang, ErrorCode::TooManyForEmail),
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -654,20 +707,16 @@ pub async fn confirm_booking(
 pub async fn cancel_booking(
     State(st): State<AppState>,
     Api(Path(id)): Api<Path<String>>,
-    headers: HeaderMap,
-    Api(Json(k)): Api<Json<KeyIn>>,
+    ApiJson(Lang(lang), k): ApiJson<KeyIn>,
 ) -> Response {
-    let lang = lang(k.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &k.key, st.now()).await {
         Ok(Some(Cancellation::Cancelled(b))) => {
             booking::cancelled(&st, &b).await;
             Json(booking_out(&b)).into_response()
         }
         Ok(Some(Cancellation::AlreadyCancelled(b))) => Json(booking_out(&b)).into_response(),
-        Ok(Some(Cancellation::TooLate(_))) => {
-            fail(&st, lang, ErrorCode::TooLate, "cancel-too-late")
-        }
-        Ok(None) => fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
+        Ok(Some(Cancellation::TooLate(_))) => fail(&st, lang, ErrorCode::TooLate),
+        Ok(None) => fail(&st, lang, ErrorCode::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -692,16 +741,15 @@ pub async fn rebook_slots(
     State(st): State<AppState>,
     Api(Path(id)): Api<Path<String>>,
     Api(Query(k)): Api<Query<KeyIn>>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(k.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &k.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     if let Some(reason) = super::rebook::refusal(&b, st.now()) {
-        return fail(&st, lang, ErrorCode::NotMovable, reason);
+        return fail_because(&st, lang, ErrorCode::NotMovable, reason);
     }
     match booking::move_offers(&st.db, &st.settings, &id, st.now()).await {
         Ok(offers) => Json(SlotsOut {
@@ -732,17 +780,15 @@ pub async fn rebook_slots(
 pub async fn rebook_booking(
     State(st): State<AppState>,
     Api(Path(id)): Api<Path<String>>,
-    headers: HeaderMap,
-    Api(Json(r)): Api<Json<RebookIn>>,
+    ApiJson(Lang(lang), r): ApiJson<RebookIn>,
 ) -> Response {
-    let lang = lang(r.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &r.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, lang, ErrorCode::NotFound, "error-not-found"),
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     if let Some(reason) = super::rebook::refusal(&b, st.now()) {
-        return fail(&st, lang, ErrorCode::NotMovable, reason);
+        return fail_because(&st, lang, ErrorCode::NotMovable, reason);
     }
     match super::rebook::move_to(&st, &b, &r.key, r.start, "api").await {
         Ok(moved) => Json(booking_out(&moved)).into_response(),
@@ -757,13 +803,7 @@ pub async fn rebook_booking(
                         .map(slot_out)
                         .collect()
                 });
-            fail_with(
-                &st,
-                lang,
-                ErrorCode::SlotTaken,
-                "error-slot-taken",
-                alternatives,
-            )
+            fail_with(&st, lang, ErrorCode::SlotTaken, alternatives)
         }
         Err(e) => internal(&st, lang, &e),
     }

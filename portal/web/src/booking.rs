@@ -1,20 +1,15 @@
 //! Citizen booking pages. They work without JavaScript.
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, Utc};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page::{error_page, internal, lang, local_date_time, render};
+use super::page::{error_page, internal, local_date_time, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, BookingError, NewBooking, Service};
-
-#[derive(Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
 
 #[derive(Serialize)]
 struct ServiceView {
@@ -51,12 +46,7 @@ fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
     }
 }
 
-pub async fn index(
-    State(st): State<AppState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn index(State(st): State<AppState>, Lang(lang): Lang) -> Response {
     let services = match booking::services(&st.db).await {
         Ok(s) => s,
         Err(e) => return internal(&st, lang, &e),
@@ -122,7 +112,6 @@ pub struct BookForm {
     name: String,
     #[serde(default)]
     email: String,
-    lang: Option<String>,
     /// The proof of work the page's script solved (absent without JavaScript).
     #[serde(default)]
     altcha: String,
@@ -174,16 +163,12 @@ async fn form_page(
 pub async fn form(
     State(st): State<AppState>,
     Path(slug): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match booking::service(&st.db, &slug).await {
-        Ok(Some(service)) if !service.virtual_ok => {
-            error_page(&st, StatusCode::CONFLICT, lang, "error-not-virtual")
-        }
+        Ok(Some(service)) if !service.virtual_ok => error_page(&st, lang, PageError::NotVirtual),
         Ok(Some(service)) => form_page(&st, lang, &service, StatusCode::OK, Vec::new(), None).await,
-        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => error_page(&st, lang, PageError::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -192,25 +177,16 @@ pub async fn submit(
     State(st): State<AppState>,
     client: super::door::ClientAddr,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<BookForm>,
+    LangForm(Lang(lang), f): LangForm<BookForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let service = match booking::service(&st.db, &slug).await {
         Ok(Some(s)) => s,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let admission = match super::door::admit(&st, client, Some(&f.altcha)).await {
         Ok(a) => a,
-        Err(super::door::Refusal::Internal) => {
-            return error_page(
-                &st,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang,
-                "error-internal",
-            )
-        }
+        Err(super::door::Refusal::Internal) => return error_page(&st, lang, PageError::Internal),
         Err(r) => {
             let (status, key) = match r {
                 super::door::Refusal::ProofInvalid => {
@@ -272,12 +248,8 @@ pub async fn submit(
                     "slot",
                     "error-no-such-slot",
                 ),
-                BookingError::UnknownService => {
-                    return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
-                }
-                BookingError::NotVirtual => {
-                    return error_page(&st, StatusCode::CONFLICT, lang, "error-not-virtual")
-                }
+                BookingError::UnknownService => return error_page(&st, lang, PageError::NotFound),
+                BookingError::NotVirtual => return error_page(&st, lang, PageError::NotVirtual),
                 e @ (BookingError::Db(_) | BookingError::Vault(_)) => {
                     return internal(&st, lang, &e)
                 }
@@ -306,13 +278,11 @@ pub async fn submit(
 pub async fn booked(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let b = match booking::find(&st.db, &st.vault, &id).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     // Only what the citizen chose is shown: the page is reachable by its ID alone.
@@ -350,12 +320,11 @@ pub async fn confirm_form(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<CancelQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let state = b.state.as_str();
@@ -382,10 +351,8 @@ pub async fn confirm_form(
 pub async fn confirm(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<CancelForm>,
+    LangForm(Lang(lang), f): LangForm<CancelForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let limit = st.settings.raw.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now(), limit).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
@@ -405,9 +372,9 @@ pub async fn confirm(
             booked_page(&st, lang, &b, booking::State::Cancelled, StatusCode::GONE)
         }
         Ok(Some(booking::Confirmation::TooMany(_))) => {
-            error_page(&st, StatusCode::CONFLICT, lang, "error-too-many-for-email")
+            error_page(&st, lang, PageError::TooManyForEmail)
         }
-        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => error_page(&st, lang, PageError::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -416,7 +383,6 @@ pub async fn confirm(
 pub struct CancelQuery {
     #[serde(default)]
     key: String,
-    lang: Option<String>,
 }
 
 /// The page behind the cancel link: the appointment and a button to cancel it (a link
@@ -425,12 +391,11 @@ pub async fn cancel_form(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<CancelQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let state = if b.state == booking::State::Cancelled {
@@ -447,17 +412,14 @@ pub async fn cancel_form(
 pub struct CancelForm {
     #[serde(default)]
     key: String,
-    lang: Option<String>,
 }
 
 /// Cancels, and says so.
 pub async fn cancel(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<CancelForm>,
+    LangForm(Lang(lang), f): LangForm<CancelForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     match booking::cancel(&st.db, &st.vault, &id, &f.key, st.now()).await {
         Ok(Some(booking::Cancellation::Cancelled(b))) => {
             booking::cancelled(&st, &b).await;
@@ -469,7 +431,7 @@ pub async fn cancel(
         Ok(Some(booking::Cancellation::TooLate(b))) => {
             cancel_page(&st, lang, &b, "", "too-late", StatusCode::CONFLICT)
         }
-        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => error_page(&st, lang, PageError::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }

@@ -1,9 +1,8 @@
 //! The call page, for citizens (by join link) and clerks (by session). Each load mints a
 //! short-lived room token bound to the booking's room and the role.
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
@@ -11,14 +10,14 @@ use vamt_signalling::{Role, RoomClaims};
 
 use super::clerk::clerk_with_access;
 use super::guard::SignedIn;
-use super::page::{error_page, internal, lang, local_date_time, render};
+use super::page::{error_page, internal, local_date_time, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, Booking};
 
 #[derive(Deserialize)]
 pub struct CallQuery {
     key: Option<String>,
-    lang: Option<String>,
 }
 
 const CALL_STRINGS: &[&str] = &[
@@ -187,15 +186,14 @@ pub async fn citizen(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<CallQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let Some(key) = q.key.as_deref() else {
-        return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid");
+        return error_page(&st, lang, PageError::LinkRefused);
     };
     let booking = match booking::find_by_join_key(&st.db, &st.vault, &id, key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(&st, StatusCode::FORBIDDEN, lang, "error-link-invalid"),
+        Ok(None) => return error_page(&st, lang, PageError::LinkRefused),
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/call/{id}?key={key}");
@@ -224,21 +222,14 @@ pub async fn citizen(
     )
 }
 
-#[derive(Deserialize)]
-pub struct TakeOverForm {
-    lang: Option<String>,
-}
-
 /// `POST /clerk/call/{id}/take-over`: the clerk takes a colleague's call over, recorded
 /// (who, which, when), counted and logged; then the call page as its moderator.
 pub async fn take_over(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<TakeOverForm>,
+    LangForm(Lang(lang), _): LangForm<Vec<(String, String)>>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
         Ok(c) => c,
         Err(r) => return r,
@@ -257,17 +248,15 @@ pub async fn clerk(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<CallQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let (clerk, access) = match clerk_with_access(&st, me, lang, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let booking = match booking::find(&st.db, &st.vault, &id).await {
         Ok(Some(b)) if b.state.is_live() => b,
-        Ok(_) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(_) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/clerk/call/{id}");

@@ -2,13 +2,13 @@
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{Duration, TimeZone};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::guard::SignedIn;
 use super::page::{internal, lang, local_date_time, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking;
 use vamt_booking::clerk::{self, Clerk, SESSION_HOURS};
@@ -22,11 +22,6 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
     super::page::cookie(headers, COOKIE)
 }
 
-#[derive(Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
 /// The signed-in clerk `me` (from [`SignedIn`]) with their access to booking `id`, if it
 /// is their business at all; else the answer to give: 404 as for an unknown booking (a
 /// clerk learns nothing of other locations' appointments, not even that they exist).
@@ -37,23 +32,13 @@ pub async fn clerk_with_access(
     id: &str,
 ) -> Result<(clerk::Clerk, clerk::Access), Response> {
     match clerk::access_to(&st.db, &me, id).await {
-        Ok(clerk::Access::None) => Err(super::page::error_page(
-            st,
-            StatusCode::NOT_FOUND,
-            lang,
-            "error-not-found",
-        )),
+        Ok(clerk::Access::None) => Err(super::page::error_page(st, lang, PageError::NotFound)),
         Ok(access) => Ok((me, access)),
         Err(e) => Err(internal(st, lang, &e)),
     }
 }
 
-pub async fn login_form(
-    State(st): State<AppState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn login_form(State(st): State<AppState>, Lang(lang): Lang) -> Response {
     render(
         &st,
         StatusCode::OK,
@@ -70,16 +55,13 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
-    lang: Option<String>,
 }
 
 pub async fn login(
     State(st): State<AppState>,
     client: super::door::ClientAddr,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    LangForm(Lang(lang), f): LangForm<LoginForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let now = st.now();
     let account = f.username.trim().to_lowercase();
     let source = client.bucket();
@@ -193,7 +175,6 @@ struct Waiting {
 
 #[derive(Deserialize)]
 pub struct ConsoleQuery {
-    lang: Option<String>,
     /// One day, `YYYY-MM-DD`; without it, a week from today.
     day: Option<String>,
     /// One clerk's bookings (their row ID); without it, everyone's.
@@ -213,9 +194,8 @@ pub async fn console(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Query(q): Query<ConsoleQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     let tz = st.settings.timezone;
     let today = st.now().with_timezone(&tz).date_naive();
     let day = q
@@ -308,7 +288,6 @@ pub struct LobbyForm {
     booking: String,
     participant: String,
     decision: String,
-    lang: Option<String>,
 }
 
 /// Admit or decline someone in the waiting room from the console. Admitting opens the call
@@ -316,22 +295,18 @@ pub struct LobbyForm {
 pub async fn lobby_decision(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
-    headers: HeaderMap,
-    Form(f): Form<LobbyForm>,
+    LangForm(Lang(lang), f): LangForm<LobbyForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     if let Err(r) = clerk_with_access(&st, me, lang, &f.booking).await {
         return r;
     }
     let booking = match booking::find(&st.db, &st.vault, &f.booking).await {
         Ok(Some(b)) => b,
-        Ok(None) => {
-            return super::page::error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found")
-        }
+        Ok(None) => return super::page::error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let Some(room) = vamt_signalling::RoomId::parse(&booking.room_id) else {
-        return super::page::error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found");
+        return super::page::error_page(&st, lang, PageError::NotFound);
     };
     match f.decision.as_str() {
         "admit" => {
@@ -343,6 +318,6 @@ pub async fn lobby_decision(
             st.hub.decline(&room, &f.participant);
             Redirect::to(&format!("/clerk?lang={lang}")).into_response()
         }
-        _ => super::page::error_page(&st, StatusCode::BAD_REQUEST, lang, "error-not-found"),
+        _ => super::page::error_page(&st, lang, PageError::BadRequest),
     }
 }

@@ -1,15 +1,15 @@
 //! The clerk's desk beyond the call: notes, attendance, moving an appointment, and booking
 //! for a citizen on the phone (the service centre). Every route needs a clerk's session.
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::clerk::clerk_with_access;
 use super::guard::SignedIn;
-use super::page::{error_page, internal, lang, local_date_time, render};
+use super::page::{error_page, internal, local_date_time, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, BookingError, NewBooking};
 
@@ -21,7 +21,6 @@ fn back(lang: &str) -> Response {
 pub struct NoteForm {
     #[serde(default)]
     note: String,
-    lang: Option<String>,
 }
 
 /// `POST /clerk/booking/{id}/note`
@@ -29,16 +28,14 @@ pub async fn note(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<NoteForm>,
+    LangForm(Lang(lang), f): LangForm<NoteForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
     match booking::set_note(&st.db, &st.vault, &id, &f.note).await {
         Ok(true) => back(lang),
-        Ok(false) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(false) => error_page(&st, lang, PageError::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -46,7 +43,6 @@ pub async fn note(
 #[derive(Deserialize)]
 pub struct AttendanceForm {
     attendance: String,
-    lang: Option<String>,
 }
 
 /// `POST /clerk/booking/{id}/attendance`: `attended`, `no_show` or `clear`.
@@ -54,10 +50,8 @@ pub async fn attendance(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<AttendanceForm>,
+    LangForm(Lang(lang), f): LangForm<AttendanceForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
@@ -69,7 +63,7 @@ pub async fn attendance(
             }
             back(lang)
         }
-        Ok(false) => error_page(&st, StatusCode::CONFLICT, lang, "desk-attendance-refused"),
+        Ok(false) => error_page(&st, lang, PageError::AttendanceRefused),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -100,20 +94,13 @@ fn slot_views(
         .collect()
 }
 
-#[derive(Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
 /// `GET /clerk/booking/{id}/move`: the free times for the booking's services.
 pub async fn move_form(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
@@ -129,7 +116,7 @@ async fn move_page(
 ) -> Response {
     let b = match booking::find(&st.db, &st.vault, id).await {
         Ok(Some(b)) if b.state.is_live() => b,
-        Ok(_) => return error_page(st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(_) => return error_page(st, lang, PageError::NotFound),
         Err(e) => return internal(st, lang, &e),
     };
     let offers = match booking::move_offers(&st.db, &st.settings, id, st.now()).await {
@@ -158,7 +145,6 @@ async fn move_page(
 #[derive(Deserialize)]
 pub struct MoveForm {
     slot: Option<String>,
-    lang: Option<String>,
 }
 
 /// `POST /clerk/booking/{id}/move`: moves it and tells the citizen.
@@ -166,10 +152,8 @@ pub async fn move_booking(
     State(st): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<MoveForm>,
+    LangForm(Lang(lang), f): LangForm<MoveForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     if let Err(r) = clerk_with_access(&st, me, lang, &id).await {
         return r;
     }
@@ -223,7 +207,6 @@ pub async fn move_booking(
 #[derive(Deserialize)]
 pub struct PhoneQuery {
     service: Option<String>,
-    lang: Option<String>,
 }
 
 /// `GET /clerk/book?service=`: booking for a caller.
@@ -231,9 +214,8 @@ pub async fn phone_form(
     State(st): State<AppState>,
     _: SignedIn,
     Query(q): Query<PhoneQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     phone_page(&st, lang, q.service.as_deref(), StatusCode::OK, None, None).await
 }
 
@@ -247,7 +229,6 @@ pub struct PhoneForm {
     email: String,
     /// The caller's language for the mails.
     locale: Option<String>,
-    lang: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -319,10 +300,8 @@ async fn phone_page(
 pub async fn phone_book(
     State(st): State<AppState>,
     SignedIn(clerk): SignedIn,
-    headers: HeaderMap,
-    Form(f): Form<PhoneForm>,
+    LangForm(Lang(lang), f): LangForm<PhoneForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let Some(start) = f
         .slot
         .as_deref()
@@ -401,9 +380,9 @@ pub async fn phone_book(
             back(lang)
         }
         Ok(Some(booking::Confirmation::TooMany(_))) => {
-            error_page(&st, StatusCode::CONFLICT, lang, "error-too-many-for-email")
+            error_page(&st, lang, PageError::TooManyForEmail)
         }
-        Ok(_) => error_page(&st, StatusCode::CONFLICT, lang, "error-slot-taken"),
+        Ok(_) => error_page(&st, lang, PageError::SlotTaken),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -423,13 +402,7 @@ struct RequestedView {
 }
 
 /// `GET /clerk/stats`: utilisation, most-requested services, no-show rate.
-pub async fn stats(
-    State(st): State<AppState>,
-    _: SignedIn,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
+pub async fn stats(State(st): State<AppState>, _: SignedIn, Lang(lang): Lang) -> Response {
     let stats = match vamt_booking::stats::compute(&st.db, &st.settings, st.now()).await {
         Ok(s) => s,
         Err(e) => return internal(&st, lang, &e),

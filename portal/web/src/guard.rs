@@ -7,10 +7,11 @@
 //! a request without a session learns nothing of what its path or form would have done.
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::page::{cookie, error_page, internal, lang, query_lang};
+use crate::page::PageError;
 use crate::AppState;
 use vamt_booking::clerk::{self, Clerk};
 
@@ -62,12 +63,7 @@ impl FromRequestParts<AppState> for Admin {
         if c.is_admin {
             Ok(Admin(c))
         } else {
-            Err(error_page(
-                st,
-                StatusCode::FORBIDDEN,
-                request_lang(parts),
-                "admin-forbidden",
-            ))
+            Err(error_page(st, request_lang(parts), PageError::AdminOnly))
         }
     }
 }

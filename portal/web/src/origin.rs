@@ -9,10 +9,11 @@
 //! A request with neither is not from a browser page (curl, the payment provider's
 //! callback, a test) and passes: it carries no ambient credentials of a citizen.
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::page::PageError;
 use crate::AppState;
 
 /// Whether a request may change state: `Err` names why not.
@@ -51,14 +52,9 @@ pub async fn protect(State(st): State<AppState>, req: Request, next: Next) -> Re
     st.metrics.cross_origin_refused.inc();
     let lang = super::page::lang(super::page::query_lang(req.uri()), req.headers());
     if req.uri().path().starts_with("/api/") {
-        super::api::fail(
-            &st,
-            lang,
-            super::api::ErrorCode::CrossOrigin,
-            "error-cross-origin",
-        )
+        super::api::fail(&st, lang, super::api::ErrorCode::CrossOrigin)
     } else {
-        super::page::error_page(&st, StatusCode::FORBIDDEN, lang, "error-cross-origin")
+        super::page::error_page(&st, lang, PageError::CrossOrigin)
     }
 }
 

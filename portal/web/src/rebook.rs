@@ -3,14 +3,14 @@
 //! one transaction (`booking::reschedule`), so they never hold two times or none, and the
 //! new time comes by mail with a new calendar file. Works without JavaScript.
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 
 use super::booking::day_views;
-use super::page::{error_page, internal, lang, local_date_time, render, with_key};
+use super::page::{error_page, internal, local_date_time, render, with_key};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, Booking, BookingError};
 
@@ -18,7 +18,6 @@ use vamt_booking::booking::{self, Booking, BookingError};
 pub struct RebookQuery {
     #[serde(default)]
     key: String,
-    lang: Option<String>,
 }
 
 /// Why a booking cannot be moved by its citizen, as the page's message key; `None` if it
@@ -83,12 +82,11 @@ pub async fn form(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<RebookQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match booking::find_by_key(&st.db, &st.vault, &id, &q.key).await {
         Ok(Some(b)) => page(&st, lang, &b, &q.key, StatusCode::OK, None).await,
-        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-link-invalid"),
+        Ok(None) => error_page(&st, lang, PageError::LinkInvalid),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -98,20 +96,17 @@ pub struct RebookForm {
     #[serde(default)]
     key: String,
     slot: Option<String>,
-    lang: Option<String>,
 }
 
 /// `POST /booking/{id}/rebook`: moves it to the chosen time.
 pub async fn submit(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<RebookForm>,
+    LangForm(Lang(lang), f): LangForm<RebookForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let b = match booking::find_by_key(&st.db, &st.vault, &id, &f.key).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-link-invalid"),
+        Ok(None) => return error_page(&st, lang, PageError::LinkInvalid),
         Err(e) => return internal(&st, lang, &e),
     };
     if refusal(&b, st.now()).is_some() {

@@ -1,22 +1,17 @@
 //! The waiting-list pages: joining for a service (when no time suits), and the withdraw
 //! link from the mail. Work without JavaScript.
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 
 use super::door::{admit, ClientAddr, Refusal};
-use super::page::{error_page, internal, lang, render};
+use super::page::{error_page, internal, render};
+use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, BookingError, Service};
 use vamt_booking::waitlist::{self, WaitlistError};
-
-#[derive(Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
 
 #[derive(Deserialize)]
 pub struct JoinForm {
@@ -24,7 +19,6 @@ pub struct JoinForm {
     name: String,
     #[serde(default)]
     email: String,
-    lang: Option<String>,
     #[serde(default)]
     altcha: String,
 }
@@ -71,13 +65,11 @@ async fn service(st: &AppState, slug: &str) -> Result<Option<Service>, sqlx::Err
 pub async fn form(
     State(st): State<AppState>,
     Path(slug): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     match service(&st, &slug).await {
         Ok(Some(s)) => page(&st, lang, StatusCode::OK, &s, "form", None, None, 0),
-        Ok(None) => error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => error_page(&st, lang, PageError::NotFound),
         Err(e) => internal(&st, lang, &e),
     }
 }
@@ -87,13 +79,11 @@ pub async fn join(
     State(st): State<AppState>,
     client: ClientAddr,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<JoinForm>,
+    LangForm(Lang(lang), f): LangForm<JoinForm>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     let s = match service(&st, &slug).await {
         Ok(Some(s)) => s,
-        Ok(None) => return error_page(&st, StatusCode::NOT_FOUND, lang, "error-not-found"),
+        Ok(None) => return error_page(&st, lang, PageError::NotFound),
         Err(e) => return internal(&st, lang, &e),
     };
     let refuse = |status, key| page(&st, lang, status, &s, "form", Some(key), Some(&f), 0);
@@ -111,14 +101,7 @@ pub async fn join(
         Err(Refusal::TooManyHolds) => {
             return refuse(StatusCode::TOO_MANY_REQUESTS, "error-too-many-holds")
         }
-        Err(Refusal::Internal) => {
-            return error_page(
-                &st,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang,
-                "error-internal",
-            )
-        }
+        Err(Refusal::Internal) => return error_page(&st, lang, PageError::Internal),
     };
     match waitlist::join(&st.db, &st.vault, &s, &f.name, &f.email, lang, st.now()).await {
         Ok(joined) => {
@@ -152,7 +135,6 @@ pub async fn join(
 pub struct KeyQuery {
     #[serde(default)]
     key: String,
-    lang: Option<String>,
 }
 
 fn withdraw_page(st: &AppState, lang: &str, id: &str, key: &str, state: &str) -> Response {
@@ -171,9 +153,8 @@ pub async fn withdraw_form(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
+    Lang(lang): Lang,
 ) -> Response {
-    let lang = lang(q.lang.as_deref(), &headers);
     withdraw_page(&st, lang, &id, &q.key, "ask")
 }
 
@@ -181,10 +162,8 @@ pub async fn withdraw_form(
 pub async fn withdraw(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<KeyQuery>,
+    LangForm(Lang(lang), f): LangForm<KeyQuery>,
 ) -> Response {
-    let lang = lang(f.lang.as_deref(), &headers);
     match waitlist::withdraw(&st.db, &id, &f.key).await {
         Ok(true) => withdraw_page(&st, lang, &id, "", "done"),
         Ok(false) => withdraw_page(&st, lang, &id, "", "gone"),
