@@ -10,6 +10,7 @@ use super::guard::SignedIn;
 use super::page::{internal, lang, local_date_time, render};
 use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
+use cookie::{Cookie, CookieBuilder, SameSite};
 use vamt_booking::booking;
 use vamt_booking::clerk::{self, Clerk, SESSION_HOURS};
 
@@ -17,6 +18,15 @@ use vamt_booking::clerk::{self, Clerk, SESSION_HOURS};
 pub(super) const COOKIE: &str = "vamt_clerk";
 /// The console lists bookings from today on, this many days.
 const CONSOLE_DAYS: i64 = 7;
+
+/// The session cookie with `token`: script cannot read it, and other sites' pages do not
+/// send it (`SameSite=Strict`).
+fn session(token: String) -> CookieBuilder<'static> {
+    Cookie::build((COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+}
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
     super::page::cookie(headers, COOKIE)
@@ -99,19 +109,11 @@ pub async fn login(
         Ok(Some((token, c))) => {
             st.sign_in.accounts.succeeded(&account);
             tracing::info!(clerk = c.id, "clerk signed in");
-            let secure = if st.settings.public_url.starts_with("https://") {
-                "; Secure"
-            } else {
-                ""
-            };
-            let cookie = format!(
-                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-                SESSION_HOURS * 3600
-            );
+            let cookie = session(token)
+                .max_age(cookie::time::Duration::hours(SESSION_HOURS))
+                .secure(st.settings.public_url.starts_with("https://"));
             let mut resp = Redirect::to("/clerk").into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                resp.headers_mut().insert(header::SET_COOKIE, v);
-            }
+            super::page::set_cookie(&mut resp, cookie.into());
             resp
         }
         Ok(None) => {
@@ -139,10 +141,8 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
         }
     }
     let mut resp = Redirect::to("/clerk/login").into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("vamt_clerk=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
-    );
+    let cleared = session(String::new()).max_age(cookie::time::Duration::ZERO);
+    super::page::set_cookie(&mut resp, cleared.into());
     resp
 }
 

@@ -57,6 +57,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use cookie::{Cookie, SameSite};
 
 /// The portal's router.
 pub fn app(state: AppState) -> Router {
@@ -186,13 +187,11 @@ async fn remember_language(req: Request, next: Next) -> Response {
     let chosen = page::query_lang(req.uri()).map(str::to_owned);
     let mut resp = next.run(req).await;
     if let Some(l) = chosen.filter(|l| vamt_portal_core::i18n::I18n::supports(l)) {
-        let cookie = format!(
-            "{}={l}; Path=/; SameSite=Lax; Max-Age=31536000",
-            page::LANG_COOKIE
-        );
-        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
-            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
-        }
+        let cookie = Cookie::build((page::LANG_COOKIE, l))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::days(365));
+        page::set_cookie(&mut resp, cookie.into());
     }
     resp
 }

@@ -6,6 +6,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
+use axum_extra::extract::cookie::CookieJar;
+use cookie::Cookie;
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -25,14 +27,16 @@ pub const LANG_COOKIE: &str = "vamt_lang";
 
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
+}
+
+/// A `Set-Cookie` header that sets `cookie`, or clears it when its value is empty.
+pub fn set_cookie(resp: &mut Response, cookie: Cookie<'_>) {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie.to_string()) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 /// The `lang` of a URL's query, as given (checked by [`lang`]).
