@@ -9,12 +9,11 @@
 //! and judged as IPv4.
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// An IP network: an address and a prefix length.
+/// An IP network: an address and a prefix length (`ipnet`'s, which does the masking; this
+/// adds the spellings an operator writes in `[turn]`: a bare address, an IPv6 address in
+/// brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNet {
-    addr: IpAddr,
-    prefix: u8,
-}
+pub struct IpNet(ipnet::IpNet);
 
 /// Why a network could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,29 +24,14 @@ impl IpNet {
     /// `addr/prefix`; the prefix is clamped to the family's width.
     pub fn new(addr: IpAddr, prefix: u8) -> Self {
         let max = if addr.is_ipv4() { 32 } else { 128 };
-        Self {
-            addr,
-            prefix: prefix.min(max),
-        }
+        // Cannot fail: the prefix is within the family's width.
+        Self(ipnet::IpNet::new(addr, prefix.min(max)).unwrap_or_else(|_| addr.into()))
     }
 
-    /// Whether `ip` (of the same family) lies in this network.
+    /// Whether `ip` (of the same family) lies in this network. An address is judged in the
+    /// spelling it is given; [`PeerPolicy::allows`] unpacks embedded IPv4 first.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
+        self.0.contains(&ip)
     }
 }
 
@@ -72,7 +56,7 @@ impl std::str::FromStr for IpNet {
 
 impl std::fmt::Display for IpNet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.addr, self.prefix)
+        write!(f, "{}/{}", self.0.addr(), self.0.prefix_len())
     }
 }
 

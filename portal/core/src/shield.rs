@@ -10,44 +10,31 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
-/// An address or network (`10.0.0.0/8`, `::1`) whose `X-Forwarded-For` is believed.
+/// An address or network (`10.0.0.0/8`, `::1`) whose `X-Forwarded-For` is believed
+/// (`ipnet`'s, which does the masking).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Net {
-    addr: IpAddr,
-    prefix: u8,
-}
+pub struct Net(ipnet::IpNet);
 
 impl Net {
-    /// Parses `a.b.c.d`, `a.b.c.d/n`, `x::y` or `x::y/n`.
+    /// Parses `a.b.c.d`, `a.b.c.d/n`, `x::y` or `x::y/n` (a bare address is its own
+    /// network).
     pub fn parse(s: &str) -> Option<Self> {
         let (a, p) = match s.split_once('/') {
             Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
             None => (s, None),
         };
         let addr: IpAddr = a.trim().parse().ok()?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = p.unwrap_or(max);
-        (prefix <= max).then_some(Self { addr, prefix })
+        let net = match p {
+            Some(prefix) => ipnet::IpNet::new(addr, prefix).ok()?,
+            None => addr.into(),
+        };
+        Some(Self(net))
     }
 
-    /// Whether `ip` lies in this network.
+    /// Whether `ip` lies in this network; an IPv4 address written as IPv6
+    /// (`::ffff:a.b.c.d`) counts as its IPv4 self.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = ip.to_canonical();
-        match (self.addr, ip) {
-            (IpAddr::V4(n), IpAddr::V4(i)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(n) & mask == u32::from(i) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(i)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(n) & mask == u128::from(i) & mask
-            }
-            _ => false,
-        }
+        self.0.contains(&ip.to_canonical())
     }
 }
 
