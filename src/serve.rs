@@ -1,19 +1,73 @@
 //! `vamt serve`: every part in one process.
+//!
+//! [`run`] is the list of parts: each is set up by a function named for what it is, in the
+//! order they start, and the end of `run` stops them in the order they stop.
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use prometheus::Registry;
+use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use vamt_booking::demo::DemoLogin;
+use vamt_booking::Office;
 use vamt_portal::AppState;
 use vamt_portal_core::config::Settings;
+use vamt_portal_storage::db::Db;
 use vamt_portal_storage::vault::Vault;
+use vamt_sfu::server::{MediaThreads, SfuHandle};
 use vamt_sfu::SfuMetrics;
 use vamt_signalling::TokenKeys;
+use vamt_turn::server::TurnServer;
 use vamt_turn::TurnMetrics;
 
 /// How long open calls get to close after a shutdown signal before the process exits.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    init_logging(&settings);
+    vamt_sfu::install_crypto_provider();
+    // The key files (of an older install) and the SQLite file live in the data directory.
+    create_data_dir(&settings)?;
+    // A missing or bad key stops the start before the database is opened and migrated.
+    let keys = load_keys(&settings)?;
+    let db = open_database(&settings).await?;
+
+    // Every socket is bound before the portal is built and the demo seeded: a taken port
+    // stops the start with its name, before a first start's password is generated (and lost).
+    let registry = Registry::new();
+    let (stop, stopping) = watch::channel(false);
+    let media = start_media(&settings, &registry, &stopping)?;
+    let relay = bind_relay(&settings, &keys.turn_secret, &registry).await?;
+    let listeners = bind_listeners(&settings)?;
+
+    let state = build_portal(settings, &db, &media, keys, registry, relay.is_some())?;
+    // Served before the banner, which prints its address.
+    let metrics = serve_metrics(listeners.metrics, &state, &stopping)?;
+    let demo = vamt_booking::demo::seed_if_empty(&state).await?;
+    announce(&state, &media, metrics, demo.as_ref()).await;
+    // The relay and the jobs start after the banner, on a seeded database.
+    let relay = relay.map(|server| start_relay(server, &stopping));
+    let jobs = start_jobs(&state.office, &stopping);
+    // From here a SIGINT or SIGTERM drains instead of ending the process at once.
+    let signal = on_signal();
+    serve_http(listeners.http, &state, signal).await?;
+
+    // Stopping. The portal has stopped first (above): calls were told while media still
+    // ran, and had DRAIN_TIMEOUT to close. Then everything else is told at once and
+    // awaited; the database closes last, as the jobs write to it until they end.
+    let _ = stop.send(true);
+    media.stopped().await;
+    jobs.stopped().await;
+    if let Some(relay) = relay {
+        let _ = relay.await;
+    }
+    db.close().await;
+    tracing::info!("vamt stopped");
+    Ok(())
+}
 
 fn init_logging(s: &Settings) {
     use tracing_subscriber::EnvFilter;
@@ -61,50 +115,38 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
     let _ = rx.wait_for(|v| *v).await;
 }
 
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    init_logging(&settings);
-    vamt_sfu::install_crypto_provider();
+/// Creates the data directory (owner-only).
+fn create_data_dir(settings: &Settings) -> anyhow::Result<()> {
     vamt_portal_storage::private_file::dir(&settings.data_dir)
-        .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
-    // Generated keys live apart from the data (storage.key_dir); an older install's are
-    // moved there once.
-    let key = |name: &str| -> anyhow::Result<Vec<u8>> {
-        let (key, moved) = vamt_portal_storage::secret::load_or_move_key(
-            &settings.key_dir,
-            &settings.data_dir,
-            name,
-        )
-        .with_context(|| {
-            format!(
-                "reading or creating {}",
-                settings.key_dir.join(name).display()
-            )
-        })?;
-        if moved {
-            tracing::warn!(
-                key = name,
-                from = %settings.data_dir.display(),
-                to = %settings.key_dir.display(),
-                "key moved out of the data directory; backups of the data directory taken before hold it"
-            );
-        }
-        Ok(key)
-    };
+        .with_context(|| format!("creating data directory {}", settings.data_dir.display()))
+}
 
-    let registry = Registry::new();
+/// The process's secrets.
+struct Keys {
+    /// Signs and checks room tokens.
+    tokens: TokenKeys,
+    /// The TURN REST API's shared secret.
+    turn_secret: String,
+    /// Encrypts personal data at rest.
+    vault: Vault,
+}
+
+/// Takes each key from the configuration when it gives one, else from its key file (created
+/// on a first start): the token key, the TURN key, the data key, in that order.
+fn load_keys(settings: &Settings) -> anyhow::Result<Keys> {
     let secret = if settings.raw.security.token_secret.is_empty() {
-        key("token.key")?
+        key_file(settings, "token.key")?
     } else {
         settings.raw.security.token_secret.as_bytes().to_vec()
     };
     let tokens = TokenKeys::from_secret(&secret);
     let turn_secret = if settings.raw.turn.secret.is_empty() {
-        String::from_utf8_lossy(&key("turn.key")?).into_owned()
+        String::from_utf8_lossy(&key_file(settings, "turn.key")?).into_owned()
     } else {
         settings.raw.turn.secret.clone()
     };
     let vault = if settings.raw.security.data_key.is_empty() {
-        let data_key = key("data.key")?;
+        let data_key = key_file(settings, "data.key")?;
         Vault::from_hex(&String::from_utf8_lossy(&data_key)).with_context(|| {
             format!(
                 "{} is not a valid data key",
@@ -114,208 +156,329 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     } else {
         Vault::from_hex(&settings.raw.security.data_key)?
     };
+    Ok(Keys {
+        tokens,
+        turn_secret,
+        vault,
+    })
+}
+
+/// Reads or creates the generated key `name`. Generated keys live apart from the data
+/// (storage.key_dir); an older install's are moved there once.
+fn key_file(settings: &Settings, name: &str) -> anyhow::Result<Vec<u8>> {
+    let (key, moved) =
+        vamt_portal_storage::secret::load_or_move_key(&settings.key_dir, &settings.data_dir, name)
+            .with_context(|| {
+                format!(
+                    "reading or creating {}",
+                    settings.key_dir.join(name).display()
+                )
+            })?;
+    if moved {
+        tracing::warn!(
+            key = name,
+            from = %settings.data_dir.display(),
+            to = %settings.key_dir.display(),
+            "key moved out of the data directory; backups of the data directory taken before hold it"
+        );
+    }
+    Ok(key)
+}
+
+/// Makes a SQLite file owner-only, then opens (and migrates) the database.
+async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     vamt_portal_storage::private_file::sqlite(&settings.database_url)
         .with_context(|| format!("making the database {} owner-only", settings.database_url))?;
-
-    let db = vamt_portal_storage::db::open(&settings.database_url)
+    vamt_portal_storage::db::open(&settings.database_url)
         .await
-        .with_context(|| format!("opening database {}", settings.database_url))?;
+        .with_context(|| format!("opening database {}", settings.database_url))
+}
 
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let (sfu, sfu_thread) = vamt_sfu::server::spawn(
+/// The SFU: its UDP socket and its shard threads, which end on `stop`.
+struct Media {
+    sfu: SfuHandle,
+    threads: MediaThreads,
+}
+
+/// Binds the media UDP socket and starts the SFU's shards.
+fn start_media(
+    settings: &Settings,
+    registry: &Registry,
+    stop: &watch::Receiver<bool>,
+) -> anyhow::Result<Media> {
+    let (sfu, threads) = vamt_sfu::server::spawn(
         settings.media_listen,
         settings.media_public_ips.clone(),
         settings.raw.media.shards,
-        SfuMetrics::new(&registry)?,
-        until_true(stop_rx.clone()),
+        SfuMetrics::new(registry)?,
+        until_true(stop.clone()),
     )
     .with_context(|| format!("binding media UDP socket {}", settings.media_listen))?;
+    Ok(Media { sfu, threads })
+}
 
-    let stun = match settings.stun_listen {
-        Some(addr) => {
-            // STUN for every browser, TURN with the REST credentials the call page mints.
-            let mut cfg = vamt_turn::relay::RelayConfig::new(
-                "vamt",
-                vamt_turn::auth::Credentials::SharedSecret(turn_secret.clone()),
-            );
-            cfg.policy = vamt_turn::peer_policy::PeerPolicy::new()
-                .allow_loopback(settings.raw.turn.allow_loopback_peers);
-            let announced = settings.media_public_ips.iter().copied();
-            let relays: Vec<vamt_turn::server::RelayAddress> = if addr.ip().is_unspecified() {
-                announced
-                    .map(|ip| vamt_turn::server::RelayAddress {
-                        bind: if ip.is_ipv4() {
-                            std::net::Ipv4Addr::UNSPECIFIED.into()
-                        } else {
-                            std::net::Ipv6Addr::UNSPECIFIED.into()
-                        },
-                        external: Some(ip),
-                    })
-                    .collect()
-            } else {
-                vec![vamt_turn::server::RelayAddress {
-                    bind: addr.ip(),
-                    external: None,
-                }]
-            };
-            // TCP on the same port, for networks that block UDP (as coturn does).
-            let (server, tcp) =
-                crate::turn::bind_udp_and_tcp(addr, &cfg, &relays, &TurnMetrics::new(&registry)?)
-                    .await?;
-            let mut server = server.with_tcp(tcp);
-            if let Some(tls) = &settings.turn_tls {
-                let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)
-                    .context("loading turn.tls_cert / turn.tls_key")?;
-                let l = vamt_portal::listen(tls.listen)
-                    .with_context(|| format!("binding TURN TLS listener {}", tls.listen))?;
-                server = server.with_tls(l, acceptor);
-            }
-            Some(server)
-        }
-        None => None,
+impl Media {
+    /// Waits for the shard threads to end (after the stop signal).
+    async fn stopped(self) {
+        let threads = self.threads;
+        let _ = tokio::task::spawn_blocking(move || threads.join()).await;
+    }
+}
+
+/// Binds the STUN/TURN relay when `turn.listen` is set (UDP, TCP on the same port, and TLS
+/// when configured); it serves from [`start_relay`] on.
+async fn bind_relay(
+    settings: &Settings,
+    turn_secret: &str,
+    registry: &Registry,
+) -> anyhow::Result<Option<TurnServer>> {
+    let Some(addr) = settings.stun_listen else {
+        return Ok(None);
     };
+    // STUN for every browser, TURN with the REST credentials the call page mints.
+    let mut cfg = vamt_turn::relay::RelayConfig::new(
+        "vamt",
+        vamt_turn::auth::Credentials::SharedSecret(turn_secret.to_owned()),
+    );
+    cfg.policy = vamt_turn::peer_policy::PeerPolicy::new()
+        .allow_loopback(settings.raw.turn.allow_loopback_peers);
+    let announced = settings.media_public_ips.iter().copied();
+    let relays: Vec<vamt_turn::server::RelayAddress> = if addr.ip().is_unspecified() {
+        announced
+            .map(|ip| vamt_turn::server::RelayAddress {
+                bind: if ip.is_ipv4() {
+                    std::net::Ipv4Addr::UNSPECIFIED.into()
+                } else {
+                    std::net::Ipv6Addr::UNSPECIFIED.into()
+                },
+                external: Some(ip),
+            })
+            .collect()
+    } else {
+        vec![vamt_turn::server::RelayAddress {
+            bind: addr.ip(),
+            external: None,
+        }]
+    };
+    // TCP on the same port, for networks that block UDP (as coturn does).
+    let (server, tcp) =
+        crate::turn::bind_udp_and_tcp(addr, &cfg, &relays, &TurnMetrics::new(registry)?).await?;
+    let mut server = server.with_tcp(tcp);
+    if let Some(tls) = &settings.turn_tls {
+        let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)
+            .context("loading turn.tls_cert / turn.tls_key")?;
+        let l = vamt_portal::listen(tls.listen)
+            .with_context(|| format!("binding TURN TLS listener {}", tls.listen))?;
+        server = server.with_tls(l, acceptor);
+    }
+    Ok(Some(server))
+}
 
-    let listener = vamt_portal::listen(settings.http_listen)
+/// Serves the bound relay until `stop`.
+fn start_relay(server: TurnServer, stop: &watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(server.run(until_true(stop.clone())))
+}
+
+/// The portal's listener and the operations listener (metrics and health, when
+/// `metrics.listen` is set).
+struct Listeners {
+    http: TcpListener,
+    metrics: Option<TcpListener>,
+}
+
+fn bind_listeners(settings: &Settings) -> anyhow::Result<Listeners> {
+    let http = vamt_portal::listen(settings.http_listen)
         .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
-    let metrics_listener = match settings.metrics_listen {
+    let metrics = match settings.metrics_listen {
         Some(addr) => Some(
             vamt_portal::listen(addr)
                 .with_context(|| format!("binding metrics listener {addr}"))?,
         ),
         None => None,
     };
+    Ok(Listeners { http, metrics })
+}
 
+/// The portal's state: signalling over the SFU, the booking office over the database.
+fn build_portal(
+    settings: Settings,
+    db: &Db,
+    media: &Media,
+    keys: Keys,
+    registry: Registry,
+    relay: bool,
+) -> anyhow::Result<AppState> {
     // The binary builds the hub over the in-process SFU and hands it to the portal, which
     // reaches media only through signalling (issue 19).
     let clock: vamt_portal::state::Clock = Arc::new(chrono::Utc::now);
     let hub = AppState::signalling_hub(
         &settings,
-        Arc::new(sfu.clone()),
-        tokens.clone(),
+        Arc::new(media.sfu.clone()),
+        keys.tokens.clone(),
         &registry,
         clock.clone(),
     )?;
-    let state = AppState::build(settings, db.clone(), hub, tokens, vault, registry, clock)?;
+    let state = AppState::build(
+        settings,
+        db.clone(),
+        hub,
+        keys.tokens,
+        keys.vault,
+        registry,
+        clock,
+    )?;
     // Browsers get TURN credentials only when this node runs the relay.
-    let state = if stun.is_some() {
+    if !relay {
+        return Ok(state);
+    }
+    let turn_secret = keys.turn_secret;
+    Ok(
         state.with_turn_credentials(Arc::new(move |identity, now, ttl| {
             vamt_turn::auth::rest_credentials(&turn_secret, identity, now, ttl)
-        }))
-    } else {
-        state
-    };
-    let hub = state.hub.clone();
-    let metrics_addr = match metrics_listener {
-        Some(l) => {
-            let addr = l.local_addr()?;
-            let app = vamt_portal::operations(state.clone());
-            let mut stop = stop_rx.clone();
-            tokio::spawn(async move {
-                let _ = axum::serve(l, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stop.wait_for(|v| *v).await;
-                    })
-                    .await;
-            });
-            Some(addr)
-        }
-        None => None,
-    };
+        })),
+    )
+}
 
-    let demo = vamt_booking::demo::seed_if_empty(&state).await?;
+/// Serves metrics and health on the operations listener until `stop`; returns its address.
+fn serve_metrics(
+    listener: Option<TcpListener>,
+    state: &AppState,
+    stop: &watch::Receiver<bool>,
+) -> anyhow::Result<Option<SocketAddr>> {
+    let Some(l) = listener else {
+        return Ok(None);
+    };
+    let addr = l.local_addr()?;
+    let app = vamt_portal::operations(state.clone());
+    let mut stop = stop.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(l, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|v| *v).await;
+            })
+            .await;
+    });
+    Ok(Some(addr))
+}
+
+/// Logs that vamt is running and prints the banner (with a first start's secrets, or where
+/// they are).
+async fn announce(
+    state: &AppState,
+    media: &Media,
+    metrics: Option<SocketAddr>,
+    demo: Option<&DemoLogin>,
+) {
     let s = &state.settings;
     tracing::info!(
         http = %s.http_listen,
-        media = %sfu.local_addr(),
+        media = %media.sfu.local_addr(),
         stun = ?s.stun_listen,
-        metrics = ?metrics_addr,
+        metrics = ?metrics,
         data = %s.data_dir.display(),
         mail = if state.outbox.mailer().outbox().is_some() { "outbox" } else { "smtp" },
         "vamt is running"
     );
-    // On a terminal a person reads the first start's secrets once. Anywhere else (systemd's
-    // journal, a container log, a file) stdout is a log that is kept and shipped: the
-    // password and the join key go to an owner-only file instead, and the banner says where.
-    let first_start = match &demo {
+    let first_start = match demo {
         None => None,
-        Some(d) => {
-            let secrets = format!(
-                "  demo citizen join link: {}\n  clerk console: {}  user: {}  password: {}\n",
-                d.join_url, d.clerk_url, d.clerk_username, d.clerk_password
-            );
-            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                Some(format!(
-                    "{secrets}  (the password is shown only on this first start)\n"
-                ))
-            } else {
-                let path = s.key_dir.join("first-start.txt");
-                match vamt_portal_storage::private_file::write(&path, secrets.as_bytes()).await {
-                    Ok(()) => Some(format!(
-                        "  first start: the clerk's password and a demo join link are in {} (readable by this user only; delete it once read)\n",
-                        path.display()
-                    )),
-                    Err(e) => {
-                        tracing::error!(error = %e, path = %path.display(), "first start's secrets not written");
-                        None
-                    }
-                }
-            }
-        }
+        Some(d) => first_start_text(s, d).await,
     };
     // The banner goes to stdout without `println!`: a reader that closed the pipe after the
     // first line (a test, a wrapper script) made the next `println!` panic and stopped the
     // server before its STUN/TURN loop started. A closed stdout never stops the server.
-    {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "vamt is running at {}", s.public_url);
-        if let Some(addr) = metrics_addr {
-            let _ = writeln!(out, "  metrics: http://{addr}/metrics");
-        }
-        if let Some(d) = &first_start {
-            let _ = write!(out, "{d}");
-        }
-        if let Some(dir) = state.outbox.mailer().outbox() {
-            let _ = writeln!(
-                out,
-                "  no SMTP server configured: e-mails go to {}",
-                dir.display()
-            );
-        }
-        let _ = out.flush();
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "vamt is running at {}", s.public_url);
+    if let Some(addr) = metrics {
+        let _ = writeln!(out, "  metrics: http://{addr}/metrics");
     }
+    if let Some(d) = &first_start {
+        let _ = write!(out, "{d}");
+    }
+    if let Some(dir) = state.outbox.mailer().outbox() {
+        let _ = writeln!(
+            out,
+            "  no SMTP server configured: e-mails go to {}",
+            dir.display()
+        );
+    }
+    let _ = out.flush();
+}
 
-    let stun_task = stun.map(|srv| tokio::spawn(srv.run(until_true(stop_rx.clone()))));
-    let retention_task = tokio::spawn(vamt_booking::retention::run(
-        state.office.clone(),
-        until_true(stop_rx.clone()),
-    ));
-    let reminder_task = tokio::spawn(vamt_booking::reminder::run(
-        state.office.clone(),
-        until_true(stop_rx.clone()),
-    ));
-    let hold_task = tokio::spawn(vamt_booking::hold::run(
-        state.office.clone(),
-        until_true(stop_rx.clone()),
-    ));
-    let stats_task = tokio::spawn(vamt_booking::stats::run(
-        state.office.clone(),
-        until_true(stop_rx.clone()),
-    ));
-    let mail_task = tokio::spawn({
-        let (office, stop) = (state.office.clone(), until_true(stop_rx.clone()));
-        async move { vamt_booking::notify::courier(&office, stop).await }
-    });
+/// What the banner says of the first start's secrets. On a terminal a person reads them
+/// once. Anywhere else (systemd's journal, a container log, a file) stdout is a log that is
+/// kept and shipped: the password and the join key go to an owner-only file instead, and
+/// the banner says where.
+async fn first_start_text(s: &Settings, d: &DemoLogin) -> Option<String> {
+    let secrets = format!(
+        "  demo citizen join link: {}\n  clerk console: {}  user: {}  password: {}\n",
+        d.join_url, d.clerk_url, d.clerk_username, d.clerk_password
+    );
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Some(format!(
+            "{secrets}  (the password is shown only on this first start)\n"
+        ));
+    }
+    let path = s.key_dir.join("first-start.txt");
+    match vamt_portal_storage::private_file::write(&path, secrets.as_bytes()).await {
+        Ok(()) => Some(format!(
+            "  first start: the clerk's password and a demo join link are in {} (readable by this user only; delete it once read)\n",
+            path.display()
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "first start's secrets not written");
+            None
+        }
+    }
+}
 
+/// The background jobs over the booking office, in the order they start and are awaited.
+struct Jobs(Vec<JoinHandle<()>>);
+
+/// Starts retention, reminders, holds, statistics and the mail courier; each ends on `stop`.
+fn start_jobs(office: &Arc<Office>, stop: &watch::Receiver<bool>) -> Jobs {
+    let stop = || until_true(stop.clone());
+    Jobs(vec![
+        tokio::spawn(vamt_booking::retention::run(office.clone(), stop())),
+        tokio::spawn(vamt_booking::reminder::run(office.clone(), stop())),
+        tokio::spawn(vamt_booking::hold::run(office.clone(), stop())),
+        tokio::spawn(vamt_booking::stats::run(office.clone(), stop())),
+        tokio::spawn({
+            let (office, stop) = (office.clone(), stop());
+            async move { vamt_booking::notify::courier(&office, stop).await }
+        }),
+    ])
+}
+
+impl Jobs {
+    /// Waits for each job to end (after the stop signal), in the order they started.
+    async fn stopped(self) {
+        for job in self.0 {
+            let _ = job.await;
+        }
+    }
+}
+
+/// Turns true on SIGINT or SIGTERM.
+fn on_signal() -> watch::Receiver<bool> {
     let (signal_tx, signal_rx) = watch::channel(false);
     tokio::spawn(async move {
         wait_for_signal().await;
         let _ = signal_tx.send(true);
     });
+    signal_rx
+}
 
-    let shutdown_hub = hub.clone();
+/// Serves the portal until `signal`; then tells the calls (through the hub) and lets the
+/// connections drain, for DRAIN_TIMEOUT at most.
+async fn serve_http(
+    listener: TcpListener,
+    state: &AppState,
+    signal: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let shutdown_hub = state.hub.clone();
     let graceful = {
-        let rx = signal_rx.clone();
+        let rx = signal.clone();
         async move {
             until_true(rx).await;
             tracing::info!("shutting down: telling calls and draining");
@@ -325,22 +488,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let server = vamt_portal::server::serve(listener, state.clone(), graceful);
     tokio::select! {
         r = server => r.context("HTTP server failed")?,
-        _ = async { until_true(signal_rx).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+        _ = async { until_true(signal).await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
             tracing::warn!("connections still open after the drain timeout; closing them");
         }
     }
-
-    let _ = stop_tx.send(true);
-    let _ = tokio::task::spawn_blocking(move || sfu_thread.join()).await;
-    let _ = retention_task.await;
-    let _ = reminder_task.await;
-    let _ = hold_task.await;
-    let _ = stats_task.await;
-    let _ = mail_task.await;
-    if let Some(t) = stun_task {
-        let _ = t.await;
-    }
-    db.close().await;
-    tracing::info!("vamt stopped");
     Ok(())
 }
