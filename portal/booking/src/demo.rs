@@ -119,7 +119,7 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
     st.metrics.bookings.with_label_values(&["demo"]).inc();
     Ok(Some(DemoLogin {
         join_url: crate::notify::join_url(st, &booked),
-        clerk_url: format!("{}/clerk/login", st.settings.public_url),
+        clerk_url: st.settings.link(&["clerk", "login"], &[]),
         clerk_username: "clerk".into(),
         clerk_password: password,
     }))

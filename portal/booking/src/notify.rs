@@ -15,25 +15,28 @@ use vamt_portal_storage::outbox::{QueueError, Round};
 
 /// The citizen's join link for a booking.
 pub fn join_url(st: &Office, booked: &booking::Booked) -> String {
-    format!(
-        "{}/call/{}?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    let b = &booked.booking;
+    st.settings.link(
+        &["call", &b.id],
+        &[("key", &booked.join_key), ("lang", &b.locale)],
     )
 }
 
 /// The link that cancels a booking (the same secret as the join link).
 pub fn cancel_url(st: &Office, booked: &booking::Booked) -> String {
-    format!(
-        "{}/booking/{}/cancel?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    let b = &booked.booking;
+    st.settings.link(
+        &["booking", &b.id, "cancel"],
+        &[("key", &booked.join_key), ("lang", &b.locale)],
     )
 }
 
 /// The link in the opt-in mail (the same secret as the join link).
 pub fn confirm_url(st: &Office, booked: &booking::Booked) -> String {
-    format!(
-        "{}/booking/{}/confirm?key={}&lang={}",
-        st.settings.public_url, booked.booking.id, booked.join_key, booked.booking.locale
+    let b = &booked.booking;
+    st.settings.link(
+        &["booking", &b.id, "confirm"],
+        &[("key", &booked.join_key), ("lang", &b.locale)],
     )
 }
 
@@ -52,14 +55,8 @@ fn calendar_file(st: &Office, booked: &booking::Booked, service: &str) -> String
     );
     let host = st
         .settings
-        .public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("vamt")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("vamt")
-        .to_owned();
+        .public_host()
+        .unwrap_or_else(|| "vamt".to_owned());
     crate::ics::calendar(&crate::ics::Event {
         uid: &format!("{}@{host}", b.id),
         start: b.starts_at,
@@ -287,9 +284,9 @@ pub async fn send_waitlist_joined(st: &Office, s: &Service, joined: &waitlist::J
     let mut args = FluentArgs::new();
     args.set("service", service);
     args.set("position", joined.position);
-    let withdraw = format!(
-        "{}/waitlist/{}/withdraw?key={}&lang={lang}",
-        st.settings.public_url, joined.id, joined.key
+    let withdraw = st.settings.link(
+        &["waitlist", &joined.id, "withdraw"],
+        &[("key", &joined.key), ("lang", lang)],
     );
     let body = st.mails.render(
         "notice.txt",

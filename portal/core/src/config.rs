@@ -148,6 +148,12 @@ impl HttpConfig {
                     "must start with http:// or https://",
                 ));
             }
+            if url::Url::parse(&u).map_or(true, |p| p.host_str().is_none()) {
+                return Err(bad(
+                    "http.public_url",
+                    "must be a URL with a host, e.g. https://termine.example.de",
+                ));
+            }
             u
         };
         if !(1..=300).contains(&self.header_timeout_seconds) {
@@ -891,6 +897,33 @@ pub struct Settings {
     pub reminder_lead: Option<chrono::Duration>,
 }
 
+impl Settings {
+    /// The portal's address for `segments` (each percent-encoded as a path segment) with
+    /// `query` (form-encoded), below `http.public_url` and any path it has: the links in
+    /// mails, calendar files and pages.
+    pub fn link(&self, segments: &[&str], query: &[(&str, &str)]) -> String {
+        let Ok(mut url) = url::Url::parse(&self.public_url) else {
+            // Validated at start; a link to the bare path is the least wrong answer.
+            return format!("{}/{}", self.public_url, segments.join("/"));
+        };
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url.into()
+    }
+
+    /// The host of `http.public_url` (a name, or an address), without port.
+    pub fn public_host(&self) -> Option<String> {
+        url::Url::parse(&self.public_url)
+            .ok()?
+            .host_str()
+            .map(|h| h.trim_matches(['[', ']']).to_owned())
+    }
+}
+
 /// The TURN-over-TLS listener of `[turn]`.
 #[derive(Debug, Clone)]
 pub struct TurnTls {
@@ -1041,6 +1074,30 @@ mod tests {
         assert_eq!(s.public_url, "http://localhost:8080");
         assert_eq!(s.media_listen.port(), 7882);
         assert!(s.database_url.ends_with("vamt.db"));
+    }
+
+    #[test]
+    fn links_go_below_the_public_url_with_their_query_encoded() {
+        let s = with(json!({})).expect("defaults validate");
+        assert_eq!(
+            s.link(&["call", "BK_1"], &[("key", "a-b_c"), ("lang", "de")]),
+            "http://localhost:8080/call/BK_1?key=a-b_c&lang=de"
+        );
+        assert_eq!(
+            s.link(&["clerk", "login"], &[]),
+            "http://localhost:8080/clerk/login"
+        );
+        let under = with(json!({"http": {"public_url": "https://stadt.example/amt/"}}))
+            .expect("a public URL with a path");
+        assert_eq!(
+            under.link(&["booking", "BK 2", "cancel"], &[("key", "k&=")]),
+            "https://stadt.example/amt/booking/BK%202/cancel?key=k%26%3D"
+        );
+        assert_eq!(under.public_host().as_deref(), Some("stadt.example"));
+        let v6 = with(json!({"http": {"public_url": "http://[2001:db8::1]:8080"}}))
+            .expect("an IPv6 public URL");
+        assert_eq!(v6.public_host().as_deref(), Some("2001:db8::1"));
+        assert!(with(json!({"http": {"public_url": "https://"}})).is_err());
     }
 
     #[test]

@@ -141,13 +141,7 @@ fn call_page(
             }));
             if let Some(tls) = &st.settings.turn_tls {
                 // The certificate names the portal's host, not an IP.
-                let name = st
-                    .settings
-                    .public_url
-                    .split("://")
-                    .nth(1)
-                    .and_then(|rest| rest.split(['/', ':']).next())
-                    .unwrap_or(&host);
+                let name = st.settings.public_host().unwrap_or_else(|| host.clone());
                 ice_servers.push(json!({
                     "urls": format!("turns:{name}:{}?transport=tcp", tls.listen.port()),
                     "username": username,
