@@ -752,17 +752,35 @@ fn email_index(vault: &Vault, email: &str) -> String {
     vault.blind_index("bookings.email", &email.trim().to_lowercase())
 }
 
-/// The select list and joins that `booking_from_row` reads (columns 0–10), then the
-/// desk's note, attendance and clerk name (11–13); a macro so queries stay static strings.
+/// The select list and joins of a [`BookingRow`]; a macro so queries stay static strings.
 macro_rules! select_bookings {
     ($rest:literal) => {
         concat!(
-            "SELECT b.id, s.slug, b.starts_at, b.ends_at, b.state, b.citizen_name, b.email, b.locale, b.room_id, b.clerk_id, b.confirmed_at, \
-             b.clerk_note, COALESCE(b.attendance, ''), COALESCE(c.display_name, '') \
+            "SELECT b.id, s.slug AS service, b.starts_at, b.ends_at, b.state, b.citizen_name, b.email, \
+             b.locale, b.room_id, b.clerk_id, b.clerk_note, COALESCE(b.attendance, '') AS attendance, \
+             COALESCE(c.display_name, '') AS clerk_name \
              FROM bookings b JOIN services s ON s.id = b.service_id LEFT JOIN clerks c ON c.id = b.clerk_id ",
             $rest
         )
     };
+}
+
+/// A booking as [`select_bookings!`] reads it, by column name; personal fields sealed.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    id: String,
+    service: String,
+    starts_at: String,
+    ends_at: String,
+    state: String,
+    citizen_name: String,
+    email: String,
+    locale: String,
+    room_id: String,
+    clerk_id: Option<i64>,
+    clerk_note: String,
+    attendance: String,
+    clerk_name: String,
 }
 
 /// The vault context of a booking's personal field.
@@ -770,43 +788,39 @@ fn field(id: &str, column: &str) -> String {
     format!("bookings.{column}:{id}")
 }
 
-fn booking_from_row(
-    vault: &Vault,
-    r: &vamt_portal_storage::db::DbRow,
-) -> Result<Option<Booking>, BookingError> {
-    let id: String = r.get(0);
+fn booking_from_row(vault: &Vault, r: &BookingRow) -> Result<Option<Booking>, BookingError> {
     // An erased field is empty: retention has removed it.
-    let open = |column: &str, sealed: String| -> Result<String, VaultError> {
+    let open = |column: &str, sealed: &str| -> Result<String, VaultError> {
         if sealed.is_empty() {
             Ok(String::new())
         } else {
-            vault.open(&field(&id, column), &sealed)
+            vault.open(&field(&r.id, column), sealed)
         }
     };
     let (Some(starts_at), Some(ends_at), Some(state)) = (
-        parse_ts(r.get::<&str, _>(2)),
-        parse_ts(r.get::<&str, _>(3)),
-        State::parse(r.get::<&str, _>(4)),
+        parse_ts(&r.starts_at),
+        parse_ts(&r.ends_at),
+        State::parse(&r.state),
     ) else {
         return Ok(None);
     };
     Ok(Some(Booking {
-        citizen_name: open("citizen_name", r.get(5))?,
-        email: open("email", r.get(6))?,
-        id: id.clone(),
-        service: r.get(1),
+        citizen_name: open("citizen_name", &r.citizen_name)?,
+        email: open("email", &r.email)?,
+        id: r.id.clone(),
+        service: r.service.clone(),
         starts_at,
         ends_at,
         state,
-        locale: r.get(7),
-        room_id: r.get(8),
-        clerk_id: r.get(9),
+        locale: r.locale.clone(),
+        room_id: r.room_id.clone(),
+        clerk_id: r.clerk_id,
     }))
 }
 
 /// The booking `id`, if it exists.
 pub async fn find(db: &Db, vault: &Vault, id: &str) -> Result<Option<Booking>, BookingError> {
-    let row = sqlx::query(select_bookings!("WHERE b.id = $1"))
+    let row = sqlx::query_as::<_, BookingRow>(select_bookings!("WHERE b.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -1093,7 +1107,7 @@ pub async fn between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Booking>, BookingError> {
-    let rows = sqlx::query(select_bookings!(
+    let rows = sqlx::query_as::<_, BookingRow>(select_bookings!(
         "WHERE b.state = 'confirmed' AND b.starts_at >= $1 AND b.starts_at < $2 ORDER BY b.starts_at, b.clerk_id"
     ))
     .bind(ts(from))
@@ -1174,7 +1188,7 @@ pub async fn desk(
     clerk: Option<i64>,
     location: Option<i64>,
 ) -> Result<Vec<DeskEntry>, BookingError> {
-    let rows = sqlx::query(select_bookings!(
+    let rows = sqlx::query_as::<_, BookingRow>(select_bookings!(
         "WHERE b.state <> 'cancelled' AND b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.clerk_id = $3) \
          AND ($4 = -1 OR b.location_id = $4) ORDER BY b.starts_at, b.clerk_id"
     ))
@@ -1189,17 +1203,16 @@ pub async fn desk(
         let Some(b) = booking_from_row(vault, r)? else {
             continue;
         };
-        let sealed: String = r.get(11);
-        let note = if sealed.is_empty() {
+        let note = if r.clerk_note.is_empty() {
             String::new()
         } else {
-            vault.open(&field(&b.id, "clerk_note"), &sealed)?
+            vault.open(&field(&b.id, "clerk_note"), &r.clerk_note)?
         };
         out.push(DeskEntry {
             booking: b,
             note,
-            attendance: r.get(12),
-            clerk_name: r.get(13),
+            attendance: r.attendance.clone(),
+            clerk_name: r.clerk_name.clone(),
         });
     }
     Ok(out)
