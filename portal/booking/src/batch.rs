@@ -44,7 +44,8 @@ struct Pending {
     reply: oneshot::Sender<Result<Booked, BookingError>>,
 }
 
-static QUEUES: Group<Pending> = Group::new();
+/// The bookings of one database waiting for its writer, kept with the database.
+type Queue = Group<Pending>;
 
 /// Stores the booking `ask` with the first of its clerks whose time is still free,
 /// through the queue of `db`: `SlotTaken` if all of them went to others first,
@@ -52,8 +53,7 @@ static QUEUES: Group<Pending> = Group::new();
 /// inside a tokio runtime (it may start the writer).
 pub async fn book(db: &Db, vault: &Vault, ask: Ask) -> Result<Booked, BookingError> {
     let (reply, answer) = oneshot::channel();
-    let key = db.connect_options().database_url.to_string();
-    if let Some(drain) = QUEUES.push(&key, Pending { ask, reply }) {
+    if let Some(drain) = db.kept(Queue::new).push(Pending { ask, reply }) {
         // A task of its own: the request that started it may be dropped (the citizen
         // closed the page); the others still need their answers.
         tokio::spawn(write(drain, db.clone(), vault.clone()));
@@ -201,7 +201,7 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
             q = q.bind(u.clone());
         }
         out.extend(
-            q.fetch_all(db)
+            q.fetch_all(db.pool())
                 .await?
                 .into_iter()
                 .filter_map(|(clerk, unit)| Some((clerk, parse_ts(&unit)?.timestamp()))),
@@ -237,7 +237,7 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
         for a in chunk {
             q = q.bind(*a);
         }
-        held.extend(q.fetch_all(db).await?);
+        held.extend(q.fetch_all(db.pool()).await?);
     }
     Ok(held)
 }

@@ -215,7 +215,7 @@ pub(crate) async fn read_services(db: &Db) -> Result<Vec<Service>, sqlx::Error> 
     let rows = sqlx::query(
         "SELECT id, slug, duration_minutes, fee_cents, virtual_ok FROM services WHERE active = 1 ORDER BY id",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()
@@ -822,7 +822,7 @@ fn booking_from_row(vault: &Vault, r: &BookingRow) -> Result<Option<Booking>, Bo
 pub async fn find(db: &Db, vault: &Vault, id: &str) -> Result<Option<Booking>, BookingError> {
     let row = sqlx::query_as::<_, BookingRow>(select_bookings!("WHERE b.id = $1"))
         .bind(id)
-        .fetch_optional(db)
+        .fetch_optional(db.pool())
         .await?;
     match row {
         Some(r) => booking_from_row(vault, &r),
@@ -866,7 +866,7 @@ pub async fn find_by_key(
         "SELECT join_key_hash FROM bookings WHERE id = $1 AND personal_data_erased_at IS NULL",
     )
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let stored: String = row.get(0);
@@ -1005,7 +1005,7 @@ async fn still_held(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx:
     )
     .bind(id)
     .bind(ts(now))
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await?;
     Ok(n > 0)
 }
@@ -1016,7 +1016,7 @@ pub async fn release_unconfirmed(db: &Db, now: DateTime<Utc>) -> Result<Vec<Stri
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM bookings WHERE state = 'pending' AND confirm_by <= $1")
             .bind(ts(now))
-            .fetch_all(db)
+            .fetch_all(db.pool())
             .await?;
     let mut released = Vec::new();
     for id in ids {
@@ -1067,7 +1067,7 @@ pub async fn due_reminders(
     )
     .bind(ts(now))
     .bind(ts(until))
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -1095,7 +1095,7 @@ pub async fn claim_reminder(db: &Db, id: &str, now: DateTime<Utc>) -> Result<boo
     )
     .bind(ts(now))
     .bind(id)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -1112,7 +1112,7 @@ pub async fn between(
     ))
     .bind(ts(from))
     .bind(ts(to))
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -1136,7 +1136,7 @@ pub async fn erase_personal_data(
     )
     .bind(ts(now))
     .bind(ts(ended_before))
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected())
 }
@@ -1146,7 +1146,7 @@ pub async fn erase_personal_data(
 pub async fn prune_claims(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM booking_claims WHERE unit_start < $1")
         .bind(ts(before))
-        .execute(db)
+        .execute(db.pool())
         .await?;
     Ok(done.rows_affected())
 }
@@ -1157,7 +1157,7 @@ pub async fn join_key(db: &Db, vault: &Vault, id: &str) -> Result<Option<String>
     let sealed: Option<String> =
         sqlx::query_scalar("SELECT join_key_sealed FROM bookings WHERE id = $1")
             .bind(id)
-            .fetch_optional(db)
+            .fetch_optional(db.pool())
             .await?;
     match sealed.filter(|s| !s.is_empty()) {
         Some(s) => Ok(Some(vault.open(&field(id, "join_key_sealed"), &s)?)),
@@ -1196,7 +1196,7 @@ pub async fn desk(
     .bind(ts(to))
     .bind(clerk.unwrap_or(0))
     .bind(location.unwrap_or(-1))
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -1235,7 +1235,7 @@ pub async fn set_note(db: &Db, vault: &Vault, id: &str, note: &str) -> Result<bo
     )
     .bind(sealed)
     .bind(id)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -1257,7 +1257,7 @@ pub async fn mark_attendance(
     .bind(attendance)
     .bind(id)
     .bind(ts(now))
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -1267,7 +1267,7 @@ async fn placement(db: &Db, id: &str) -> Result<Option<(LocationId, Vec<Service>
     let location: Option<Option<i64>> =
         sqlx::query_scalar("SELECT location_id FROM bookings WHERE id = $1")
             .bind(id)
-            .fetch_optional(db)
+            .fetch_optional(db.pool())
             .await?;
     let Some(location) = location.flatten() else {
         return Ok(None);
@@ -1276,7 +1276,7 @@ async fn placement(db: &Db, id: &str) -> Result<Option<(LocationId, Vec<Service>
         "SELECT service_id FROM booking_services WHERE booking_id = $1 ORDER BY position",
     )
     .bind(id)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let all = services(db).await?;
     let chosen: Vec<Service> = ids

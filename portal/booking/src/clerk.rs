@@ -117,7 +117,7 @@ pub async fn access_to(db: &Db, clerk: &Clerk, id: &str) -> Result<Access, sqlx:
     )
     .bind(id)
     .bind(clerk.id)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     Ok(match row {
         None => Access::None,
@@ -148,7 +148,7 @@ pub async fn take_over(
     .bind(id)
     .bind(clerk.id)
     .bind(ts(now))
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -231,7 +231,7 @@ pub async fn create(
         .bind(display_name)
         .bind(hash)
         .bind(ts(now))
-        .fetch_one(db)
+        .fetch_one(db.pool())
         .await?;
     crate::catalogue::invalidate(db);
     Ok(row.get(0))
@@ -250,7 +250,7 @@ pub async fn login(
         ", c.password_hash FROM clerks c WHERE c.username = $1 AND c.active = 1"
     ))
     .bind(username)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
         // Spend the same effort as for a real account, so timing does not reveal usernames.
@@ -269,11 +269,11 @@ pub async fn login(
     .bind(hash_token(&token))
     .bind(clerk.id)
     .bind(ts(now + Duration::hours(SESSION_HOURS)))
-    .execute(db)
+    .execute(db.pool())
     .await?;
     sqlx::query("DELETE FROM clerk_sessions WHERE expires_at < $1")
         .bind(ts(now))
-        .execute(db)
+        .execute(db.pool())
         .await?;
     Ok(Some((token, clerk)))
 }
@@ -292,7 +292,7 @@ pub async fn session(
     ))
     .bind(hash_token(token))
     .bind(ts(now))
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     Ok(row.as_ref().map(Clerk::from_row))
 }
@@ -301,7 +301,7 @@ pub async fn session(
 pub async fn logout(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM clerk_sessions WHERE token_hash = $1")
         .bind(hash_token(token))
-        .execute(db)
+        .execute(db.pool())
         .await?;
     Ok(())
 }
@@ -313,7 +313,7 @@ pub async fn list(db: &Db) -> Result<Vec<Clerk>, sqlx::Error> {
         clerk_columns!(),
         " FROM clerks c ORDER BY c.username"
     ))
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows.iter().map(Clerk::from_row).collect())
 }
@@ -323,7 +323,7 @@ pub async fn set_admin(db: &Db, username: &str, admin: bool) -> Result<bool, sql
     let done = sqlx::query("UPDATE clerks SET is_admin = $1 WHERE username = $2")
         .bind(i64::from(admin))
         .bind(username)
-        .execute(db)
+        .execute(db.pool())
         .await?;
     Ok(done.rows_affected() > 0)
 }

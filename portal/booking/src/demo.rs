@@ -59,7 +59,7 @@ pub enum DemoError {
 /// Seeds the demo on an empty database; `None` if there is data already.
 pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> {
     let row = sqlx::query("SELECT COUNT(*) FROM services")
-        .fetch_one(&st.db)
+        .fetch_one(st.db.pool())
         .await?;
     let count: i64 = row.get(0);
     if count > 0 {
@@ -78,7 +78,7 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
         .bind(buffer)
         .bind(fee)
         .bind(i64::from(*virtual_ok))
-        .execute(&st.db)
+        .execute(st.db.pool())
         .await?;
     }
     catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await?;

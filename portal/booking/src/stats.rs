@@ -77,7 +77,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
         )
         .bind(loc.id)
         .bind(ts(now - Duration::days(1)))
-        .fetch_all(db)
+        .fetch_all(db.pool())
         .await?;
         let booked: i64 = rows
             .iter()
@@ -102,7 +102,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
          WHERE b.created_at >= $1 AND b.channel <> 'demo' GROUP BY s.slug ORDER BY n DESC, s.slug",
     )
     .bind(&since)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?
     .iter()
     .map(|r| Requested {
@@ -116,7 +116,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
     )
     .bind(&since)
     .bind(ts(now))
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await?;
     let (past, no_shows): (i64, i64) = (row.get(0), row.get(1));
     Ok(Stats {

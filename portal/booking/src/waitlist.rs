@@ -90,7 +90,7 @@ pub async fn join(
     .bind(hash_token(&key))
     .bind(ts(now))
     .bind(ts(now + Duration::days(WAIT_DAYS)))
-    .execute(db)
+    .execute(db.pool())
     .await;
     match inserted {
         Ok(_) => {}
@@ -106,7 +106,7 @@ pub async fn join(
     .bind(service.id)
     .bind(office.id)
     .bind(&id)
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await?;
     Ok(Joined {
         id,
@@ -124,7 +124,7 @@ pub async fn withdraw(db: &Db, id: &str, key: &str) -> Result<bool, sqlx::Error>
     let stored: Option<String> =
         sqlx::query_scalar("SELECT key_hash FROM waitlist WHERE entry = $1")
             .bind(id)
-            .fetch_optional(db)
+            .fetch_optional(db.pool())
             .await?;
     let Some(stored) = stored else {
         return Ok(false);
@@ -136,7 +136,7 @@ pub async fn withdraw(db: &Db, id: &str, key: &str) -> Result<bool, sqlx::Error>
         "UPDATE waitlist SET status = 'withdrawn' WHERE entry = $1 AND status = 'waiting'",
     )
     .bind(id)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -157,7 +157,7 @@ pub async fn offer_freed(
         "SELECT service_id, location_id, starts_at FROM bookings WHERE id = $1 AND location_id IS NOT NULL",
     )
     .bind(freed)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let (service_id, location_id): (i64, i64) = (row.get(0), row.get(1));
@@ -202,7 +202,7 @@ pub async fn offer_freed(
         .bind(service.id)
         .bind(location_id)
         .bind(ts(now))
-        .fetch_optional(db)
+        .fetch_optional(db.pool())
         .await?;
         let Some(next) = next else { return Ok(None) };
         let id: String = next.get(0);
@@ -210,7 +210,7 @@ pub async fn offer_freed(
             "UPDATE waitlist SET status = 'offered' WHERE entry = $1 AND status = 'waiting'",
         )
         .bind(&id)
-        .execute(db)
+        .execute(db.pool())
         .await?;
         if taken.rows_affected() == 0 {
             continue; // another node offered this one a time just now
@@ -234,7 +234,7 @@ pub async fn offer_freed(
                     sqlx::query("UPDATE waitlist SET offered_booking_id = $1 WHERE entry = $2")
                         .bind(&held.booking.id)
                         .bind(&id)
-                        .execute(db)
+                        .execute(db.pool())
                         .await?;
                     return Ok(Some(held));
                 }
@@ -245,7 +245,7 @@ pub async fn offer_freed(
         // Taken by someone else before the hold: the entry waits on, first in line.
         sqlx::query("UPDATE waitlist SET status = 'waiting' WHERE entry = $1")
             .bind(&id)
-            .execute(db)
+            .execute(db.pool())
             .await?;
         return Ok(None);
     }
@@ -255,7 +255,7 @@ pub async fn offer_freed(
 pub async fn confirmed(db: &Db, booking_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE waitlist SET status = 'booked' WHERE offered_booking_id = $1")
         .bind(booking_id)
-        .execute(db)
+        .execute(db.pool())
         .await?;
     Ok(())
 }
@@ -266,7 +266,7 @@ pub async fn lapsed(db: &Db, booking_id: &str) -> Result<(), sqlx::Error> {
         "UPDATE waitlist SET status = 'lapsed' WHERE offered_booking_id = $1 AND status = 'offered'",
     )
     .bind(booking_id)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -278,13 +278,13 @@ pub async fn expire_and_erase(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::
         "UPDATE waitlist SET status = 'expired' WHERE status = 'waiting' AND expires_at <= $1",
     )
     .bind(ts(now))
-    .execute(db)
+    .execute(db.pool())
     .await?;
     let done = sqlx::query(
         "UPDATE waitlist SET citizen_name = '', email = '', email_index = '', key_hash = '' \
          WHERE status IN ('booked', 'lapsed', 'withdrawn', 'expired') AND email <> ''",
     )
-    .execute(db)
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected())
 }

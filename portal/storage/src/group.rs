@@ -3,12 +3,12 @@
 //! citizens book in the same second; one transaction each made them queue for the
 //! database's writer (SQLite has one; PostgreSQL pays a commit and its round trips each).
 //!
-//! A [`Group`] holds one queue per database. [`Group::push`] queues an item and says whether
+//! A [`Group`] is one database's queue, kept with the database (`Db::kept`) or its owner
+//! (the outbox). [`Group::push`] queues an item and says whether
 //! the caller must start the writer; the writer takes batch after batch from its
 //! [`Drain`] until nothing is left. Dropping the drain (the writer ended, panicked or its
 //! runtime shut down) drops what is still queued, so no item waits for a writer that is
 //! gone, and the next push starts a new one.
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One database's queue.
@@ -31,9 +31,9 @@ impl<T> Default for Queue<T> {
 /// A queue shared by its pushers and its writer.
 type Shared<T> = Arc<Mutex<Queue<T>>>;
 
-/// Queues of items of type `T`, one per database URL.
+/// One database's queue of items of type `T`.
 pub struct Group<T> {
-    queues: Mutex<BTreeMap<String, Shared<T>>>,
+    queue: Shared<T>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -41,28 +41,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl<T> Group<T> {
-    /// No queues yet (a `static` can hold it).
-    pub const fn new() -> Self {
+    /// An empty queue.
+    pub fn new() -> Self {
         Self {
-            queues: Mutex::new(BTreeMap::new()),
+            queue: Arc::new(Mutex::new(Queue::default())),
         }
     }
 
-    /// Queues `item` for the database `key`. Returns the drain to write with when no
-    /// writer is running: the caller must then start one (a task of its own, since the
-    /// request that started it may be dropped while others still wait on it).
-    pub fn push(&self, key: &str, item: T) -> Option<Drain<T>> {
-        let queue = lock(&self.queues)
-            .entry(key.to_owned())
-            .or_default()
-            .clone();
-        let mut q = lock(&queue);
+    /// Queues `item`. Returns the drain to write with when no writer is running: the
+    /// caller must then start one (a task of its own, since the request that started it
+    /// may be dropped while others still wait on it).
+    pub fn push(&self, item: T) -> Option<Drain<T>> {
+        let mut q = lock(&self.queue);
         q.pending.push(item);
         if std::mem::replace(&mut q.writing, true) {
             return None;
         }
         drop(q);
-        Some(Drain(queue))
+        Some(Drain(self.queue.clone()))
     }
 }
 
@@ -105,22 +101,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_writer_per_database_takes_everything_queued_meanwhile() {
+    fn one_writer_takes_everything_queued_meanwhile() {
         let group = Group::new();
-        let mut a = group
-            .push("a", 1)
-            .expect("the first push starts the writer");
-        assert!(group.push("a", 2).is_none(), "a writer runs already");
-        let mut b = group
-            .push("b", 10)
-            .expect("another database, another writer");
+        let mut a = group.push(1).expect("the first push starts the writer");
+        assert!(group.push(2).is_none(), "a writer runs already");
+        let other = Group::new();
+        let mut b = other.push(10).expect("another database, another writer");
         assert_eq!(a.next_batch(), Some(vec![1, 2]));
-        assert!(group.push("a", 3).is_none());
+        assert!(group.push(3).is_none());
         assert_eq!(a.next_batch(), Some(vec![3]));
         assert_eq!(a.next_batch(), None);
         assert_eq!(b.next_batch(), Some(vec![10]));
-        // The writer of "a" ended: the next push starts a new one.
-        let mut a2 = group.push("a", 4).expect("a new writer");
+        // The writer ended: the next push starts a new one.
+        let mut a2 = group.push(4).expect("a new writer");
         assert_eq!(a2.next_batch(), Some(vec![4]));
     }
 
@@ -128,11 +121,11 @@ mod tests {
     fn a_writer_that_dies_drops_what_waits_and_lets_the_next_push_start_another() {
         let group = Group::new();
         let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let writer = group.push("a", None).expect("writer");
-        assert!(group.push("a", Some(tx)).is_none());
+        let writer = group.push(None).expect("writer");
+        assert!(group.push(Some(tx)).is_none());
         drop(writer);
         // The queued item (and its sender) is gone: the waiter hears so.
         assert!(rx.recv().is_err());
-        assert!(group.push("a", None).is_some());
+        assert!(group.push(None).is_some());
     }
 }

@@ -170,7 +170,7 @@ impl Outbox {
         };
         // At the daily release hundreds of held bookings queue their mail in the same
         // second: one writer stores them together (see `group`).
-        if let Some(drain) = self.queued.push("", row) {
+        if let Some(drain) = self.queued.push(row) {
             tokio::spawn(write_queued(drain, self.db.clone()));
         }
         // A writer that died drops the reply.
@@ -265,7 +265,7 @@ impl Outbox {
          ORDER BY next_at, created_at LIMIT 200",
     )
     .bind(ts(now))
-    .fetch_all(&st.db)
+    .fetch_all(st.db.pool())
     .await?;
         let mut round = Round::default();
         for row in due {
@@ -282,7 +282,7 @@ impl Outbox {
             }
         }
         let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue")
-            .fetch_one(&st.db)
+            .fetch_one(st.db.pool())
             .await?;
         st.metrics.waiting.set(waiting);
         Ok(round)
@@ -303,7 +303,7 @@ impl Outbox {
     .bind(ts(now + CLAIM))
     .bind(id)
     .bind(ts(now))
-    .fetch_optional(&st.db)
+    .fetch_optional(st.db.pool())
     .await?;
         let Some(row) = row else { return Ok(None) };
         let (reference, kind): (String, String) = (row.get(0), row.get(1));
@@ -338,7 +338,7 @@ impl Outbox {
             Outcome::Sent | Outcome::GivenUp => {
                 sqlx::query("DELETE FROM mail_queue WHERE id = $1")
                     .bind(id)
-                    .execute(&st.db)
+                    .execute(st.db.pool())
                     .await?;
             }
             Outcome::Deferred => {
@@ -349,7 +349,7 @@ impl Outbox {
             .bind(attempts)
             .bind(ts(next))
             .bind(id)
-            .execute(&st.db)
+            .execute(st.db.pool())
             .await?;
                 tracing::warn!(reference = %reference, kind = %kind, attempts, next = %next, "mail server did not take the mail; trying again later");
             }

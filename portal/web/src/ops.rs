@@ -15,7 +15,7 @@ pub async fn healthz() -> &'static str {
 
 /// Readiness: the database answers and the media socket runs.
 pub async fn readyz(State(st): State<AppState>) -> Response {
-    let db = sqlx::query("SELECT 1").execute(&st.db).await.is_ok();
+    let db = sqlx::query("SELECT 1").execute(st.db.pool()).await.is_ok();
     let media = st.hub.media_ready();
     let ready = db && media && !st.hub.is_shutting_down();
     let status = if ready {

@@ -182,13 +182,13 @@ pub async fn spend(
 ) -> Result<(), PowError> {
     sqlx::query("DELETE FROM pow_spent WHERE expires_at < $1")
         .bind(ts(now))
-        .execute(db)
+        .execute(db.pool())
         .await
         .map_err(|e| PowError::Db(e.to_string()))?;
     match sqlx::query("INSERT INTO pow_spent (challenge, expires_at) VALUES ($1, $2)")
         .bind(challenge)
         .bind(ts(expires))
-        .execute(db)
+        .execute(db.pool())
         .await
     {
         Ok(_) => Ok(()),

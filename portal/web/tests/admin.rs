@@ -366,7 +366,7 @@ async fn clerks_skills_hours_and_absences_shape_the_offer() {
     .await;
     assert_eq!(away.status, StatusCode::SEE_OTHER);
     let steuer: i64 = sqlx::query_scalar("SELECT id FROM services WHERE slug = 'steuer-id'")
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("service");
     let week = "&hours-0=&hours-1=&hours-2=&hours-3=&hours-4=&hours-5=&hours-6=";
@@ -467,7 +467,7 @@ async fn service_numbers_change_what_is_offered() {
     let stack = common::start(common::monday_morning(), json!({})).await;
     let admin = admin(&stack).await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM services WHERE slug = 'lebensbescheinigung'")
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("service");
     let bad = call(

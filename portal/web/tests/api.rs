@@ -754,11 +754,11 @@ async fn an_address_the_mail_library_refuses_is_refused_and_holds_nothing() {
     let stored = || async {
         let db = &stack.state.db;
         let bookings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings")
-            .fetch_one(db)
+            .fetch_one(db.pool())
             .await
             .expect("count");
         let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue")
-            .fetch_one(db)
+            .fetch_one(db.pool())
             .await
             .expect("count");
         (bookings, queued, common::outbox(&stack).len())

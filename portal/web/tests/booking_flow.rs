@@ -394,7 +394,7 @@ async fn personal_data_is_sealed_at_rest_and_erased_after_retention() {
 
     // What the database holds reveals no one.
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT citizen_name, email FROM bookings")
-        .fetch_all(&stack.state.db)
+        .fetch_all(stack.state.db.pool())
         .await
         .expect("rows");
     assert_eq!(rows.len(), 2, "demo booking and ours");
@@ -595,7 +595,7 @@ async fn the_catalogue_says_what_to_bring_and_what_needs_a_visit_which_cannot_be
     let stored: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings b JOIN services s ON s.id = b.service_id WHERE s.slug = 'reisepass'",
     )
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("count");
     assert_eq!(stored, 0);
@@ -977,7 +977,7 @@ async fn one_address_holds_two_upcoming_appointments_whatever_its_spelling() {
     );
     let indexes: Vec<String> =
         sqlx::query_scalar("SELECT email_index FROM bookings WHERE email_index <> ''")
-            .fetch_all(&stack.state.db)
+            .fetch_all(stack.state.db.pool())
             .await
             .expect("indexes");
     assert!(indexes
@@ -1072,7 +1072,7 @@ async fn an_unconfirmed_booking_holds_its_time_then_lapses_and_frees_it() {
     let released: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings WHERE state = 'cancelled' AND confirmed_at IS NULL",
     )
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("count");
     assert_eq!(released, 1);

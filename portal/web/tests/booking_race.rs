@@ -118,7 +118,7 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT starts_at, COUNT(*) FROM bookings WHERE state <> 'cancelled' AND email <> '' GROUP BY starts_at",
     )
-    .fetch_all(&stack.state.db)
+    .fetch_all(stack.state.db.pool())
     .await
     .expect("query");
     let stored: BTreeSet<String> = rows
@@ -134,7 +134,7 @@ async fn five_hundred_clients_race_for_twenty_slots_and_exactly_twenty_win() {
         "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.clerk_id = b.clerk_id AND a.id < b.id \
          WHERE a.state <> 'cancelled' AND b.state <> 'cancelled' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
     )
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("query");
     assert_eq!(overlapping, 0, "no clerk holds two appointments at once");
@@ -250,7 +250,7 @@ async fn citizens_who_leave_mid_booking_stall_no_one() {
         "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.clerk_id = b.clerk_id AND a.id < b.id \
          WHERE a.state <> 'cancelled' AND b.state <> 'cancelled' AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until",
     )
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("query");
     assert_eq!(twice, 0, "no clerk holds two appointments at once");
@@ -334,7 +334,7 @@ async fn one_address_booking_many_times_at_once_gets_its_limit() {
     let live: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings WHERE state <> 'cancelled' AND channel = 'web'",
     )
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("count");
     assert_eq!(live, 2, "the refused holds are released at once");

@@ -25,7 +25,7 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
         "INSERT INTO locations (slug, name, address, timezone, grid_minutes, is_virtual) \
          VALUES ('test-nord', 'Bürgeramt Nord', '', 'Europe/Berlin', 15, 0) RETURNING id",
     )
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await
     .expect("location");
     for (user, name) in [
@@ -39,7 +39,7 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
     }
     sqlx::query("UPDATE clerks SET location_id = $1 WHERE username IN ('bea', 'ada')")
         .bind(other)
-        .execute(db)
+        .execute(db.pool())
         .await
         .expect("move");
     vamt_booking::clerk::set_admin(db, "ada", true)
@@ -95,7 +95,7 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
     let noted: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = $1 AND clerk_note <> ''")
             .bind(&id)
-            .fetch_one(db)
+            .fetch_one(db.pool())
             .await
             .expect("note");
     assert_eq!(noted, 0, "no note written from another location");
@@ -128,7 +128,7 @@ async fn clerks_see_their_locations_appointments_and_take_a_colleagues_call_over
         "SELECT t.clerk_id, t.from_clerk_id FROM call_takeovers t WHERE t.booking_id = $1",
     )
     .bind(&id)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
     .expect("takeovers");
     assert_eq!(recorded.len(), 1, "recorded once");

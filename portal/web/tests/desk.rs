@@ -59,14 +59,14 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
         mails[0]
     );
     let id: String = sqlx::query_scalar("SELECT id FROM bookings WHERE channel = 'phone'")
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("phone booking");
 
     // The day view of this clerk shows it.
     let day = &times[4][..10];
     let clerk_id: i64 = sqlx::query_scalar("SELECT id FROM clerks WHERE username = 'clerk'")
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("clerk");
     let view = call(
@@ -93,7 +93,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     assert_eq!(noted.status, StatusCode::SEE_OTHER);
     let stored: String = sqlx::query_scalar("SELECT clerk_note FROM bookings WHERE id = $1")
         .bind(&id)
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("note");
     assert!(stored.starts_with("v1:") && !stored.contains("Geburtsurkunde"));
@@ -142,7 +142,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
         "SELECT b.starts_at, (SELECT COUNT(*) FROM booking_claims c WHERE c.booking_id = b.id) FROM bookings b WHERE b.id = $1",
     )
     .bind(&id)
-    .fetch_one(&stack.state.db)
+    .fetch_one(stack.state.db.pool())
     .await
     .expect("moved");
     assert_eq!(starts, target);
@@ -202,7 +202,7 @@ async fn a_clerk_books_for_a_caller_notes_moves_and_marks_a_no_show() {
     let attendance: Option<String> =
         sqlx::query_scalar("SELECT attendance FROM bookings WHERE id = $1")
             .bind(&id)
-            .fetch_one(&stack.state.db)
+            .fetch_one(stack.state.db.pool())
             .await
             .expect("attendance");
     assert_eq!(attendance.as_deref(), Some("no_show"));

@@ -17,7 +17,7 @@ async fn stored(stack: &common::Stack) -> (i64, i64, i64, usize) {
     let db = &stack.state.db;
     let count = |table: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(db)
+            .fetch_one(db.pool())
             .await
             .expect("count")
     };

@@ -144,7 +144,7 @@ async fn book_at(stack: &common::Stack, start: &Value, email: &str) {
 
 async fn queued(stack: &common::Stack) -> Vec<(String, String, i64)> {
     sqlx::query_as("SELECT recipient, message, attempts FROM mail_queue")
-        .fetch_all(&stack.state.db)
+        .fetch_all(stack.state.db.pool())
         .await
         .expect("queue")
 }
@@ -290,7 +290,7 @@ async fn a_mail_that_cannot_be_unsealed_is_given_up_and_stops_no_other() {
         "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) \
          VALUES ('ML_broken', 'BK_broken', 'optin', 'v1:garbage', 'v1:garbage', '2026-01-01T00:00:00Z', 0, '2026-01-01T00:00:00Z')",
     )
-    .execute(&stack.state.db)
+    .execute(stack.state.db.pool())
     .await
     .expect("insert");
     book(&stack, 4, "zoe@example.org").await;
@@ -335,7 +335,7 @@ async fn mails_queued_at_the_same_moment_are_all_stored_each_for_its_own_citizen
     }
     assert_eq!(mails(&stack, "queued"), 30);
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, recipient FROM mail_queue")
-        .fetch_all(&stack.state.db)
+        .fetch_all(stack.state.db.pool())
         .await
         .expect("queue");
     let mut to: Vec<String> = rows

@@ -57,7 +57,7 @@ fn slot_values(html: &str) -> Vec<String> {
 async fn starts_at(stack: &Stack, id: &str) -> String {
     sqlx::query_scalar("SELECT starts_at FROM bookings WHERE id = $1")
         .bind(id)
-        .fetch_one(&stack.state.db)
+        .fetch_one(stack.state.db.pool())
         .await
         .expect("booking")
 }

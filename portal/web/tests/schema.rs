@@ -33,13 +33,13 @@ async fn sqlite_schema(db: &vamt_portal_storage::db::Db) -> (Columns, BTreeSet<S
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
     .expect("tables");
     for t in &tables {
         let rows = sqlx::query("SELECT name FROM pragma_table_info($1)")
             .bind(t)
-            .fetch_all(db)
+            .fetch_all(db.pool())
             .await
             .expect("columns");
         for r in rows {
@@ -49,7 +49,7 @@ async fn sqlite_schema(db: &vamt_portal_storage::db::Db) -> (Columns, BTreeSet<S
     let indexes: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
     .expect("indexes");
     (columns, indexes.into_iter().collect())
@@ -60,7 +60,7 @@ async fn postgres_schema(db: &vamt_portal_storage::db::Db) -> (Columns, BTreeSet
         "SELECT table_name::text, column_name::text FROM information_schema.columns \
          WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
     .expect("columns");
     let columns = rows
@@ -73,7 +73,7 @@ async fn postgres_schema(db: &vamt_portal_storage::db::Db) -> (Columns, BTreeSet
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' \
          AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await
     .expect("indexes");
     (columns, indexes.into_iter().collect())

@@ -154,12 +154,12 @@ async fn a_freed_time_goes_to_the_first_in_line_and_on_to_the_next_if_they_let_i
         "SELECT starts_at, state FROM bookings WHERE starts_at = $1 AND state <> 'cancelled'",
     )
     .bind(vamt_portal_storage::db::ts(start))
-    .fetch_all(&st.db)
+    .fetch_all(st.db.pool())
     .await
     .expect("query");
     assert_eq!(live.len(), 1, "one booking holds the time: cem's");
     let states: Vec<String> = sqlx::query_scalar("SELECT status FROM waitlist ORDER BY id")
-        .fetch_all(&st.db)
+        .fetch_all(st.db.pool())
         .await
         .expect("query");
     assert_eq!(states.len(), 2);

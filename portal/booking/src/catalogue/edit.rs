@@ -173,7 +173,7 @@ pub async fn create_location(db: &Db, f: &LocationFields) -> Result<i64, EditErr
     .bind(f.timezone.name())
     .bind(f.grid_minutes)
     .bind(i64::from(f.active))
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await
     .map_err(|e| {
         if unique_violation(&e) {
@@ -192,7 +192,7 @@ pub async fn update_location(db: &Db, id: i64, f: &LocationFields) -> Result<(),
     let is_virtual: Option<i64> =
         sqlx::query_scalar("SELECT is_virtual FROM locations WHERE id = $1")
             .bind(id)
-            .fetch_optional(db)
+            .fetch_optional(db.pool())
             .await?;
     let is_virtual = is_virtual.ok_or(EditError::NotFound)? != 0;
     if is_virtual && !f.active {
@@ -208,7 +208,7 @@ pub async fn update_location(db: &Db, id: i64, f: &LocationFields) -> Result<(),
     .bind(f.grid_minutes)
     .bind(i64::from(f.active))
     .bind(id)
-    .execute(db)
+    .execute(db.pool())
     .await
     .map_err(|e| {
         if unique_violation(&e) {
@@ -222,7 +222,10 @@ pub async fn update_location(db: &Db, id: i64, f: &LocationFields) -> Result<(),
 }
 
 async fn exists(db: &Db, sql: &'static str, id: i64) -> Result<(), EditError> {
-    let found: Option<i64> = sqlx::query_scalar(sql).bind(id).fetch_optional(db).await?;
+    let found: Option<i64> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
     found.map(|_| ()).ok_or(EditError::NotFound)
 }
 
@@ -346,14 +349,14 @@ async fn live_on(
         .bind(owner)
         .bind(ts(start))
         .bind(ts(end))
-        .fetch_one(db)
+        .fetch_one(db.pool())
         .await?)
 }
 
 async fn location_tz(db: &Db, id: i64) -> Result<Tz, EditError> {
     let tz: Option<String> = sqlx::query_scalar("SELECT timezone FROM locations WHERE id = $1")
         .bind(id)
-        .fetch_optional(db)
+        .fetch_optional(db.pool())
         .await?;
     tz.ok_or(EditError::NotFound)?
         .parse()
@@ -395,7 +398,7 @@ pub async fn remove_location_day(db: &Db, id: i64, date: NaiveDate) -> Result<()
     sqlx::query("DELETE FROM location_days WHERE location_id = $1 AND day = $2")
         .bind(id)
         .bind(date.format("%Y-%m-%d").to_string())
-        .execute(db)
+        .execute(db.pool())
         .await?;
     invalidate(db);
     Ok(())
@@ -439,7 +442,7 @@ pub async fn update_clerk(
 ) -> Result<i64, EditError> {
     let before = sqlx::query("SELECT location_id, active FROM clerks WHERE id = $1")
         .bind(id)
-        .fetch_optional(db)
+        .fetch_optional(db.pool())
         .await?
         .ok_or(EditError::NotFound)?;
     if id == by && (!f.is_admin || !f.active) {
@@ -449,7 +452,7 @@ pub async fn update_clerk(
         .await
         .map_err(|_| EditError::Invalid("admin-error-location"))?;
     let known: Vec<i64> = sqlx::query_scalar("SELECT id FROM services")
-        .fetch_all(db)
+        .fetch_all(db.pool())
         .await?;
     if f.skills.iter().any(|s| !known.contains(s)) {
         return Err(EditError::Invalid("admin-error-service"));
@@ -504,7 +507,7 @@ pub async fn update_clerk(
     )
     .bind(id)
     .bind(ts(now))
-    .fetch_one(db)
+    .fetch_one(db.pool())
     .await?)
 }
 
@@ -513,7 +516,7 @@ async fn clerk_tz(db: &Db, id: i64) -> Result<Tz, EditError> {
         "SELECT l.timezone FROM clerks c LEFT JOIN locations l ON l.id = c.location_id WHERE c.id = $1",
     )
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     let tz = tz.ok_or(EditError::NotFound)?;
     Ok(tz.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::UTC))
@@ -554,7 +557,7 @@ pub async fn remove_clerk_day(db: &Db, id: i64, date: NaiveDate) -> Result<(), E
     sqlx::query("DELETE FROM clerk_days WHERE clerk_id = $1 AND day = $2")
         .bind(id)
         .bind(date.format("%Y-%m-%d").to_string())
-        .execute(db)
+        .execute(db.pool())
         .await?;
     invalidate(db);
     Ok(())
@@ -633,7 +636,7 @@ pub async fn update_service(db: &Db, id: i64, f: &ServiceFields) -> Result<(), E
     .bind(i64::from(f.virtual_ok))
     .bind(i64::from(f.active))
     .bind(id)
-    .execute(db)
+    .execute(db.pool())
     .await?;
     if done.rows_affected() == 0 {
         return Err(EditError::NotFound);
@@ -684,7 +687,7 @@ fn hhmm_of(s: &str) -> Option<NaiveTime> {
 
 async fn week_of(db: &Db, sql: &'static str, owner: i64) -> Result<[String; 7], sqlx::Error> {
     let mut spans: Week = Default::default();
-    for r in sqlx::query(sql).bind(owner).fetch_all(db).await? {
+    for r in sqlx::query(sql).bind(owner).fetch_all(db.pool()).await? {
         let day = usize::try_from(r.get::<i64, _>(0)).ok().filter(|d| *d < 7);
         if let (Some(d), Some(o), Some(c)) = (
             day,
@@ -711,7 +714,7 @@ async fn days_of(
     for r in sqlx::query(sql)
         .bind(owner)
         .bind(since.format("%Y-%m-%d").to_string())
-        .fetch_all(db)
+        .fetch_all(db.pool())
         .await?
     {
         let day: String = r.get(0);
@@ -746,7 +749,7 @@ pub async fn all_locations(db: &Db) -> Result<Vec<(i64, String, bool, bool)>, sq
     let rows = sqlx::query(
         "SELECT id, name, is_virtual, active FROM locations ORDER BY is_virtual DESC, id",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows
         .iter()
@@ -771,7 +774,7 @@ pub async fn location_detail(
         "SELECT id, slug, name, address, timezone, grid_minutes, is_virtual, active FROM locations WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?
     else {
         return Ok(None);
@@ -832,16 +835,16 @@ pub async fn clerk_detail(
     let location_id: Option<i64> =
         sqlx::query_scalar("SELECT location_id FROM clerks WHERE id = $1")
             .bind(id)
-            .fetch_one(db)
+            .fetch_one(db.pool())
             .await?;
     let skills: Vec<i64> =
         sqlx::query_scalar("SELECT service_id FROM clerk_skills WHERE clerk_id = $1")
             .bind(id)
-            .fetch_all(db)
+            .fetch_all(db.pool())
             .await?;
     let own_hours: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clerk_hours WHERE clerk_id = $1")
         .bind(id)
-        .fetch_one(db)
+        .fetch_one(db.pool())
         .await?;
     let week = if own_hours > 0 {
         Some(
@@ -894,7 +897,7 @@ pub async fn all_services(db: &Db) -> Result<Vec<ServiceRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, slug, duration_minutes, buffer_minutes, fee_cents, virtual_ok, active FROM services ORDER BY id",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows
         .iter()

@@ -2,7 +2,7 @@
 //! services, clerks with skills and working hours — read into the slot engine's
 //! [`schedule::Catalogue`], and the live bookings read into its [`schedule::Agenda`].
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -91,7 +91,7 @@ type Dated = HashMap<i64, Vec<(String, Option<String>, Option<String>)>>;
 
 async fn weekly(db: &Db, sql: &'static str) -> Result<Weekly, sqlx::Error> {
     let mut out: Weekly = HashMap::new();
-    for r in sqlx::query(sql).fetch_all(db).await? {
+    for r in sqlx::query(sql).fetch_all(db.pool()).await? {
         out.entry(r.get(0))
             .or_default()
             .push((r.get(1), r.get(2), r.get(3)));
@@ -101,7 +101,7 @@ async fn weekly(db: &Db, sql: &'static str) -> Result<Weekly, sqlx::Error> {
 
 async fn dated(db: &Db, sql: &'static str) -> Result<Dated, sqlx::Error> {
     let mut out: Dated = HashMap::new();
-    for r in sqlx::query(sql).fetch_all(db).await? {
+    for r in sqlx::query(sql).fetch_all(db.pool()).await? {
         out.entry(r.get(0))
             .or_default()
             .push((r.get(1), r.get(2), r.get(3)));
@@ -128,31 +128,23 @@ pub type Current = (
     Arc<Vec<crate::booking::Service>>,
 );
 
-/// The cached catalogue per database (by its URL: one per process in production, one per
-/// test database in the test suite).
-fn cache() -> &'static Mutex<HashMap<String, Cached>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Cached>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
+/// The cached catalogue of a database, kept with it (`Db::kept`).
+#[derive(Default)]
+struct Cache(Mutex<Option<Cached>>);
 
-fn cache_key(db: &Db) -> String {
-    db.connect_options().database_url.to_string()
+fn cache(db: &Db) -> Arc<Cache> {
+    db.kept(Cache::default)
 }
 
 /// Forgets the cached catalogue of `db` (after a change to it).
 pub fn invalidate(db: &Db) {
-    cache()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&cache_key(db));
+    *lock(&cache(db).0) = None;
 }
 
 /// The catalogue and the virtual office, from the cache when fresh.
 pub async fn current(db: &Db) -> Result<Current, sqlx::Error> {
-    let key = cache_key(db);
-    if let Some((at, cat, office, services)) =
-        cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key)
-    {
+    let kept = cache(db);
+    if let Some((at, cat, office, services)) = lock(&kept.0).as_ref() {
         if at.elapsed() < CACHE_TTL {
             return Ok((cat.clone(), office.clone(), services.clone()));
         }
@@ -160,15 +152,12 @@ pub async fn current(db: &Db) -> Result<Current, sqlx::Error> {
     let cat = Arc::new(load(db).await?);
     let office = locations(db).await?.into_iter().find(|l| l.is_virtual);
     let services = Arc::new(crate::booking::read_services(db).await?);
-    cache().lock().unwrap_or_else(|p| p.into_inner()).insert(
-        key,
-        (
-            std::time::Instant::now(),
-            cat.clone(),
-            office.clone(),
-            services.clone(),
-        ),
-    );
+    *lock(&kept.0) = Some((
+        std::time::Instant::now(),
+        cat.clone(),
+        office.clone(),
+        services.clone(),
+    ));
     Ok((cat, office, services))
 }
 
@@ -178,7 +167,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let services = sqlx::query(
         "SELECT id, duration_minutes, buffer_minutes, virtual_ok FROM services WHERE active = 1",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut all_services = BTreeSet::new();
     for r in &services {
@@ -204,7 +193,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let locations = sqlx::query(
         "SELECT id, timezone, grid_minutes, is_virtual FROM locations WHERE active = 1 ORDER BY id",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut hours_of: HashMap<i64, Hours> = HashMap::new();
     let mut virtual_office = None;
@@ -239,7 +228,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     }
     let mut skills: HashMap<i64, BTreeSet<ServiceId>> = HashMap::new();
     for r in sqlx::query("SELECT clerk_id, service_id FROM clerk_skills")
-        .fetch_all(db)
+        .fetch_all(db.pool())
         .await?
     {
         skills
@@ -254,7 +243,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     .await?;
     let clerk_dated = dated(db, "SELECT clerk_id, day, opens, closes FROM clerk_days").await?;
     for r in sqlx::query("SELECT id, location_id FROM clerks WHERE active = 1 ORDER BY id")
-        .fetch_all(db)
+        .fetch_all(db.pool())
         .await?
     {
         let id: i64 = r.get(0);
@@ -301,7 +290,7 @@ pub async fn locations(db: &Db) -> Result<Vec<LocationInfo>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, slug, name, address, is_virtual FROM locations WHERE active = 1 ORDER BY is_virtual DESC, id",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows
         .iter()
@@ -343,7 +332,7 @@ pub async fn agenda_without(
     .bind(location.0)
     .bind(ts(now))
     .bind(except)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(agenda_of(&rows))
 }
@@ -365,17 +354,17 @@ pub async fn agenda_around(
     agenda_between(db, location, from, around + day, day, except).await
 }
 
-/// A read of an agenda: database, location, from, until, longest booking (seconds),
-/// booking left out.
-type ReadKey = (String, i64, String, String, i64, String);
+/// A read of an agenda: location, from, until, longest booking (seconds), booking left
+/// out.
+type ReadKey = (i64, String, String, i64, String);
 
-/// The agenda reads running now, each shared by whoever asks for it meanwhile.
-type Reads = HashMap<ReadKey, Arc<tokio::sync::OnceCell<Result<Agenda, Arc<sqlx::Error>>>>>;
+/// The agenda reads of one database running now, each shared by whoever asks for it
+/// meanwhile; kept with the database (`Db::kept`).
+#[derive(Default)]
+struct Reads(Mutex<HashMap<ReadKey, Arc<Read>>>);
 
-fn reads() -> &'static Mutex<Reads> {
-    static READS: OnceLock<Mutex<Reads>> = OnceLock::new();
-    READS.get_or_init(Default::default)
-}
+/// One agenda read, its result shared by everyone who asked while it ran.
+type Read = tokio::sync::OnceCell<Result<Agenda, Arc<sqlx::Error>>>;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -396,15 +385,15 @@ pub async fn agenda_between(
     longest: chrono::Duration,
     except: &str,
 ) -> Result<Agenda, sqlx::Error> {
+    let reads = db.kept(Reads::default);
     let key = (
-        cache_key(db),
         location.0,
         ts(from),
         ts(until),
         longest.num_seconds(),
         except.to_owned(),
     );
-    let cell = lock(reads()).entry(key.clone()).or_default().clone();
+    let cell = lock(&reads.0).entry(key.clone()).or_default().clone();
     let result = cell
         .get_or_init(|| async {
             read_agenda(db, location, from, until, longest, except)
@@ -414,9 +403,9 @@ pub async fn agenda_between(
         .await
         .clone();
     {
-        let mut reads = lock(reads());
-        if reads.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-            reads.remove(&key);
+        let mut running = lock(&reads.0);
+        if running.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            running.remove(&key);
         }
     }
     result.map_err(|e| sqlx::Error::Protocol(e.to_string()))
@@ -440,7 +429,7 @@ async fn read_agenda(
     .bind(ts(until + longest + chrono::Duration::seconds(1)))
     .bind(ts(until))
     .bind(except)
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     Ok(agenda_of(&rows))
 }
@@ -505,7 +494,7 @@ const OFFICES: &[OfficeSeed] = &[
 /// with the usual hours of a German Bürgeramt (a long Thursday). Returns whether it seeded.
 pub async fn seed_locations(db: &Db, opening: &OpeningRule, tz: Tz) -> Result<bool, sqlx::Error> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM locations")
-        .fetch_one(db)
+        .fetch_one(db.pool())
         .await?;
     if count > 0 {
         return Ok(false);
@@ -572,13 +561,13 @@ pub async fn adopt_unplaced(db: &Db) -> Result<u64, sqlx::Error> {
         return Ok(0);
     };
     let clerk: Option<i64> = sqlx::query_scalar("SELECT id FROM clerks ORDER BY id LIMIT 1")
-        .fetch_optional(db)
+        .fetch_optional(db.pool())
         .await?;
     let Some(clerk) = clerk else { return Ok(0) };
     let rows = sqlx::query(
         "SELECT id, starts_at, ends_at, service_id FROM bookings WHERE clerk_id IS NULL AND state <> 'cancelled'",
     )
-    .fetch_all(db)
+    .fetch_all(db.pool())
     .await?;
     let mut placed = 0;
     for r in rows {
