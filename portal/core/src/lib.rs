@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod config;
 pub mod i18n;
+pub mod money;
 pub mod schedule;
 pub mod shield;
 pub mod sql;

@@ -15,6 +15,7 @@ use super::page::{error_page, internal, render};
 use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::catalogue::edit::{self, ClerkFields, EditError, LocationFields, ServiceFields};
+use vamt_portal_core::money::Money;
 
 const WEEKDAYS: [&str; 7] = [
     "weekday-mon",
@@ -111,10 +112,6 @@ struct ServiceView {
     checked: bool,
 }
 
-fn euros(cents: i64) -> String {
-    format!("{},{:02}", cents / 100, cents % 100)
-}
-
 async fn service_views(
     st: &AppState,
     lang: &str,
@@ -130,7 +127,7 @@ async fn service_views(
             slug: s.slug,
             duration_minutes: s.duration_minutes,
             buffer_minutes: s.buffer_minutes,
-            fee: euros(s.fee_cents),
+            fee: Money::eur(s.fee_cents).input_text(lang),
             virtual_ok: s.virtual_ok,
             active: s.active,
         })

@@ -10,6 +10,7 @@ use super::page::{error_page, internal, local_date_time, render};
 use crate::page::{Lang, LangForm, PageError};
 use crate::AppState;
 use vamt_booking::booking::{self, BookingError, NewBooking, Service};
+use vamt_portal_core::money::Money;
 
 #[derive(Serialize)]
 struct ServiceView {
@@ -35,14 +36,7 @@ fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
             st.i18n
                 .t(lang, &format!("service-{}-not-virtual", s.slug), None)
         }),
-        fee: (s.fee_cents > 0).then(|| {
-            let euros = format!("{}.{:02}", s.fee_cents / 100, s.fee_cents % 100);
-            if lang == "de" {
-                euros.replace('.', ",")
-            } else {
-                euros
-            }
-        }),
+        fee: (s.fee_cents > 0).then(|| Money::eur(s.fee_cents).amount_text(lang)),
     }
 }
 

@@ -4,6 +4,7 @@
 //! catalogue, so the next slot search sees it. Appointments already booked stay where they
 //! are: a change that leaves some outside the new hours says how many, for the desk to move.
 use std::collections::BTreeSet;
+use vamt_portal_core::money::{Currency, Money};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -598,7 +599,9 @@ impl ServiceFields {
             .ok_or(EditError::Invalid("admin-error-duration"))?;
         let buffer_minutes =
             minutes(buffer, 120).ok_or(EditError::Invalid("admin-error-buffer"))?;
-        let fee_cents = parse_euros(fee).ok_or(EditError::Invalid("admin-error-fee"))?;
+        let fee_cents = Money::parse(fee, Currency::Eur)
+            .ok_or(EditError::Invalid("admin-error-fee"))?
+            .minor;
         Ok(ServiceFields {
             duration_minutes,
             buffer_minutes,
@@ -610,21 +613,6 @@ impl ServiceFields {
 }
 
 /// `12`, `12,5`, `12.50` into cents; at most 100 000 euros.
-fn parse_euros(s: &str) -> Option<i64> {
-    let s = s.trim().replace(',', ".");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty()
-        || frac.len() > 2
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok().filter(|w| *w <= 100_000)?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    Some(whole * 100 + frac)
-}
-
 /// Changes a service's numbers. Booked appointments keep their length.
 pub async fn update_service(db: &Db, id: i64, f: &ServiceFields) -> Result<(), EditError> {
     let done = sqlx::query(
@@ -964,17 +952,6 @@ mod tests {
             parse_spans(&format_spans(&spans)).expect("round trip"),
             spans
         );
-    }
-
-    #[test]
-    fn fees_in_euros() {
-        assert_eq!(parse_euros("12"), Some(1200));
-        assert_eq!(parse_euros("12,5"), Some(1250));
-        assert_eq!(parse_euros(" 0.07 "), Some(7));
-        assert_eq!(parse_euros("-1"), None);
-        assert_eq!(parse_euros("1.234"), None);
-        assert_eq!(parse_euros("abc"), None);
-        assert_eq!(parse_euros(""), None);
     }
 
     #[test]
