@@ -17,6 +17,94 @@ use vamt_portal_storage::vault::Vault;
 /// How long an entry waits for a time before it ends.
 pub const WAIT_DAYS: i64 = 30;
 
+/// Where a waiting-list entry stands: stored as this one word in `waitlist.status`.
+///
+/// ```text
+/// waiting ──a time is freed──▶ offered ──confirmed──▶ booked
+///  │  ▲                          │  │
+///  │  └──taken meanwhile─────────┘  └──not confirmed in time──▶ lapsed
+///  ├──withdrawn by the citizen──▶ withdrawn
+///  └──WAIT_DAYS passed─────────▶ expired
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// In line for a freed time.
+    Waiting,
+    /// A freed time is held for it and offered by mail.
+    Offered,
+    /// The offer was confirmed: the entry became a booking.
+    Booked,
+    /// The offer was not confirmed in time: the entry had its turn.
+    Lapsed,
+    /// Withdrawn by the citizen from the link in the mail.
+    Withdrawn,
+    /// Waited [`WAIT_DAYS`] without a time.
+    Expired,
+}
+
+impl State {
+    /// The stored word.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Offered => "offered",
+            Self::Booked => "booked",
+            Self::Lapsed => "lapsed",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// The states an entry may come to `self` from: the one place the waiting list's
+    /// transitions are written down; every statement that changes a state asks for them
+    /// (see [`transition_sql`]).
+    pub const fn comes_from(self) -> &'static [State] {
+        match self {
+            Self::Waiting => &[Self::Offered],
+            Self::Offered | Self::Withdrawn | Self::Expired => &[Self::Waiting],
+            Self::Booked | Self::Lapsed => &[Self::Offered],
+        }
+    }
+
+    /// Whether the entry is over (its personal data goes).
+    pub const fn is_over(self) -> bool {
+        matches!(
+            self,
+            Self::Booked | Self::Lapsed | Self::Withdrawn | Self::Expired
+        )
+    }
+}
+
+/// `'a', 'b'`: the stored words of `states`, for an `IN (…)`.
+fn words(states: impl IntoIterator<Item = State>) -> String {
+    states
+        .into_iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The statement that moves the entries matching `condition` to `to`, if they are in a
+/// state `to` comes from. Only enum words and the caller's fixed SQL go into the text;
+/// values are bound.
+fn transition_sql(to: State, condition: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!(
+        "UPDATE waitlist SET status = '{}' WHERE {condition} AND status IN ({})",
+        to.as_str(),
+        words(to.comes_from().iter().copied())
+    ))
+}
+
+/// Every state.
+const ALL: [State; 6] = [
+    State::Waiting,
+    State::Offered,
+    State::Booked,
+    State::Lapsed,
+    State::Withdrawn,
+    State::Expired,
+];
+
 /// A new entry, with the secret of its withdraw link.
 #[derive(Debug, Clone)]
 pub struct Joined {
@@ -132,12 +220,10 @@ pub async fn withdraw(db: &Db, id: &str, key: &str) -> Result<bool, sqlx::Error>
     if stored.is_empty() || !constant_time_eq(&stored, &hash_token(key)) {
         return Ok(false);
     }
-    let done = sqlx::query(
-        "UPDATE waitlist SET status = 'withdrawn' WHERE entry = $1 AND status = 'waiting'",
-    )
-    .bind(id)
-    .execute(db.pool())
-    .await?;
+    let done = sqlx::query(transition_sql(State::Withdrawn, "entry = $1"))
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -206,12 +292,10 @@ pub async fn offer_freed(
         .await?;
         let Some(next) = next else { return Ok(None) };
         let id: String = next.get(0);
-        let taken = sqlx::query(
-            "UPDATE waitlist SET status = 'offered' WHERE entry = $1 AND status = 'waiting'",
-        )
-        .bind(&id)
-        .execute(db.pool())
-        .await?;
+        let taken = sqlx::query(transition_sql(State::Offered, "entry = $1"))
+            .bind(&id)
+            .execute(db.pool())
+            .await?;
         if taken.rows_affected() == 0 {
             continue; // another node offered this one a time just now
         }
@@ -243,7 +327,7 @@ pub async fn offer_freed(
             }
         }
         // Taken by someone else before the hold: the entry waits on, first in line.
-        sqlx::query("UPDATE waitlist SET status = 'waiting' WHERE entry = $1")
+        sqlx::query(transition_sql(State::Waiting, "entry = $1"))
             .bind(&id)
             .execute(db.pool())
             .await?;
@@ -253,7 +337,7 @@ pub async fn offer_freed(
 
 /// The offer for booking `id` was accepted: the entry is done.
 pub async fn confirmed(db: &Db, booking_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE waitlist SET status = 'booked' WHERE offered_booking_id = $1")
+    sqlx::query(transition_sql(State::Booked, "offered_booking_id = $1"))
         .bind(booking_id)
         .execute(db.pool())
         .await?;
@@ -262,28 +346,25 @@ pub async fn confirmed(db: &Db, booking_id: &str) -> Result<(), sqlx::Error> {
 
 /// The offer for booking `id` lapsed: the entry had its turn.
 pub async fn lapsed(db: &Db, booking_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE waitlist SET status = 'lapsed' WHERE offered_booking_id = $1 AND status = 'offered'",
-    )
-    .bind(booking_id)
-    .execute(db.pool())
-    .await?;
+    sqlx::query(transition_sql(State::Lapsed, "offered_booking_id = $1"))
+        .bind(booking_id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// Ends entries that waited their time, and erases the personal data of every entry
 /// that no longer waits. Returns how many were erased.
 pub async fn expire_and_erase(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "UPDATE waitlist SET status = 'expired' WHERE status = 'waiting' AND expires_at <= $1",
-    )
-    .bind(ts(now))
-    .execute(db.pool())
-    .await?;
-    let done = sqlx::query(
+    sqlx::query(transition_sql(State::Expired, "expires_at <= $1"))
+        .bind(ts(now))
+        .execute(db.pool())
+        .await?;
+    let over = words(ALL.into_iter().filter(|s| s.is_over()));
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE waitlist SET citizen_name = '', email = '', email_index = '', key_hash = '' \
-         WHERE status IN ('booked', 'lapsed', 'withdrawn', 'expired') AND email <> ''",
-    )
+         WHERE status IN ({over}) AND email <> ''"
+    )))
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected())
@@ -302,5 +383,38 @@ pub async fn offer_to_next(st: &crate::Office, freed: &str) {
         }
         Ok(None) => {}
         Err(e) => tracing::error!(freed = %freed, error = %e, "offering a freed time failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_moves_only_along_the_waiting_lists_transitions() {
+        use State::*;
+        let allowed: Vec<(State, State)> = ALL
+            .iter()
+            .flat_map(|to| to.comes_from().iter().map(move |from| (*from, *to)))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Offered, Waiting),
+                (Waiting, Offered),
+                (Offered, Booked),
+                (Offered, Lapsed),
+                (Waiting, Withdrawn),
+                (Waiting, Expired),
+            ]
+        );
+        // An entry that is over stays over, and its personal data goes.
+        for over in ALL.into_iter().filter(|s| s.is_over()) {
+            assert!(ALL.iter().all(|to| !to.comes_from().contains(&over)));
+        }
+        assert_eq!(
+            transition_sql(Withdrawn, "entry = $1").0,
+            "UPDATE waitlist SET status = 'withdrawn' WHERE entry = $1 AND status IN ('waiting')"
+        );
     }
 }

@@ -866,3 +866,34 @@ pub async fn update_service(
         },
     }
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/admin", axum::routing::get(overview))
+        .route("/admin/locations", axum::routing::post(create_location))
+        .route("/admin/locations/new", axum::routing::get(new_location))
+        .route(
+            "/admin/locations/{id}",
+            axum::routing::get(location).post(update_location),
+        )
+        .route(
+            "/admin/locations/{id}/days",
+            axum::routing::post(location_day),
+        )
+        .route("/admin/clerks", axum::routing::post(create_clerk))
+        .route("/admin/clerks/new", axum::routing::get(new_clerk))
+        .route(
+            "/admin/clerks/{id}",
+            axum::routing::get(clerk).post(update_clerk),
+        )
+        .route("/admin/clerks/{id}/days", axum::routing::post(clerk_day))
+        .route(
+            "/admin/clerks/{id}/password",
+            axum::routing::post(clerk_password),
+        )
+        .route(
+            "/admin/services/{id}",
+            axum::routing::get(service).post(update_service),
+        )
+}

@@ -47,3 +47,10 @@ pub async fn favicon() -> Response {
     )
         .into_response()
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<crate::AppState> {
+    axum::Router::new()
+        .route("/static/{file}", axum::routing::get(serve))
+        .route("/favicon.ico", axum::routing::get(favicon))
+}

@@ -456,3 +456,19 @@ fn cancel_page(
         },
     )
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/", axum::routing::get(index))
+        .route("/book/{service}", axum::routing::get(form).post(submit))
+        .route("/booked/{id}", axum::routing::get(booked))
+        .route(
+            "/booking/{id}/cancel",
+            axum::routing::get(cancel_form).post(cancel),
+        )
+        .route(
+            "/booking/{id}/confirm",
+            axum::routing::get(confirm_form).post(confirm),
+        )
+}

@@ -285,3 +285,11 @@ pub async fn clerk(
         &path,
     )
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/call/{id}", axum::routing::get(citizen))
+        .route("/clerk/call/{id}", axum::routing::get(clerk))
+        .route("/clerk/call/{id}/take-over", axum::routing::post(take_over))
+}

@@ -321,3 +321,12 @@ pub async fn lobby_decision(
         _ => super::page::error_page(&st, lang, PageError::BadRequest),
     }
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/clerk", axum::routing::get(console))
+        .route("/clerk/login", axum::routing::get(login_form).post(login))
+        .route("/clerk/logout", axum::routing::post(logout))
+        .route("/clerk/lobby", axum::routing::post(lobby_decision))
+}

@@ -433,3 +433,22 @@ pub async fn stats(State(st): State<AppState>, _: SignedIn, Lang(lang): Lang) ->
         },
     )
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(
+            "/clerk/book",
+            axum::routing::get(phone_form).post(phone_book),
+        )
+        .route("/clerk/stats", axum::routing::get(stats))
+        .route("/clerk/booking/{id}/note", axum::routing::post(note))
+        .route(
+            "/clerk/booking/{id}/attendance",
+            axum::routing::post(attendance),
+        )
+        .route(
+            "/clerk/booking/{id}/move",
+            axum::routing::get(move_form).post(move_booking),
+        )
+}

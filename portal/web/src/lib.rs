@@ -55,78 +55,25 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use cookie::{Cookie, SameSite};
 
 /// The portal's router.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(booking::index))
-        .route("/book/{service}", get(booking::form).post(booking::submit))
-        .route(
-            "/book/{service}/waitlist",
-            get(waitlist::form).post(waitlist::join),
-        )
-        .route(
-            "/waitlist/{id}/withdraw",
-            get(waitlist::withdraw_form).post(waitlist::withdraw),
-        )
-        .route("/booked/{id}", get(booking::booked))
-        .route(
-            "/booking/{id}/rebook",
-            get(rebook::form).post(rebook::submit),
-        )
-        .route(
-            "/booking/{id}/cancel",
-            get(booking::cancel_form).post(booking::cancel),
-        )
-        .route(
-            "/booking/{id}/confirm",
-            get(booking::confirm_form).post(booking::confirm),
-        )
+        .merge(booking::routes())
+        .merge(waitlist::routes())
+        .merge(rebook::routes())
+        .merge(call::routes())
+        .merge(clerk::routes())
+        .merge(desk::routes())
+        .merge(admin::routes())
+        .merge(ws::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
         // The JSON API, with its own 405; its 404 is the fallback's (error::not_found).
         .merge(api::routes())
-        .route("/call/{id}", get(call::citizen))
-        .route("/clerk", get(clerk::console))
-        .route("/clerk/login", get(clerk::login_form).post(clerk::login))
-        .route("/clerk/logout", post(clerk::logout))
-        .route("/clerk/call/{id}", get(call::clerk))
-        .route("/clerk/call/{id}/take-over", post(call::take_over))
-        .route("/clerk/lobby", post(clerk::lobby_decision))
-        .route("/clerk/book", get(desk::phone_form).post(desk::phone_book))
-        .route("/clerk/stats", get(desk::stats))
-        .route("/clerk/booking/{id}/note", post(desk::note))
-        .route("/clerk/booking/{id}/attendance", post(desk::attendance))
-        .route(
-            "/clerk/booking/{id}/move",
-            get(desk::move_form).post(desk::move_booking),
-        )
-        .route("/admin", get(admin::overview))
-        .route("/admin/locations", post(admin::create_location))
-        .route("/admin/locations/new", get(admin::new_location))
-        .route(
-            "/admin/locations/{id}",
-            get(admin::location).post(admin::update_location),
-        )
-        .route("/admin/locations/{id}/days", post(admin::location_day))
-        .route("/admin/clerks", post(admin::create_clerk))
-        .route("/admin/clerks/new", get(admin::new_clerk))
-        .route(
-            "/admin/clerks/{id}",
-            get(admin::clerk).post(admin::update_clerk),
-        )
-        .route("/admin/clerks/{id}/days", post(admin::clerk_day))
-        .route("/admin/clerks/{id}/password", post(admin::clerk_password))
-        .route(
-            "/admin/services/{id}",
-            get(admin::service).post(admin::update_service),
-        )
-        .route("/ws", get(ws::upgrade))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/static/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

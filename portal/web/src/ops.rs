@@ -44,3 +44,10 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
     )
         .into_response()
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+}

@@ -181,3 +181,11 @@ pub async fn move_to(
     vamt_booking::notify::send_moved(st, &booked).await;
     Ok(moved)
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/booking/{id}/rebook",
+        axum::routing::get(form).post(submit),
+    )
+}

@@ -170,3 +170,16 @@ pub async fn withdraw(
         Err(e) => internal(&st, lang, &e),
     }
 }
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(
+            "/book/{service}/waitlist",
+            axum::routing::get(form).post(join),
+        )
+        .route(
+            "/waitlist/{id}/withdraw",
+            axum::routing::get(withdraw_form).post(withdraw),
+        )
+}

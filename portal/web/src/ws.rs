@@ -127,3 +127,8 @@ async fn bridge(hub: Arc<Hub>, socket: WebSocket, _slot: Option<AddressSlot>) {
 
 /// How long a closing socket may take to send what is queued for it.
 const WRITER_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// This feature's routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/ws", axum::routing::get(upgrade))
+}

@@ -14,12 +14,26 @@ const OPEN: &[&str] = &["/clerk/login", "/clerk/logout"];
 
 const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
-/// `(method, path)` of every `.route(...)` in `src/lib.rs`.
+/// The web crate's source: every feature module keeps its own routes.
+fn sources() -> String {
+    let mut text = String::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                text.push_str(&std::fs::read_to_string(&path).expect("source"));
+            }
+        }
+    }
+    text
+}
+
+/// `(method, path)` of every `.route(...)` in the web crate's source.
 fn routes() -> Vec<(&'static str, String)> {
-    let src = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"),
-    )
-    .expect("src/lib.rs");
+    let src = sources();
     let mut out = Vec::new();
     for (at, _) in src.match_indices(".route(") {
         // The call's own text, up to its closing parenthesis.
