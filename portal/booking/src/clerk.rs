@@ -3,7 +3,6 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use vamt_portal_storage::db::Db;
 
@@ -30,20 +29,39 @@ pub struct Clerk {
     pub location_id: Option<i64>,
 }
 
-impl Clerk {
-    fn from_row(r: &sqlx::any::AnyRow) -> Self {
+/// A clerk as [`clerk_columns!`] reads it, by column name.
+#[derive(sqlx::FromRow)]
+struct ClerkRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    is_admin: i64,
+    active: i64,
+    location_id: Option<i64>,
+}
+
+impl From<ClerkRow> for Clerk {
+    fn from(r: ClerkRow) -> Self {
         Clerk {
-            id: r.get(0),
-            username: r.get(1),
-            display_name: r.get(2),
-            is_admin: r.get::<i64, _>(3) != 0,
-            active: r.get::<i64, _>(4) != 0,
-            location_id: r.get(5),
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            is_admin: r.is_admin != 0,
+            active: r.active != 0,
+            location_id: r.location_id,
         }
     }
 }
 
-/// The columns [`Clerk::from_row`] reads, in its order (a macro: queries are literals).
+/// A clerk with the stored password hash, as [`login`] reads it.
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    clerk: ClerkRow,
+    password_hash: String,
+}
+
+/// The columns a [`ClerkRow`] reads (a macro: queries are literals).
 macro_rules! clerk_columns {
     () => {
         "c.id, c.username, c.display_name, c.is_admin, c.active, c.location_id"
@@ -108,11 +126,19 @@ pub fn access(clerk: &Clerk, place: Placement, taken_over: bool) -> Access {
     }
 }
 
+/// Where a booking is, whose it is and whether a clerk took it over, as [`access_to`] reads it.
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    location_id: Option<i64>,
+    clerk_id: Option<i64>,
+    takeovers: i64,
+}
+
 /// What `clerk` may do with booking `id`; `Access::None` for an unknown booking too.
 pub async fn access_to(db: &Db, clerk: &Clerk, id: &str) -> Result<Access, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, AccessRow>(
         "SELECT b.location_id, b.clerk_id, \
-         (SELECT COUNT(*) FROM call_takeovers t WHERE t.booking_id = b.id AND t.clerk_id = $2) \
+         (SELECT COUNT(*) FROM call_takeovers t WHERE t.booking_id = b.id AND t.clerk_id = $2) AS takeovers \
          FROM bookings b WHERE b.id = $1",
     )
     .bind(id)
@@ -124,10 +150,10 @@ pub async fn access_to(db: &Db, clerk: &Clerk, id: &str) -> Result<Access, sqlx:
         Some(r) => access(
             clerk,
             Placement {
-                location_id: r.get(0),
-                clerk_id: r.get(1),
+                location_id: r.location_id,
+                clerk_id: r.clerk_id,
             },
-            r.get::<i64, _>(2) > 0,
+            r.takeovers > 0,
         ),
     })
 }
@@ -223,7 +249,7 @@ pub async fn create(
     let hash = hash_password(password).await?;
     // A new clerk works at the virtual office (every video service, its opening hours)
     // until the catalogue says otherwise.
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO clerks (username, display_name, password_hash, created_at, location_id) \
          VALUES ($1, $2, $3, $4, (SELECT id FROM locations WHERE is_virtual = 1 AND active = 1 ORDER BY id LIMIT 1)) RETURNING id",
     )
@@ -234,7 +260,7 @@ pub async fn create(
         .fetch_one(db.pool())
         .await?;
     crate::catalogue::invalidate(db);
-    Ok(row.get(0))
+    Ok(id)
 }
 
 /// Checks a login; on success opens a session and returns its cookie value.
@@ -244,7 +270,7 @@ pub async fn login(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, Clerk)>, ClerkError> {
-    let row = sqlx::query(concat!(
+    let row = sqlx::query_as::<_, LoginRow>(concat!(
         "SELECT ",
         clerk_columns!(),
         ", c.password_hash FROM clerks c WHERE c.username = $1 AND c.active = 1"
@@ -257,11 +283,10 @@ pub async fn login(
         let _ = hash_password(password).await;
         return Ok(None);
     };
-    let stored: String = row.get(6);
-    if !verify_password(password, stored).await? {
+    if !verify_password(password, row.password_hash).await? {
         return Ok(None);
     }
-    let clerk = Clerk::from_row(&row);
+    let clerk = Clerk::from(row.clerk);
     let token = random_token(32);
     sqlx::query(
         "INSERT INTO clerk_sessions (token_hash, clerk_id, expires_at) VALUES ($1, $2, $3)",
@@ -284,7 +309,7 @@ pub async fn session(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Clerk>, sqlx::Error> {
-    let row = sqlx::query(concat!(
+    let row = sqlx::query_as::<_, ClerkRow>(concat!(
         "SELECT ",
         clerk_columns!(),
         " FROM clerk_sessions s JOIN clerks c ON c.id = s.clerk_id \
@@ -294,7 +319,7 @@ pub async fn session(
     .bind(ts(now))
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.as_ref().map(Clerk::from_row))
+    Ok(row.map(Clerk::from))
 }
 
 /// Ends a session.
@@ -308,14 +333,14 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 
 /// Every clerk, by user name, deactivated ones included.
 pub async fn list(db: &Db) -> Result<Vec<Clerk>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
+    let rows = sqlx::query_as::<_, ClerkRow>(concat!(
         "SELECT ",
         clerk_columns!(),
         " FROM clerks c ORDER BY c.username"
     ))
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.iter().map(Clerk::from_row).collect())
+    Ok(rows.into_iter().map(Clerk::from).collect())
 }
 
 /// Grants or withdraws the admin role; false if there is no such clerk.
@@ -332,15 +357,15 @@ pub async fn set_admin(db: &Db, username: &str, admin: bool) -> Result<bool, sql
 pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<bool, ClerkError> {
     let hash = hash_password(password).await?;
     let mut tx = db.begin().await?;
-    let row = sqlx::query("UPDATE clerks SET password_hash = $1 WHERE username = $2 RETURNING id")
-        .bind(hash)
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(row) = row else {
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE clerks SET password_hash = $1 WHERE username = $2 RETURNING id")
+            .bind(hash)
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(id) = id else {
         return Ok(false);
     };
-    let id: i64 = row.get(0);
     sqlx::query("DELETE FROM clerk_sessions WHERE clerk_id = $1")
         .bind(id)
         .execute(&mut *tx)

@@ -1,6 +1,5 @@
 //! Demo data for a first start: services, a clerk, and a booking to join right away.
 use chrono::{Duration, DurationRound};
-use sqlx::Row;
 
 use crate::booking::{self, BookingError};
 use crate::catalogue;
@@ -58,10 +57,9 @@ pub enum DemoError {
 
 /// Seeds the demo on an empty database; `None` if there is data already.
 pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM services")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
         .fetch_one(st.db.pool())
         .await?;
-    let count: i64 = row.get(0);
     if count > 0 {
         // A database from before the catalogue tables: its offices and bookings move in.
         if catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await? {

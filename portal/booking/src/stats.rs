@@ -6,7 +6,6 @@ use std::future::Future;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use crate::catalogue;
 use vamt_portal_core::config::Settings;
@@ -55,6 +54,27 @@ pub struct Stats {
     pub no_show_rate: f64,
 }
 
+/// A booking's blocked span, as the utilisation query reads it.
+#[derive(sqlx::FromRow)]
+struct BlockRow {
+    starts_at: String,
+    blocked_until: String,
+}
+
+/// A service and how often it was booked, as the requested query reads it.
+#[derive(sqlx::FromRow)]
+struct RequestedRow {
+    slug: String,
+    n: i64,
+}
+
+/// Past appointments and the missed among them.
+#[derive(sqlx::FromRow)]
+struct AttendanceRow {
+    past: i64,
+    no_shows: i64,
+}
+
 /// Computes the figures at `now`.
 pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats, sqlx::Error> {
     let cat = catalogue::load(db).await?;
@@ -72,7 +92,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
         if offered == 0 {
             continue;
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, BlockRow>(
             "SELECT starts_at, blocked_until FROM bookings WHERE state <> 'cancelled' AND location_id = $1 AND starts_at >= $2",
         )
         .bind(loc.id)
@@ -82,8 +102,8 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
         let booked: i64 = rows
             .iter()
             .filter_map(|r| {
-                let start = parse_ts(r.get::<&str, _>(0))?;
-                let until = parse_ts(r.get::<&str, _>(1))?;
+                let start = parse_ts(&r.starts_at)?;
+                let until = parse_ts(&r.blocked_until)?;
                 let day = start.with_timezone(&l.tz).date_naive();
                 (day >= today && day <= last).then(|| (until - start).num_minutes())
             })
@@ -97,8 +117,8 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
         });
     }
     let since = ts(now - Duration::days(LOOKBACK_DAYS));
-    let requested = sqlx::query(
-        "SELECT s.slug, COUNT(*) AS n FROM bookings b JOIN services s ON s.id = b.service_id \
+    let requested = sqlx::query_as::<_, RequestedRow>(
+        "SELECT s.slug AS slug, COUNT(*) AS n FROM bookings b JOIN services s ON s.id = b.service_id \
          WHERE b.created_at >= $1 AND b.channel <> 'demo' GROUP BY s.slug ORDER BY n DESC, s.slug",
     )
     .bind(&since)
@@ -106,19 +126,19 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
     .await?
     .iter()
     .map(|r| Requested {
-        slug: r.get(0),
-        bookings: r.get(1),
+        slug: r.slug.clone(),
+        bookings: r.n,
     })
     .collect();
-    let row = sqlx::query(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN attendance = 'no_show' THEN 1 ELSE 0 END), 0) FROM bookings \
+    let row = sqlx::query_as::<_, AttendanceRow>(
+        "SELECT COUNT(*) AS past, COALESCE(SUM(CASE WHEN attendance = 'no_show' THEN 1 ELSE 0 END), 0) AS no_shows FROM bookings \
          WHERE state = 'confirmed' AND starts_at >= $1 AND starts_at <= $2 AND channel <> 'demo'",
     )
     .bind(&since)
     .bind(ts(now))
     .fetch_one(db.pool())
     .await?;
-    let (past, no_shows): (i64, i64) = (row.get(0), row.get(1));
+    let (past, no_shows) = (row.past, row.no_shows);
     Ok(Stats {
         utilisation,
         requested,

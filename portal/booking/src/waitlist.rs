@@ -6,7 +6,6 @@
 //! Knows nothing of HTTP or mail: [`offer_freed`] returns the held booking, the caller
 //! sends the offer.
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use crate::booking::{self, Booked, BookingError, Claim, Service};
 use vamt_portal_core::config::Settings;
@@ -227,6 +226,23 @@ pub async fn withdraw(db: &Db, id: &str, key: &str) -> Result<bool, sqlx::Error>
     Ok(done.rows_affected() == 1)
 }
 
+/// The freed booking, as [`offer_freed`] reads it.
+#[derive(sqlx::FromRow)]
+struct FreedRow {
+    service_id: i64,
+    location_id: i64,
+    starts_at: String,
+}
+
+/// The first waiting entry, as [`offer_freed`] reads it; personal fields sealed.
+#[derive(sqlx::FromRow)]
+struct NextRow {
+    entry: String,
+    citizen_name: String,
+    email: String,
+    locale: String,
+}
+
 /// After booking `freed` was cancelled or released: holds its time for the first waiting
 /// citizen of its service whose appointment fits there, as an unconfirmed booking until
 /// `now + hold`. Returns the held booking (to send the offer), or `None` when nobody waits
@@ -239,15 +255,15 @@ pub async fn offer_freed(
     now: DateTime<Utc>,
     hold: Duration,
 ) -> Result<Option<Booked>, BookingError> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, FreedRow>(
         "SELECT service_id, location_id, starts_at FROM bookings WHERE id = $1 AND location_id IS NOT NULL",
     )
     .bind(freed)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let (service_id, location_id): (i64, i64) = (row.get(0), row.get(1));
-    let Some(start) = parse_ts(row.get::<&str, _>(2)) else {
+    let (service_id, location_id) = (row.service_id, row.location_id);
+    let Some(start) = parse_ts(&row.starts_at) else {
         return Ok(None);
     };
     let Some(service) = booking::services(db)
@@ -281,7 +297,7 @@ pub async fn offer_freed(
     .map_err(|_| BookingError::NoSuchSlot)?;
     // First in line who is still waiting; an entry is taken by one offer only.
     loop {
-        let next = sqlx::query(
+        let next = sqlx::query_as::<_, NextRow>(
             "SELECT entry, citizen_name, email, locale FROM waitlist WHERE service_id = $1 AND location_id = $2 \
              AND status = 'waiting' AND expires_at > $3 ORDER BY id LIMIT 1",
         )
@@ -291,7 +307,7 @@ pub async fn offer_freed(
         .fetch_optional(db.pool())
         .await?;
         let Some(next) = next else { return Ok(None) };
-        let id: String = next.get(0);
+        let id: String = next.entry;
         let taken = sqlx::query(transition_sql(State::Offered, "entry = $1"))
             .bind(&id)
             .execute(db.pool())
@@ -299,9 +315,9 @@ pub async fn offer_freed(
         if taken.rows_affected() == 0 {
             continue; // another node offered this one a time just now
         }
-        let name = vault.open(&field(&id, "citizen_name"), next.get::<&str, _>(1))?;
-        let email = vault.open(&field(&id, "email"), next.get::<&str, _>(2))?;
-        let locale: String = next.get(3);
+        let name = vault.open(&field(&id, "citizen_name"), &next.citizen_name)?;
+        let email = vault.open(&field(&id, "email"), &next.email)?;
+        let locale: String = next.locale;
         for clerk in &offer.clerks {
             let claim = Claim {
                 location: location_id,

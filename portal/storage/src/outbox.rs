@@ -13,7 +13,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use prometheus::{IntCounterVec, IntGauge, Opts, Registry};
 
@@ -255,12 +254,23 @@ enum Outcome {
     GivenUp,
 }
 
+/// A claimed mail, as [`Outbox::attempt`] reads it; recipient and message sealed.
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    reference: String,
+    kind: String,
+    recipient: String,
+    message: String,
+    created_at: String,
+    attempts: i64,
+}
+
 impl Outbox {
     /// Tries every mail that is due now, oldest first.
     pub async fn run_once(&self) -> Result<Round, QueueError> {
         let st = self;
         let now = (self.clock)();
-        let due = sqlx::query(
+        let due: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM mail_queue WHERE next_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
          ORDER BY next_at, created_at LIMIT 200",
     )
@@ -268,8 +278,7 @@ impl Outbox {
     .fetch_all(st.db.pool())
     .await?;
         let mut round = Round::default();
-        for row in due {
-            let id: String = row.get(0);
+        for id in due {
             if let Some((outcome, reference)) = st.attempt(&id, now).await? {
                 match outcome {
                     Outcome::Sent => round.sent += 1,
@@ -296,7 +305,7 @@ impl Outbox {
     ) -> Result<Option<(Outcome, String)>, QueueError> {
         let st = self;
         // Claimed and read in one statement: a row another node holds is not returned.
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, ClaimedRow>(
         "UPDATE mail_queue SET claimed_until = $1 WHERE id = $2 AND (claimed_until IS NULL OR claimed_until < $3) \
          RETURNING reference, kind, recipient, message, created_at, attempts",
     )
@@ -306,15 +315,15 @@ impl Outbox {
     .fetch_optional(st.db.pool())
     .await?;
         let Some(row) = row else { return Ok(None) };
-        let (reference, kind): (String, String) = (row.get(0), row.get(1));
-        let created = parse_ts(row.get::<&str, _>(4)).unwrap_or(now);
-        let attempts: i64 = row.get::<i64, _>(5) + 1;
+        let (reference, kind): (String, String) = (row.reference, row.kind);
+        let created = parse_ts(&row.created_at).unwrap_or(now);
+        let attempts: i64 = row.attempts + 1;
         // A mail that cannot be unsealed (the data key changed) never will be: it is given up
         // like a refused one, so it does not stop the mails queued behind it.
         let unsealed = st
             .vault
-            .open(&field(id, "recipient"), row.get(2))
-            .and_then(|to| Ok((to, st.vault.open(&field(id, "message"), row.get(3))?)));
+            .open(&field(id, "recipient"), &row.recipient)
+            .and_then(|to| Ok((to, st.vault.open(&field(id, "message"), &row.message)?)));
         let sent = match unsealed {
             Ok((to, text)) => st.mailer.transmit(&Composed { to, text }, &reference).await,
             Err(e) => {

@@ -8,7 +8,6 @@ use vamt_portal_core::money::{Currency, Money};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use sqlx::Row;
 
 use super::invalidate;
 use vamt_portal_storage::db::{ts, Db};
@@ -431,6 +430,13 @@ pub fn display_name(name: &str) -> Result<String, EditError> {
     Ok(name.to_owned())
 }
 
+/// A clerk's placement before an edit, as [`update_clerk`] reads it.
+#[derive(sqlx::FromRow)]
+struct ClerkBeforeRow {
+    location_id: Option<i64>,
+    active: i64,
+}
+
 /// Changes a clerk. `by` is the admin making the change, who cannot take away their own
 /// role or account (the last way in would go with it). Returns how many future
 /// appointments the clerk still holds when the change takes them off duty or elsewhere.
@@ -441,11 +447,12 @@ pub async fn update_clerk(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, EditError> {
-    let before = sqlx::query("SELECT location_id, active FROM clerks WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(EditError::NotFound)?;
+    let before =
+        sqlx::query_as::<_, ClerkBeforeRow>("SELECT location_id, active FROM clerks WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(EditError::NotFound)?;
     if id == by && (!f.is_admin || !f.active) {
         return Err(EditError::Invalid("admin-error-self"));
     }
@@ -498,8 +505,8 @@ pub async fn update_clerk(
     }
     tx.commit().await?;
     invalidate(db);
-    let moved = before.get::<Option<i64>, _>(0) != Some(f.location_id);
-    let left = before.get::<i64, _>(1) != 0 && !f.active;
+    let moved = before.location_id != Some(f.location_id);
+    let left = before.active != 0 && !f.active;
     if !(moved || left) {
         return Ok(0);
     }
@@ -669,19 +676,70 @@ pub struct LocationDetail {
     pub days: Vec<SpecialDay>,
 }
 
+/// A weekly span, as [`week_of`] reads it.
+#[derive(sqlx::FromRow)]
+struct WeekRow {
+    weekday: i64,
+    opens: String,
+    closes: String,
+}
+
+/// A special day's span (or closure), as [`days_of`] reads it.
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: String,
+    opens: Option<String>,
+    closes: Option<String>,
+    reason: String,
+}
+
+/// A location in the admin list, as [`all_locations`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationListRow {
+    id: i64,
+    name: String,
+    is_virtual: i64,
+    active: i64,
+}
+
+/// A location for its admin page, as [`location_detail`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationDetailRow {
+    id: i64,
+    slug: String,
+    name: String,
+    address: String,
+    timezone: String,
+    grid_minutes: i64,
+    is_virtual: i64,
+    active: i64,
+}
+
+/// A service for the admin pages, as [`all_services`] reads it.
+#[derive(sqlx::FromRow)]
+struct ServiceDbRow {
+    id: i64,
+    slug: String,
+    duration_minutes: i64,
+    buffer_minutes: i64,
+    fee_cents: i64,
+    virtual_ok: i64,
+    active: i64,
+}
+
 fn hhmm_of(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
 async fn week_of(db: &Db, sql: &'static str, owner: i64) -> Result<[String; 7], sqlx::Error> {
     let mut spans: Week = Default::default();
-    for r in sqlx::query(sql).bind(owner).fetch_all(db.pool()).await? {
-        let day = usize::try_from(r.get::<i64, _>(0)).ok().filter(|d| *d < 7);
-        if let (Some(d), Some(o), Some(c)) = (
-            day,
-            hhmm_of(r.get::<&str, _>(1)),
-            hhmm_of(r.get::<&str, _>(2)),
-        ) {
+    for r in sqlx::query_as::<_, WeekRow>(sql)
+        .bind(owner)
+        .fetch_all(db.pool())
+        .await?
+    {
+        let day = usize::try_from(r.weekday).ok().filter(|d| *d < 7);
+        if let (Some(d), Some(o), Some(c)) = (day, hhmm_of(&r.opens), hhmm_of(&r.closes)) {
             spans[d].push((o, c));
         }
     }
@@ -699,21 +757,21 @@ async fn days_of(
     since: NaiveDate,
 ) -> Result<Vec<SpecialDay>, sqlx::Error> {
     let mut out: Vec<(String, DaySpans, String)> = Vec::new();
-    for r in sqlx::query(sql)
+    for r in sqlx::query_as::<_, DayRow>(sql)
         .bind(owner)
         .bind(since.format("%Y-%m-%d").to_string())
         .fetch_all(db.pool())
         .await?
     {
-        let day: String = r.get(0);
+        let day: String = r.day;
         let span = match (
-            r.get::<Option<String>, _>(1).as_deref().and_then(hhmm_of),
-            r.get::<Option<String>, _>(2).as_deref().and_then(hhmm_of),
+            r.opens.as_deref().and_then(hhmm_of),
+            r.closes.as_deref().and_then(hhmm_of),
         ) {
             (Some(o), Some(c)) => Some((o, c)),
             _ => None,
         };
-        let reason: String = r.get(3);
+        let reason: String = r.reason;
         match out.last_mut() {
             Some(last) if last.0 == day => last.1.extend(span),
             _ => out.push((day, span.into_iter().collect(), reason)),
@@ -734,21 +792,14 @@ async fn days_of(
 
 /// Every location, inactive ones included, the virtual office first.
 pub async fn all_locations(db: &Db) -> Result<Vec<(i64, String, bool, bool)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, LocationListRow>(
         "SELECT id, name, is_virtual, active FROM locations ORDER BY is_virtual DESC, id",
     )
     .fetch_all(db.pool())
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                r.get(0),
-                r.get(1),
-                r.get::<i64, _>(2) != 0,
-                r.get::<i64, _>(3) != 0,
-            )
-        })
+        .into_iter()
+        .map(|r| (r.id, r.name, r.is_virtual != 0, r.active != 0))
         .collect())
 }
 
@@ -758,7 +809,7 @@ pub async fn location_detail(
     id: i64,
     since: NaiveDate,
 ) -> Result<Option<LocationDetail>, sqlx::Error> {
-    let Some(r) = sqlx::query(
+    let Some(r) = sqlx::query_as::<_, LocationDetailRow>(
         "SELECT id, slug, name, address, timezone, grid_minutes, is_virtual, active FROM locations WHERE id = $1",
     )
     .bind(id)
@@ -768,14 +819,14 @@ pub async fn location_detail(
         return Ok(None);
     };
     Ok(Some(LocationDetail {
-        id: r.get(0),
-        slug: r.get(1),
-        name: r.get(2),
-        address: r.get(3),
-        timezone: r.get(4),
-        grid_minutes: r.get(5),
-        is_virtual: r.get::<i64, _>(6) != 0,
-        active: r.get::<i64, _>(7) != 0,
+        id: r.id,
+        slug: r.slug,
+        name: r.name,
+        address: r.address,
+        timezone: r.timezone,
+        grid_minutes: r.grid_minutes,
+        is_virtual: r.is_virtual != 0,
+        active: r.active != 0,
         week: week_of(
             db,
             "SELECT weekday, opens, closes FROM location_hours WHERE location_id = $1",
@@ -882,21 +933,21 @@ pub struct ServiceRow {
 
 /// Every service, inactive ones included.
 pub async fn all_services(db: &Db) -> Result<Vec<ServiceRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ServiceDbRow>(
         "SELECT id, slug, duration_minutes, buffer_minutes, fee_cents, virtual_ok, active FROM services ORDER BY id",
     )
     .fetch_all(db.pool())
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| ServiceRow {
-            id: r.get(0),
-            slug: r.get(1),
-            duration_minutes: r.get(2),
-            buffer_minutes: r.get(3),
-            fee_cents: r.get(4),
-            virtual_ok: r.get::<i64, _>(5) != 0,
-            active: r.get::<i64, _>(6) != 0,
+            id: r.id,
+            slug: r.slug,
+            duration_minutes: r.duration_minutes,
+            buffer_minutes: r.buffer_minutes,
+            fee_cents: r.fee_cents,
+            virtual_ok: r.virtual_ok != 0,
+            active: r.active != 0,
         })
         .collect())
 }

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::Row;
 
 pub mod edit;
 
@@ -89,24 +88,107 @@ fn hours_from(
 type Weekly = HashMap<i64, Vec<(i64, String, String)>>;
 type Dated = HashMap<i64, Vec<(String, Option<String>, Option<String>)>>;
 
+/// A weekly opening span of a location or clerk (`owner_id`), as [`weekly`] reads it.
+#[derive(sqlx::FromRow)]
+struct WeeklyRow {
+    owner_id: i64,
+    weekday: i64,
+    opens: String,
+    closes: String,
+}
+
+/// A dated opening span (or closed day) of a location or clerk, as [`dated`] reads it.
+#[derive(sqlx::FromRow)]
+struct DatedRow {
+    owner_id: i64,
+    day: String,
+    opens: Option<String>,
+    closes: Option<String>,
+}
+
 async fn weekly(db: &Db, sql: &'static str) -> Result<Weekly, sqlx::Error> {
     let mut out: Weekly = HashMap::new();
-    for r in sqlx::query(sql).fetch_all(db.pool()).await? {
-        out.entry(r.get(0))
+    for r in sqlx::query_as::<_, WeeklyRow>(sql)
+        .fetch_all(db.pool())
+        .await?
+    {
+        out.entry(r.owner_id)
             .or_default()
-            .push((r.get(1), r.get(2), r.get(3)));
+            .push((r.weekday, r.opens, r.closes));
     }
     Ok(out)
 }
 
 async fn dated(db: &Db, sql: &'static str) -> Result<Dated, sqlx::Error> {
     let mut out: Dated = HashMap::new();
-    for r in sqlx::query(sql).fetch_all(db.pool()).await? {
-        out.entry(r.get(0))
+    for r in sqlx::query_as::<_, DatedRow>(sql)
+        .fetch_all(db.pool())
+        .await?
+    {
+        out.entry(r.owner_id)
             .or_default()
-            .push((r.get(1), r.get(2), r.get(3)));
+            .push((r.day, r.opens, r.closes));
     }
     Ok(out)
+}
+
+/// An active service, as [`load`] reads it.
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: i64,
+    duration_minutes: i64,
+    buffer_minutes: i64,
+    virtual_ok: i64,
+}
+
+/// An active location, as [`load`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationRow {
+    id: i64,
+    timezone: String,
+    grid_minutes: i64,
+    is_virtual: i64,
+}
+
+/// A clerk's skill, as [`load`] reads it.
+#[derive(sqlx::FromRow)]
+struct SkillRow {
+    clerk_id: i64,
+    service_id: i64,
+}
+
+/// An active clerk and their location, as [`load`] reads it.
+#[derive(sqlx::FromRow)]
+struct ClerkPlaceRow {
+    id: i64,
+    location_id: Option<i64>,
+}
+
+/// An active location as [`locations`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationInfoRow {
+    id: i64,
+    slug: String,
+    name: String,
+    address: String,
+    is_virtual: i64,
+}
+
+/// A booking's clerk and blocked span, as the agenda queries read it.
+#[derive(sqlx::FromRow)]
+struct AgendaRow {
+    clerk_id: i64,
+    starts_at: String,
+    blocked_until: String,
+}
+
+/// A booking without a clerk, as [`adopt_unplaced`] reads it.
+#[derive(sqlx::FromRow)]
+struct UnplacedRow {
+    id: String,
+    starts_at: String,
+    ends_at: String,
+    service_id: i64,
 }
 
 /// How long a read catalogue is reused: every booking and slot page needs it, and reading
@@ -164,33 +246,33 @@ pub async fn current(db: &Db) -> Result<Current, sqlx::Error> {
 /// The whole catalogue of active services, locations and clerks, read now.
 pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let mut cat = Catalogue::new();
-    let services = sqlx::query(
+    let services = sqlx::query_as::<_, ServiceRow>(
         "SELECT id, duration_minutes, buffer_minutes, virtual_ok FROM services WHERE active = 1",
     )
     .fetch_all(db.pool())
     .await?;
     let mut all_services = BTreeSet::new();
     for r in &services {
-        let id = ServiceId(r.get(0));
+        let id = ServiceId(r.id);
         all_services.insert(id);
         cat.add_service(schedule::Service {
             id,
-            minutes: u32::try_from(r.get::<i64, _>(1)).unwrap_or(0),
-            buffer_minutes: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
-            virtual_ok: r.get::<i64, _>(3) != 0,
+            minutes: u32::try_from(r.duration_minutes).unwrap_or(0),
+            buffer_minutes: u32::try_from(r.buffer_minutes).unwrap_or(0),
+            virtual_ok: r.virtual_ok != 0,
         });
     }
     let loc_weekly = weekly(
         db,
-        "SELECT location_id, weekday, opens, closes FROM location_hours",
+        "SELECT location_id AS owner_id, weekday, opens, closes FROM location_hours",
     )
     .await?;
     let loc_dated = dated(
         db,
-        "SELECT location_id, day, opens, closes FROM location_days",
+        "SELECT location_id AS owner_id, day, opens, closes FROM location_days",
     )
     .await?;
-    let locations = sqlx::query(
+    let locations = sqlx::query_as::<_, LocationRow>(
         "SELECT id, timezone, grid_minutes, is_virtual FROM locations WHERE active = 1 ORDER BY id",
     )
     .fetch_all(db.pool())
@@ -199,12 +281,12 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
     let mut virtual_office = None;
     let mut virtual_services = BTreeSet::new();
     for r in &locations {
-        let id: i64 = r.get(0);
-        let Ok(tz) = r.get::<String, _>(1).parse::<Tz>() else {
+        let id: i64 = r.id;
+        let Ok(tz) = r.timezone.parse::<Tz>() else {
             tracing::warn!(location = id, "location with an unknown time zone left out");
             continue;
         };
-        let is_virtual = r.get::<i64, _>(3) != 0;
+        let is_virtual = r.is_virtual != 0;
         let hours = hours_from(
             loc_weekly.get(&id).map_or(&[], Vec::as_slice),
             loc_dated.get(&id).map_or(&[], Vec::as_slice),
@@ -217,7 +299,7 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
             id: LocationId(id),
             tz,
             hours,
-            grid_minutes: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
+            grid_minutes: u32::try_from(r.grid_minutes).unwrap_or(0),
             is_virtual,
         });
     }
@@ -227,28 +309,34 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
         }
     }
     let mut skills: HashMap<i64, BTreeSet<ServiceId>> = HashMap::new();
-    for r in sqlx::query("SELECT clerk_id, service_id FROM clerk_skills")
+    for r in sqlx::query_as::<_, SkillRow>("SELECT clerk_id, service_id FROM clerk_skills")
         .fetch_all(db.pool())
         .await?
     {
         skills
-            .entry(r.get(0))
+            .entry(r.clerk_id)
             .or_default()
-            .insert(ServiceId(r.get(1)));
+            .insert(ServiceId(r.service_id));
     }
     let clerk_weekly = weekly(
         db,
-        "SELECT clerk_id, weekday, opens, closes FROM clerk_hours",
+        "SELECT clerk_id AS owner_id, weekday, opens, closes FROM clerk_hours",
     )
     .await?;
-    let clerk_dated = dated(db, "SELECT clerk_id, day, opens, closes FROM clerk_days").await?;
-    for r in sqlx::query("SELECT id, location_id FROM clerks WHERE active = 1 ORDER BY id")
-        .fetch_all(db.pool())
-        .await?
+    let clerk_dated = dated(
+        db,
+        "SELECT clerk_id AS owner_id, day, opens, closes FROM clerk_days",
+    )
+    .await?;
+    for r in sqlx::query_as::<_, ClerkPlaceRow>(
+        "SELECT id, location_id FROM clerks WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?
     {
-        let id: i64 = r.get(0);
+        let id: i64 = r.id;
         // A clerk added before any location existed works at the virtual office.
-        let Some(location) = r.get::<Option<i64>, _>(1).or(virtual_office) else {
+        let Some(location) = r.location_id.or(virtual_office) else {
             continue;
         };
         let Some(location_hours) = hours_of.get(&location) else {
@@ -287,19 +375,19 @@ pub async fn load(db: &Db) -> Result<Catalogue, sqlx::Error> {
 
 /// The active locations, the virtual office first.
 pub async fn locations(db: &Db) -> Result<Vec<LocationInfo>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, LocationInfoRow>(
         "SELECT id, slug, name, address, is_virtual FROM locations WHERE active = 1 ORDER BY is_virtual DESC, id",
     )
     .fetch_all(db.pool())
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| LocationInfo {
-            id: r.get(0),
-            slug: r.get(1),
-            name: r.get(2),
-            address: r.get(3),
-            is_virtual: r.get::<i64, _>(4) != 0,
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            address: r.address,
+            is_virtual: r.is_virtual != 0,
         })
         .collect())
 }
@@ -325,7 +413,7 @@ pub async fn agenda_without(
     now: DateTime<Utc>,
     except: &str,
 ) -> Result<Agenda, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, AgendaRow>(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
          WHERE state <> 'cancelled' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND id <> $3",
     )
@@ -419,7 +507,7 @@ async fn read_agenda(
     longest: chrono::Duration,
     except: &str,
 ) -> Result<Agenda, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, AgendaRow>(
         "SELECT clerk_id, starts_at, blocked_until FROM bookings \
          WHERE state <> 'cancelled' AND location_id = $1 AND clerk_id IS NOT NULL AND blocked_until > $2 AND blocked_until < $3 \
          AND starts_at < $4 AND id <> $5",
@@ -434,12 +522,12 @@ async fn read_agenda(
     Ok(agenda_of(&rows))
 }
 
-fn agenda_of(rows: &[vamt_portal_storage::db::DbRow]) -> Agenda {
+fn agenda_of(rows: &[AgendaRow]) -> Agenda {
     Agenda::new(rows.iter().filter_map(|r| {
         Some(schedule::Booked {
-            clerk: ClerkId(r.get(0)),
-            start: parse_ts(r.get::<&str, _>(1))?,
-            until: parse_ts(r.get::<&str, _>(2))?,
+            clerk: ClerkId(r.clerk_id),
+            start: parse_ts(&r.starts_at)?,
+            until: parse_ts(&r.blocked_until)?,
         })
     }))
 }
@@ -564,17 +652,15 @@ pub async fn adopt_unplaced(db: &Db) -> Result<u64, sqlx::Error> {
         .fetch_optional(db.pool())
         .await?;
     let Some(clerk) = clerk else { return Ok(0) };
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, UnplacedRow>(
         "SELECT id, starts_at, ends_at, service_id FROM bookings WHERE clerk_id IS NULL AND state <> 'cancelled'",
     )
     .fetch_all(db.pool())
     .await?;
     let mut placed = 0;
     for r in rows {
-        let id: String = r.get(0);
-        let (Some(start), Some(end)) =
-            (parse_ts(r.get::<&str, _>(1)), parse_ts(r.get::<&str, _>(2)))
-        else {
+        let id: String = r.id;
+        let (Some(start), Some(end)) = (parse_ts(&r.starts_at), parse_ts(&r.ends_at)) else {
             continue;
         };
         let mut tx = db.begin().await?;
@@ -591,7 +677,7 @@ pub async fn adopt_unplaced(db: &Db) -> Result<u64, sqlx::Error> {
             "INSERT INTO booking_services (booking_id, position, service_id) VALUES ($1, 0, $2)",
         )
         .bind(&id)
-        .bind(r.get::<i64, _>(3))
+        .bind(r.service_id)
         .execute(&mut *tx)
         .await?;
         for unit in claim_units(start, end) {
