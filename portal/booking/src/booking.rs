@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rand::seq::SliceRandom;
-use sqlx::Row;
 
 use vamt_portal_storage::db::Db;
 
@@ -212,7 +211,15 @@ pub async fn services(db: &Db) -> Result<Vec<Service>, sqlx::Error> {
 
 /// The active services, read now (what the catalogue cache holds).
 pub(crate) async fn read_services(db: &Db) -> Result<Vec<Service>, sqlx::Error> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct ServiceRow {
+        id: i64,
+        slug: String,
+        duration_minutes: i64,
+        fee_cents: i64,
+        virtual_ok: i64,
+    }
+    let rows = sqlx::query_as::<_, ServiceRow>(
         "SELECT id, slug, duration_minutes, fee_cents, virtual_ok FROM services WHERE active = 1 ORDER BY id",
     )
     .fetch_all(db.pool())
@@ -220,11 +227,11 @@ pub(crate) async fn read_services(db: &Db) -> Result<Vec<Service>, sqlx::Error> 
     Ok(rows
         .into_iter()
         .map(|r| Service {
-            id: r.get(0),
-            slug: r.get(1),
-            duration_minutes: r.get(2),
-            fee_cents: r.get(3),
-            virtual_ok: r.get::<i64, _>(4) != 0,
+            id: r.id,
+            slug: r.slug,
+            duration_minutes: r.duration_minutes,
+            fee_cents: r.fee_cents,
+            virtual_ok: r.virtual_ok != 0,
         })
         .collect())
 }
@@ -862,14 +869,15 @@ pub async fn find_by_key(
     id: &str,
     key: &str,
 ) -> Result<Option<Booking>, BookingError> {
-    let row = sqlx::query(
+    let stored: Option<String> = sqlx::query_scalar(
         "SELECT join_key_hash FROM bookings WHERE id = $1 AND personal_data_erased_at IS NULL",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let stored: String = row.get(0);
+    let Some(stored) = stored else {
+        return Ok(None);
+    };
     if stored.is_empty() || !constant_time_eq(&stored, &hash_token(key)) {
         return Ok(None);
     }
@@ -1060,7 +1068,14 @@ pub async fn due_reminders(
     lead: chrono::Duration,
 ) -> Result<Vec<Booked>, BookingError> {
     let until = now + lead;
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct DueRow {
+        id: String,
+        join_key_sealed: String,
+        starts_at: String,
+        created_at: String,
+    }
+    let rows = sqlx::query_as::<_, DueRow>(
         "SELECT id, join_key_sealed, starts_at, created_at FROM bookings WHERE state = 'confirmed' AND reminded_at IS NULL \
          AND personal_data_erased_at IS NULL AND join_key_sealed <> '' AND starts_at > $1 AND starts_at <= $2 \
          ORDER BY starts_at",
@@ -1071,9 +1086,8 @@ pub async fn due_reminders(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: String = r.get(0);
-        let sealed: String = r.get(1);
-        let booked_late = match (parse_ts(r.get::<&str, _>(2)), parse_ts(r.get::<&str, _>(3))) {
+        let (id, sealed) = (r.id, r.join_key_sealed);
+        let booked_late = match (parse_ts(&r.starts_at), parse_ts(&r.created_at)) {
             (Some(start), Some(created)) => created > start - lead,
             _ => true,
         };
