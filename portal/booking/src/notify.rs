@@ -121,7 +121,7 @@ struct About<'a> {
 
 fn about<'a>(st: &Office, b: &'a booking::Booking) -> About<'a> {
     let lang = b.locale.as_str();
-    let (date, time) = local_date_time(&st.i18n, st.settings.timezone, lang, b.starts_at);
+    let (date, time) = local_date_time(st.settings.timezone, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
     let mut args = FluentArgs::new();
     args.set("service", service.clone());

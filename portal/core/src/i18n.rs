@@ -3,6 +3,7 @@ use std::collections::HashMap;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
+use icu_datetime::{fieldsets, FixedCalendarDateTimeFormatter};
 use unic_langid::LanguageIdentifier;
 
 /// Languages with a catalogue, the first being the default.
@@ -130,43 +131,70 @@ impl I18n {
 }
 
 /// Local date and time texts of a UTC instant, in the office's time zone, for pages and
-/// mails alike.
+/// mails alike: the date in the language's own words and order (CLDR, by ICU4X:
+/// "Montag, 7. Dezember 2026", "Monday, December 7, 2026"), always in the Gregorian
+/// calendar the office keeps; the time on the office's 24-hour clock ("08:00"), as its
+/// appointment grid is laid out.
 pub fn local_date_time(
-    i18n: &I18n,
     timezone: chrono_tz::Tz,
     lang: &str,
     t: chrono::DateTime<chrono::Utc>,
 ) -> (String, String) {
     use chrono::Datelike;
     let local = t.with_timezone(&timezone);
-    let weekday = i18n.t(
-        lang,
-        &format!("weekday-{}", weekday_key(local.weekday())),
-        None,
+    let time = local.format("%H:%M").to_string();
+    let locale: icu_locale_core::Locale = lang.parse().unwrap_or(icu_locale_core::locale!("de"));
+    let date = u8::try_from(local.month())
+        .ok()
+        .zip(u8::try_from(local.day()).ok())
+        .and_then(|(m, d)| icu_datetime::input::Date::try_new_gregorian(local.year(), m, d).ok());
+    let formatter = FixedCalendarDateTimeFormatter::<icu_calendar::Gregorian, _>::try_new(
+        (&locale).into(),
+        fieldsets::YMDE::long(),
     );
-    let date = match lang {
-        "de" => format!("{weekday}, {}", local.format("%d.%m.%Y")),
-        _ => format!("{weekday}, {}", local.format("%Y-%m-%d")),
+    let text = match (formatter, date) {
+        (Ok(f), Some(d)) => f.format(&d).to_string(),
+        // Compiled data covers every language, and the date came from a valid instant.
+        _ => local.format("%Y-%m-%d").to_string(),
     };
-    (date, local.format("%H:%M").to_string())
-}
-
-fn weekday_key(d: chrono::Weekday) -> &'static str {
-    use chrono::Weekday::*;
-    match d {
-        Mon => "mon",
-        Tue => "tue",
-        Wed => "wed",
-        Thu => "thu",
-        Fri => "fri",
-        Sat => "sat",
-        Sun => "sun",
-    }
+    (text, time)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_written_in_each_languages_words_and_order() {
+        use chrono::TimeZone;
+        let berlin = chrono_tz::Europe::Berlin;
+        // 07:30 UTC on a Monday in December is 08:30 in Berlin.
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 7, 7, 30, 0)
+            .single()
+            .expect("a time");
+        let text = |lang| super::local_date_time(berlin, lang, t);
+        assert_eq!(
+            text("de"),
+            ("Montag, 7. Dezember 2026".into(), "08:30".into())
+        );
+        assert_eq!(
+            text("en"),
+            ("Monday, December 7, 2026".into(), "08:30".into())
+        );
+        assert_eq!(text("tr").0, "7 Aralık 2026 Pazartesi");
+        // The office's Gregorian calendar, in Persian words, not the Persian calendar.
+        assert!(text("fa").0.contains("۲۰۲۶"), "{}", text("fa").0);
+        // Late in the evening UTC is already the next day in Berlin.
+        let late = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 7, 23, 30, 0)
+            .single()
+            .expect("a time");
+        assert_eq!(
+            super::local_date_time(berlin, "de", late),
+            ("Dienstag, 8. Dezember 2026".into(), "00:30".into())
+        );
+    }
 
     #[test]
     fn catalogues_load_and_have_the_same_keys() {
