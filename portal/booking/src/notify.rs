@@ -9,7 +9,6 @@ use minijinja::context;
 use crate::booking::{self, Service};
 use crate::waitlist;
 use crate::Office;
-use vamt_portal_core::i18n::local_date_time;
 use vamt_portal_storage::mail::Mail;
 use vamt_portal_storage::outbox::{QueueError, Round};
 
@@ -121,7 +120,9 @@ struct About<'a> {
 
 fn about<'a>(st: &Office, b: &'a booking::Booking) -> About<'a> {
     let lang = b.locale.as_str();
-    let (date, time) = local_date_time(st.settings.timezone, lang, b.starts_at);
+    let (date, time) = st
+        .i18n
+        .local_date_time(st.settings.timezone, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
     let mut args = FluentArgs::new();
     args.set("service", service.clone());

@@ -25,6 +25,18 @@ pub struct I18nError {
 /// All catalogues, loaded once at start.
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+    /// Each catalogue language's date formatter, made once: a booking form writes the date
+    /// of every free time on it, hundreds per page.
+    dates: HashMap<&'static str, DateFormatter>,
+}
+
+/// Writes a Gregorian date as a language writes it in full (weekday, day, month, year).
+type DateFormatter = FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, fieldsets::YMDE>;
+
+/// The date formatter of `lang` (CLDR data compiled in).
+fn date_formatter(lang: &str) -> Result<DateFormatter, String> {
+    let locale: icu_locale_core::Locale = lang.parse().map_err(|e| format!("{e:?}"))?;
+    DateFormatter::try_new((&locale).into(), fieldsets::YMDE::long()).map_err(|e| e.to_string())
 }
 
 impl I18n {
@@ -47,7 +59,15 @@ impl I18n {
                 .map_err(|errs| err(format!("{errs:?}")))?;
             bundles.insert(*lang, bundle);
         }
-        Ok(Self { bundles })
+        let mut dates = HashMap::new();
+        for lang in LANGUAGES {
+            let formatter = date_formatter(lang).map_err(|message| I18nError {
+                lang: (*lang).to_owned(),
+                message,
+            })?;
+            dates.insert(*lang, formatter);
+        }
+        Ok(Self { bundles, dates })
     }
 
     /// The text of `key` in `lang`, falling back to the default language, then to the key.
@@ -130,31 +150,42 @@ impl I18n {
     }
 }
 
-/// Local date and time texts of a UTC instant, in the office's time zone, for pages and
-/// mails alike: the date in the language's own words and order (CLDR, by ICU4X:
-/// "Montag, 7. Dezember 2026", "Monday, December 7, 2026"), always in the Gregorian
-/// calendar the office keeps; the time on the office's 24-hour clock ("08:00"), as its
-/// appointment grid is laid out.
-pub fn local_date_time(
+impl I18n {
+    /// Local date and time texts of a UTC instant, in the office's time zone, for pages and
+    /// mails alike: the date in the language's own words and order (CLDR, by ICU4X:
+    /// "Montag, 7. Dezember 2026", "Monday, December 7, 2026"), always in the Gregorian
+    /// calendar the office keeps; the time on the office's 24-hour clock ("08:00"), as its
+    /// appointment grid is laid out. A language without a catalogue is written as the
+    /// default one.
+    pub fn local_date_time(
+        &self,
+        timezone: chrono_tz::Tz,
+        lang: &str,
+        t: chrono::DateTime<chrono::Utc>,
+    ) -> (String, String) {
+        let formatter = self
+            .dates
+            .get(lang)
+            .or_else(|| self.dates.get(LANGUAGES[0]));
+        date_and_time(formatter, timezone, t)
+    }
+}
+
+fn date_and_time(
+    formatter: Option<&DateFormatter>,
     timezone: chrono_tz::Tz,
-    lang: &str,
     t: chrono::DateTime<chrono::Utc>,
 ) -> (String, String) {
     use chrono::Datelike;
     let local = t.with_timezone(&timezone);
     let time = local.format("%H:%M").to_string();
-    let locale: icu_locale_core::Locale = lang.parse().unwrap_or(icu_locale_core::locale!("de"));
     let date = u8::try_from(local.month())
         .ok()
         .zip(u8::try_from(local.day()).ok())
         .and_then(|(m, d)| icu_datetime::input::Date::try_new_gregorian(local.year(), m, d).ok());
-    let formatter = FixedCalendarDateTimeFormatter::<icu_calendar::Gregorian, _>::try_new(
-        (&locale).into(),
-        fieldsets::YMDE::long(),
-    );
     let text = match (formatter, date) {
-        (Ok(f), Some(d)) => f.format(&d).to_string(),
-        // Compiled data covers every language, and the date came from a valid instant.
+        (Some(f), Some(d)) => f.format(&d).to_string(),
+        // Every catalogue language has a formatter, and the date came from a valid instant.
         _ => local.format("%Y-%m-%d").to_string(),
     };
     (text, time)
@@ -173,7 +204,8 @@ mod tests {
             .with_ymd_and_hms(2026, 12, 7, 7, 30, 0)
             .single()
             .expect("a time");
-        let text = |lang| super::local_date_time(berlin, lang, t);
+        let i18n = I18n::load().expect("catalogues load");
+        let text = |lang| i18n.local_date_time(berlin, lang, t);
         assert_eq!(
             text("de"),
             ("Montag, 7. Dezember 2026".into(), "08:30".into())
@@ -182,16 +214,20 @@ mod tests {
             text("en"),
             ("Monday, December 7, 2026".into(), "08:30".into())
         );
-        assert_eq!(text("tr").0, "7 Aralık 2026 Pazartesi");
-        // The office's Gregorian calendar, in Persian words, not the Persian calendar.
-        assert!(text("fa").0.contains("۲۰۲۶"), "{}", text("fa").0);
+        // A language without a catalogue is written as the default one.
+        assert_eq!(text("xx"), text("de"));
+        // The languages the hearing brings: their own words and order, and the office's
+        // Gregorian calendar in Persian digits, not the Persian calendar.
+        let other = |lang| date_and_time(date_formatter(lang).ok().as_ref(), berlin, t).0;
+        assert_eq!(other("tr"), "7 Aralık 2026 Pazartesi");
+        assert!(other("fa").contains("۲۰۲۶"), "{}", other("fa"));
         // Late in the evening UTC is already the next day in Berlin.
         let late = chrono::Utc
             .with_ymd_and_hms(2026, 12, 7, 23, 30, 0)
             .single()
             .expect("a time");
         assert_eq!(
-            super::local_date_time(berlin, "de", late),
+            i18n.local_date_time(berlin, "de", late),
             ("Dienstag, 8. Dezember 2026".into(), "00:30".into())
         );
     }
