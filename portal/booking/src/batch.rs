@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::booking::{self, Booked, BookingError, Claim, NewClaim};
-use vamt_portal_storage::db::{engine, parse_ts, placeholders, ts, Db};
+use vamt_portal_storage::db::{parse_ts, placeholders, ts, Db};
 use vamt_portal_storage::group::{Drain, Group};
 use vamt_portal_storage::vault::Vault;
 
@@ -190,8 +190,8 @@ async fn claimed(db: &Db, batch: &[Pending]) -> Result<HashSet<(i64, i64)>, sqlx
     for chunk in units.chunks(500) {
         let sql = format!(
             "SELECT clerk_id, unit_start FROM booking_claims WHERE clerk_id IN ({}) AND unit_start IN ({})",
-            placeholders(engine(db), 1, clerks.len()),
-            placeholders(engine(db), clerks.len() + 1, chunk.len())
+            placeholders(db.engine(), 1, clerks.len()),
+            placeholders(db.engine(), clerks.len() + 1, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
         for c in &clerks {
@@ -230,8 +230,8 @@ async fn held_per_address(db: &Db, batch: &[Pending]) -> Result<HashMap<String, 
             "SELECT email_index, COUNT(*) FROM bookings WHERE state = 'confirmed' \
              AND starts_at > {} \
              AND email_index IN ({}) GROUP BY email_index",
-            engine(db).placeholder(1),
-            placeholders(engine(db), 2, chunk.len())
+            db.engine().placeholder(1),
+            placeholders(db.engine(), 2, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(ts(now));
         for a in chunk {

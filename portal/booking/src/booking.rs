@@ -657,8 +657,8 @@ pub async fn insert_many(
             },
         });
     }
-    let engine = vamt_portal_storage::db::engine(db);
-    let _turn = vamt_portal_storage::db::writer_turn(db).await;
+    let engine = db.engine();
+    let _turn = db.writer_turn().await;
     let mut tx = db.begin().await?;
     let pairs: Vec<(&NewClaim<'_>, &Booked)> = items.iter().zip(&booked).collect();
     for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
@@ -967,7 +967,7 @@ pub async fn confirm(
     // (read committed) a transaction lock on the address's blind index does it, and the
     // count in the update, a statement after the lock, sees what the one before committed.
     let mut tx = db.begin().await?;
-    if vamt_portal_storage::db::engine(db) == vamt_portal_storage::db::Engine::Postgres {
+    if db.engine() == vamt_portal_storage::db::Engine::Postgres {
         sqlx::query(
             "SELECT pg_advisory_xact_lock(hashtext((SELECT email_index FROM bookings WHERE id = $1)))",
         )

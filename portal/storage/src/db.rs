@@ -145,13 +145,3 @@ pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
     }
     Ok(Db::new(pool, engine))
 }
-
-/// [`Db::writer_turn`] of `db`.
-pub async fn writer_turn(db: &Db) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-    db.writer_turn().await
-}
-
-/// The engine `db` was opened on ([`open`] takes no other URL).
-pub fn engine(db: &Db) -> Engine {
-    db.engine()
-}

@@ -209,11 +209,11 @@ async fn write_queued(mut drain: Drain<Queued>, db: Db) {
 }
 
 async fn insert_queued(db: &Db, batch: &[Queued]) -> Result<(), sqlx::Error> {
-    let _turn = crate::db::writer_turn(db).await;
+    let _turn = db.writer_turn().await;
     let mut tx = db.begin().await?;
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
         let sql = crate::db::values_sql(
-            crate::db::engine(db),
+            db.engine(),
             "INSERT INTO mail_queue (id, reference, kind, recipient, message, created_at, attempts, next_at) VALUES ",
             chunk.len(),
             7,
