@@ -3,9 +3,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use config::{Config, Settings};
 use serde_json::{json, Map, Value};
-use vamt_portal_core::config::{Config, Settings};
 
+mod config;
+mod media;
 mod serve;
 mod turn;
 
@@ -243,9 +245,10 @@ fn main() -> ExitCode {
 
 async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Result<ExitCode> {
     use vamt_booking::clerk;
-    vamt_portal_storage::private_file::dir(&settings.data_dir)?;
-    vamt_portal_storage::private_file::sqlite(&settings.database_url)?;
-    let db = vamt_portal_storage::db::open(&settings.database_url).await?;
+    let portal = &settings.portal;
+    vamt_portal_storage::private_file::dir(&portal.storage.data_dir)?;
+    vamt_portal_storage::private_file::sqlite(&portal.database_url)?;
+    let db = vamt_portal_storage::db::open(&portal.database_url).await?;
     let code = match command {
         ClerkCommand::Add {
             username,

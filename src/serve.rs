@@ -14,7 +14,6 @@ use tokio::task::JoinHandle;
 use vamt_booking::demo::DemoLogin;
 use vamt_booking::Office;
 use vamt_portal::AppState;
-use vamt_portal_core::config::Settings;
 use vamt_portal_storage::db::Db;
 use vamt_portal_storage::vault::Vault;
 use vamt_sfu::server::{MediaThreads, SfuHandle};
@@ -22,6 +21,8 @@ use vamt_sfu::SfuMetrics;
 use vamt_signalling::TokenKeys;
 use vamt_turn::server::TurnServer;
 use vamt_turn::TurnMetrics;
+
+use crate::config::Settings;
 
 /// How long open calls get to close after a shutdown signal before the process exits.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,11 +44,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let relay = bind_relay(&settings, &keys.turn_secret, &registry).await?;
     let listeners = bind_listeners(&settings)?;
 
-    let state = build_portal(settings, &db, &media, keys, registry, relay.is_some())?;
+    let state = build_portal(&settings, &db, &media, keys, registry, relay.is_some())?;
     // Served before the banner, which prints its address.
     let metrics = serve_metrics(listeners.metrics, &state, &stopping)?;
     let demo = vamt_booking::demo::seed_if_empty(&state).await?;
-    announce(&state, &media, metrics, demo.as_ref()).await;
+    announce(&settings, &state, &media, metrics, demo.as_ref()).await;
     // The relay and the jobs start after the banner, on a seeded database.
     let relay = relay.map(|server| start_relay(server, &stopping));
     let jobs = start_jobs(&state.office, &stopping);
@@ -117,8 +118,9 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
 
 /// Creates the data directory (owner-only).
 fn create_data_dir(settings: &Settings) -> anyhow::Result<()> {
-    vamt_portal_storage::private_file::dir(&settings.data_dir)
-        .with_context(|| format!("creating data directory {}", settings.data_dir.display()))
+    let data_dir = &settings.portal.storage.data_dir;
+    vamt_portal_storage::private_file::dir(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))
 }
 
 /// The process's secrets.
@@ -134,10 +136,11 @@ struct Keys {
 /// Takes each key from the configuration when it gives one, else from its key file (created
 /// on a first start): the token key, the TURN key, the data key, in that order.
 fn load_keys(settings: &Settings) -> anyhow::Result<Keys> {
-    let secret = if settings.raw.security.token_secret.is_empty() {
+    let security = &settings.portal.security;
+    let secret = if security.token_secret.is_empty() {
         key_file(settings, "token.key")?
     } else {
-        settings.raw.security.token_secret.as_bytes().to_vec()
+        security.token_secret.as_bytes().to_vec()
     };
     let tokens = TokenKeys::from_secret(&secret);
     let turn_secret = if settings.raw.turn.secret.is_empty() {
@@ -145,16 +148,16 @@ fn load_keys(settings: &Settings) -> anyhow::Result<Keys> {
     } else {
         settings.raw.turn.secret.clone()
     };
-    let vault = if settings.raw.security.data_key.is_empty() {
+    let vault = if security.data_key.is_empty() {
         let data_key = key_file(settings, "data.key")?;
         Vault::from_hex(&String::from_utf8_lossy(&data_key)).with_context(|| {
             format!(
                 "{} is not a valid data key",
-                settings.key_dir.join("data.key").display()
+                settings.portal.storage.key_dir.join("data.key").display()
             )
         })?
     } else {
-        Vault::from_hex(&settings.raw.security.data_key)?
+        Vault::from_hex(&security.data_key)?
     };
     Ok(Keys {
         tokens,
@@ -166,19 +169,17 @@ fn load_keys(settings: &Settings) -> anyhow::Result<Keys> {
 /// Reads or creates the generated key `name`. Generated keys live apart from the data
 /// (storage.key_dir); an older install's are moved there once.
 fn key_file(settings: &Settings, name: &str) -> anyhow::Result<Vec<u8>> {
+    let dirs = &settings.portal.storage;
     let (key, moved) =
-        vamt_portal_storage::secret::load_or_move_key(&settings.key_dir, &settings.data_dir, name)
+        vamt_portal_storage::secret::load_or_move_key(&dirs.key_dir, &dirs.data_dir, name)
             .with_context(|| {
-                format!(
-                    "reading or creating {}",
-                    settings.key_dir.join(name).display()
-                )
+                format!("reading or creating {}", dirs.key_dir.join(name).display())
             })?;
     if moved {
         tracing::warn!(
             key = name,
-            from = %settings.data_dir.display(),
-            to = %settings.key_dir.display(),
+            from = %dirs.data_dir.display(),
+            to = %dirs.key_dir.display(),
             "key moved out of the data directory; backups of the data directory taken before hold it"
         );
     }
@@ -187,11 +188,12 @@ fn key_file(settings: &Settings, name: &str) -> anyhow::Result<Vec<u8>> {
 
 /// Makes a SQLite file owner-only, then opens (and migrates) the database.
 async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
-    vamt_portal_storage::private_file::sqlite(&settings.database_url)
-        .with_context(|| format!("making the database {} owner-only", settings.database_url))?;
-    vamt_portal_storage::db::open(&settings.database_url)
+    let url = &settings.portal.database_url;
+    vamt_portal_storage::private_file::sqlite(url)
+        .with_context(|| format!("making the database {url} owner-only"))?;
+    vamt_portal_storage::db::open(url)
         .await
-        .with_context(|| format!("opening database {}", settings.database_url))
+        .with_context(|| format!("opening database {url}"))
 }
 
 /// The SFU: its UDP socket and its shard threads, which end on `stop`.
@@ -207,13 +209,13 @@ fn start_media(
     stop: &watch::Receiver<bool>,
 ) -> anyhow::Result<Media> {
     let (sfu, threads) = vamt_sfu::server::spawn(
-        settings.media_listen,
-        settings.media_public_ips.clone(),
-        settings.raw.media.shards,
+        settings.media.listen,
+        settings.media.public_ips.clone(),
+        settings.media.shards,
         SfuMetrics::new(registry)?,
         until_true(stop.clone()),
     )
-    .with_context(|| format!("binding media UDP socket {}", settings.media_listen))?;
+    .with_context(|| format!("binding media UDP socket {}", settings.media.listen))?;
     Ok(Media { sfu, threads })
 }
 
@@ -232,7 +234,7 @@ async fn bind_relay(
     turn_secret: &str,
     registry: &Registry,
 ) -> anyhow::Result<Option<TurnServer>> {
-    let Some(addr) = settings.stun_listen else {
+    let Some(addr) = settings.turn.listen else {
         return Ok(None);
     };
     // STUN for every browser, TURN with the REST credentials the call page mints.
@@ -242,7 +244,7 @@ async fn bind_relay(
     );
     cfg.policy = vamt_turn::peer_policy::PeerPolicy::new()
         .allow_loopback(settings.raw.turn.allow_loopback_peers);
-    let announced = settings.media_public_ips.iter().copied();
+    let announced = settings.media.public_ips.iter().copied();
     let relays: Vec<vamt_turn::server::RelayAddress> = if addr.ip().is_unspecified() {
         announced
             .map(|ip| vamt_turn::server::RelayAddress {
@@ -264,7 +266,7 @@ async fn bind_relay(
     let (server, tcp) =
         crate::turn::bind_udp_and_tcp(addr, &cfg, &relays, &TurnMetrics::new(registry)?).await?;
     let mut server = server.with_tcp(tcp);
-    if let Some(tls) = &settings.turn_tls {
+    if let Some(tls) = &settings.turn.tls {
         let acceptor = vamt_turn::tls::acceptor(&tls.cert, &tls.key)
             .context("loading turn.tls_cert / turn.tls_key")?;
         let l = vamt_portal::listen(tls.listen)
@@ -287,8 +289,9 @@ struct Listeners {
 }
 
 fn bind_listeners(settings: &Settings) -> anyhow::Result<Listeners> {
-    let http = vamt_portal::listen(settings.http_listen)
-        .with_context(|| format!("binding HTTP listener {}", settings.http_listen))?;
+    let addr = settings.portal.office.http.listen;
+    let http =
+        vamt_portal::listen(addr).with_context(|| format!("binding HTTP listener {addr}"))?;
     let metrics = match settings.metrics_listen {
         Some(addr) => Some(
             vamt_portal::listen(addr)
@@ -301,7 +304,7 @@ fn bind_listeners(settings: &Settings) -> anyhow::Result<Listeners> {
 
 /// The portal's state: signalling over the SFU, the booking office over the database.
 fn build_portal(
-    settings: Settings,
+    settings: &Settings,
     db: &Db,
     media: &Media,
     keys: Keys,
@@ -312,14 +315,14 @@ fn build_portal(
     // reaches media only through signalling (issue 19).
     let clock: vamt_portal::state::Clock = Arc::new(chrono::Utc::now);
     let hub = AppState::signalling_hub(
-        &settings,
+        &settings.portal.call,
         Arc::new(media.sfu.clone()),
         keys.tokens.clone(),
         &registry,
         clock.clone(),
     )?;
     let state = AppState::build(
-        settings,
+        settings.portal.clone(),
         db.clone(),
         hub,
         keys.tokens,
@@ -327,16 +330,33 @@ fn build_portal(
         registry,
         clock,
     )?;
-    // Browsers get TURN credentials only when this node runs the relay.
-    if !relay {
+    // Browsers are told of the relay only when this node runs it at an address they can
+    // reach: the media plane's announced address, else the one the relay listens on.
+    let reachable = settings
+        .turn
+        .listen
+        .filter(|_| relay)
+        .map(|addr| {
+            let ip = settings
+                .media
+                .public_ips
+                .first()
+                .copied()
+                .unwrap_or(addr.ip());
+            SocketAddr::new(ip, addr.port())
+        })
+        .filter(|addr| !addr.ip().is_unspecified());
+    let Some(address) = reachable else {
         return Ok(state);
-    }
+    };
     let turn_secret = keys.turn_secret;
-    Ok(
-        state.with_turn_credentials(Arc::new(move |identity, now, ttl| {
+    Ok(state.with_relay(vamt_portal::state::Relay {
+        address,
+        tls_port: settings.turn.tls.as_ref().map(|tls| tls.listen.port()),
+        credentials: Arc::new(move |identity, now, ttl| {
             vamt_turn::auth::rest_credentials(&turn_secret, identity, now, ttl)
-        })),
-    )
+        }),
+    }))
 }
 
 /// Serves metrics and health on the operations listener until `stop`; returns its address.
@@ -364,18 +384,19 @@ fn serve_metrics(
 /// Logs that vamt is running and prints the banner (with a first start's secrets, or where
 /// they are).
 async fn announce(
+    settings: &Settings,
     state: &AppState,
     media: &Media,
     metrics: Option<SocketAddr>,
     demo: Option<&DemoLogin>,
 ) {
-    let s = &state.settings;
+    let s = &settings.portal;
     tracing::info!(
-        http = %s.http_listen,
+        http = %s.office.http.listen,
         media = %media.sfu.local_addr(),
-        stun = ?s.stun_listen,
+        stun = ?settings.turn.listen,
         metrics = ?metrics,
-        data = %s.data_dir.display(),
+        data = %s.storage.data_dir.display(),
         mail = if state.outbox.mailer().outbox().is_some() { "outbox" } else { "smtp" },
         "vamt is running"
     );
@@ -388,7 +409,7 @@ async fn announce(
     // server before its STUN/TURN loop started. A closed stdout never stops the server.
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "vamt is running at {}", s.public_url);
+    let _ = writeln!(out, "vamt is running at {}", s.office.http.public_url);
     if let Some(addr) = metrics {
         let _ = writeln!(out, "  metrics: http://{addr}/metrics");
     }
@@ -409,7 +430,10 @@ async fn announce(
 /// once. Anywhere else (systemd's journal, a container log, a file) stdout is a log that is
 /// kept and shipped: the password and the join key go to an owner-only file instead, and
 /// the banner says where.
-async fn first_start_text(s: &Settings, d: &DemoLogin) -> Option<String> {
+async fn first_start_text(
+    s: &vamt_portal::config::PortalSettings,
+    d: &DemoLogin,
+) -> Option<String> {
     let secrets = format!(
         "  demo citizen join link: {}\n  clerk console: {}  user: {}  password: {}\n",
         d.join_url, d.clerk_url, d.clerk_username, d.clerk_password
@@ -419,7 +443,7 @@ async fn first_start_text(s: &Settings, d: &DemoLogin) -> Option<String> {
             "{secrets}  (the password is shown only on this first start)\n"
         ));
     }
-    let path = s.key_dir.join("first-start.txt");
+    let path = s.storage.key_dir.join("first-start.txt");
     match vamt_portal_storage::private_file::write(&path, secrets.as_bytes()).await {
         Ok(()) => Some(format!(
             "  first start: the clerk's password and a demo join link are in {} (readable by this user only; delete it once read)\n",

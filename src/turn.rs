@@ -1,11 +1,15 @@
 //! `vamt turn`: the TURN relay alone, configured by coturn-like flags (small installs,
-//! tests, benchmarks). Metrics and health on `--metrics`.
+//! tests, benchmarks). Metrics and health on `--metrics`. And `[turn]`, the section that
+//! configures the relay `vamt serve` runs in its own process.
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Args;
+use serde::{Deserialize, Serialize};
+use vamt_portal_core::config::ConfigError;
 use vamt_turn::auth::Credentials;
 use vamt_turn::peer_policy::{IpNet, PeerPolicy};
 use vamt_turn::relay::RelayConfig;
@@ -226,4 +230,105 @@ pub async fn bind_udp_and_tcp(
             Err(e) => return Err(e).with_context(|| format!("binding TURN TCP listener {bound}")),
         }
     }
+}
+
+/// `[turn]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TurnConfig {
+    /// Run the STUN/TURN server.
+    pub enabled: bool,
+    /// UDP address of the STUN/TURN server.
+    pub listen: String,
+    /// TURN REST API secret shared with separate `vamt turn` relays. Empty: generated into
+    /// the data directory (`turn.key`) on first start.
+    pub secret: String,
+    /// Allow relaying to loopback peers (tests on one machine only).
+    pub allow_loopback_peers: bool,
+    /// TURN over TLS ("turns:", for networks that pass only HTTPS-like traffic): the
+    /// address to listen on, e.g. `0.0.0.0:5349` (or 443 on an address of its own). Empty:
+    /// no TLS listener. TCP is always offered on the same port as `listen`.
+    pub tls_listen: String,
+    /// PEM certificate chain for `tls_listen`; browsers check it against the host name of
+    /// `http.public_url`.
+    pub tls_cert: PathBuf,
+    /// PEM private key for `tls_listen`.
+    pub tls_key: PathBuf,
+}
+
+impl Default for TurnConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: "127.0.0.1:3478".into(),
+            secret: String::new(),
+            allow_loopback_peers: false,
+            tls_listen: String::new(),
+            tls_cert: PathBuf::new(),
+            tls_key: PathBuf::new(),
+        }
+    }
+}
+
+/// What `[turn]` yields: the relay's listeners, if it runs.
+#[derive(Debug, Clone, Default)]
+pub struct TurnSettings {
+    /// STUN/TURN address (UDP and TCP), if enabled.
+    pub listen: Option<SocketAddr>,
+    /// TURN over TLS: address, certificate and key, if configured.
+    pub tls: Option<TurnTls>,
+}
+
+/// The TURN-over-TLS listener of `[turn]`.
+#[derive(Debug, Clone)]
+pub struct TurnTls {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+impl TurnConfig {
+    /// Checks `[turn]`: the STUN/TURN address (UDP and TCP) and the TURN-over-TLS
+    /// listener, if enabled.
+    pub fn validate(&self) -> Result<TurnSettings, ConfigError> {
+        if !self.enabled {
+            return Ok(TurnSettings::default());
+        }
+        let listen = self
+            .listen
+            .parse()
+            .map_err(|_| bad("turn.listen", "must be IP:PORT, e.g. 0.0.0.0:3478"))?;
+        if self.tls_listen.is_empty() {
+            return Ok(TurnSettings {
+                listen: Some(listen),
+                tls: None,
+            });
+        }
+        let tls_listen = self
+            .tls_listen
+            .parse()
+            .map_err(|_| bad("turn.tls_listen", "must be IP:PORT, e.g. 0.0.0.0:5349"))?;
+        if self.tls_cert.as_os_str().is_empty() || self.tls_key.as_os_str().is_empty() {
+            return Err(bad(
+                "turn.tls_listen",
+                "needs turn.tls_cert and turn.tls_key (PEM files)",
+            ));
+        }
+        let tls = TurnTls {
+            listen: tls_listen,
+            cert: self.tls_cert.clone(),
+            key: self.tls_key.clone(),
+        };
+        Ok(TurnSettings {
+            listen: Some(listen),
+            tls: Some(tls),
+        })
+    }
+}
+
+fn bad(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::new(key, message)
 }

@@ -65,7 +65,6 @@ pub async fn run(
     let dir = tempfile_dir()?;
     let mut overrides = serde_json::json!({
         "storage": { "data_dir": dir.path() },
-        "turn": { "enabled": false },
         // As an install runs: each held booking queues its opt-in mail in the database (the
         // courier, not started here, would send it later; nothing listens on port 9).
         "mail": { "smtp_url": "smtp://127.0.0.1:9" },
@@ -82,10 +81,11 @@ pub async fn run(
     if let Some(url) = database_url {
         overrides["database"] = serde_json::json!({ "url": url });
     }
-    let settings = vamt_portal_core::config::Config::load(None, overrides)
-        .context("config")?
-        .validate()
-        .context("config")?;
+    let settings =
+        vamt_portal_core::config::load::<vamt_portal::config::PortalConfig>(None, overrides)
+            .context("config")?
+            .validate()
+            .context("config")?;
     let engine = if settings.database_url.starts_with("postgres") {
         "postgres"
     } else {
@@ -106,7 +106,7 @@ pub async fn run(
         vamt_signalling::TokenKeys::from_secret(b"storm-secret-storm-secret-storm-secret!");
     let clock: vamt_portal::state::Clock = Arc::new(move || now);
     let hub = vamt_portal::AppState::signalling_hub(
-        &settings,
+        &settings.call,
         Arc::new(sfu),
         tokens.clone(),
         &registry,

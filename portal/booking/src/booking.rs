@@ -10,7 +10,7 @@ use rand::seq::SliceRandom;
 use vamt_portal_storage::db::Db;
 
 use crate::catalogue;
-use vamt_portal_core::config::Settings;
+use crate::config::OfficeSettings as Settings;
 use vamt_portal_core::schedule::{
     self, Agenda, Catalogue, ClerkId, LocationId, Offer, Request, ScheduleError, ServiceId,
 };
@@ -267,8 +267,13 @@ fn search(
     services: &[Service],
 ) -> Result<Vec<Offer>, BookingError> {
     let ids = service_ids(services);
-    schedule::free_slots(cat, agenda, s.release, &request(s, now, location, &ids))
-        .map_err(schedule_error)
+    schedule::free_slots(
+        cat,
+        agenda,
+        s.booking.release,
+        &request(s, now, location, &ids),
+    )
+    .map_err(schedule_error)
 }
 
 /// The engine's offer for exactly `start` (see [`schedule::offer_at`]).
@@ -285,7 +290,7 @@ fn search_at(
     schedule::offer_at(
         cat,
         agenda,
-        s.release,
+        s.booking.release,
         &request(s, now, location, &ids),
         start,
     )
@@ -314,7 +319,7 @@ pub async fn nearest_free(
     let req = request(s, now, location, &ids);
     let (Some(loc), Some((first, last))) = (
         cat.location(location),
-        schedule::bookable_days(&cat, s.release, &req),
+        schedule::bookable_days(&cat, s.booking.release, &req),
     ) else {
         return Ok(Vec::new());
     };
@@ -345,7 +350,8 @@ pub async fn nearest_free(
             let noon = noon.with_timezone(&Utc);
             let agenda = catalogue::agenda_around(db, location, now, noon, "").await?;
             found.extend(
-                schedule::slots_on(&cat, &agenda, s.release, &req, d).map_err(schedule_error)?,
+                schedule::slots_on(&cat, &agenda, s.booking.release, &req, d)
+                    .map_err(schedule_error)?,
             );
         }
         let mut distances: Vec<chrono::Duration> = found
@@ -391,7 +397,7 @@ fn request<'a>(
         location,
         services,
         now,
-        lead: s.lead,
+        lead: s.booking.lead,
     }
 }
 
@@ -481,7 +487,7 @@ pub async fn book(
     // own bookings too (two requests at the same instant no longer both pass).
     let email_limit = (
         email_index(vault, &email),
-        i64::from(s.raw.booking.max_per_email),
+        i64::from(s.booking.max_per_email),
     );
     let (_, office, _) = catalogue::current(db).await?;
     let Some(office) = office else {
@@ -534,7 +540,7 @@ pub async fn book(
             start: offer.start,
             end: offer.end,
             blocked_until: offer.start + need.blocked,
-            confirm_by: Some(now + s.confirm_within),
+            confirm_by: Some(now + s.booking.confirm_within),
             channel: req.channel,
         };
         let ask = crate::batch::Ask {

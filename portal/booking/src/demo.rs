@@ -62,7 +62,13 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
         .await?;
     if count > 0 {
         // A database from before the catalogue tables: its offices and bookings move in.
-        if catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await? {
+        if catalogue::seed_locations(
+            &st.db,
+            &st.settings.booking.opening,
+            st.settings.booking.timezone,
+        )
+        .await?
+        {
             catalogue::adopt_unplaced(&st.db).await?;
         }
         return Ok(None);
@@ -79,7 +85,12 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
         .execute(st.db.pool())
         .await?;
     }
-    catalogue::seed_locations(&st.db, &st.settings.opening, st.settings.timezone).await?;
+    catalogue::seed_locations(
+        &st.db,
+        &st.settings.booking.opening,
+        st.settings.booking.timezone,
+    )
+    .await?;
     let now = st.now();
     let password = random_token(9);
     let clerk = clerk::create(&st.db, "clerk", "Stefanie Wolf", &password, now).await?;

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod booking;
 pub mod catalogue;
 pub mod clerk;
+pub mod config;
 pub mod demo;
 pub mod hold;
 pub mod ics;

@@ -54,6 +54,7 @@ fn calendar_file(st: &Office, booked: &booking::Booked, service: &str) -> String
     );
     let host = st
         .settings
+        .http
         .public_host()
         .unwrap_or_else(|| "vamt".to_owned());
     crate::ics::calendar(&crate::ics::Event {
@@ -78,7 +79,7 @@ pub async fn send_opt_in(st: &Office, booked: &booking::Booked) {
         }
         return;
     }
-    let minutes = st.settings.confirm_within.num_minutes();
+    let minutes = st.settings.booking.confirm_within.num_minutes();
     send_hold_mail(st, booked, "optin-subject", "optin-body", minutes).await;
 }
 
@@ -91,7 +92,7 @@ pub fn optin_allowed(st: &Office, email: &str) -> bool {
     let key = st
         .vault
         .blind_index("optin.mail", &email.trim().to_lowercase());
-    let limit = st.settings.raw.booking.optin_mails_per_address_hour;
+    let limit = st.settings.booking.optin_mails_per_address_hour;
     if st.optin_mails.allow(key, st.now(), limit) {
         return true;
     }
@@ -122,7 +123,7 @@ fn about<'a>(st: &Office, b: &'a booking::Booking) -> About<'a> {
     let lang = b.locale.as_str();
     let (date, time) = st
         .i18n
-        .local_date_time(st.settings.timezone, lang, b.starts_at);
+        .local_date_time(st.settings.booking.timezone, lang, b.starts_at);
     let service = st.i18n.t(lang, &format!("service-{}", b.service), None);
     let mut args = FluentArgs::new();
     args.set("service", service.clone());

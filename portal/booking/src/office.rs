@@ -4,9 +4,9 @@
 //! it without any HTTP.
 use std::sync::Arc;
 
+use crate::config::OfficeSettings as Settings;
 use chrono::{DateTime, Utc};
 use prometheus::Registry;
-use vamt_portal_core::config::Settings;
 use vamt_portal_core::i18n::I18n;
 use vamt_portal_core::shield::HourlyLimit;
 use vamt_portal_core::templates::Templates;
@@ -66,9 +66,9 @@ impl Office {
         clock: Clock,
     ) -> Result<Self, OfficeError> {
         let mailer = Mailer::new(
-            settings.smtp_url.as_deref(),
+            settings.mail.smtp_url.as_deref(),
             settings.data_dir.join("outbox"),
-            settings.mail_from.clone(),
+            settings.mail.from.clone(),
         )?;
         let outbox = Outbox::new(
             db.clone(),

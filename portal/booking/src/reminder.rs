@@ -14,7 +14,7 @@ pub const INTERVAL: Duration = Duration::from_secs(300);
 /// its mail is sent, so a second node or run never sends it twice; a mail that fails is
 /// logged and counted, not retried (the confirmation had the same links).
 pub async fn run_once(st: &Office) -> Result<u64, BookingError> {
-    let Some(lead) = st.settings.reminder_lead else {
+    let Some(lead) = st.settings.mail.reminder_lead else {
         return Ok(0);
     };
     let now = st.now();

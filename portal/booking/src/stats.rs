@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::catalogue;
-use vamt_portal_core::config::Settings;
+use crate::config::OfficeSettings as Settings;
 use vamt_portal_core::schedule::{self, LocationId};
 use vamt_portal_storage::db::{parse_ts, ts, Db};
 
@@ -85,7 +85,7 @@ pub async fn compute(db: &Db, s: &Settings, now: DateTime<Utc>) -> Result<Stats,
         };
         let local = now.with_timezone(&l.tz);
         let today = local.date_naive();
-        let Some(last) = s.release.last_day(today, local.time()) else {
+        let Some(last) = s.booking.release.last_day(today, local.time()) else {
             continue;
         };
         let offered = schedule::capacity(&cat, LocationId(loc.id), today, last).num_minutes();

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::booking::{self, Booked, BookingError, Claim, Service};
-use vamt_portal_core::config::Settings;
+use crate::config::OfficeSettings as Settings;
 use vamt_portal_storage::db::{parse_ts, ts, Db};
 use vamt_portal_storage::secret::{constant_time_eq, hash_token, random_id, random_token};
 use vamt_portal_storage::vault::Vault;
@@ -390,7 +390,7 @@ pub async fn expire_and_erase(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::
 /// held booking and a mail with its confirm link). Failures are logged: the cancellation
 /// stands either way.
 pub async fn offer_to_next(st: &crate::Office, freed: &str) {
-    let hold = chrono::Duration::minutes(i64::from(st.settings.raw.booking.waitlist_hold_minutes));
+    let hold = st.settings.booking.waitlist_hold;
     match offer_freed(&st.db, &st.vault, &st.settings, freed, st.now(), hold).await {
         Ok(Some(held)) => {
             st.metrics.waitlist_offers.inc();

@@ -41,7 +41,7 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// A vault from a 64-character hex key.
     pub fn from_hex(hex_key: &str) -> Result<Self, VaultError> {
-        let key = vamt_portal_core::config::parse_data_key(hex_key).ok_or(VaultError::BadKey)?;
+        let key = crate::config::parse_data_key(hex_key).ok_or(VaultError::BadKey)?;
         use sha2::Digest;
         let index_key: [u8; 32] = sha2::Sha256::new()
             .chain_update(b"vamt blind index v1")

@@ -78,7 +78,9 @@ fn week_rows(week: &[String; 7]) -> Vec<DayRow> {
 }
 
 fn today(st: &AppState) -> chrono::NaiveDate {
-    st.now().with_timezone(&st.settings.timezone).date_naive()
+    st.now()
+        .with_timezone(&st.settings.booking.timezone)
+        .date_naive()
 }
 
 fn saved_to(path: &str, lang: &str, affected: i64) -> Response {
@@ -215,7 +217,7 @@ async fn location_page(
 /// `GET /admin/locations/new`
 pub async fn new_location(State(st): State<AppState>, _: Admin, Lang(lang): Lang) -> Response {
     let view = LocationView {
-        timezone: st.settings.timezone.name().to_owned(),
+        timezone: st.settings.booking.timezone.name().to_owned(),
         grid_minutes: "15".into(),
         active: true,
         ..Default::default()

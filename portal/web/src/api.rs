@@ -675,7 +675,7 @@ pub async fn confirm_booking(
     Api(Path(id)): Api<Path<String>>,
     ApiJson(Lang(lang), k): ApiJson<KeyIn>,
 ) -> Response {
-    let limit = st.settings.raw.booking.max_per_email;
+    let limit = st.settings.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &k.key, st.now(), limit).await {
         Ok(Some(Confirmation::Confirmed(b))) => {
             let booked = booking::confirmed(&st, b, &k.key).await;

@@ -303,7 +303,7 @@ fn booked_page(
             date => date,
             time => time,
             state => state.as_str(),
-            minutes => st.settings.confirm_within.num_minutes(),
+            minutes => st.settings.booking.confirm_within.num_minutes(),
         },
     )
 }
@@ -347,7 +347,7 @@ pub async fn confirm(
     Path(id): Path<String>,
     LangForm(Lang(lang), f): LangForm<CancelForm>,
 ) -> Response {
-    let limit = st.settings.raw.booking.max_per_email;
+    let limit = st.settings.booking.max_per_email;
     match booking::confirm(&st.db, &st.vault, &id, &f.key, st.now(), limit).await {
         Ok(Some(booking::Confirmation::Confirmed(b))) => {
             let booked = booking::confirmed(&st, b, &f.key).await;

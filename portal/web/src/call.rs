@@ -77,15 +77,12 @@ fn call_page(
         booking: booking.id.clone(),
         role,
         iat: now,
-        exp: now + st.settings.token_ttl_seconds,
+        exp: now + st.call.token_ttl.as_secs(),
         // Citizens wait until the clerk lets them in; the room opens to them a while
         // before the appointment.
         lobby: role == Role::Citizen,
-        opens_at: (role == Role::Citizen).then(|| {
-            (booking.starts_at - st.settings.join_window)
-                .timestamp()
-                .max(0) as u64
-        }),
+        opens_at: (role == Role::Citizen)
+            .then(|| (booking.starts_at - st.call.join_window).timestamp().max(0) as u64),
     };
     let token = match st.tokens.sign(&claims) {
         Ok(t) => t,
@@ -95,24 +92,11 @@ fn call_page(
         .iter()
         .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
         .collect();
-    // The browser learns its reflexive address from our STUN server, when it runs and has
-    // an address browsers can reach.
+    // The browser learns its reflexive address from our STUN server, when this node runs
+    // one browsers can reach.
     let mut ice_servers: Vec<serde_json::Value> = Vec::new();
-    let reachable = st
-        .settings
-        .stun_listen
-        .map(|addr| {
-            (
-                st.settings
-                    .media_public_ips
-                    .first()
-                    .copied()
-                    .unwrap_or(addr.ip()),
-                addr.port(),
-            )
-        })
-        .filter(|(ip, _)| !ip.is_unspecified());
-    if let Some((ip, port)) = reachable {
+    if let Some(relay) = &st.relay {
+        let (ip, port) = (relay.address.ip(), relay.address.port());
         let host = if ip.is_ipv6() {
             format!("[{ip}]")
         } else {
@@ -121,33 +105,32 @@ fn call_page(
         ice_servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
         // TURN for networks that block direct UDP: REST credentials bound to this room,
         // valid as long as the room token (docs/turn.md).
-        if let Some(mint) = &st.turn_credentials {
-            let (username, credential) = mint(
-                &format!("call-{}", booking.room_id),
-                now,
-                std::time::Duration::from_secs(st.settings.token_ttl_seconds),
-            );
+        let (username, credential) =
+            (relay.credentials)(&format!("call-{}", booking.room_id), now, st.call.token_ttl);
+        ice_servers.push(json!({
+            "urls": format!("turn:{host}:{port}?transport=udp"),
+            "username": username,
+            "credential": credential,
+        }));
+        // TCP on the same port, and TLS where configured, for networks that let only
+        // TCP (or only TLS) out. One entry each, so UDP stays the first the browser tries.
+        ice_servers.push(json!({
+            "urls": format!("turn:{host}:{port}?transport=tcp"),
+            "username": username,
+            "credential": credential,
+        }));
+        if let Some(tls_port) = relay.tls_port {
+            // The certificate names the portal's host, not an IP.
+            let name = st
+                .settings
+                .http
+                .public_host()
+                .unwrap_or_else(|| host.clone());
             ice_servers.push(json!({
-                "urls": format!("turn:{host}:{port}?transport=udp"),
+                "urls": format!("turns:{name}:{tls_port}?transport=tcp"),
                 "username": username,
                 "credential": credential,
             }));
-            // TCP on the same port, and TLS where configured, for networks that let only
-            // TCP (or only TLS) out. One entry each, so UDP stays the first the browser tries.
-            ice_servers.push(json!({
-                "urls": format!("turn:{host}:{port}?transport=tcp"),
-                "username": username,
-                "credential": credential,
-            }));
-            if let Some(tls) = &st.settings.turn_tls {
-                // The certificate names the portal's host, not an IP.
-                let name = st.settings.public_host().unwrap_or_else(|| host.clone());
-                ice_servers.push(json!({
-                    "urls": format!("turns:{name}:{}?transport=tcp", tls.listen.port()),
-                    "username": username,
-                    "credential": credential,
-                }));
-            }
         }
     }
     let config = json!({
@@ -191,7 +174,7 @@ pub async fn citizen(
         Err(e) => return internal(&st, lang, &e),
     };
     let path = format!("/call/{id}?key={key}");
-    let opens = booking.starts_at - st.settings.join_window;
+    let opens = booking.starts_at - st.call.join_window;
     if st.now() < opens {
         // Too early: say when the room opens instead of a waiting room that refuses.
         let (date, time) = local_date_time(&st, lang, opens);

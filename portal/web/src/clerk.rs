@@ -111,7 +111,7 @@ pub async fn login(
             tracing::info!(clerk = c.id, "clerk signed in");
             let cookie = session(token)
                 .max_age(cookie::time::Duration::hours(SESSION_HOURS))
-                .secure(st.settings.public_url.starts_with("https://"));
+                .secure(st.settings.http.public_url.starts_with("https://"));
             let mut resp = Redirect::to("/clerk").into_response();
             super::page::set_cookie(&mut resp, cookie.into());
             resp
@@ -196,7 +196,7 @@ pub async fn console(
     Query(q): Query<ConsoleQuery>,
     Lang(lang): Lang,
 ) -> Response {
-    let tz = st.settings.timezone;
+    let tz = st.settings.booking.timezone;
     let today = st.now().with_timezone(&tz).date_naive();
     let day = q
         .day

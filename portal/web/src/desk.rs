@@ -361,7 +361,7 @@ pub async fn phone_book(
         &held.booking.id,
         &held.join_key,
         st.now(),
-        st.settings.raw.booking.max_per_email,
+        st.settings.booking.max_per_email,
     )
     .await
     {

@@ -28,7 +28,7 @@ impl FromRequestParts<AppState> for ClientAddr {
         Ok(Self(client_ip(
             peer,
             forwarded,
-            &st.settings.trusted_proxies,
+            &st.settings.http.trusted_proxies,
         )))
     }
 }
@@ -116,7 +116,7 @@ pub async fn admit(
             }
         }
     };
-    let b = &st.settings.raw.booking;
+    let b = &st.settings.booking;
     match st.door.judge(
         client.0,
         proven,
@@ -126,10 +126,12 @@ pub async fn admit(
     ) {
         Verdict::Pass => {
             let ip = client.bucket();
-            if st
-                .door
-                .take_hold(ip, now, b.holds_per_client, st.settings.confirm_within)
-            {
+            if st.door.take_hold(
+                ip,
+                now,
+                b.holds_per_client,
+                st.settings.booking.confirm_within,
+            ) {
                 Ok(Admission {
                     door: Some((st.clone(), ip, now)),
                 })
@@ -158,7 +160,7 @@ pub async fn admit(
 /// A fresh challenge for `client`, valid for [`crate::pow::VALIDITY`] (time to fill in the
 /// form), harder while the client or the whole door is under pressure.
 pub fn challenge(st: &AppState, client: ClientAddr) -> crate::pow::Challenge {
-    let b = &st.settings.raw.booking;
+    let b = &st.settings.booking;
     let now = st.now();
     let factor = st.door.difficulty(client.0, now, b.max_per_ip_hour);
     if factor > 1 {

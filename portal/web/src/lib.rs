@@ -11,6 +11,7 @@ mod assets;
 mod booking;
 mod call;
 mod clerk;
+pub mod config;
 mod desk;
 mod door;
 mod error;

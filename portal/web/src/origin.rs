@@ -44,7 +44,7 @@ pub fn judge(method: &Method, headers: &HeaderMap, public_url: &str) -> Result<(
 /// Refuses a cross-origin request that would change state: 403 with the API's error shape
 /// under `/api/`, an error page elsewhere.
 pub async fn protect(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let Err(by) = judge(req.method(), req.headers(), &st.settings.public_url) else {
+    let Err(by) = judge(req.method(), req.headers(), &st.settings.http.public_url) else {
         return next.run(req).await;
     };
     // Where a request came from is not personal data; the path may hold a booking ID.

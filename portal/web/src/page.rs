@@ -17,7 +17,8 @@ pub fn local_date_time(
     lang: &str,
     t: chrono::DateTime<chrono::Utc>,
 ) -> (String, String) {
-    st.i18n.local_date_time(st.settings.timezone, lang, t)
+    st.i18n
+        .local_date_time(st.settings.booking.timezone, lang, t)
 }
 use crate::AppState;
 use vamt_portal_core::i18n::{I18n, LANGUAGES};

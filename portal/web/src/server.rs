@@ -73,10 +73,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let http = &state.settings.raw.http;
-    let header_timeout = Duration::from_secs(u64::from(http.header_timeout_seconds));
-    let body_timeout = Duration::from_secs(u64::from(http.body_timeout_seconds));
-    let slots = Arc::new(Semaphore::new(http.max_connections as usize));
+    let http = &state.settings.http;
+    let (header_timeout, body_timeout) = (http.header_timeout, http.body_timeout);
+    let slots = Arc::new(Semaphore::new(http.max_connections));
     let metrics = state.metrics.clone();
     // Routes turned into services once, not per connection (a `Router` served bare redoes
     // that for every connection: 8 % of a release storm's CPU).

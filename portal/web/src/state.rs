@@ -3,12 +3,12 @@ use std::sync::Arc;
 
 use prometheus::Registry;
 use vamt_booking::Office;
-use vamt_portal_core::config::Settings;
 use vamt_portal_core::i18n::I18n;
 use vamt_portal_core::templates::Templates;
 use vamt_portal_storage::db::Db;
 use vamt_signalling::{Hub, MediaPlane, TokenKeys};
 
+use crate::config::{CallSettings, PortalSettings};
 use crate::metrics::WebMetrics;
 
 pub use vamt_portal_core::Clock;
@@ -18,6 +18,19 @@ pub use vamt_portal_core::Clock;
 /// portal does not import the relay (issue 19).
 pub type TurnCredentials =
     Arc<dyn Fn(&str, u64, std::time::Duration) -> (String, String) + Send + Sync>;
+
+/// This node's STUN/TURN relay as browsers are told it: the binary, which runs the relay
+/// and knows its configuration (`[turn]`, `[media]`), hands it in.
+#[derive(Clone)]
+pub struct Relay {
+    /// The address browsers reach the relay at (UDP and TCP).
+    pub address: std::net::SocketAddr,
+    /// The TURN-over-TLS port, if the relay listens for TLS; the certificate names
+    /// `http.public_url`'s host, which browsers are told instead of an address.
+    pub tls_port: Option<u16>,
+    /// Mints the TURN credentials.
+    pub credentials: TurnCredentials,
+}
 
 /// Shared state of the portal. Cheap to clone.
 #[derive(Clone)]
@@ -38,9 +51,11 @@ pub struct Inner {
     pub metrics: WebMetrics,
     /// The process's metrics registry, served at `/metrics`.
     pub registry: Registry,
-    /// Mints the TURN credentials the call page hands browsers, when this node runs a
-    /// relay they may use.
-    pub turn_credentials: Option<TurnCredentials>,
+    /// `[call]`: token lifetime, join window, signalling limits.
+    pub call: CallSettings,
+    /// The STUN/TURN relay the call page tells browsers of, when this node runs one they
+    /// can reach.
+    pub relay: Option<Relay>,
     /// Per-address limits on booking attempts.
     pub door: vamt_portal_core::shield::Door,
     /// Back-off of failed clerk sign-ins.
@@ -86,7 +101,7 @@ impl AppState {
     /// so the portal reaches media only through signalling and never names the SFU
     /// (issue 19); it chooses the media plane, e.g. the in-process SFU.
     pub fn signalling_hub(
-        settings: &Settings,
+        call: &CallSettings,
         media: Arc<dyn MediaPlane>,
         tokens: TokenKeys,
         registry: &Registry,
@@ -101,17 +116,15 @@ impl AppState {
                 vamt_signalling::SignallingMetrics::new(registry)?,
                 signalling_clock,
             )
-            .with_resume_grace(settings.resume_grace)
-            .with_join_deadline(std::time::Duration::from_secs(
-                settings.raw.call.join_timeout_seconds,
-            ))
-            .with_max_sockets_per_address(settings.raw.call.max_sockets_per_address as usize),
+            .with_resume_grace(call.resume_grace)
+            .with_join_deadline(call.join_timeout)
+            .with_max_sockets_per_address(call.max_sockets_per_address),
         ))
     }
 
     /// Assembles the portal around the signalling `hub` (see [`AppState::signalling_hub`]).
     pub fn build(
-        settings: Settings,
+        settings: PortalSettings,
         db: Db,
         hub: Arc<Hub>,
         tokens: TokenKeys,
@@ -121,7 +134,14 @@ impl AppState {
     ) -> Result<AppState, BuildError> {
         let i18n = Arc::new(I18n::load()?);
         let templates = Templates::new(i18n.clone(), crate::pages::PAGES)?;
-        let office = Arc::new(Office::open(settings, db, vault, i18n, &registry, clock)?);
+        let office = Arc::new(Office::open(
+            settings.office,
+            db,
+            vault,
+            i18n,
+            &registry,
+            clock,
+        )?);
         Ok(AppState(Arc::new(Inner {
             metrics: WebMetrics::new(&registry)?,
             office,
@@ -129,17 +149,18 @@ impl AppState {
             tokens,
             hub,
             registry,
-            turn_credentials: None,
+            call: settings.call,
+            relay: None,
             door: vamt_portal_core::shield::Door::default(),
             sign_in: vamt_portal_core::shield::SignIn::default(),
         })))
     }
 
-    /// Hands browsers TURN credentials minted by `mint` for this node's relay. Call right
-    /// after [`AppState::build`], before the state is shared.
-    pub fn with_turn_credentials(mut self, mint: TurnCredentials) -> Self {
+    /// Tells browsers of this node's `relay` (STUN, and TURN with its credentials). Call
+    /// right after [`AppState::build`], before the state is shared.
+    pub fn with_relay(mut self, relay: Relay) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            inner.turn_credentials = Some(mint);
+            inner.relay = Some(relay);
         }
         self
     }

@@ -8,8 +8,9 @@ use prometheus::Registry;
 use serde_json::{json, Value};
 use tokio::sync::watch;
 use vamt_booking::demo::DemoLogin;
+use vamt_portal::config::PortalConfig;
 use vamt_portal::AppState;
-use vamt_portal_core::config::Config;
+use vamt_portal_core::config::load;
 use vamt_signalling::TokenKeys;
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -129,7 +130,6 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         // The door's limits are tested on their own (booking_race.rs); elsewhere one test
         // books more often than an hour allows one address without a proof.
         "booking": { "lead_minutes": 0, "unproven_per_ip_hour": 1000, "max_per_ip_hour": 1000, "holds_per_client": 1000 },
-        "turn": { "enabled": false },
     });
     let pg = match postgres_admin_url() {
         Some(admin) => Some(PgDatabase::create(&admin).await),
@@ -139,7 +139,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         merge(&mut base, json!({ "database": { "url": pg.url } }));
     }
     merge(&mut base, overrides);
-    let settings = Config::load(None, base)
+    let settings = load::<PortalConfig>(None, base)
         .expect("config loads")
         .validate()
         .expect("config valid");
@@ -159,7 +159,7 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         Arc::new(move || clock.now())
     };
     let hub = AppState::signalling_hub(
-        &settings,
+        &settings.call,
         Arc::new(sfu.clone()),
         TokenKeys::from_secret(SECRET),
         &registry,
