@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::BookingConfig;
+use vamt_documents::config::DocumentsConfig;
 use vamt_portal::config::{CallConfig, PortalConfig, PortalSettings};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
 use vamt_portal_storage::config::{DatabaseConfig, MailConfig, SecurityConfig, StorageConfig};
@@ -42,6 +43,8 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Deletion of personal data.
     pub retention: RetentionConfig,
+    /// The case record's files.
+    pub documents: DocumentsConfig,
     /// Logging.
     pub log: LogConfig,
     /// The operators' listener: metrics and health.
@@ -104,6 +107,7 @@ impl Config {
             call: self.call.clone(),
             security: self.security.clone(),
             retention: self.retention.clone(),
+            documents: self.documents.clone(),
         }
     }
 
@@ -251,6 +255,10 @@ mod tests {
             (
                 json!({"retention": {"personal_data_days": 0}}),
                 "retention.personal_data_days",
+            ),
+            (
+                json!({"documents": {"max_file_mb": 0}}),
+                "documents.max_file_mb",
             ),
         ];
         for (overrides, key) in cases {

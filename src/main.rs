@@ -38,6 +38,17 @@ enum Command {
         #[command(subcommand)]
         command: ClerkCommand,
     },
+    /// The case records' audit logs.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every case's hash chain; exit 1 naming each case whose log was changed or cut.
+    Verify(ConfigArgs),
 }
 
 #[derive(Subcommand)]
@@ -215,6 +226,11 @@ fn main() -> ExitCode {
                 clerk_command(settings, command).await
             })
         }
+        Command::Audit {
+            command: AuditCommand::Verify(args),
+        } => run(&args, "vamt", false, |settings| async move {
+            audit_verify(settings).await
+        }),
         Command::Turn(args) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -241,6 +257,28 @@ fn main() -> ExitCode {
             |settings| async move { serve::run(settings).await.map(|()| ExitCode::SUCCESS) },
         ),
     }
+}
+
+/// `vamt audit verify`: every case's chain, from the database the configuration names.
+async fn audit_verify(settings: Settings) -> anyhow::Result<ExitCode> {
+    let db = vamt_portal_storage::db::open(&settings.portal.database_url).await?;
+    let report = vamt_documents::audit::verify_all(&db).await?;
+    db.close().await;
+    for (case, why) in &report.broken {
+        println!("{case}: BROKEN: {why}");
+    }
+    println!(
+        "{} cases, {} entries: {} sound, {} broken",
+        report.sound + report.broken.len() as u64,
+        report.entries,
+        report.sound,
+        report.broken.len()
+    );
+    Ok(if report.broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 async fn clerk_command(settings: Settings, command: ClerkCommand) -> anyhow::Result<ExitCode> {

@@ -51,7 +51,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     announce(&settings, &state, &media, metrics, demo.as_ref()).await;
     // The relay and the jobs start after the banner, on a seeded database.
     let relay = relay.map(|server| start_relay(server, &stopping));
-    let jobs = start_jobs(&state.office, &stopping);
+    let jobs = start_jobs(&state, &stopping);
     // From here a SIGINT or SIGTERM drains instead of ending the process at once.
     let signal = on_signal();
     serve_http(listeners.http, &state, signal).await?;
@@ -459,8 +459,10 @@ async fn first_start_text(
 /// The background jobs over the booking office, in the order they start and are awaited.
 struct Jobs(Vec<JoinHandle<()>>);
 
-/// Starts retention, reminders, holds, statistics and the mail courier; each ends on `stop`.
-fn start_jobs(office: &Arc<Office>, stop: &watch::Receiver<bool>) -> Jobs {
+/// Starts retention, reminders, holds, statistics, the mail courier and the case record's
+/// retention; each ends on `stop`.
+fn start_jobs(state: &AppState, stop: &watch::Receiver<bool>) -> Jobs {
+    let office: &Arc<Office> = &state.office;
     let stop = || until_true(stop.clone());
     Jobs(vec![
         tokio::spawn(vamt_booking::retention::run(office.clone(), stop())),
@@ -471,6 +473,7 @@ fn start_jobs(office: &Arc<Office>, stop: &watch::Receiver<bool>) -> Jobs {
             let (office, stop) = (office.clone(), stop());
             async move { vamt_booking::notify::courier(&office, stop).await }
         }),
+        tokio::spawn(vamt_documents::retention::run(state.cases.clone(), stop())),
     ])
 }
 

@@ -158,3 +158,68 @@ fn config_check_never_prints_secrets() {
     );
     assert!(out.contains("token_secret = \"<redacted>\""), "{out}");
 }
+
+#[tokio::test]
+async fn audit_verify_names_each_case_whose_chain_is_broken() {
+    use vamt_documents::audit::{genesis, link, Entry};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    // Any command that opens the database creates and migrates it.
+    let (code, _, err) = vamt(&["clerk", "list", "--data", &data], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = vamt(&["audit", "verify", "--data", &data], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 cases"), "{out}");
+
+    let db = vamt_portal_storage::db::open(&format!("sqlite://{data}/vamt.db"))
+        .await
+        .expect("db");
+    let mut conn = db.pool().acquire().await.expect("connection");
+    // The cases' bookings are not what is checked here.
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .expect("pragma");
+    for (case, head_seq) in [("CS_sound", 1), ("CS_cut", 2)] {
+        let mut e = Entry {
+            seq: 1,
+            at: "2026-12-07T10:00:00Z".into(),
+            actor: "system".into(),
+            event: "opened".into(),
+            detail: "{}".into(),
+            hash: String::new(),
+        };
+        e.hash = link(&genesis(case), case, &e);
+        sqlx::query(
+            "INSERT INTO cases (id, booking_id, created_at, audit_seq, audit_head) \
+             VALUES ($1, $2, '2026-12-07T10:00:00Z', $3, $4)",
+        )
+        .bind(case)
+        .bind(format!("BK_{case}"))
+        .bind(head_seq)
+        .bind(&e.hash)
+        .execute(&mut *conn)
+        .await
+        .expect("case");
+        sqlx::query(
+            "INSERT INTO case_audit (case_id, seq, at, actor, event, detail, hash) \
+             VALUES ($1, 1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case)
+        .bind(&e.at)
+        .bind(&e.actor)
+        .bind(&e.event)
+        .bind(&e.detail)
+        .bind(&e.hash)
+        .execute(&mut *conn)
+        .await
+        .expect("entry");
+    }
+    drop(conn);
+    db.close().await;
+    let (code, out, _) = vamt(&["audit", "verify", "--data", &data], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("CS_cut: BROKEN"), "{out}");
+    assert!(!out.contains("CS_sound: BROKEN"), "{out}");
+    assert!(out.contains("1 sound, 1 broken"), "{out}");
+}

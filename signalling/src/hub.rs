@@ -479,6 +479,26 @@ impl Hub {
         Ok(Entered::Joined(present))
     }
 
+    /// Tells everyone in `room` that `topic` changed (`notice`), so their pages fetch what
+    /// changed from the portal. Returns how many were told.
+    pub fn notify_room(&self, room: &str, topic: &str) -> usize {
+        let Some(room) = RoomId::parse(room) else {
+            return 0;
+        };
+        let st = self.state();
+        let Some(members) = st.rooms.get(&room) else {
+            return 0;
+        };
+        let frame = ServerMessage::Notice {
+            topic: topic.to_owned(),
+        }
+        .to_json();
+        for m in members {
+            let _ = m.tx.send(Outbound::Text(frame.clone()));
+        }
+        members.len()
+    }
+
     /// Lets a waiting participant into `room`: it receives `joined`, the others
     /// `participant_joined`. False if nobody waits under that ID for that room.
     pub fn admit(&self, room: &RoomId, participant: &str) -> Result<bool, crate::ErrorCode> {

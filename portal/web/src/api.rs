@@ -27,7 +27,7 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
 #[openapi(
     info(
         title = "vamt booking API",
-        description = "Book an appointment at the virtual citizens' office: list services and free times, book (held until confirmed from the e-mail), confirm, cancel. Times are UTC, RFC 3339. Texts follow `lang` or Accept-Language (de, en).",
+        description = "Book an appointment at the virtual citizens' office: list services and free times, book (held until confirmed from the e-mail), confirm, cancel. Times are UTC, RFC 3339. Texts follow `lang` or Accept-Language (de, en). In a call (`/api/v1/calls/{booking}/…`): a program gets the room token and ICE servers (`…/token` with the join link's key, `…/clerk-token` with a clerk's session), and with that token as `Authorization: Bearer` works in the appointment's case record: documents both ways (chunked, resumable, checked by content and SHA-256), the identity check, the timeline.",
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
@@ -39,7 +39,20 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         confirm_booking,
         cancel_booking,
         rebook_slots,
-        rebook_booking
+        rebook_booking,
+        super::case::citizen_token,
+        super::case::clerk_token,
+        super::case::refresh_token,
+        super::case::list_documents,
+        super::case::begin_upload,
+        super::case::get_document,
+        super::case::put_chunk,
+        super::case::complete_upload,
+        super::case::get_content,
+        super::case::keep,
+        super::case::discard,
+        super::case::record_identity,
+        super::case::get_case
     ),
     components(schemas(
         crate::pow::Challenge,
@@ -52,7 +65,11 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         RebookIn,
         ApiError,
         ApiErrorBody,
-        ErrorCode
+        ErrorCode,
+        super::case::CallAccess,
+        super::case::JoinIn,
+        super::case::DocumentOut,
+        super::case::CaseOut
     ))
 )]
 pub struct ApiDoc;
@@ -90,6 +107,13 @@ pub struct ApiErrorBody {
     /// With `slot_taken`: the ten free times nearest the one asked for, in time order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<SlotOut>>,
+    /// With `too_early`: when the room opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<DateTime<Utc>>,
+    /// With `upload_offset` and `upload_incomplete`: the bytes the upload holds, where it
+    /// goes on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<i64>,
 }
 
 /// Every code the API answers a failure with. The OpenAPI document's enum of `code` is
@@ -141,6 +165,32 @@ pub enum ErrorCode {
     TooLate,
     /// 409: cancelled, begun or not yet confirmed.
     NotMovable,
+    /// 409: the call's room is not open yet; `opens_at` says when.
+    TooEarly,
+    /// 401: no room token, or one that is not valid.
+    Unauthorized,
+    /// 401: the room token has expired; get a fresh one (`…/token/refresh` before it does).
+    TokenExpired,
+    /// 403: the room token is for another call, or its role does not take part in the case.
+    NotInCall,
+    /// 403: only the clerk of the call may do this.
+    ClerkOnly,
+    /// 413: the file is larger than the office accepts (or empty).
+    FileTooLarge,
+    /// 415: not a PDF, JPEG or PNG (judged by the content, not the name); nothing is kept.
+    FileType,
+    /// 422: the file is cut off (its format's end is missing); nothing is kept.
+    FileTruncated,
+    /// 422: the bytes do not have the declared SHA-256; nothing is kept.
+    ChecksumMismatch,
+    /// 409: a chunk at another offset than the upload's; `received` says where to go on.
+    UploadOffset,
+    /// 409: completed before every byte arrived; `received` says how many did.
+    UploadIncomplete,
+    /// 409: the document is not in a state that allows this.
+    WrongState,
+    /// 422: a confirmed identity without every point of its method's checklist.
+    IdentityIncomplete,
     /// 500: the portal failed (logged with its cause).
     Internal,
 }
@@ -167,6 +217,16 @@ impl ErrorCode {
             | Self::TooLate
             | Self::NotMovable => StatusCode::CONFLICT,
             Self::Lapsed => StatusCode::GONE,
+            Self::TooEarly | Self::UploadOffset | Self::UploadIncomplete | Self::WrongState => {
+                StatusCode::CONFLICT
+            }
+            Self::Unauthorized | Self::TokenExpired => StatusCode::UNAUTHORIZED,
+            Self::NotInCall | Self::ClerkOnly => StatusCode::FORBIDDEN,
+            Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::FileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::FileTruncated | Self::ChecksumMismatch | Self::IdentityIncomplete => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -197,6 +257,19 @@ impl ErrorCode {
             Self::Lapsed => "lapsed-text",
             Self::TooLate => "cancel-too-late",
             Self::NotMovable => "cancel-already",
+            Self::TooEarly => "error-too-early",
+            Self::Unauthorized => "error-unauthorized",
+            Self::TokenExpired => "error-token-expired",
+            Self::NotInCall => "error-not-in-call",
+            Self::ClerkOnly => "error-clerk-only",
+            Self::FileTooLarge => "error-file-too-large",
+            Self::FileType => "error-file-type",
+            Self::FileTruncated => "error-file-truncated",
+            Self::ChecksumMismatch => "error-checksum-mismatch",
+            Self::UploadOffset => "error-upload-offset",
+            Self::UploadIncomplete => "error-upload-incomplete",
+            Self::WrongState => "error-wrong-state",
+            Self::IdentityIncomplete => "error-identity-incomplete",
             Self::Internal => "error-internal",
         }
     }
@@ -237,6 +310,43 @@ fn answer(
                 code,
                 message: st.i18n.t(lang, key, None),
                 alternatives,
+                opens_at: None,
+                received: None,
+            },
+        }),
+    )
+        .into_response()
+}
+
+/// `too_early`, with when the room opens.
+pub(super) fn fail_too_early(st: &AppState, lang: &str, opens_at: DateTime<Utc>) -> Response {
+    let code = ErrorCode::TooEarly;
+    (
+        code.status(),
+        Json(ApiError {
+            error: ApiErrorBody {
+                code,
+                message: st.i18n.t(lang, code.key(), None),
+                alternatives: None,
+                opens_at: Some(opens_at),
+                received: None,
+            },
+        }),
+    )
+        .into_response()
+}
+
+/// An upload's failure with the bytes it holds.
+pub(super) fn fail_at(st: &AppState, lang: &str, code: ErrorCode, received: i64) -> Response {
+    (
+        code.status(),
+        Json(ApiError {
+            error: ApiErrorBody {
+                code,
+                message: st.i18n.t(lang, code.key(), None),
+                alternatives: None,
+                opens_at: None,
+                received: Some(received),
             },
         }),
     )
@@ -406,6 +516,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/bookings/{id}/cancel", post(cancel_booking))
         .route("/api/v1/bookings/{id}/slots", get(rebook_slots))
         .route("/api/v1/bookings/{id}/rebook", post(rebook_booking))
+        .merge(super::case::routes())
         // Last: it applies to the routes registered before it.
         .method_not_allowed_fallback(method_not_allowed)
 }

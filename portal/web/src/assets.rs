@@ -10,6 +10,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../static/call.js"),
     ),
     (
+        "case.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/case.js"),
+    ),
+    (
         "pow.js",
         "text/javascript; charset=utf-8",
         include_str!("../static/pow.js"),

@@ -60,17 +60,17 @@ const CALL_STRINGS: &[&str] = &[
     "chat-alone",
 ];
 
-fn call_page(
+/// The claims of a room token for `booking`: `sub` and `name` in `role`, valid for the
+/// configured lifetime from now.
+pub(crate) fn claims(
     st: &AppState,
-    lang: &'static str,
     booking: &Booking,
     sub: String,
     name: String,
     role: Role,
-    path: &str,
-) -> Response {
+) -> RoomClaims {
     let now = st.now().timestamp().max(0) as u64;
-    let claims = RoomClaims {
+    RoomClaims {
         sub,
         name,
         room: booking.room_id.clone(),
@@ -83,18 +83,26 @@ fn call_page(
         lobby: role == Role::Citizen,
         opens_at: (role == Role::Citizen)
             .then(|| (booking.starts_at - st.call.join_window).timestamp().max(0) as u64),
-    };
-    let token = match st.tokens.sign(&claims) {
-        Ok(t) => t,
-        Err(e) => return internal(st, lang, &e),
-    };
-    let strings: serde_json::Map<String, serde_json::Value> = CALL_STRINGS
-        .iter()
-        .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
-        .collect();
+    }
+}
+
+/// The claims of the citizen's room token for `booking`.
+pub(crate) fn citizen_claims(st: &AppState, booking: &Booking) -> RoomClaims {
+    claims(
+        st,
+        booking,
+        format!("citizen:{}", booking.id),
+        booking.citizen_name.clone(),
+        Role::Citizen,
+    )
+}
+
+/// The ICE servers a participant of `room` is told at `now` (Unix seconds): this node's
+/// STUN and TURN, when it runs a relay browsers can reach.
+pub(crate) fn ice_servers(st: &AppState, room: &str, now: u64) -> Vec<serde_json::Value> {
     // The browser learns its reflexive address from our STUN server, when this node runs
     // one browsers can reach.
-    let mut ice_servers: Vec<serde_json::Value> = Vec::new();
+    let mut servers: Vec<serde_json::Value> = Vec::new();
     if let Some(relay) = &st.relay {
         let (ip, port) = (relay.address.ip(), relay.address.port());
         let host = if ip.is_ipv6() {
@@ -102,19 +110,19 @@ fn call_page(
         } else {
             ip.to_string()
         };
-        ice_servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
+        servers.push(json!({ "urls": format!("stun:{host}:{port}") }));
         // TURN for networks that block direct UDP: REST credentials bound to this room,
         // valid as long as the room token (docs/turn.md).
         let (username, credential) =
-            (relay.credentials)(&format!("call-{}", booking.room_id), now, st.call.token_ttl);
-        ice_servers.push(json!({
+            (relay.credentials)(&format!("call-{room}"), now, st.call.token_ttl);
+        servers.push(json!({
             "urls": format!("turn:{host}:{port}?transport=udp"),
             "username": username,
             "credential": credential,
         }));
         // TCP on the same port, and TLS where configured, for networks that let only
         // TCP (or only TLS) out. One entry each, so UDP stays the first the browser tries.
-        ice_servers.push(json!({
+        servers.push(json!({
             "urls": format!("turn:{host}:{port}?transport=tcp"),
             "username": username,
             "credential": credential,
@@ -126,14 +134,60 @@ fn call_page(
                 .http
                 .public_host()
                 .unwrap_or_else(|| host.clone());
-            ice_servers.push(json!({
+            servers.push(json!({
                 "urls": format!("turns:{name}:{tls_port}?transport=tcp"),
                 "username": username,
                 "credential": credential,
             }));
         }
     }
+    servers
+}
+
+/// The texts case.js shows.
+const CASE_STRINGS: &[&str] = &[
+    "docs-none",
+    "docs-failed",
+    "docs-received",
+    "docs-download",
+    "docs-keep",
+    "docs-discard",
+    "docs-from-citizen",
+    "docs-from-office",
+    "docs-state-received",
+    "docs-state-kept",
+    "docs-state-discarded",
+    "identity-saved-confirmed",
+    "identity-saved-failed",
+];
+
+fn call_page(
+    st: &AppState,
+    lang: &'static str,
+    booking: &Booking,
+    sub: String,
+    name: String,
+    role: Role,
+    path: &str,
+) -> Response {
+    let now = st.now().timestamp().max(0) as u64;
+    let claims = claims(st, booking, sub, name, role);
+    let token = match st.tokens.sign(&claims) {
+        Ok(t) => t,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let strings: serde_json::Map<String, serde_json::Value> = CALL_STRINGS
+        .iter()
+        .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
+        .collect();
+    let ice_servers = ice_servers(st, &booking.room_id, now);
+    let case_strings: serde_json::Map<String, serde_json::Value> = CASE_STRINGS
+        .iter()
+        .map(|k| ((*k).to_owned(), json!(st.i18n.t(lang, k, None))))
+        .collect();
     let config = json!({
+        "booking": booking.id,
+        "expires_at": claims.exp,
         "room": booking.room_id,
         "token": token,
         "role": role,
@@ -149,7 +203,7 @@ fn call_page(
         lang,
         "call.html",
         path,
-        context! { config => config, service => service, role => role.to_string() },
+        context! { config => config, case_strings => case_strings, service => service, role => role.to_string() },
     );
     // The page carries a live token: never cache it.
     resp.headers_mut().insert(
@@ -188,12 +242,13 @@ pub async fn citizen(
             context! { date => date, time => time, slot => slot, retry => path.clone() },
         );
     }
+    let claims = citizen_claims(&st, &booking);
     call_page(
         &st,
         lang,
         &booking,
-        format!("citizen:{}", booking.id),
-        booking.citizen_name.clone(),
+        claims.sub,
+        claims.name,
         Role::Citizen,
         &path,
     )

@@ -3,6 +3,7 @@
 //! The binary's configuration adds the media plane's, the relay's and its own sections.
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::{BookingConfig, OfficeSettings};
+use vamt_documents::config::{DocumentSettings, DocumentsConfig};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
 use vamt_portal_storage::config::{
     DatabaseConfig, MailConfig, SecurityConfig, StorageConfig, StorageSettings,
@@ -33,6 +34,8 @@ pub struct PortalConfig {
     pub security: SecurityConfig,
     /// `[retention]`
     pub retention: RetentionConfig,
+    /// `[documents]`
+    pub documents: DocumentsConfig,
 }
 
 /// The portal's validated settings.
@@ -48,6 +51,8 @@ pub struct PortalSettings {
     pub database_url: String,
     /// `[security]`, as written: empty secrets are generated at start by the binary.
     pub security: SecurityConfig,
+    /// `[documents]`.
+    pub documents: DocumentSettings,
 }
 
 impl PortalConfig {
@@ -62,7 +67,9 @@ impl PortalConfig {
         let call = self.call.validate()?;
         self.security.validate()?;
         let personal_data_retention = self.retention.validate()?;
+        let documents = self.documents.validate()?;
         Ok(PortalSettings {
+            documents,
             office: OfficeSettings {
                 http,
                 data_dir: storage.data_dir.clone(),

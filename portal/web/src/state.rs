@@ -51,6 +51,8 @@ pub struct Inner {
     pub metrics: WebMetrics,
     /// The process's metrics registry, served at `/metrics`.
     pub registry: Registry,
+    /// The case records of the appointments: identity checks, documents, audit.
+    pub cases: Arc<vamt_documents::Cases>,
     /// `[call]`: token lifetime, join window, signalling limits.
     pub call: CallSettings,
     /// The STUN/TURN relay the call page tells browsers of, when this node runs one they
@@ -134,6 +136,13 @@ impl AppState {
     ) -> Result<AppState, BuildError> {
         let i18n = Arc::new(I18n::load()?);
         let templates = Templates::new(i18n.clone(), crate::pages::PAGES)?;
+        let cases = Arc::new(vamt_documents::Cases::new(
+            db.clone(),
+            vault.clone(),
+            settings.documents,
+            &registry,
+            clock.clone(),
+        )?);
         let office = Arc::new(Office::open(
             settings.office,
             db,
@@ -149,6 +158,7 @@ impl AppState {
             tokens,
             hub,
             registry,
+            cases,
             call: settings.call,
             relay: None,
             door: vamt_portal_core::shield::Door::default(),

@@ -366,6 +366,10 @@ async function handle(m) {
       break;
     case 'pong':
       break;
+    case 'notice':
+      // What changed is fetched over HTTPS by whoever cares (case.js).
+      document.dispatchEvent(new CustomEvent('vamt:notice', { detail: m.topic }));
+      break;
     case 'bye':
       if (m.reason === 'declined') finish('declined');
       else if (m.reason === 'removed') finish('removed');

@@ -1,0 +1,663 @@
+//! The case record over HTTP (`/api/v1/calls/{booking}/…`): the call's credential for
+//! programs (a room token and ICE servers, without reading the call page), and the
+//! documents, the identity check and the timeline of the appointment's case. Each request
+//! carries the room token of this call as `Authorization: Bearer …`; the token names the
+//! booking and the role, so a participant of another call (or nobody) is refused before
+//! anything is read or stored.
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vamt_documents::case::{self, Actor, Case};
+use vamt_documents::document::{self, Decision, Document, Origin};
+use vamt_documents::identity::{self, IdentityCheck};
+use vamt_documents::intake::{self, Declared, Refusal};
+use vamt_documents::CaseError;
+use vamt_signalling::{Role, RoomClaims, TokenError};
+
+use super::api::{fail, ApiJson, ErrorCode};
+use super::guard::SignedIn;
+use super::page::{lang, query_lang, Lang};
+use crate::AppState;
+use vamt_booking::booking;
+
+/// The participant a request comes from: the verified claims of its room token, for the
+/// booking in the path.
+pub struct CallCredential {
+    /// The token's claims.
+    pub claims: RoomClaims,
+    /// The request's language.
+    pub lang: &'static str,
+}
+
+impl CallCredential {
+    /// Who this is in the case's records.
+    fn actor(&self) -> Actor {
+        match self.claims.role {
+            Role::Clerk => Actor::Clerk(
+                self.claims
+                    .sub
+                    .strip_prefix("clerk:")
+                    .and_then(|id| id.parse().ok())
+                    .unwrap_or(0),
+            ),
+            _ => Actor::Citizen,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BookingPath {
+    booking: String,
+}
+
+impl FromRequestParts<AppState> for CallCredential {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let lang = lang(query_lang(&parts.uri), &parts.headers);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(token) = token else {
+            return Err(fail(st, lang, ErrorCode::Unauthorized));
+        };
+        let now = st.now().timestamp().max(0) as u64;
+        let claims = match st.tokens.verify(token, now) {
+            Ok(c) => c,
+            Err(TokenError::Expired) => return Err(fail(st, lang, ErrorCode::TokenExpired)),
+            Err(_) => return Err(fail(st, lang, ErrorCode::Unauthorized)),
+        };
+        let Ok(Path(path)) = Path::<BookingPath>::from_request_parts(parts, st).await else {
+            return Err(fail(st, lang, ErrorCode::InvalidRequest));
+        };
+        if path.booking != claims.booking {
+            // A token of another call: as if this call did not exist for it.
+            return Err(fail(st, lang, ErrorCode::NotInCall));
+        }
+        Ok(CallCredential { claims, lang })
+    }
+}
+
+/// What a program needs to join a call: the room token, where to connect, and the ICE
+/// servers (with TURN credentials valid as long as the token).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallAccess {
+    /// The room token: `join`'s `token`, and `Authorization: Bearer` for this API.
+    pub token: String,
+    /// The room.
+    pub room: String,
+    /// The role the token grants.
+    #[schema(value_type = String, example = "citizen")]
+    pub role: Role,
+    /// When the token expires (Unix seconds); refresh it before with `…/token/refresh`.
+    pub expires_at: u64,
+    /// The signalling WebSocket's path (`wss://` the portal's host).
+    pub signalling: String,
+    /// RTCIceServer entries for `RTCPeerConnection`.
+    #[schema(value_type = Vec<Object>)]
+    pub ice_servers: Vec<serde_json::Value>,
+}
+
+/// The citizen's join key, from the invitation e-mail's link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinIn {
+    /// The `key` of the join link.
+    pub key: String,
+    /// Language of messages (de, en, …); else Accept-Language.
+    #[serde(default)]
+    // Read by `ApiJson` from the same body; declared so that it is not an unknown field.
+    #[allow(dead_code)]
+    pub lang: Option<String>,
+}
+
+/// `POST /api/v1/calls/{booking}/token`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/token",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body = JoinIn,
+    responses(
+        (status = 200, description = "A room token for the citizen, the signalling path and ICE servers", body = CallAccess),
+        (status = 404, description = "`not_found`: no such booking, or a wrong key", body = super::api::ApiError),
+        (status = 409, description = "`too_early`: the room is not open yet; `opens_at` says when", body = super::api::ApiError)))]
+pub async fn citizen_token(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(Lang(lang), body): ApiJson<JoinIn>,
+) -> Response {
+    let booking = match booking::find_by_join_key(&st.db, &st.vault, &id, &body.key).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let opens = booking.starts_at - st.call.join_window;
+    if st.now() < opens {
+        return super::api::fail_too_early(&st, lang, opens);
+    }
+    let claims = super::call::citizen_claims(&st, &booking);
+    access(&st, lang, claims)
+}
+
+/// `POST /api/v1/calls/{booking}/clerk-token`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/clerk-token",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses(
+        (status = 200, description = "A moderator's room token for the signed-in clerk of this appointment", body = CallAccess),
+        (status = 403, description = "`not_in_call`: not this clerk's appointment (a colleague's is taken over on its page first)", body = super::api::ApiError)))]
+pub async fn clerk_token(
+    State(st): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    Lang(lang): Lang,
+) -> Response {
+    match vamt_booking::clerk::access_to(&st.db, &me, &id).await {
+        Ok(vamt_booking::clerk::Access::Own) => {}
+        Ok(_) => return fail(&st, lang, ErrorCode::NotInCall),
+        Err(e) => return internal(&st, lang, &e),
+    }
+    let booking = match booking::find(&st.db, &st.vault, &id).await {
+        Ok(Some(b)) if b.state.is_live() => b,
+        Ok(_) => return fail(&st, lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let claims = super::call::claims(
+        &st,
+        &booking,
+        format!("clerk:{}", me.id),
+        me.display_name,
+        Role::Clerk,
+    );
+    access(&st, lang, claims)
+}
+
+/// `POST /api/v1/calls/{booking}/token/refresh`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/token/refresh",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses(
+        (status = 200, description = "A fresh token with the same grant, and fresh ICE servers", body = CallAccess),
+        (status = 401, description = "`unauthorized` or `token_expired`", body = super::api::ApiError)))]
+pub async fn refresh_token(State(st): State<AppState>, who: CallCredential) -> Response {
+    let now = st.now().timestamp().max(0) as u64;
+    let claims = RoomClaims {
+        iat: now,
+        exp: now + st.call.token_ttl.as_secs(),
+        ..who.claims
+    };
+    access(&st, who.lang, claims)
+}
+
+fn access(st: &AppState, lang: &str, claims: RoomClaims) -> Response {
+    let token = match st.tokens.sign(&claims) {
+        Ok(t) => t,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let now = st.now().timestamp().max(0) as u64;
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(CallAccess {
+            ice_servers: super::call::ice_servers(st, &claims.room, now),
+            token,
+            room: claims.room,
+            role: claims.role,
+            expires_at: claims.exp,
+            signalling: "/ws".into(),
+        }),
+    )
+        .into_response()
+}
+
+fn internal(st: &AppState, lang: &str, e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "case request failed");
+    fail(st, lang, ErrorCode::Internal)
+}
+
+/// A case-record failure in the API's shape.
+fn case_failed(st: &AppState, lang: &str, e: CaseError) -> Response {
+    let code = match &e {
+        CaseError::NotFound => ErrorCode::NotFound,
+        CaseError::Erased => ErrorCode::Lapsed,
+        CaseError::Identity(_) => ErrorCode::IdentityIncomplete,
+        CaseError::Refused(r) => match r {
+            Refusal::Size { .. } => ErrorCode::FileTooLarge,
+            Refusal::Checksum | Refusal::Chunk => ErrorCode::InvalidRequest,
+            Refusal::Offset { received } => {
+                return super::api::fail_at(st, lang, ErrorCode::UploadOffset, *received)
+            }
+            Refusal::Incomplete { received, .. } => {
+                return super::api::fail_at(st, lang, ErrorCode::UploadIncomplete, *received)
+            }
+            Refusal::Mismatch => ErrorCode::ChecksumMismatch,
+            Refusal::Kind(vamt_documents::kind::NotAccepted::Unknown) => ErrorCode::FileType,
+            Refusal::Kind(vamt_documents::kind::NotAccepted::Truncated(_)) => {
+                ErrorCode::FileTruncated
+            }
+            Refusal::WrongState => ErrorCode::WrongState,
+        },
+        CaseError::Db(_) | CaseError::Sealed => return internal(st, lang, &e),
+    };
+    fail(st, lang, code)
+}
+
+/// The case of the credential's booking, opened on its first use; only the citizen and the
+/// clerk work in it (an interpreter or observer sees documents only as the clerk shows them
+/// in the call).
+async fn case_of(st: &AppState, who: &CallCredential) -> Result<Case, Response> {
+    if !matches!(who.claims.role, Role::Citizen | Role::Clerk) {
+        return Err(fail(st, who.lang, ErrorCode::NotInCall));
+    }
+    case::open(&st.cases, &who.claims.booking, &who.actor())
+        .await
+        .map_err(|e| case_failed(st, who.lang, e))
+}
+
+/// The refusal of a request only the call's clerk may make, if `who` is not its clerk.
+fn unless_clerk(st: &AppState, who: &CallCredential) -> Option<Response> {
+    (!who.claims.role.may_moderate()).then(|| fail(st, who.lang, ErrorCode::ClerkOnly))
+}
+
+/// Whether `who` may see `doc`: the clerk and the citizen see every document of their case
+/// (the citizen's own and the office's); [`case_of`] has turned the other roles away.
+fn may_see(who: &CallCredential, _doc: &Document) -> bool {
+    matches!(who.claims.role, Role::Citizen | Role::Clerk)
+}
+
+/// A document of the case, as both sides see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentOut {
+    /// `DC_…`
+    pub id: String,
+    /// `citizen` or `office`.
+    pub origin: String,
+    /// `uploading`, `received`, `kept`, `discarded`, `erased`.
+    pub state: String,
+    /// `pdf`, `jpeg` or `png`, once received whole.
+    pub kind: Option<String>,
+    /// The file name as given.
+    pub name: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Bytes received: where a resumed upload goes on.
+    pub received: i64,
+    /// The largest chunk a `PUT …/content` may carry.
+    pub chunk_max: usize,
+}
+
+impl From<&Document> for DocumentOut {
+    fn from(d: &Document) -> Self {
+        DocumentOut {
+            id: d.id.0.clone(),
+            origin: d.origin.as_str().into(),
+            state: d.state.as_str().into(),
+            kind: d.kind.map(|k| k.as_str().into()),
+            name: d.name.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+            received: d.received,
+            chunk_max: intake::MAX_CHUNK,
+        }
+    }
+}
+
+fn document_out(d: &Document) -> Response {
+    Json(DocumentOut::from(d)).into_response()
+}
+
+/// `GET /api/v1/calls/{booking}/documents`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/documents",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses((status = 200, description = "The case's documents, oldest first", body = Vec<DocumentOut>)))]
+pub async fn list_documents(State(st): State<AppState>, who: CallCredential) -> Response {
+    if !matches!(who.claims.role, Role::Citizen | Role::Clerk) {
+        return fail(&st, who.lang, ErrorCode::NotInCall);
+    }
+    // Looking opens no case: a call page that loads is not yet a step of the case.
+    let case = match case::of_booking(&st.cases, &who.claims.booking).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Json(Vec::<DocumentOut>::new()).into_response(),
+        Err(e) => return case_failed(&st, who.lang, e),
+    };
+    match document::list(&st.cases, &case).await {
+        Ok(all) => Json(
+            all.iter()
+                .filter(|d| may_see(&who, d))
+                .map(DocumentOut::from)
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `POST /api/v1/calls/{booking}/documents`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body(content = Object, description = "`{name, size, sha256}`: the file's name, its size in bytes and its SHA-256 (hex)"),
+    responses(
+        (status = 201, description = "The upload, at byte 0: send its bytes with `PUT …/content?start=`", body = DocumentOut),
+        (status = 413, description = "`file_too_large`", body = super::api::ApiError)))]
+pub async fn begin_upload(
+    State(st): State<AppState>,
+    who: CallCredential,
+    ApiJson(_, declared): ApiJson<Declared>,
+) -> Response {
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let origin = if who.claims.role == Role::Clerk {
+        Origin::Office
+    } else {
+        Origin::Citizen
+    };
+    match intake::begin(&st.cases, &case, origin, &declared).await {
+        Ok(d) => (StatusCode::CREATED, Json(DocumentOut::from(&d))).into_response(),
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `{booking}` and `{doc}` of a document's path.
+#[derive(Deserialize)]
+pub struct DocPath {
+    /// Checked by [`CallCredential`] against the token.
+    #[allow(dead_code)]
+    booking: String,
+    doc: String,
+}
+
+/// The document in the path, of the credential's case, if `who` may see it.
+async fn document_of(
+    st: &AppState,
+    who: &CallCredential,
+    doc: &str,
+) -> Result<(Case, Document), Response> {
+    let case = case_of(st, who).await?;
+    let d = document::find(&st.cases, &case, doc)
+        .await
+        .map_err(|e| case_failed(st, who.lang, e))?;
+    if !may_see(who, &d) {
+        return Err(fail(st, who.lang, ErrorCode::NotFound));
+    }
+    Ok((case, d))
+}
+
+/// `GET /api/v1/calls/{booking}/documents/{doc}`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/documents/{doc}",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses((status = 200, description = "The document; `received` says where a resumed upload goes on", body = DocumentOut)))]
+pub async fn get_document(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    match document_of(&st, &who, &p.doc).await {
+        Ok((_, d)) => document_out(&d),
+        Err(r) => r,
+    }
+}
+
+/// `?start=` of a chunk.
+#[derive(Deserialize)]
+pub struct ChunkQuery {
+    start: i64,
+}
+
+/// `PUT /api/v1/calls/{booking}/documents/{doc}/content?start=N`
+#[utoipa::path(put, path = "/api/v1/calls/{booking}/documents/{doc}/content",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID"),
+        ("start" = i64, Query, description = "The offset of this chunk: the document's `received`")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "1 byte to `chunk_max` bytes"),
+    responses(
+        (status = 200, description = "Stored; the document with its new `received`", body = DocumentOut),
+        (status = 409, description = "`upload_offset`: send from `received`", body = super::api::ApiError)))]
+pub async fn put_chunk(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+    Query(q): Query<ChunkQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return fail(&st, who.lang, ErrorCode::TooLarge)
+        }
+        Err(_) => return fail(&st, who.lang, ErrorCode::InvalidRequest),
+    };
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if !uploaded_by(&who, &d) {
+        return fail(&st, who.lang, ErrorCode::NotFound);
+    }
+    match intake::put_chunk(&st.cases, &case, &d, q.start, &body).await {
+        Ok(received) => {
+            let mut out = DocumentOut::from(&d);
+            out.received = received;
+            Json(out).into_response()
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// Whether `who` sent `doc` (only the sender adds bytes or completes it).
+fn uploaded_by(who: &CallCredential, d: &Document) -> bool {
+    match who.claims.role {
+        Role::Clerk => d.origin == Origin::Office,
+        _ => d.origin == Origin::Citizen,
+    }
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/complete`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/complete",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses(
+        (status = 200, description = "Received whole and accepted", body = DocumentOut),
+        (status = 409, description = "`upload_incomplete`: bytes are missing", body = super::api::ApiError),
+        (status = 415, description = "`file_type`: not a PDF, JPEG or PNG; nothing is kept", body = super::api::ApiError),
+        (status = 422, description = "`checksum_mismatch` or `file_truncated`; nothing is kept", body = super::api::ApiError)))]
+pub async fn complete_upload(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if !uploaded_by(&who, &d) {
+        return fail(&st, who.lang, ErrorCode::NotFound);
+    }
+    match intake::complete(&st.cases, &case, &d, &who.actor()).await {
+        Ok(done) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            document_out(&done)
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `GET /api/v1/calls/{booking}/documents/{doc}/content`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/documents/{doc}/content",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses((status = 200, description = "The document's bytes, as received", content_type = "application/octet-stream")))]
+pub async fn get_content(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(kind) = d.kind else {
+        return fail(&st, who.lang, ErrorCode::WrongState);
+    };
+    match document::content(&st.cases, &case, &d, &who.actor()).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, kind.media_type().to_owned()),
+                // Never shown as a page of the portal: a PDF with script, or an image that
+                // is HTML to a sniffing browser, stays a download.
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.{}\"", d.id, kind.as_str()),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox".to_owned(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+async fn decide(st: AppState, who: CallCredential, doc: String, decision: Decision) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    let (case, d) = match document_of(&st, &who, &doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match document::decide(&st.cases, &case, &d, decision, &who.actor()).await {
+        Ok(done) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            document_out(&done)
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/keep`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/keep",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses((status = 200, description = "Kept in the case (clerk only)", body = DocumentOut)))]
+pub async fn keep(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    decide(st, who, p.doc, Decision::Keep).await
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/discard`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/discard",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses((status = 200, description = "Discarded, its bytes erased (clerk only)", body = DocumentOut)))]
+pub async fn discard(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    decide(st, who, p.doc, Decision::Discard).await
+}
+
+/// `POST /api/v1/calls/{booking}/identity`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/identity",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body(content = Object, description = "`{method: id_card|passport|security_questions, checks: [photo_matches, security_feature_visible, valid, name_matches, questions_answered], outcome: confirmed|failed}`"),
+    responses(
+        (status = 200, description = "Recorded (clerk only)", body = CaseOut),
+        (status = 422, description = "`identity_incomplete`: a confirmation without its method's whole checklist", body = super::api::ApiError)))]
+pub async fn record_identity(
+    State(st): State<AppState>,
+    who: CallCredential,
+    ApiJson(_, check): ApiJson<IdentityCheck>,
+) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(e) = identity::record(&st.cases, &case, &who.actor(), &check).await {
+        return case_failed(&st, who.lang, e);
+    }
+    st.hub.notify_room(&who.claims.room, "case_changed");
+    case_out(&st, &who).await
+}
+
+/// The case record as the clerk sees it: the identity check and the timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOut {
+    /// `CS_…`
+    pub id: String,
+    /// The identity check, once recorded.
+    #[schema(value_type = Option<Object>)]
+    pub identity: Option<IdentityCheck>,
+    /// Every step, oldest first: `seq`, `at`, `actor`, `event`, `detail` (JSON text).
+    #[schema(value_type = Vec<Object>)]
+    pub timeline: Vec<vamt_documents::audit::Entry>,
+}
+
+/// `GET /api/v1/calls/{booking}/case`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/case",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses((status = 200, description = "The case's identity check and timeline (clerk only)", body = CaseOut)))]
+pub async fn get_case(State(st): State<AppState>, who: CallCredential) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    case_out(&st, &who).await
+}
+
+async fn case_out(st: &AppState, who: &CallCredential) -> Response {
+    let case = match case_of(st, who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match vamt_documents::audit::entries(&st.cases.db, &case.id.0).await {
+        Ok(timeline) => Json(CaseOut {
+            id: case.id.0.clone(),
+            identity: case.identity.clone(),
+            timeline,
+        })
+        .into_response(),
+        Err(e) => internal(st, who.lang, &e),
+    }
+}
+
+/// This feature's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/calls/{booking}/token", post(citizen_token))
+        .route("/api/v1/calls/{booking}/clerk-token", post(clerk_token))
+        .route("/api/v1/calls/{booking}/token/refresh", post(refresh_token))
+        .route(
+            "/api/v1/calls/{booking}/documents",
+            get(list_documents).post(begin_upload),
+        )
+        .route("/api/v1/calls/{booking}/documents/{doc}", get(get_document))
+        .route(
+            "/api/v1/calls/{booking}/documents/{doc}/content",
+            get(get_content).put(put_chunk),
+        )
+        .route(
+            "/api/v1/calls/{booking}/documents/{doc}/complete",
+            post(complete_upload),
+        )
+        .route("/api/v1/calls/{booking}/documents/{doc}/keep", post(keep))
+        .route(
+            "/api/v1/calls/{booking}/documents/{doc}/discard",
+            post(discard),
+        )
+        .route("/api/v1/calls/{booking}/identity", post(record_identity))
+        .route("/api/v1/calls/{booking}/case", get(get_case))
+}
