@@ -38,6 +38,16 @@ enum Command {
         #[command(subcommand)]
         command: ClerkCommand,
     },
+    /// Seal a PDF with the office's seal (documents.seal_cert/seal_key, else the demo seal),
+    /// as documents issued in a call are sealed.
+    Seal {
+        /// The PDF to seal.
+        input: PathBuf,
+        /// Where to write the sealed PDF.
+        output: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
     /// The case records' audit logs.
     Audit {
         #[command(subcommand)]
@@ -226,6 +236,13 @@ fn main() -> ExitCode {
                 clerk_command(settings, command).await
             })
         }
+        Command::Seal {
+            input,
+            output,
+            config,
+        } => run(&config, "vamt", false, |settings| async move {
+            seal_file(settings, input, output).await
+        }),
         Command::Audit {
             command: AuditCommand::Verify(args),
         } => run(&args, "vamt", false, |settings| async move {
@@ -257,6 +274,22 @@ fn main() -> ExitCode {
             |settings| async move { serve::run(settings).await.map(|()| ExitCode::SUCCESS) },
         ),
     }
+}
+
+/// `vamt seal IN OUT`: `IN` sealed with the office's seal into `OUT`.
+async fn seal_file(
+    settings: Settings,
+    input: PathBuf,
+    output: PathBuf,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let sealer = serve::load_sealer(&settings)?;
+    let pdf = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+    let sealed = vamt_pdf::seal(&pdf, &sealer, chrono::Utc::now(), "Issued by the office")
+        .with_context(|| format!("sealing {}", input.display()))?;
+    std::fs::write(&output, sealed).with_context(|| format!("writing {}", output.display()))?;
+    println!("sealed {} into {}", input.display(), output.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `vamt audit verify`: every case's chain, from the database the configuration names.

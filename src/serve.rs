@@ -34,6 +34,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     create_data_dir(&settings)?;
     // A missing or bad key stops the start before the database is opened and migrated.
     let keys = load_keys(&settings)?;
+    let sealer = load_sealer(&settings)?;
     let db = open_database(&settings).await?;
 
     // Every socket is bound before the portal is built and the demo seeded: a taken port
@@ -44,7 +45,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let relay = bind_relay(&settings, &keys.turn_secret, &registry).await?;
     let listeners = bind_listeners(&settings)?;
 
-    let state = build_portal(&settings, &db, &media, keys, registry, relay.is_some())?;
+    let state =
+        build_portal(&settings, &db, &media, keys, registry, relay.is_some())?.with_sealer(sealer);
     // Served before the banner, which prints its address.
     let metrics = serve_metrics(listeners.metrics, &state, &stopping)?;
     let demo = vamt_booking::demo::seed_if_empty(&state).await?;
@@ -164,6 +166,42 @@ fn load_keys(settings: &Settings) -> anyhow::Result<Keys> {
         turn_secret,
         vault,
     })
+}
+
+/// The seal of the office's documents: the configured certificate and key
+/// (`documents.seal_cert`, `documents.seal_key`), or else a demo seal generated on the first
+/// start into the key directory, whose certificate says it is not valid for official use.
+pub(crate) fn load_sealer(settings: &Settings) -> anyhow::Result<vamt_pdf::Sealer> {
+    let (cert, key) = match &settings.portal.documents.seal {
+        Some((cert, key)) => (cert.clone(), key.clone()),
+        None => {
+            let dir = &settings.portal.storage.key_dir;
+            let (cert, key) = (dir.join("seal-demo.crt"), dir.join("seal-demo.key"));
+            if !key.exists() {
+                vamt_portal_storage::private_file::dir(dir)
+                    .with_context(|| format!("creating key directory {}", dir.display()))?;
+                let (cert_pem, key_pem) = vamt_pdf::demo_sealer("Virtuelles Bürgeramt")
+                    .context("generating the demo seal")?;
+                std::fs::write(&cert, cert_pem)
+                    .with_context(|| format!("writing {}", cert.display()))?;
+                // Owner-only before the key is in it.
+                vamt_portal_storage::private_file::file(&key)
+                    .and_then(|()| std::fs::write(&key, key_pem))
+                    .with_context(|| format!("writing {}", key.display()))?;
+            }
+            tracing::warn!(
+                cert = %cert.display(),
+                "documents are sealed with a DEMO seal; set documents.seal_cert and documents.seal_key"
+            );
+            (cert, key)
+        }
+    };
+    let cert_pem = std::fs::read_to_string(&cert)
+        .with_context(|| format!("reading the seal certificate {}", cert.display()))?;
+    let key_pem = std::fs::read_to_string(&key)
+        .with_context(|| format!("reading the seal key {}", key.display()))?;
+    vamt_pdf::Sealer::from_pem(&cert_pem, &key_pem)
+        .with_context(|| format!("the seal in {} and {}", cert.display(), key.display()))
 }
 
 /// Reads or creates the generated key `name`. Generated keys live apart from the data

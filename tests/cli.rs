@@ -223,3 +223,55 @@ async fn audit_verify_names_each_case_whose_chain_is_broken() {
     assert!(!out.contains("CS_sound: BROKEN"), "{out}");
     assert!(out.contains("1 sound, 1 broken"), "{out}");
 }
+
+#[test]
+fn vamt_seal_seals_a_pdf_made_elsewhere_and_pdfsig_finds_a_changed_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    // A PDF the project did not make: cairo writes it (pdftocairo), from a minimal one.
+    let plain = dir.path().join("plain.pdf");
+    std::fs::write(
+        &plain,
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+    )
+    .expect("write");
+    let foreign = dir.path().join("foreign.pdf");
+    let made = Command::new("pdftocairo")
+        .arg("-pdf")
+        .arg(&plain)
+        .arg(&foreign)
+        .status()
+        .expect("pdftocairo (poppler-utils; scripts/install-deps test installs it)");
+    assert!(made.success());
+    let sealed = dir.path().join("sealed.pdf");
+    let data_s = data.to_str().expect("utf-8");
+    let (code, out, err) = vamt(
+        &[
+            "seal",
+            foreign.to_str().expect("utf-8"),
+            sealed.to_str().expect("utf-8"),
+            "--data",
+            data_s,
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let check = |path: &std::path::Path| {
+        let o = Command::new("pdfsig").arg(path).output().expect("pdfsig");
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    let report = check(&sealed);
+    assert!(report.contains("Signature is Valid"), "{report}");
+    assert!(report.contains("DEMO SEAL"), "{report}");
+    // One byte changed inside the signed range (not in the signature's own hex).
+    let mut bytes = std::fs::read(&sealed).expect("read");
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"/MediaBox")
+        .expect("a page");
+    bytes[at + 1] = b'm';
+    let changed = dir.path().join("changed.pdf");
+    std::fs::write(&changed, bytes).expect("write");
+    let report = check(&changed);
+    assert!(!report.contains("Signature is Valid"), "{report}");
+}

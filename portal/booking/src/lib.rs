@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod hold;
 pub mod ics;
+pub mod invite;
 pub mod mails;
 pub mod metrics;
 pub mod notify;

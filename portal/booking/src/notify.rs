@@ -350,3 +350,100 @@ async fn release_undeliverable(st: &Office, references: &[String]) {
         }
     }
 }
+
+/// A mail to the citizen of `b` from the case record of their appointment: `body` with an
+/// optional link under `link_intro`, in the booking's language, to the booking's address.
+async fn send_case_mail(
+    st: &Office,
+    b: &booking::Booking,
+    kind: &str,
+    subject: String,
+    body: String,
+    link: Option<(String, String)>,
+) {
+    let lang = b.locale.as_str();
+    let (link_intro, link) = link.unwrap_or_default();
+    let text = st.mails.render(
+        "notice.txt",
+        context! {
+            lang => lang,
+            name => b.citizen_name.clone(),
+            body => body,
+            link_intro => link_intro,
+            link => link,
+        },
+    );
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, template = "notice.txt", kind, "case mail template failed");
+            st.outbox.metrics.mails.with_label_values(&["failed"]).inc();
+            return;
+        }
+    };
+    deliver(
+        st,
+        &b.id,
+        Mail {
+            to: b.email.clone(),
+            subject,
+            body: text,
+            calendar: None,
+        },
+        kind,
+    )
+    .await;
+}
+
+/// Mails the TAN that signs a document in the call to the booking's address.
+pub async fn send_tan(st: &Office, b: &booking::Booking, tan: &str, minutes: i64) {
+    let lang = b.locale.as_str();
+    let mut args = FluentArgs::new();
+    args.set("tan", tan.to_owned());
+    args.set("minutes", minutes);
+    send_case_mail(
+        st,
+        b,
+        "tan",
+        st.i18n.t(lang, "tan-mail-subject", None),
+        st.i18n.t(lang, "tan-mail-body", Some(&args)),
+        None,
+    )
+    .await;
+}
+
+/// Tells the citizen a result of their appointment went out: by `download` (the link, until
+/// `until`) or by post.
+pub async fn send_result(
+    st: &Office,
+    b: &booking::Booking,
+    document: &str,
+    download: Option<(String, chrono::DateTime<chrono::Utc>)>,
+) {
+    let lang = b.locale.as_str();
+    let mut args = FluentArgs::new();
+    args.set("document", document.to_owned());
+    let (body_key, link) = match download {
+        Some((url, until)) => {
+            let (date, time) = st
+                .i18n
+                .local_date_time(st.settings.booking.timezone, lang, until);
+            args.set("date", date);
+            args.set("time", time);
+            (
+                "result-mail-download",
+                Some((st.i18n.t(lang, "result-mail-link", Some(&args)), url)),
+            )
+        }
+        None => ("result-mail-post", None),
+    };
+    send_case_mail(
+        st,
+        b,
+        "result",
+        st.i18n.t(lang, "result-mail-subject", Some(&args)),
+        st.i18n.t(lang, body_key, Some(&args)),
+        link,
+    )
+    .await;
+}

@@ -28,6 +28,18 @@ pub enum Event {
     DocumentDiscarded,
     /// A document's bytes were fetched.
     Downloaded,
+    /// The clerk asked the citizen to sign a document.
+    SignatureRequested,
+    /// The citizen confirmed having read the document to sign.
+    DocumentRead,
+    /// A TAN went to the booking's e-mail address.
+    TanSent,
+    /// The citizen signed; the signed document is in the case.
+    DocumentSigned,
+    /// A document was sealed with the authority's key.
+    DocumentSealed,
+    /// The clerk recorded how a result goes out (download, post).
+    Delivered,
     /// The case's key and files were erased.
     Erased,
 }
@@ -43,6 +55,12 @@ impl Event {
             Event::DocumentKept => "document_kept",
             Event::DocumentDiscarded => "document_discarded",
             Event::Downloaded => "downloaded",
+            Event::SignatureRequested => "signature_requested",
+            Event::DocumentRead => "document_read",
+            Event::TanSent => "tan_sent",
+            Event::DocumentSigned => "document_signed",
+            Event::DocumentSealed => "document_sealed",
+            Event::Delivered => "delivered",
             Event::Erased => "erased",
         }
     }

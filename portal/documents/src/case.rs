@@ -115,6 +115,17 @@ pub async fn of_booking(cases: &Cases, booking: &str) -> Result<Option<Case>, Ca
     Ok(row.map(CaseRow::into_case))
 }
 
+/// Case `id`.
+pub async fn by_id(cases: &Cases, id: &str) -> Result<Case, CaseError> {
+    let row: Option<CaseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM cases WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(cases.db.pool())
+    .await?;
+    row.map(CaseRow::into_case).ok_or(CaseError::NotFound)
+}
+
 /// The case of `booking`, opened now (with a fresh key and the chain's first entry) if it
 /// was not. Two first steps at once open one case: the second finds the first's.
 pub async fn open(cases: &Cases, booking: &str, by: &Actor) -> Result<Case, CaseError> {

@@ -288,6 +288,53 @@ pub async fn complete(
     document::find(cases, case, &doc.id.0).await
 }
 
+/// Stores whole `bytes` the office made (a signed or sealed document) into `case` as
+/// `state`, chunk by chunk like an upload, and records its arrival.
+pub async fn store(
+    cases: &Cases,
+    case: &Case,
+    origin: Origin,
+    name: &str,
+    bytes: &[u8],
+    state: State,
+) -> Result<Document, CaseError> {
+    let head = &bytes[..bytes.len().min(HEAD)];
+    let tail = &bytes[bytes.len().saturating_sub(TAIL)..];
+    let kind = FileKind::sniff(head, tail).map_err(Refusal::Kind)?;
+    let key = case.key(cases)?;
+    let id = random_id("DC_");
+    let now = cases.now();
+    let mut tx = cases.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO case_documents (id, case_id, origin, state, kind, sealed_name, size,          sha256, received, created_at, completed_at)          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, $9)",
+    )
+    .bind(&id)
+    .bind(&case.id.0)
+    .bind(origin.as_str())
+    .bind(state.as_str())
+    .bind(kind.as_str())
+    .bind(key.seal_text(&name_context(&id), &clean_name(name)))
+    .bind(bytes.len() as i64)
+    .bind(hex::encode(Sha256::digest(bytes)))
+    .bind(ts(now))
+    .execute(&mut *tx)
+    .await?;
+    for (i, chunk) in bytes.chunks(MAX_CHUNK).enumerate() {
+        let start = (i * MAX_CHUNK) as i64;
+        sqlx::query(
+            "INSERT INTO case_document_chunks (document_id, start_at, len, data)              VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(start)
+        .bind(chunk.len() as i64)
+        .bind(key.seal(&chunk_context(&id, start), chunk))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    document::find(cases, case, &id).await
+}
+
 /// Deletes an upload and its chunks.
 async fn delete(cases: &Cases, doc: &str) -> Result<(), CaseError> {
     sqlx::query("DELETE FROM case_document_chunks WHERE document_id = $1")

@@ -12,12 +12,14 @@ pub mod audit;
 pub mod case;
 pub mod case_key;
 pub mod config;
+pub mod delivery;
 pub mod document;
 pub mod identity;
 pub mod intake;
 pub mod kind;
 pub mod metrics;
 pub mod retention;
+pub mod signature;
 
 use prometheus::Registry;
 use vamt_portal_core::Clock;
@@ -43,6 +45,8 @@ pub struct Cases {
     pub metrics: DocumentMetrics,
     /// The clock.
     pub clock: Clock,
+    /// Seals the office's documents (PAdES) with the authority's key, when configured.
+    pub sealer: Option<vamt_pdf::Sealer>,
 }
 
 impl Cases {
@@ -60,7 +64,14 @@ impl Cases {
             settings,
             metrics: DocumentMetrics::new(registry)?,
             clock,
+            sealer: None,
         })
+    }
+
+    /// Seals the office's signed documents with `sealer` (the authority's key).
+    pub fn with_sealer(mut self, sealer: vamt_pdf::Sealer) -> Self {
+        self.sealer = Some(sealer);
+        self
     }
 
     /// Now, by the injected clock.
@@ -90,4 +101,10 @@ pub enum CaseError {
     /// The identity check is incomplete or contradicts itself.
     #[error(transparent)]
     Identity(#[from] identity::IdentityError),
+    /// A signing step is refused.
+    #[error(transparent)]
+    Sign(#[from] signature::SignError),
+    /// A delivery step is refused.
+    #[error(transparent)]
+    Delivery(#[from] delivery::DeliveryError),
 }

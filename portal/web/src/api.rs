@@ -51,6 +51,14 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         super::case::get_content,
         super::case::keep,
         super::case::discard,
+        super::case::request_signature,
+        super::case::list_signatures,
+        super::case::confirm_read,
+        super::case::send_tan,
+        super::case::sign,
+        super::case::deliver,
+        super::case::invite,
+        super::case::revoke_invite,
         super::case::record_identity,
         super::case::get_case
     ),
@@ -69,7 +77,11 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         super::case::CallAccess,
         super::case::JoinIn,
         super::case::DocumentOut,
-        super::case::CaseOut
+        super::case::CaseOut,
+        super::case::SignedOut,
+        super::case::DeliverIn,
+        super::case::InviteIn,
+        super::case::InviteOut
     ))
 )]
 pub struct ApiDoc;
@@ -191,6 +203,11 @@ pub enum ErrorCode {
     WrongState,
     /// 422: a confirmed identity without every point of its method's checklist.
     IdentityIncomplete,
+    /// 403: only the citizen of the call may do this (read, sign).
+    CitizenOnly,
+    /// 422: the signature cannot be given: the document not read yet, a drawing off the
+    /// pad, a wrong or expired TAN, a document changed since it was asked for.
+    SignatureRefused,
     /// 500: the portal failed (logged with its cause).
     Internal,
 }
@@ -221,12 +238,13 @@ impl ErrorCode {
                 StatusCode::CONFLICT
             }
             Self::Unauthorized | Self::TokenExpired => StatusCode::UNAUTHORIZED,
-            Self::NotInCall | Self::ClerkOnly => StatusCode::FORBIDDEN,
+            Self::NotInCall | Self::ClerkOnly | Self::CitizenOnly => StatusCode::FORBIDDEN,
             Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::FileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::FileTruncated | Self::ChecksumMismatch | Self::IdentityIncomplete => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Self::FileTruncated
+            | Self::ChecksumMismatch
+            | Self::IdentityIncomplete
+            | Self::SignatureRefused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -270,6 +288,8 @@ impl ErrorCode {
             Self::UploadIncomplete => "error-upload-incomplete",
             Self::WrongState => "error-wrong-state",
             Self::IdentityIncomplete => "error-identity-incomplete",
+            Self::CitizenOnly => "error-citizen-only",
+            Self::SignatureRefused => "error-signature-refused",
             Self::Internal => "error-internal",
         }
     }

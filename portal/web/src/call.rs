@@ -20,6 +20,51 @@ pub struct CallQuery {
     key: Option<String>,
 }
 
+#[derive(Deserialize)]
+pub struct GuestQuery {
+    invite: Option<String>,
+    key: Option<String>,
+}
+
+/// `GET /call/{id}/guest?invite=IV_…&key=K`: the call page for a guest the clerk invited
+/// (an interpreter, a colleague), in the invitation's role; the guest waits until admitted.
+pub async fn guest(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<GuestQuery>,
+    Lang(lang): Lang,
+) -> Response {
+    let (Some(invite), Some(key)) = (q.invite.as_deref(), q.key.as_deref()) else {
+        return error_page(&st, lang, PageError::LinkRefused);
+    };
+    let found =
+        vamt_booking::invite::find_by_key(&st.db, &st.vault, &id, invite, key, st.now()).await;
+    let inv = match found {
+        Ok(Some(i)) => i,
+        Ok(None) => return error_page(&st, lang, PageError::LinkRefused),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let booking = match booking::find(&st.db, &st.vault, &id).await {
+        Ok(Some(b)) if b.state.is_live() => b,
+        Ok(_) => return error_page(&st, lang, PageError::LinkRefused),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let role = match inv.role {
+        vamt_booking::invite::GuestRole::Interpreter => Role::Interpreter,
+        vamt_booking::invite::GuestRole::Observer => Role::Observer,
+    };
+    let path = format!("/call/{id}/guest?invite={invite}&key={key}");
+    call_page(
+        &st,
+        lang,
+        &booking,
+        format!("guest:{}", inv.id),
+        inv.name,
+        role,
+        &path,
+    )
+}
+
 const CALL_STRINGS: &[&str] = &[
     "call-status-starting",
     "call-status-connecting",
@@ -78,10 +123,10 @@ pub(crate) fn claims(
         role,
         iat: now,
         exp: now + st.call.token_ttl.as_secs(),
-        // Citizens wait until the clerk lets them in; the room opens to them a while
-        // before the appointment.
-        lobby: role == Role::Citizen,
-        opens_at: (role == Role::Citizen)
+        // Citizens and guests wait until the clerk lets them in; the room opens to them a
+        // while before the appointment.
+        lobby: role != Role::Clerk,
+        opens_at: (role != Role::Clerk)
             .then(|| (booking.starts_at - st.call.join_window).timestamp().max(0) as u64),
     }
 }
@@ -159,6 +204,14 @@ const CASE_STRINGS: &[&str] = &[
     "docs-state-discarded",
     "identity-saved-confirmed",
     "identity-saved-failed",
+    "guest-made",
+    "sign-ask",
+    "sign-asked",
+    "sign-done",
+    "sign-tan-sent",
+    "deliver-download",
+    "deliver-post",
+    "deliver-done",
 ];
 
 fn call_page(
@@ -328,6 +381,7 @@ pub async fn clerk(
 pub(crate) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/call/{id}", axum::routing::get(citizen))
+        .route("/call/{id}/guest", axum::routing::get(guest))
         .route("/clerk/call/{id}", axum::routing::get(clerk))
         .route("/clerk/call/{id}/take-over", axum::routing::post(take_over))
 }

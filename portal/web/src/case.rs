@@ -18,6 +18,7 @@ use vamt_documents::case::{self, Actor, Case};
 use vamt_documents::document::{self, Decision, Document, Origin};
 use vamt_documents::identity::{self, IdentityCheck};
 use vamt_documents::intake::{self, Declared, Refusal};
+use vamt_documents::signature;
 use vamt_documents::CaseError;
 use vamt_signalling::{Role, RoomClaims, TokenError};
 
@@ -242,6 +243,8 @@ fn case_failed(st: &AppState, lang: &str, e: CaseError) -> Response {
             }
             Refusal::WrongState => ErrorCode::WrongState,
         },
+        CaseError::Sign(_) => ErrorCode::SignatureRefused,
+        CaseError::Delivery(_) => ErrorCode::WrongState,
         CaseError::Db(_) | CaseError::Sealed => return internal(st, lang, &e),
     };
     fail(st, lang, code)
@@ -501,28 +504,11 @@ pub async fn get_content(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let Some(kind) = d.kind else {
+    if d.kind.is_none() {
         return fail(&st, who.lang, ErrorCode::WrongState);
-    };
+    }
     match document::content(&st.cases, &case, &d, &who.actor()).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, kind.media_type().to_owned()),
-                // Never shown as a page of the portal: a PDF with script, or an image that
-                // is HTML to a sniffing browser, stays a download.
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}.{}\"", d.id, kind.as_str()),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; sandbox".to_owned(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => file_response(&d, bytes),
         Err(e) => case_failed(&st, who.lang, e),
     }
 }
@@ -634,6 +620,11 @@ async fn case_out(st: &AppState, who: &CallCredential) -> Response {
     }
 }
 
+/// The page route of the download links in result mails.
+pub(crate) fn page_routes() -> Router<AppState> {
+    Router::new().route("/documents/{doc}/download", get(download_by_link))
+}
+
 /// This feature's routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -658,6 +649,440 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/calls/{booking}/documents/{doc}/discard",
             post(discard),
         )
+        .route(
+            "/api/v1/calls/{booking}/documents/{doc}/signature",
+            post(request_signature),
+        )
+        .route(
+            "/api/v1/calls/{booking}/documents/{doc}/deliver",
+            post(deliver),
+        )
+        .route("/api/v1/calls/{booking}/signatures", get(list_signatures))
+        .route(
+            "/api/v1/calls/{booking}/signatures/{sig}/read",
+            post(confirm_read),
+        )
+        .route(
+            "/api/v1/calls/{booking}/signatures/{sig}/tan",
+            post(send_tan),
+        )
+        .route("/api/v1/calls/{booking}/signatures/{sig}/sign", post(sign))
+        .route("/api/v1/calls/{booking}/invites", post(invite))
+        .route(
+            "/api/v1/calls/{booking}/invites/{invite}",
+            axum::routing::delete(revoke_invite),
+        )
         .route("/api/v1/calls/{booking}/identity", post(record_identity))
         .route("/api/v1/calls/{booking}/case", get(get_case))
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/signature`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/signature",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    responses(
+        (status = 200, description = "The citizen is asked to sign this PDF (clerk only)", body = Object),
+        (status = 409, description = "`wrong_state`: not a whole PDF of the case", body = super::api::ApiError)))]
+pub async fn request_signature(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match signature::request(&st.cases, &case, &d, &who.actor()).await {
+        Ok(s) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            Json(s).into_response()
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `GET /api/v1/calls/{booking}/signatures`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/signatures",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses((status = 200, description = "The case's signature requests: `id`, `document_id`, `state` (requested, signed, withdrawn), `method`, `sha256_before`, `read_at`, `signed_at`, `signed_document_id`", body = Vec<Object>)))]
+pub async fn list_signatures(State(st): State<AppState>, who: CallCredential) -> Response {
+    if !matches!(who.claims.role, Role::Citizen | Role::Clerk) {
+        return fail(&st, who.lang, ErrorCode::NotInCall);
+    }
+    let case = match case::of_booking(&st.cases, &who.claims.booking).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Json(Vec::<signature::Signature>::new()).into_response(),
+        Err(e) => return case_failed(&st, who.lang, e),
+    };
+    match signature::list(&st.cases, &case).await {
+        Ok(all) => Json(all).into_response(),
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `{booking}` and `{sig}` of a signature's path.
+#[derive(Deserialize)]
+pub struct SigPath {
+    /// Checked by [`CallCredential`] against the token.
+    #[allow(dead_code)]
+    booking: String,
+    sig: String,
+}
+
+/// Only the citizen signs: the clerk asks, the citizen reads, confirms and signs.
+fn unless_citizen(st: &AppState, who: &CallCredential) -> Option<Response> {
+    (who.claims.role != Role::Citizen).then(|| fail(st, who.lang, ErrorCode::CitizenOnly))
+}
+
+/// `POST /api/v1/calls/{booking}/signatures/{sig}/read`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/signatures/{sig}/read",
+    params(("booking" = String, Path, description = "The booking's ID"), ("sig" = String, Path, description = "The signature request's ID")),
+    responses((status = 200, description = "The citizen confirmed having read the document (citizen only)", body = Object)))]
+pub async fn confirm_read(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<SigPath>,
+) -> Response {
+    if let Some(r) = unless_citizen(&st, &who) {
+        return r;
+    }
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match signature::confirm_read(&st.cases, &case, &p.sig, &who.actor()).await {
+        Ok(s) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            Json(s).into_response()
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `POST /api/v1/calls/{booking}/signatures/{sig}/tan`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/signatures/{sig}/tan",
+    params(("booking" = String, Path, description = "The booking's ID"), ("sig" = String, Path, description = "The signature request's ID")),
+    responses((status = 202, description = "A TAN went to the booking's e-mail address, valid ten minutes (citizen only)")))]
+pub async fn send_tan(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<SigPath>,
+) -> Response {
+    if let Some(r) = unless_citizen(&st, &who) {
+        return r;
+    }
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, who.lang, &e),
+    };
+    match signature::issue_tan(&st.cases, &case, &p.sig, &who.actor()).await {
+        Ok(tan) => {
+            vamt_booking::notify::send_tan(
+                &st,
+                &booking,
+                &tan,
+                signature::TAN_VALIDITY.num_minutes(),
+            )
+            .await;
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// What signing answers: the request, now signed, and the signed document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedOut {
+    /// The signature request.
+    #[schema(value_type = Object)]
+    pub signature: signature::Signature,
+    /// The signed (and sealed) document, kept in the case.
+    pub document: DocumentOut,
+}
+
+/// `POST /api/v1/calls/{booking}/signatures/{sig}/sign`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/signatures/{sig}/sign",
+    params(("booking" = String, Path, description = "The booking's ID"), ("sig" = String, Path, description = "The signature request's ID")),
+    request_body(content = Object, description = "`{method: \"drawn\", strokes: [[[x, y], …], …]}` (points in the unit square) or `{method: \"tan\", tan: \"123456\"}`"),
+    responses(
+        (status = 200, description = "Signed; the signed document is in the case (citizen only)", body = SignedOut),
+        (status = 422, description = "`signature_refused`: not read yet, a drawing off the pad, a wrong or expired TAN", body = super::api::ApiError)))]
+pub async fn sign(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<SigPath>,
+    ApiJson(Lang(lang), how): ApiJson<signature::How>,
+) -> Response {
+    if let Some(r) = unless_citizen(&st, &who) {
+        return r;
+    }
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return fail(&st, lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let pending = match signature::find(&st.cases, &case, &p.sig).await {
+        Ok(s) => s,
+        Err(e) => return case_failed(&st, lang, e),
+    };
+    let wording = wording(&st, lang, &booking, &pending, &how);
+    match signature::sign(&st.cases, &case, &p.sig, &how, &wording, &who.actor()).await {
+        Ok((signature, document)) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            Json(SignedOut {
+                signature,
+                document: DocumentOut::from(&document),
+            })
+            .into_response()
+        }
+        Err(e) => case_failed(&st, lang, e),
+    }
+}
+
+/// The signature page's lines in `lang`.
+fn wording(
+    st: &AppState,
+    lang: &str,
+    booking: &vamt_booking::booking::Booking,
+    pending: &signature::Signature,
+    how: &signature::How,
+) -> signature::Wording {
+    use fluent_bundle::FluentArgs;
+    let (date, time) = super::page::local_date_time(st, lang, st.now());
+    let mut args = FluentArgs::new();
+    args.set("name", booking.citizen_name.clone());
+    args.set("date", date);
+    args.set("time", time);
+    args.set("sha256", pending.sha256_before.clone());
+    let how_key = match how {
+        signature::How::Drawn { .. } => "signed-how-drawn",
+        signature::How::Tan { .. } => "signed-how-tan",
+    };
+    signature::Wording {
+        signer: booking.citizen_name.clone(),
+        lines: [
+            "signed-title",
+            "signed-by",
+            "signed-at",
+            how_key,
+            "signed-sha256",
+        ]
+        .iter()
+        .map(|k| st.i18n.t(lang, k, Some(&args)))
+        .collect(),
+        file_name: format!("{}-signed.pdf", pending.document_id),
+    }
+}
+
+/// How a result goes out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverIn {
+    /// `download` or `post`.
+    #[schema(value_type = String)]
+    pub method: vamt_documents::delivery::Method,
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/deliver`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/deliver",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    request_body = DeliverIn,
+    responses(
+        (status = 200, description = "Recorded; the citizen gets an e-mail (with the download link, valid `documents.download_days`) (clerk only)", body = Object),
+        (status = 409, description = "`wrong_state`: only a kept document of the office goes out", body = super::api::ApiError)))]
+pub async fn deliver(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<DocPath>,
+    ApiJson(_, body): ApiJson<DeliverIn>,
+) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, who.lang, &e),
+    };
+    match vamt_documents::delivery::record(&st.cases, &case, &d, body.method, &who.actor()).await {
+        Ok((delivery, key)) => {
+            let link = key.zip(delivery.link_expires_at).map(|(k, until)| {
+                (
+                    st.settings
+                        .link(&["documents", &d.id.0, "download"], &[("key", &k)]),
+                    until,
+                )
+            });
+            vamt_booking::notify::send_result(&st, &booking, &d.name, link).await;
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            Json(delivery).into_response()
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    key: String,
+}
+
+/// `GET /documents/{doc}/download?key=K`: a result by the link in its e-mail, until the link
+/// expires. A page route: a wrong or expired link gets the error page.
+pub async fn download_by_link(
+    State(st): State<AppState>,
+    Path(doc): Path<String>,
+    Query(q): Query<LinkQuery>,
+    Lang(lang): Lang,
+) -> Response {
+    match vamt_documents::delivery::download(&st.cases, &doc, &q.key).await {
+        Ok((d, bytes)) => file_response(&d, bytes),
+        Err(CaseError::Delivery(_)) | Err(CaseError::NotFound) | Err(CaseError::Erased) => {
+            super::page::error_page(&st, lang, crate::page::PageError::LinkRefused)
+        }
+        Err(e) => super::page::internal(&st, lang, &e),
+    }
+}
+
+/// A document's bytes as a download, never shown as a page of the portal.
+fn file_response(d: &Document, bytes: Vec<u8>) -> Response {
+    let kind = d.kind.unwrap_or(vamt_documents::kind::FileKind::Pdf);
+    (
+        [
+            (header::CONTENT_TYPE, kind.media_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.{}\"", d.id, kind.as_str()),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A guest to invite into this call.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteIn {
+    /// `interpreter` (hears and speaks) or `observer` (follows only).
+    #[schema(value_type = String)]
+    pub role: vamt_booking::invite::GuestRole,
+    /// The guest's name, as the others will see it.
+    pub name: String,
+}
+
+/// An invitation: the link to hand the guest.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteOut {
+    /// `IV_…`
+    pub id: String,
+    /// The guest's join link; it works until `expires_at` or until withdrawn.
+    pub url: String,
+    /// Until when.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /api/v1/calls/{booking}/invites`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/invites",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body = InviteIn,
+    responses(
+        (status = 201, description = "The guest's link (clerk only); the guest waits in the waiting room until admitted", body = InviteOut),
+        (status = 422, description = "`invalid_name`", body = super::api::ApiError)))]
+pub async fn invite(
+    State(st): State<AppState>,
+    who: CallCredential,
+    ApiJson(_, body): ApiJson<InviteIn>,
+) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    let Actor::Clerk(clerk) = who.actor() else {
+        return fail(&st, who.lang, ErrorCode::ClerkOnly);
+    };
+    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
+        Err(e) => return internal(&st, who.lang, &e),
+    };
+    let made = vamt_booking::invite::create(
+        &st.db,
+        &st.vault,
+        &booking,
+        body.role,
+        &body.name,
+        clerk,
+        st.now(),
+    )
+    .await;
+    match made {
+        Ok((inv, key)) => {
+            tracing::info!(booking = %booking.id, invite = %inv.id, role = inv.role.as_str(), "guest invited into a call");
+            (
+                StatusCode::CREATED,
+                Json(InviteOut {
+                    url: st.settings.link(
+                        &["call", &booking.id, "guest"],
+                        &[("invite", &inv.id), ("key", &key)],
+                    ),
+                    id: inv.id,
+                    expires_at: inv.expires_at,
+                }),
+            )
+                .into_response()
+        }
+        Err(vamt_booking::booking::BookingError::InvalidName) => {
+            fail(&st, who.lang, ErrorCode::InvalidName)
+        }
+        Err(e) => internal(&st, who.lang, &e),
+    }
+}
+
+/// `{booking}` and `{invite}` of an invitation's path.
+#[derive(Deserialize)]
+pub struct InvitePath {
+    /// Checked by [`CallCredential`] against the token.
+    #[allow(dead_code)]
+    booking: String,
+    invite: String,
+}
+
+/// `DELETE /api/v1/calls/{booking}/invites/{invite}`
+#[utoipa::path(delete, path = "/api/v1/calls/{booking}/invites/{invite}",
+    params(("booking" = String, Path, description = "The booking's ID"), ("invite" = String, Path, description = "The invitation's ID")),
+    responses(
+        (status = 204, description = "Withdrawn: the link no longer works (clerk only)"),
+        (status = 404, description = "`not_found`", body = super::api::ApiError)))]
+pub async fn revoke_invite(
+    State(st): State<AppState>,
+    who: CallCredential,
+    Path(p): Path<InvitePath>,
+) -> Response {
+    if let Some(r) = unless_clerk(&st, &who) {
+        return r;
+    }
+    match vamt_booking::invite::revoke(&st.db, &who.claims.booking, &p.invite, st.now()).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => fail(&st, who.lang, ErrorCode::NotFound),
+        Err(e) => internal(&st, who.lang, &e),
+    }
 }

@@ -68,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .merge(waitlist::routes())
         .merge(rebook::routes())
         .merge(call::routes())
+        .merge(case::page_routes())
         .merge(clerk::routes())
         .merge(desk::routes())
         .merge(admin::routes())

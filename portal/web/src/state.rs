@@ -166,6 +166,17 @@ impl AppState {
         })))
     }
 
+    /// Seals the office's signed documents with `sealer`. Call right after
+    /// [`AppState::build`], before the state is shared.
+    pub fn with_sealer(mut self, sealer: vamt_pdf::Sealer) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            if let Some(cases) = Arc::get_mut(&mut inner.cases) {
+                cases.sealer = Some(sealer);
+            }
+        }
+        self
+    }
+
     /// Tells browsers of this node's `relay` (STUN, and TURN with its credentials). Call
     /// right after [`AppState::build`], before the state is shared.
     pub fn with_relay(mut self, relay: Relay) -> Self {

@@ -83,7 +83,26 @@ async function send(file) {
   const done = await api('POST', `/documents/${doc.id}/complete`);
   progress.hidden = true;
   say(done.ok ? `${text['docs-received']}: ${done.json.name}` : done.json.error.message);
-  refresh();
+  const guest = document.getElementById('guest-form');
+if (guest) {
+  guest.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = new FormData(guest);
+    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
+    const link = document.getElementById('guest-link');
+    if (r.ok) {
+      link.value = r.json.url;
+      link.hidden = false;
+      link.select();
+      document.getElementById('guest-note').textContent = text['guest-made'];
+    } else {
+      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
+    }
+  });
+}
+
+refresh();
+refreshSignatures();
 }
 
 async function download(doc) {
@@ -126,16 +145,131 @@ async function refresh() {
       if (cfg.role === 'clerk' && d.state === 'received') {
         li.append(' ', button(text['docs-keep'], () => decide(d, 'keep')));
       }
+      if (cfg.role === 'clerk' && d.kind === 'pdf') {
+        li.append(' ', button(text['sign-ask'], () => askSignature(d)));
+      }
+      if (cfg.role === 'clerk' && d.origin === 'office' && d.state === 'kept') {
+        li.append(' ', button(text['deliver-download'], () => deliver(d, 'download')));
+        li.append(' ', button(text['deliver-post'], () => deliver(d, 'post')));
+      }
       if (cfg.role === 'clerk') li.append(' ', button(text['docs-discard'], () => decide(d, 'discard')));
     }
     list.append(li);
   }
 }
 
+async function askSignature(d) {
+  const r = await api('POST', `/documents/${d.id}/signature`);
+  say(r.ok ? text['sign-asked'] : r.json.error.message);
+}
+
+async function deliver(d, method) {
+  const r = await api('POST', `/documents/${d.id}/deliver`, JSON.stringify({ method }), 'application/json');
+  say(r.ok ? text['deliver-done'] : r.json.error.message);
+}
+
+// The citizen's side of a signature: read, confirm, then sign on the pad or by TAN.
+const signBox = document.getElementById('sign');
+const pad = document.getElementById('sign-pad');
+let strokes = [];
+let pending = null;
+
+async function refreshSignatures() {
+  if (!signBox) return;
+  const r = await api('GET', '/signatures').catch(() => null);
+  if (!r || !r.ok) return;
+  pending = r.json.find((s) => s.state === 'requested') || null;
+  signBox.hidden = !pending;
+  if (!pending) return;
+  document.getElementById('sign-read').disabled = !!pending.read_at;
+  for (const id of ['sign-submit', 'sign-tan-send', 'sign-tan-submit', 'sign-clear']) {
+    document.getElementById(id).disabled = !pending.read_at;
+  }
+}
+
+if (signBox) {
+  const ctx = pad.getContext('2d');
+  let drawing = null;
+  const point = (e) => {
+    const box = pad.getBoundingClientRect();
+    return [Math.min(1, Math.max(0, (e.clientX - box.left) / box.width)), Math.min(1, Math.max(0, (e.clientY - box.top) / box.height))];
+  };
+  pad.addEventListener('pointerdown', (e) => {
+    if (!pending || !pending.read_at) return;
+    pad.setPointerCapture(e.pointerId);
+    drawing = [point(e)];
+    strokes.push(drawing);
+  });
+  pad.addEventListener('pointermove', (e) => {
+    if (!drawing) return;
+    const [x, y] = point(e);
+    const [px, py] = drawing[drawing.length - 1];
+    drawing.push([x, y]);
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(px * pad.width, py * pad.height);
+    ctx.lineTo(x * pad.width, y * pad.height);
+    ctx.stroke();
+  });
+  const end = () => {
+    drawing = null;
+  };
+  pad.addEventListener('pointerup', end);
+  pad.addEventListener('pointercancel', end);
+  document.getElementById('sign-clear').addEventListener('click', () => {
+    strokes = [];
+    ctx.clearRect(0, 0, pad.width, pad.height);
+  });
+  document.getElementById('sign-open').addEventListener('click', () => pending && download({ id: pending.document_id, name: `${pending.document_id}.pdf` }));
+  document.getElementById('sign-read').addEventListener('click', async () => {
+    const r = await api('POST', `/signatures/${pending.id}/read`);
+    if (r.ok) refreshSignatures();
+  });
+  const signed = (r) => {
+    document.getElementById('sign-note').textContent = r.ok ? text['sign-done'] : r.json.error.message;
+    if (r.ok) {
+      strokes = [];
+      ctx.clearRect(0, 0, pad.width, pad.height);
+      refresh();
+      refreshSignatures();
+    }
+  };
+  document.getElementById('sign-submit').addEventListener('click', async () => {
+    signed(await api('POST', `/signatures/${pending.id}/sign`, JSON.stringify({ method: 'drawn', strokes }), 'application/json'));
+  });
+  document.getElementById('sign-tan-send').addEventListener('click', async () => {
+    const r = await api('POST', `/signatures/${pending.id}/tan`);
+    document.getElementById('sign-note').textContent = r.ok ? text['sign-tan-sent'] : r.json.error.message;
+  });
+  document.getElementById('sign-tan-submit').addEventListener('click', async () => {
+    const tan = document.getElementById('sign-tan').value;
+    signed(await api('POST', `/signatures/${pending.id}/sign`, JSON.stringify({ method: 'tan', tan }), 'application/json'));
+  });
+}
+
 async function decide(d, how) {
   const r = await api('POST', `/documents/${d.id}/${how}`);
   if (!r.ok) say(r.json ? r.json.error.message : text['docs-failed']);
-  refresh();
+  const guest = document.getElementById('guest-form');
+if (guest) {
+  guest.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = new FormData(guest);
+    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
+    const link = document.getElementById('guest-link');
+    if (r.ok) {
+      link.value = r.json.url;
+      link.hidden = false;
+      link.select();
+      document.getElementById('guest-note').textContent = text['guest-made'];
+    } else {
+      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
+    }
+  });
+}
+
+refresh();
+refreshSignatures();
 }
 
 picker.addEventListener('change', () => {
@@ -153,7 +287,26 @@ drop.addEventListener('drop', (e) => {
   for (const f of e.dataTransfer.files) send(f);
 });
 document.addEventListener('vamt:notice', (e) => {
-  if (e.detail === 'case_changed') refresh();
+  if (e.detail === 'case_changed') const guest = document.getElementById('guest-form');
+if (guest) {
+  guest.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = new FormData(guest);
+    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
+    const link = document.getElementById('guest-link');
+    if (r.ok) {
+      link.value = r.json.url;
+      link.hidden = false;
+      link.select();
+      document.getElementById('guest-note').textContent = text['guest-made'];
+    } else {
+      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
+    }
+  });
+}
+
+refresh();
+refreshSignatures();
 });
 
 if (identity) {
@@ -170,4 +323,23 @@ if (identity) {
   });
 }
 
+const guest = document.getElementById('guest-form');
+if (guest) {
+  guest.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = new FormData(guest);
+    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
+    const link = document.getElementById('guest-link');
+    if (r.ok) {
+      link.value = r.json.url;
+      link.hidden = false;
+      link.select();
+      document.getElementById('guest-note').textContent = text['guest-made'];
+    } else {
+      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
+    }
+  });
+}
+
 refresh();
+refreshSignatures();

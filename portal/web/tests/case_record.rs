@@ -795,3 +795,434 @@ async fn a_program_gets_its_token_and_ice_servers_and_too_early_in_a_form_it_can
     assert_eq!(err["error"]["code"], "too_early");
     assert!(err["error"]["opens_at"].is_string());
 }
+
+/// A small, well-formed PDF (one page saying `text`), with a correct cross-reference table,
+/// as an office's document would be.
+fn real_pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 24 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Runs a poppler tool on `pdf`; its standard output (and error) as text.
+fn poppler(tool: &str, pdf: &[u8], extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new(tool)
+        .args(extra)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} (poppler-utils; scripts/install-deps test installs it): {e}")
+        });
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[tokio::test]
+async fn the_citizen_reads_and_signs_by_pad_and_by_tan_and_the_sealed_result_is_delivered() {
+    let stack = start(monday_morning(), json!({})).await;
+    let (booking, key) = demo_booking(&stack);
+    let citizen = citizen_token(&stack, &booking, &key).await;
+    let clerk = clerk_token(&stack, &booking).await;
+    let base = format!("/api/v1/calls/{booking}");
+
+    let form = real_pdf("Antrag auf Meldebescheinigung");
+    let r = upload(&stack, &booking, &clerk, "Antrag.pdf", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let doc = json(&r.body)["id"].as_str().expect("id").to_owned();
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/documents/{doc}/signature"),
+            &citizen,
+            &json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only the clerk asks for a signature"
+    );
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/documents/{doc}/signature"),
+            &clerk,
+            &json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let sig = json(&r.body)["id"].as_str().expect("id").to_owned();
+
+    // Signing before confirming to have read it is refused; so is a drawing off the pad.
+    let strokes = json!({ "method": "drawn", "strokes": [[[0.1, 0.5], [0.2, 0.3], [0.3, 0.6], [0.45, 0.4]], [[0.5, 0.5], [0.9, 0.45]]] });
+    let r = call(
+        &stack,
+        post_json(&format!("{base}/signatures/{sig}/sign"), &citizen, &strokes),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(json(&r.body)["error"]["code"], "signature_refused");
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/signatures/{sig}/read"),
+            &citizen,
+            &json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let off_pad = json!({ "method": "drawn", "strokes": [[[0.1, 0.5], [1.7, 0.3]]] });
+    let r = call(
+        &stack,
+        post_json(&format!("{base}/signatures/{sig}/sign"), &citizen, &off_pad),
+    )
+    .await;
+    assert_eq!(
+        json(&r.body)["error"]["code"],
+        "signature_refused",
+        "{}",
+        r.body
+    );
+    let r = call(
+        &stack,
+        post_json(&format!("{base}/signatures/{sig}/sign"), &clerk, &strokes),
+    )
+    .await;
+    assert_eq!(json(&r.body)["error"]["code"], "citizen_only", "{}", r.body);
+
+    let r = call(
+        &stack,
+        post_json(&format!("{base}/signatures/{sig}/sign"), &citizen, &strokes),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let signed = json(&r.body);
+    assert_eq!(signed["signature"]["state"], "signed");
+    assert_eq!(signed["signature"]["method"], "drawn");
+    let signed_id = signed["document"]["id"].as_str().expect("id").to_owned();
+    let (s, pdf) = fetch(
+        &stack,
+        get(&format!("{base}/documents/{signed_id}/content"), &citizen),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // Signed once more the same request cannot be.
+    let r = call(
+        &stack,
+        post_json(&format!("{base}/signatures/{sig}/sign"), &citizen, &strokes),
+    )
+    .await;
+    assert_eq!(
+        json(&r.body)["error"]["code"],
+        "signature_refused",
+        "{}",
+        r.body
+    );
+
+    // The signed document: the original's page and the signature page, saying who and
+    // the document's hash before signing; sealed, as poppler verifies.
+    let text = poppler("pdftotext", &pdf, &[]);
+    assert!(text.contains("Antrag auf Meldebescheinigung"), "{text}");
+    assert!(text.contains("Erika Mustermann"), "{text}");
+    let before = hex::encode(Sha256::digest(&form));
+    assert!(
+        text.contains(&before),
+        "the hash before signing is on the page: {text}"
+    );
+    let info = poppler("pdfinfo", &pdf, &[]);
+    assert!(
+        info.contains("Pages:           2") || info.contains("Pages: 2"),
+        "{info}"
+    );
+    let check = poppler("pdfsig", &pdf, &[]);
+    assert!(check.contains("Signature is Valid"), "{check}");
+    assert!(check.contains("DEMO SEAL"), "{check}");
+
+    // By TAN: mailed to the booking's address, five tries, then spent.
+    let r = upload(
+        &stack,
+        &booking,
+        &clerk,
+        "Vollmacht.pdf",
+        &real_pdf("Vollmacht"),
+    )
+    .await;
+    let doc2 = json(&r.body)["id"].as_str().expect("id").to_owned();
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/documents/{doc2}/signature"),
+            &clerk,
+            &json!({}),
+        ),
+    )
+    .await;
+    let sig2 = json(&r.body)["id"].as_str().expect("id").to_owned();
+    call(
+        &stack,
+        post_json(
+            &format!("{base}/signatures/{sig2}/read"),
+            &citizen,
+            &json!({}),
+        ),
+    )
+    .await;
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/signatures/{sig2}/tan"),
+            &citizen,
+            &json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let mail = common::outbox_to(&stack, "erika@example.org")
+        .into_iter()
+        .find(|m| m.contains("TAN"))
+        .expect("the TAN mail");
+    let tan = mail
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("six digits in the mail")
+        .to_owned();
+    let wrong = if tan == "000000" { "111111" } else { "000000" };
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/signatures/{sig2}/sign"),
+            &citizen,
+            &json!({ "method": "tan", "tan": wrong }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        json(&r.body)["error"]["code"],
+        "signature_refused",
+        "{}",
+        r.body
+    );
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/signatures/{sig2}/sign"),
+            &citizen,
+            &json!({ "method": "tan", "tan": tan }),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r.body)["signature"]["method"], "tan");
+
+    // The clerk delivers the signed result by download: a mail with a link that works
+    // until it expires; then the case's files are erased.
+    let r = call(
+        &stack,
+        post_json(
+            &format!("{base}/documents/{signed_id}/deliver"),
+            &clerk,
+            &json!({ "method": "download" }),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mail = common::outbox_to(&stack, "erika@example.org")
+        .into_iter()
+        .find(|m| m.contains("/download?key="))
+        .expect("the result mail");
+    let at = mail.find("/documents/").expect("link");
+    let link: String = mail[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let (s, got) = fetch(
+        &stack,
+        Request::get(link.as_str())
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(got == pdf, "the link gives the signed document");
+    let (s, _) = fetch(
+        &stack,
+        Request::get(link.replace("key=", "key=x").as_str())
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_ne!(s, StatusCode::OK, "a wrong key gives nothing");
+    stack.clock.advance(chrono::Duration::days(15));
+    let (s, _) = fetch(
+        &stack,
+        Request::get(link.as_str())
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_ne!(s, StatusCode::OK, "an expired link gives nothing");
+    vamt_documents::retention::run_once(&stack.state.cases)
+        .await
+        .expect("retention");
+    assert_eq!(
+        count(&stack, "SELECT COUNT(*) FROM case_document_chunks").await,
+        0
+    );
+    let events: Vec<String> = sqlx::query_scalar("SELECT event FROM case_audit ORDER BY seq")
+        .fetch_all(stack.state.db.pool())
+        .await
+        .expect("audit");
+    for e in [
+        "signature_requested",
+        "document_read",
+        "document_signed",
+        "document_sealed",
+        "tan_sent",
+        "delivered",
+        "downloaded",
+        "erased",
+    ] {
+        assert!(events.iter().any(|x| x == e), "{e} in {events:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_clerk_invites_an_interpreter_who_joins_by_link_and_has_no_part_in_the_case() {
+    let stack = start(monday_morning(), json!({})).await;
+    let (booking, key) = demo_booking(&stack);
+    let citizen = citizen_token(&stack, &booking, &key).await;
+    let clerk = clerk_token(&stack, &booking).await;
+    let uri = format!("/api/v1/calls/{booking}/invites");
+    let body = json!({ "role": "interpreter", "name": "Ayşe Demir" });
+    let r = call(&stack, post_json(&uri, &citizen, &body)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the clerk invites");
+    let r = call(
+        &stack,
+        post_json(&uri, &clerk, &json!({ "role": "interpreter", "name": "" })),
+    )
+    .await;
+    assert_eq!(json(&r.body)["error"]["code"], "invalid_name", "{}", r.body);
+    let r = call(&stack, post_json(&uri, &clerk, &body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let inv = json(&r.body);
+    let url = inv["url"].as_str().expect("url");
+    let path = &url[url.find("/call/").expect("path")..];
+
+    // The guest's page: the call in the interpreter's role, without the case record.
+    let page = call(
+        &stack,
+        Request::get(path).body(Body::empty()).expect("request"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("data-role=\"interpreter\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("docs-file"),
+        "no documents section for a guest"
+    );
+    let start =
+        page.body.find("id=\"call-config\">").expect("config") + "id=\"call-config\">".len();
+    let end = start + page.body[start..].find("</script>").expect("end");
+    let config = json(&page.body[start..end]);
+    assert_eq!(config["role"], "interpreter");
+    let guest = config["token"].as_str().expect("token");
+    let r = call(
+        &stack,
+        get(&format!("/api/v1/calls/{booking}/documents"), guest),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "an interpreter sees documents only as shown in the call"
+    );
+
+    // A wrong key, and a withdrawn invitation, open nothing.
+    let wrong = path.replace("key=", "key=x");
+    let r = call(
+        &stack,
+        Request::get(wrong.as_str())
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert!(!r.body.contains("call-config"), "a wrong key opens no call");
+    let id = inv["id"].as_str().expect("id");
+    let r = call(
+        &stack,
+        with_token(
+            Request::delete(format!("{uri}/{id}"))
+                .body(Body::empty())
+                .expect("request"),
+            &clerk,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = call(
+        &stack,
+        Request::get(path).body(Body::empty()).expect("request"),
+    )
+    .await;
+    assert!(
+        !r.body.contains("call-config"),
+        "a withdrawn invitation opens no call"
+    );
+    let names: Vec<String> = sqlx::query_scalar("SELECT name_sealed FROM call_invites")
+        .fetch_all(stack.state.db.pool())
+        .await
+        .expect("invites");
+    assert!(
+        names.iter().all(|n| !n.contains("Ayşe")),
+        "the guest's name is sealed"
+    );
+}

@@ -419,3 +419,49 @@ identity-confirm = Identität bestätigt
 identity-fail = Nicht bestätigt
 identity-saved-confirmed = Die Identität ist als bestätigt vermerkt.
 identity-saved-failed = Vermerkt: Die Identität ist nicht bestätigt.
+
+## Signatures and results of the case record
+error-citizen-only = Das kann nur die Bürgerin oder der Bürger des Termins.
+error-signature-refused = Die Unterschrift kann so nicht gegeben werden (Dokument noch nicht als gelesen bestätigt, Zeichnung leer, TAN falsch oder abgelaufen).
+tan-mail-subject = Ihre TAN zum Unterschreiben
+tan-mail-body = Ihre TAN zum Unterschreiben im Videotermin lautet { $tan }. Sie gilt { $minutes } Minuten. Geben Sie sie niemandem weiter.
+result-mail-subject = Ihr Dokument: { $document }
+result-mail-download = Ihr Dokument „{ $document }“ aus Ihrem Videotermin steht zum Herunterladen bereit.
+result-mail-link = Herunterladen bis { $date }, { $time } Uhr:
+result-mail-post = Ihr Dokument „{ $document }“ aus Ihrem Videotermin ist per Post an Sie unterwegs.
+signed-title = Elektronisch unterschrieben im Videotermin
+signed-by = Unterschrieben von: { $name }
+signed-at = Am: { $date }, { $time } Uhr
+signed-how-drawn = Wie: handschriftlich auf dem Bildschirm (Stift, Finger oder Maus)
+signed-how-tan = Wie: mit einer TAN an die E-Mail-Adresse der Buchung
+signed-sha256 = SHA-256 des Dokuments vor der Unterschrift: { $sha256 }
+
+## Guests in a call (interpreter, colleague)
+guest-title = Gast einladen
+guest-name = Name des Gastes
+guest-role = Als
+guest-role-interpreter = Dolmetscherin oder Dolmetscher (hört und spricht)
+guest-role-observer = Kollegin oder Kollege (hört und sieht nur zu)
+guest-invite = Einladungslink erstellen
+guest-link = Einladungslink
+guest-made = Geben Sie diesen Link dem Gast. Er wartet im Warteraum, bis Sie ihn einlassen.
+
+## Signing and delivery in the call
+sign-title = Unterschrift erbeten
+sign-intro = Die Sachbearbeitung bittet Sie, ein Dokument zu unterschreiben. Lesen Sie es zuerst.
+sign-open = Dokument öffnen
+sign-read = Ich habe das Dokument gelesen
+sign-pad = Unterschreiben Sie hier mit Stift, Finger oder Maus:
+sign-clear = Neu beginnen
+sign-submit = Unterschreiben
+sign-tan-intro = Oder unterschreiben Sie mit einer TAN, die an Ihre E-Mail-Adresse geht.
+sign-tan-send = TAN senden
+sign-tan = TAN
+sign-tan-submit = Mit TAN unterschreiben
+sign-tan-sent = Die TAN ist an Ihre E-Mail-Adresse unterwegs.
+sign-done = Unterschrieben. Das unterschriebene Dokument steht in der Liste.
+sign-ask = Unterschrift erbitten
+sign-asked = Die Unterschrift ist erbeten.
+deliver-download = Zum Herunterladen geben
+deliver-post = Per Post senden
+deliver-done = Vermerkt; die Bürgerin oder der Bürger erhält eine E-Mail.

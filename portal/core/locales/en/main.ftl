@@ -419,3 +419,49 @@ identity-confirm = Identity confirmed
 identity-fail = Not confirmed
 identity-saved-confirmed = The identity is recorded as confirmed.
 identity-saved-failed = Recorded: the identity is not confirmed.
+
+## Signatures and results of the case record
+error-citizen-only = Only the appointment's citizen can do this.
+error-signature-refused = The signature cannot be given like this (document not yet confirmed as read, drawing empty, TAN wrong or expired).
+tan-mail-subject = Your TAN for signing
+tan-mail-body = Your TAN for signing in the video appointment is { $tan }. It is valid for { $minutes } minutes. Do not pass it on.
+result-mail-subject = Your document: { $document }
+result-mail-download = Your document “{ $document }” from your video appointment is ready to download.
+result-mail-link = Download until { $date }, { $time }:
+result-mail-post = Your document “{ $document }” from your video appointment is on its way to you by post.
+signed-title = Signed electronically in a video appointment
+signed-by = Signed by: { $name }
+signed-at = On: { $date }, { $time }
+signed-how-drawn = How: by hand on the screen (pen, finger or mouse)
+signed-how-tan = How: with a TAN sent to the booking's e-mail address
+signed-sha256 = SHA-256 of the document before signing: { $sha256 }
+
+## Guests in a call (interpreter, colleague)
+guest-title = Invite a guest
+guest-name = Guest's name
+guest-role = As
+guest-role-interpreter = Interpreter (hears and speaks)
+guest-role-observer = Colleague (only follows)
+guest-invite = Create invitation link
+guest-link = Invitation link
+guest-made = Give this link to the guest. They wait in the waiting room until you let them in.
+
+## Signing and delivery in the call
+sign-title = Signature requested
+sign-intro = The clerk asks you to sign a document. Read it first.
+sign-open = Open the document
+sign-read = I have read the document
+sign-pad = Sign here with a pen, your finger or the mouse:
+sign-clear = Start again
+sign-submit = Sign
+sign-tan-intro = Or sign with a TAN sent to your e-mail address.
+sign-tan-send = Send TAN
+sign-tan = TAN
+sign-tan-submit = Sign with TAN
+sign-tan-sent = The TAN is on its way to your e-mail address.
+sign-done = Signed. The signed document is in the list.
+sign-ask = Ask for a signature
+sign-asked = The signature has been asked for.
+deliver-download = Hand over for download
+deliver-post = Send by post
+deliver-done = Recorded; the citizen gets an e-mail.

@@ -175,7 +175,8 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         registry,
         portal_clock,
     )
-    .expect("state");
+    .expect("state")
+    .with_sealer(demo_sealer());
     let demo = vamt_booking::demo::seed_if_empty(&state)
         .await
         .expect("seed")
@@ -207,6 +208,13 @@ pub async fn start(now: DateTime<Utc>, overrides: Value) -> Stack {
         _dir: dir,
         _pg: pg,
     }
+}
+
+/// The demo seal, made once per test process (a key pair per test would be wasted work).
+fn demo_sealer() -> vamt_pdf::Sealer {
+    static PEM: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (cert, key) = PEM.get_or_init(|| vamt_pdf::demo_sealer("Testamt").expect("demo seal"));
+    vamt_pdf::Sealer::from_pem(cert, key).expect("demo seal loads")
 }
 
 fn merge(base: &mut Value, over: Value) {
