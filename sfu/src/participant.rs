@@ -101,6 +101,9 @@ pub(crate) enum TrackOutState {
 pub(crate) struct TrackOut {
     pub source: ParticipantId,
     pub source_mid: Mid,
+    /// The publisher's track ID: the track ID of this m-section's `a=msid`, so the
+    /// subscriber can tell which `track_published` it carries.
+    pub track: crate::TrackId,
     pub kind: MediaKind,
     pub state: TrackOutState,
     /// The simulcast layer forwarded now (`None` until its first key frame).
@@ -302,11 +305,13 @@ impl Participant {
         for track in &mut self.tracks_out {
             match track.state {
                 TrackOutState::ToOpen => {
+                    // `a=msid:<publisher> <track>`: the stream is the participant, the track
+                    // the ID `track_published` announced.
                     let mid = change.add_media(
                         track.kind,
                         Direction::SendOnly,
                         Some(track.source.to_string()),
-                        None,
+                        Some(track.track.to_string()),
                         None,
                     );
                     track.state = TrackOutState::Negotiating(mid);
@@ -413,7 +418,13 @@ impl Participant {
         });
     }
 
-    pub fn subscribe(&mut self, source: ParticipantId, source_mid: Mid, kind: MediaKind) {
+    pub fn subscribe(
+        &mut self,
+        source: ParticipantId,
+        source_mid: Mid,
+        track: crate::TrackId,
+        kind: MediaKind,
+    ) {
         let known = self
             .tracks_out
             .iter()
@@ -422,6 +433,7 @@ impl Participant {
             self.tracks_out.push(TrackOut {
                 source,
                 source_mid,
+                track,
                 kind,
                 state: TrackOutState::ToOpen,
                 layer: None,

@@ -37,7 +37,8 @@ macro_rules! stream_totals {
 // live only in a short local queue.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Propagated {
-    TrackOpen(ParticipantId, Mid, MediaKind),
+    /// A publisher's new track: (publisher, its mid, the track's ID, kind).
+    TrackOpen(ParticipantId, Mid, TrackId, MediaKind),
     /// The publisher stopped sending on this mid.
     TrackClosed(ParticipantId, Mid),
     Rtp(ParticipantId, Incoming),
@@ -344,9 +345,9 @@ impl Room {
         hot: &HotCounters,
     ) {
         match item {
-            Propagated::TrackOpen(source, mid, kind) => {
+            Propagated::TrackOpen(source, mid, track, kind) => {
                 for p in self.participants.iter_mut().filter(|p| p.id != source) {
-                    p.subscribe(source.clone(), mid, kind);
+                    p.subscribe(source.clone(), mid, track.clone(), kind);
                 }
             }
             Propagated::TrackClosed(source, mid) => {
@@ -483,10 +484,11 @@ fn publish(
     });
     events.push_back(SfuEvent::TrackPublished {
         participant: p.id.clone(),
-        track,
+        track: track.clone(),
         kind: kind_label(kind),
+        mid: mid.to_string(),
     });
-    propagated.push(Propagated::TrackOpen(p.id.clone(), mid, kind));
+    propagated.push(Propagated::TrackOpen(p.id.clone(), mid, track, kind));
 }
 
 /// Writes one media packet of `source` to subscriber `p`, choosing among simulcast layers:

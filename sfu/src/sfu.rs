@@ -37,11 +37,15 @@ pub enum SfuEvent {
     /// The first media packet was forwarded to the participant: it now sees or hears
     /// someone. Once per participant.
     MediaFlowing { participant: ParticipantId },
-    /// The participant published a track.
+    /// The participant published a track. Each subscriber's SDP carries it in an m-section
+    /// with `a=msid:<participant> <track>`.
     TrackPublished {
         participant: ParticipantId,
         track: TrackId,
         kind: &'static str,
+        /// The MID of the track's m-section in the publisher's own SDP (what its
+        /// `track_sources` names).
+        mid: String,
     },
     /// The participant stopped publishing a track (a re-offer removed it).
     TrackUnpublished {
@@ -184,7 +188,7 @@ impl Sfu {
         // Subscribe the newcomer to everything already published in the room.
         for other in &r.participants {
             for t in &other.tracks_in {
-                joined.subscribe(other.id.clone(), t.mid, t.kind);
+                joined.subscribe(other.id.clone(), t.mid, t.id.clone(), t.kind);
             }
         }
         r.participants.push(joined);

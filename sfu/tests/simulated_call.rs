@@ -1622,3 +1622,186 @@ fn audio_and_video_keep_the_publishers_sync_when_video_arrives_late_and_switches
         "{line:?}"
     );
 }
+
+/// The m-sections of an SDP, each from its `m=` line (the session part left out).
+fn m_sections(sdp: &str) -> Vec<&str> {
+    sdp.split("\r\nm=").skip(1).collect()
+}
+
+/// The `a=mid` of an m-section.
+fn mid_of(section: &str) -> Option<&str> {
+    section
+        .lines()
+        .find_map(|l| l.trim_end().strip_prefix("a=mid:"))
+}
+
+#[test]
+fn a_receiver_finds_each_announced_track_in_its_sdp_by_msid() {
+    let mut w = World::connected(&["A", "B"]);
+    let a = w.peer("A").id.clone();
+    let b = w.peer("B").id.clone();
+    // Signalling hears of A's microphone with the MID of A's own m-section: what A's
+    // `track_sources` names.
+    let (track, kind, mid) = w
+        .events
+        .iter()
+        .find_map(|e| match e {
+            SfuEvent::TrackPublished {
+                participant,
+                track,
+                kind,
+                mid,
+            } if *participant == a => Some((track.clone(), *kind, mid.clone())),
+            _ => None,
+        })
+        .expect("A's track announced");
+    assert_eq!(kind, "audio");
+    assert_eq!(mid, w.peer("A").audio.to_string());
+    // B's SDP carries it in the m-section with `a=msid:<A> <track>`.
+    let msid = format!("a=msid:{a} {track}");
+    let carrying: Vec<String> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            SfuEvent::Offer { participant, sdp } if *participant == b => Some(sdp.clone()),
+            _ => None,
+        })
+        .flat_map(|sdp| {
+            m_sections(&sdp)
+                .into_iter()
+                .filter(|s| s.lines().any(|l| l.trim_end() == msid))
+                .filter_map(|s| mid_of(s).map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!carrying.is_empty(), "no m-section of B's carries {msid}");
+    assert!(carrying.iter().all(|m| *m == carrying[0]), "{carrying:?}");
+    // …and A's voice arrives at B on exactly that MID.
+    talk(&mut w, 5, 0);
+    assert_eq!(
+        w.peer("B").audio_mid_in.map(|m| m.to_string()),
+        Some(carrying[0].clone())
+    );
+}
+
+#[test]
+fn when_offers_cross_the_clients_wins_and_the_sfu_offers_again_after_answering_it() {
+    let mut w = World::connected(&["A", "B"]);
+    let b = w.peer("B").id.clone();
+    // A shares its screen: the SFU offers it to B. That offer is held back from B here, as
+    // if it crossed B's own offer on the wire.
+    renegotiate(&mut w, "A", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("mid");
+    let mut crossed = None;
+    for _ in 0..20 {
+        w.now += STEP;
+        w.sfu.handle_timeout(w.now);
+        w.sfu.poll(w.now);
+        while w.sfu.pop_transmit().is_some() {}
+        while let Some(ev) = w.sfu.pop_event() {
+            match ev {
+                SfuEvent::Offer { participant, sdp } if participant == b => crossed = Some(sdp),
+                other => w.events.push(other),
+            }
+        }
+        if crossed.is_some() {
+            break;
+        }
+    }
+    let crossed = crossed.expect("the SFU offers A's screen to B");
+    assert_eq!(w.sfu.pending_offer(&b).as_deref(), Some(crossed.as_str()));
+    let screen_track = w
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            SfuEvent::TrackPublished { track, kind, .. } if *kind == "video" => Some(track.clone()),
+            _ => None,
+        })
+        .expect("A's screen announced");
+    assert!(crossed.contains(&format!(" {screen_track}\r\n")));
+
+    // B offers too (it ignores the SFU's offer while its own waits for an answer): the
+    // SFU answers B's offer, and its own offer is void.
+    let offers_before = w
+        .events
+        .iter()
+        .filter(|e| matches!(e, SfuEvent::Offer { participant, .. } if *participant == b))
+        .count();
+    renegotiate(&mut w, "B", |api| {
+        Some(api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None))
+    })
+    .expect("B's offer is answered");
+    assert_ne!(
+        w.sfu.pending_offer(&b).as_deref(),
+        Some(crossed.as_str()),
+        "the crossed offer is void"
+    );
+    // Then the SFU offers A's screen to B again; B answers it (`World::step`) and sees it.
+    w.run_for(Duration::from_millis(500));
+    let again: Vec<&String> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            SfuEvent::Offer { participant, sdp } if *participant == b => Some(sdp),
+            _ => None,
+        })
+        .skip(offers_before)
+        .collect();
+    assert_eq!(again.len(), 1, "one new offer");
+    assert!(again[0].contains(&format!(" {screen_track}\r\n")));
+    assert_eq!(w.sfu.pending_offer(&b), None, "answered");
+}
+
+#[test]
+fn the_answer_carries_its_candidates_in_the_first_bundled_m_section_only() {
+    let mut w = World::new();
+    let mut rtc = Rtc::builder().build(w.now);
+    let addr: SocketAddr = "10.0.1.2:5000".parse().expect("addr");
+    rtc.add_local_candidate(Candidate::host(addr, "udp").expect("candidate"));
+    let mut change = rtc.sdp_api();
+    change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    change.add_media(MediaKind::Video, Direction::SendOnly, None, None, None);
+    change.add_channel("docs".into());
+    let (offer, _pending) = change.apply().expect("an offer");
+    let room = w.room.clone();
+    let answer = w
+        .sfu
+        .offer(
+            w.now,
+            &room,
+            &ParticipantId::random(),
+            &offer.to_sdp_string(),
+        )
+        .expect("answer");
+    assert!(answer.contains("\r\na=ice-lite\r\n"), "{answer}");
+    let sections = m_sections(&answer);
+    assert_eq!(sections.len(), 3, "{answer}");
+    let group = answer
+        .lines()
+        .find(|l| l.starts_with("a=group:BUNDLE "))
+        .expect("BUNDLE group");
+    let first = mid_of(sections[0]).expect("mid");
+    assert_eq!(
+        group.split(' ').nth(1),
+        Some(first),
+        "the first is the bundle's first"
+    );
+    let candidates = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("a=candidate:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let in_first = candidates(sections[0]);
+    assert!(in_first.iter().any(|c| c.contains(" udp ")), "{answer}");
+    assert!(
+        in_first.iter().any(|c| c.contains("tcptype passive")),
+        "{answer}"
+    );
+    for s in &sections[1..] {
+        assert!(candidates(s).is_empty(), "candidates beyond the first: {s}");
+    }
+}

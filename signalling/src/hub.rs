@@ -121,8 +121,8 @@ pub(crate) enum Refusal {
 
 /// What a join became.
 pub(crate) enum Entered {
-    /// In the room; who was there already.
-    Joined(Vec<ParticipantInfo>),
+    /// In the room; `joined` and what it catches up with are sent.
+    Joined,
     /// In the waiting room at this position.
     Waiting(usize),
 }
@@ -272,13 +272,10 @@ pub struct Hub {
     address_slots: AddressSlots,
 }
 
-/// What a successful `resume` hands the new session.
+/// What a successful `resume` hands the new session (`resumed` is sent).
 pub(crate) struct Reattached {
     pub participant: ParticipantId,
     pub role: Role,
-    pub present: Vec<ParticipantInfo>,
-    /// The resume token for next time; the one presented is spent.
-    pub resume_token: String,
 }
 
 impl Hub {
@@ -386,7 +383,9 @@ impl Hub {
     }
 
     /// A new socket presents `token`: it takes over the place (from a detached session, or
-    /// from one whose socket is dead but not yet noticed). The others hear it is back.
+    /// from one whose socket is dead but not yet noticed). The others hear it is back; the
+    /// new socket gets `resumed` and what it catches up with (see [`catch_up`]) before any
+    /// other frame of the room.
     pub(crate) fn reattach(
         &self,
         room: &RoomId,
@@ -394,6 +393,7 @@ impl Hub {
         session: u64,
         tx: mpsc::UnboundedSender<Outbound>,
     ) -> Option<Reattached> {
+        let out = tx.clone();
         let mut st = self.state();
         let members = st.rooms.get_mut(room)?;
         let idx = members.iter().position(|m| {
@@ -422,16 +422,25 @@ impl Hub {
                 let _ = m.tx.send(Outbound::Text(back.clone()));
             }
         }
-        Some(Reattached {
-            participant,
+        let resumed = ServerMessage::Resumed {
+            participant: participant.to_string(),
+            room: room.to_string(),
             role,
-            present,
+            participants: present,
             resume_token,
-        })
+        };
+        let _ = out.send(Outbound::Text(resumed.to_json()));
+        for frame in catch_up(&st, room, &participant, role, true) {
+            let _ = out.send(Outbound::Text(frame));
+        }
+        Some(Reattached { participant, role })
     }
 
     /// A verified participant enters: into its room, or (with `lobby` in its token) into
-    /// the office's waiting queue, where a clerk admits it. The others are told.
+    /// the office's waiting queue, where a clerk admits it. The others are told. One that
+    /// enters the room gets `joined` and what it catches up with (see [`catch_up`]) before
+    /// any other frame of the room: sent under the lock that puts it there, so no track
+    /// announced meanwhile comes before them, or twice.
     pub(crate) fn enter(
         &self,
         room: &RoomId,
@@ -463,6 +472,7 @@ impl Hub {
             };
             return Ok(Entered::Waiting(st.queue(waiter, &self.metrics)));
         }
+        let out = tx.clone();
         let member = Member {
             participant: participant.clone(),
             sub: claims.sub.clone(),
@@ -471,12 +481,23 @@ impl Hub {
             muted: false,
             tracks: Vec::new(),
             tx,
-            resume_token,
+            resume_token: resume_token.clone(),
             session,
             detached: false,
         };
         let present = put_in_room(&mut st, room, member)?;
-        Ok(Entered::Joined(present))
+        let joined = ServerMessage::Joined {
+            participant: participant.to_string(),
+            room: room.to_string(),
+            role: claims.role,
+            participants: present,
+            resume_token,
+        };
+        let _ = out.send(Outbound::Text(joined.to_json()));
+        for frame in catch_up(&st, room, participant, claims.role, false) {
+            let _ = out.send(Outbound::Text(frame));
+        }
+        Ok(Entered::Joined)
     }
 
     /// Tells everyone in `room` that `topic` changed (`notice`), so their pages fetch what
@@ -588,26 +609,6 @@ impl Hub {
         if let Some(at) = found {
             let w = st.lobby.remove(at);
             st.waiter_gone(at, &w);
-        }
-    }
-
-    /// Sends a participant that just entered `room` (joined or resumed) what it needs
-    /// after its `joined`/`resumed`: the tracks the others already publish and, for a clerk,
-    /// who waits (later changes of both are pushed as they happen). `resumed`: the clerk
-    /// may have missed changes while its socket was away, so it gets the list even when it
-    /// is empty. Sent under the lock, so no change slips in between the list and the next
-    /// `lobby_add`/`lobby_remove`.
-    pub(crate) fn send_catch_up(
-        &self,
-        room: &RoomId,
-        me: &ParticipantId,
-        role: Role,
-        resumed: bool,
-        tx: &mpsc::UnboundedSender<Outbound>,
-    ) {
-        let st = self.state();
-        for frame in catch_up(&st, room, me, role, resumed) {
-            let _ = tx.send(Outbound::Text(frame));
         }
     }
 
@@ -854,6 +855,12 @@ impl Hub {
 /// seconds; clients back off from there.
 pub const RECONNECT_AFTER_SHUTDOWN: Duration = Duration::from_secs(3);
 
+/// What a participant that just entered `room` (joined, admitted or resumed) needs after
+/// its `joined`/`resumed`: the tracks the others already publish and, for a clerk, who
+/// waits (later changes of both are pushed as they happen). `even_empty_lobby` (after
+/// `resumed`): the clerk may have missed changes while its socket was away, so it gets the
+/// list even when it is empty. Sent under the lock, so no change slips in between the
+/// list and the next `lobby_add`/`lobby_remove`.
 fn catch_up(
     st: &State,
     room: &RoomId,

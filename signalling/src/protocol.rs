@@ -1,12 +1,27 @@
-//! The signalling protocol, version 1: JSON text frames, one message per frame, each an
+//! The signalling protocol, version 2: JSON text frames, one message per frame, each an
 //! object with a `type`. `docs/protocol.md` documents it for client authors.
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
 
-/// The protocol version this server speaks; a `join` must name it.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The protocol version this server speaks. Version 2 added `track_sources` and the
+/// `source` of `track_published`; the rest is version 1.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The oldest version a `join` or `resume` may name: a version-1 client is served as
+/// before (what version 2 added is a message it does not send and a field it ignores).
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// Whether this server takes a `join` or `resume` naming `protocol`.
+pub fn supports_protocol(protocol: u32) -> bool {
+    (MIN_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&protocol)
+}
+
+/// Most entries one `track_sources` may carry (a page sends two or three).
+pub const MAX_TRACK_SOURCES: usize = 32;
 
 /// Largest text frame accepted from a client. An SDP offer with audio, video and many
 /// candidates stays well below it.
@@ -18,7 +33,7 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 pub enum ClientMessage {
     /// First message on a socket: enter `room` with a room token from the portal.
     Join {
-        /// Must equal [`PROTOCOL_VERSION`].
+        /// From [`MIN_PROTOCOL_VERSION`] to [`PROTOCOL_VERSION`].
         protocol: u32,
         /// The room the page belongs to; must match the token's room.
         room: String,
@@ -28,7 +43,7 @@ pub enum ClientMessage {
     /// First message on a new socket after the old one dropped: take up the place held
     /// for this participant (within the grace period) instead of joining anew.
     Resume {
-        /// Must equal [`PROTOCOL_VERSION`].
+        /// From [`MIN_PROTOCOL_VERSION`] to [`PROTOCOL_VERSION`].
         protocol: u32,
         /// The room of the interrupted session.
         room: String,
@@ -66,6 +81,14 @@ pub enum ClientMessage {
         width: u32,
         /// Height in device pixels (0 when hidden).
         height: u32,
+    },
+    /// What the client's sending tracks are, by the MID of their m-section in its own
+    /// SDP: a track the SFU sees start on a named MID afterwards is announced with that
+    /// `source` (unnamed: `camera` for video, `microphone` for audio). Send it before the
+    /// `offer` that adds the track. Added in version 2.
+    TrackSources {
+        /// MID (of the client's own offer) → what the track on it is.
+        sources: BTreeMap<String, TrackSource>,
     },
     /// Keep-alive; answered with `pong`.
     Ping,
@@ -111,6 +134,7 @@ impl ClientMessage {
             ClientMessage::Candidate { .. } => "candidate",
             ClientMessage::Chat { .. } => "chat",
             ClientMessage::VideoSize { .. } => "video_size",
+            ClientMessage::TrackSources { .. } => "track_sources",
             ClientMessage::Ping => "ping",
             ClientMessage::Leave => "leave",
             ClientMessage::Admit { .. } => "admit",
@@ -119,6 +143,52 @@ impl ClientMessage {
             ClientMessage::Unmute => "unmute",
             ClientMessage::Remove { .. } => "remove",
             ClientMessage::EndCall => "end_call",
+        }
+    }
+
+    /// Whether the message has no field but `type` (so a frame of it holds nothing else).
+    fn is_bare(&self) -> bool {
+        matches!(
+            self,
+            ClientMessage::Ping
+                | ClientMessage::Leave
+                | ClientMessage::Unmute
+                | ClientMessage::EndCall
+        )
+    }
+}
+
+/// What a published track carries, as its publisher said (`track_sources`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrackSource {
+    /// A camera (video).
+    Camera,
+    /// A microphone (audio).
+    Microphone,
+    /// A shared screen, window or tab (video, or the audio shared with it).
+    Screen,
+}
+
+impl TrackSource {
+    /// What a track of `kind` (`audio` or `video`) is when its publisher did not say:
+    /// `microphone` for audio, `camera` for video.
+    pub fn default_for(kind: &str) -> Self {
+        if kind == "audio" {
+            TrackSource::Microphone
+        } else {
+            TrackSource::Camera
+        }
+    }
+
+    /// What a track of `kind` is, given what its publisher `said`: a source that cannot be
+    /// of that kind (a video `microphone`, an audio `camera`) counts as not said.
+    pub fn for_track(kind: &str, said: Option<TrackSource>) -> Self {
+        match said {
+            Some(TrackSource::Screen) => TrackSource::Screen,
+            Some(TrackSource::Microphone) if kind == "audio" => TrackSource::Microphone,
+            Some(TrackSource::Camera) if kind == "video" => TrackSource::Camera,
+            _ => Self::default_for(kind),
         }
     }
 }
@@ -255,14 +325,19 @@ pub enum ServerMessage {
         reason: String,
     },
     /// A participant published a track (camera, microphone, screen); everyone in the room
-    /// hears of it, the publisher included. The media arrives through a server `offer`.
+    /// hears of it, the publisher included. The media arrives through a server `offer`
+    /// whose m-section for it carries `a=msid:<participant> <track>`.
     TrackPublished {
         /// The publisher.
         participant: String,
-        /// The track's ID (`TR_…`).
+        /// The track's ID (`TR_…`); also the track ID of the `a=msid` line of the
+        /// m-section that carries it in each receiver's SDP.
         track: String,
         /// `audio` or `video`.
         kind: String,
+        /// What it is, as the publisher said in `track_sources` (else `camera` for video,
+        /// `microphone` for audio). Added in version 2.
+        source: TrackSource,
     },
     /// A participant stopped publishing a track (its re-offer removed it).
     TrackUnpublished {
@@ -436,6 +511,7 @@ const KNOWN_TYPES: &[&str] = &[
     "answer",
     "candidate",
     "video_size",
+    "track_sources",
     "chat",
     "ping",
     "leave",
@@ -468,6 +544,12 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
             ErrorCode::Malformed,
             "malformed message: not a JSON object".to_owned(),
         )),
+        // serde ignores extra fields of a variant without any (`{"type":"ping","x":1}`),
+        // whatever `deny_unknown_fields` says; the protocol refuses them as for every type.
+        Ok(m) if m.is_bare() && !only_type(text) => Err((
+            ErrorCode::Malformed,
+            format!("malformed message: {} has no fields but \"type\"", m.kind()),
+        )),
         Ok(m) => Ok(m),
         Err(e) => {
             let value: Result<serde_json::Value, _> = serde_json::from_str(text);
@@ -485,6 +567,12 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
             }
         }
     }
+}
+
+/// Whether the JSON object `text` has no key but `type`.
+fn only_type(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .is_ok_and(|object| object.len() == 1)
 }
 
 /// The protocol as a JSON Schema (draft 2020-12), generated from these types: what
@@ -590,6 +678,9 @@ mod tests {
             r#"{"type":"chat","id":"m1","text":"hi","extra":1}"#,
             r#"{"type":"video_size","mid":"1","width":-1,"height":2}"#,
             r#"{"type":"teleport"}"#,
+            r#"{"type":"ping","x":1}"#,
+            r#"{"type":"end_call","room":"RM_x"}"#,
+            r#"{"type":"track_sources","sources":{"2":"webcam"}}"#,
         ] {
             let value: serde_json::Value = serde_json::from_str(bad).expect("json");
             assert!(!validator.is_valid(&value), "schema accepts {bad}");
@@ -646,6 +737,87 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_are_malformed_for_every_client_type_even_those_without_fields() {
+        for bare in ["ping", "leave", "unmute", "end_call"] {
+            let plain = format!(r#"{{"type":"{bare}"}}"#);
+            assert_eq!(parse_client(&plain).map(|m| m.kind()), Ok(bare), "{plain}");
+            let spaced = format!(r#" {{ "type" : "{bare}" }} "#);
+            assert!(parse_client(&spaced).is_ok(), "{spaced}");
+            for extra in [
+                format!(r#"{{"type":"{bare}","x":1}}"#),
+                format!(r#"{{"x":null,"type":"{bare}"}}"#),
+                format!(r#"{{"type":"{bare}","type2":"{bare}"}}"#),
+            ] {
+                let refused = parse_client(&extra).map_err(|e| e.0);
+                assert_eq!(refused, Err(ErrorCode::Malformed), "{extra}");
+            }
+        }
+        // The same for every type with fields (serde's `deny_unknown_fields`).
+        for extra in [
+            r#"{"type":"join","protocol":2,"room":"RM_a","token":"t","x":1}"#,
+            r#"{"type":"resume","protocol":2,"room":"RM_a","resume_token":"t","x":1}"#,
+            r#"{"type":"offer","sdp":"v=0","x":1}"#,
+            r#"{"type":"answer","sdp":"v=0","x":1}"#,
+            r#"{"type":"candidate","candidate":"","x":1}"#,
+            r#"{"type":"chat","id":"m1","text":"hi","x":1}"#,
+            r#"{"type":"video_size","mid":"1","width":1,"height":1,"x":1}"#,
+            r#"{"type":"track_sources","sources":{},"x":1}"#,
+            r#"{"type":"admit","participant":"PA_a","x":1}"#,
+            r#"{"type":"decline","participant":"PA_a","x":1}"#,
+            r#"{"type":"mute","participant":"PA_a","x":1}"#,
+            r#"{"type":"remove","participant":"PA_a","x":1}"#,
+        ] {
+            let refused = parse_client(extra).map_err(|e| e.0);
+            assert_eq!(refused, Err(ErrorCode::Malformed), "{extra}");
+        }
+    }
+
+    #[test]
+    fn track_sources_name_what_each_mid_carries() {
+        let m =
+            parse_client(r#"{"type":"track_sources","sources":{"0":"microphone","2":"screen"}}"#);
+        assert_eq!(
+            m,
+            Ok(ClientMessage::TrackSources {
+                sources: BTreeMap::from([
+                    ("0".to_owned(), TrackSource::Microphone),
+                    ("2".to_owned(), TrackSource::Screen),
+                ])
+            })
+        );
+        let unknown = parse_client(r#"{"type":"track_sources","sources":{"2":"webcam"}}"#);
+        assert_eq!(unknown.map_err(|e| e.0), Err(ErrorCode::Malformed));
+        // Unsaid, or said of the wrong kind: the kind's default.
+        assert_eq!(TrackSource::for_track("video", None), TrackSource::Camera);
+        assert_eq!(
+            TrackSource::for_track("audio", None),
+            TrackSource::Microphone
+        );
+        let screen = Some(TrackSource::Screen);
+        assert_eq!(TrackSource::for_track("video", screen), TrackSource::Screen);
+        assert_eq!(TrackSource::for_track("audio", screen), TrackSource::Screen);
+        let microphone = Some(TrackSource::Microphone);
+        assert_eq!(
+            TrackSource::for_track("video", microphone),
+            TrackSource::Camera
+        );
+        let camera = Some(TrackSource::Camera);
+        assert_eq!(
+            TrackSource::for_track("audio", camera),
+            TrackSource::Microphone
+        );
+    }
+
+    #[test]
+    fn version_1_and_2_are_spoken() {
+        assert!(supports_protocol(1));
+        assert!(supports_protocol(PROTOCOL_VERSION));
+        assert_eq!(PROTOCOL_VERSION, 2);
+        assert!(!supports_protocol(0));
+        assert!(!supports_protocol(3));
+    }
+
+    #[test]
     fn server_messages_carry_their_type() {
         let e = ServerMessage::error(ErrorCode::WrongRoom, "x").to_json();
         assert_eq!(e, r#"{"type":"error","code":"wrong_room","message":"x"}"#);
@@ -688,6 +860,9 @@ mod docs_tests {
                 mid: String::new(),
                 width: 0,
                 height: 0,
+            },
+            ClientMessage::TrackSources {
+                sources: BTreeMap::new(),
             },
             ClientMessage::Ping,
             ClientMessage::Leave,
@@ -785,6 +960,7 @@ mod docs_tests {
                 participant: String::new(),
                 track: String::new(),
                 kind: String::new(),
+                source: TrackSource::Camera,
             },
             ServerMessage::TrackUnpublished {
                 participant: String::new(),

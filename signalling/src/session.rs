@@ -1,4 +1,5 @@
 //! One client connection: parses frames, enforces the join, talks to the SFU.
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -8,8 +9,9 @@ use crate::close::{close, CloseReason};
 use crate::hub::{new_resume_token, Entered, Refusal};
 use crate::limits::{self, TokenBucket};
 use crate::protocol::{
-    parse_client, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage, MAX_CHAT_CHARS,
-    MAX_VIDEO_SIDE, PROTOCOL_VERSION,
+    parse_client, supports_protocol, ClientMessage, ConnectionQuality, ErrorCode, ServerMessage,
+    TrackSource, MAX_CHAT_CHARS, MAX_TRACK_SOURCES, MAX_VIDEO_SIDE, MIN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
 };
 use crate::{Hub, ParticipantId, Role, RoomClaims, RoomId, TokenError};
 
@@ -49,6 +51,9 @@ struct Joined {
     since: std::time::Instant,
     /// In the room, not (or no longer) in the waiting room.
     admitted: bool,
+    /// What the client said its sending tracks are, by the MID in its own SDP
+    /// (`track_sources`); for the `source` of its `track_published`.
+    sources: BTreeMap<String, TrackSource>,
 }
 
 /// Runs one connection until the client goes away or leaves. `incoming` yields the client's
@@ -239,6 +244,7 @@ async fn handle_frame(
         ClientMessage::VideoSize { mid, width, height } => {
             on_video_size(hub, out, j, mid, width, height).await
         }
+        ClientMessage::TrackSources { sources } => on_track_sources(hub, out, j, sources),
         ClientMessage::Admit { participant } => on_admit(hub, out, j, &participant),
         ClientMessage::Decline { participant } => on_decline(hub, out, j, &participant),
         ClientMessage::Mute { participant } => on_mute(hub, out, j, &participant).await,
@@ -259,7 +265,7 @@ fn member<'a>(
     out: &mpsc::UnboundedSender<Outbound>,
     joined: &'a mut Option<Joined>,
     msg: &ClientMessage,
-) -> Result<&'a Joined, Flow> {
+) -> Result<&'a mut Joined, Flow> {
     let Some(j) = joined.as_mut() else {
         return Err(reply_error(
             hub,
@@ -444,6 +450,33 @@ async fn on_video_size(
     }
 }
 
+/// `track_sources`: remembers what the client's tracks on the named MIDs are; the tracks
+/// the SFU sees start there from now on are announced with it.
+fn on_track_sources(
+    hub: &Hub,
+    out: &mpsc::UnboundedSender<Outbound>,
+    j: &mut Joined,
+    sources: BTreeMap<String, TrackSource>,
+) -> Flow {
+    let bad_mid = sources.keys().any(|m| m.is_empty() || m.len() > 32);
+    let new = sources
+        .keys()
+        .filter(|m| !j.sources.contains_key(*m))
+        .count();
+    if bad_mid || j.sources.len() + new > MAX_TRACK_SOURCES {
+        return reply_error(
+            hub,
+            out,
+            ErrorCode::Malformed,
+            &format!(
+                "track_sources needs MIDs of 1–32 characters, at most {MAX_TRACK_SOURCES} in all"
+            ),
+        );
+    }
+    j.sources.extend(sources);
+    Flow::Continue
+}
+
 /// `admit` (clerk): lets a participant in from the waiting room.
 fn on_admit(
     hub: &Hub,
@@ -559,12 +592,15 @@ fn first_message_checks(
             "this socket has joined already",
         ));
     }
-    if protocol != PROTOCOL_VERSION {
+    if !supports_protocol(protocol) {
         return Err(reply_error(
             hub,
             out,
             ErrorCode::UnsupportedProtocol,
-            &format!("protocol {protocol} is not supported; this server speaks {PROTOCOL_VERSION}"),
+            &format!(
+                "protocol {protocol} is not supported; this server speaks \
+                 {MIN_PROTOCOL_VERSION} to {PROTOCOL_VERSION}"
+            ),
         ));
     }
     Ok(())
@@ -596,14 +632,13 @@ fn on_join(
         Err(flow) => return flow,
     };
     let participant = ParticipantId::random();
-    let resume_token = new_resume_token();
     let entered = hub.enter(
         &room_id,
         &participant,
         &claims,
         out.clone(),
         session,
-        resume_token.clone(),
+        new_resume_token(),
     );
     let admitted = match entered {
         Err(Refusal::RoomFull) => {
@@ -630,19 +665,9 @@ fn on_join(
             // The hub already sent the `waiting` frame with the position.
             false
         }
-        Ok(Entered::Joined(present)) => {
+        Ok(Entered::Joined) => {
+            // The hub sent `joined` and the catch-up.
             tracing::info!(room = %room_id, participant = %participant, role = %claims.role, "participant joined");
-            send(
-                out,
-                ServerMessage::Joined {
-                    participant: participant.to_string(),
-                    room: room_id.to_string(),
-                    role: claims.role,
-                    participants: present,
-                    resume_token,
-                },
-            );
-            hub.send_catch_up(&room_id, &participant, claims.role, false, out);
             true
         }
     };
@@ -652,6 +677,7 @@ fn on_join(
         role: claims.role,
         since: std::time::Instant::now(),
         admitted,
+        sources: BTreeMap::new(),
     });
     Flow::Continue
 }
@@ -740,24 +766,15 @@ fn on_resume(
     hub.metrics.resumes.with_label_values(&["resumed"]).inc();
     // SFU events now come to this session (an unanswered offer is sent again).
     hub.media.redirect(back.participant.clone(), sfu_tx.clone());
+    // The hub sent `resumed` and the catch-up.
     tracing::info!(room = %room_id, participant = %back.participant, "participant resumed");
-    send(
-        out,
-        ServerMessage::Resumed {
-            participant: back.participant.to_string(),
-            room: room_id.to_string(),
-            role: back.role,
-            participants: back.present,
-            resume_token: back.resume_token,
-        },
-    );
-    hub.send_catch_up(&room_id, &back.participant, back.role, true, out);
     *joined = Some(Joined {
         room: room_id,
         participant: back.participant,
         role: back.role,
         since: std::time::Instant::now(),
         admitted: true,
+        sources: BTreeMap::new(),
     });
     Flow::Continue
 }
@@ -802,15 +819,19 @@ fn handle_sfu_event(
             participant,
             track,
             kind,
+            mid,
         } => {
-            tracing::debug!(participant = %participant, track = %track, kind, "track published");
+            tracing::debug!(participant = %participant, track = %track, kind, mid = %mid, "track published");
             if let Some(j) = joined.as_ref() {
+                // The publisher's own session hears of its tracks: its `track_sources`.
+                let said = j.sources.get(&mid).copied();
                 hub.announce_track(
                     &j.room,
                     &ServerMessage::TrackPublished {
                         participant: participant.to_string(),
                         track: track.to_string(),
                         kind: kind.to_owned(),
+                        source: TrackSource::for_track(kind, said),
                     },
                 );
             }

@@ -39,6 +39,17 @@ impl MediaPlane for FakeMedia {
         events: mpsc::UnboundedSender<SfuEvent>,
     ) -> MediaFuture<'_, String> {
         self.record(format!("offer {room} {participant} {sdp}"));
+        // An offer that "publishes" starts a microphone on MID 0 and two videos on 1 and 2.
+        if sdp.contains("publishes") {
+            for (mid, kind) in [("0", "audio"), ("1", "video"), ("2", "video")] {
+                let _ = events.send(SfuEvent::TrackPublished {
+                    participant: participant.clone(),
+                    track: vamt_sfu::TrackId::random(),
+                    kind,
+                    mid: mid.to_owned(),
+                });
+            }
+        }
         let _ = events.send(SfuEvent::Connected { participant });
         Box::pin(async { Ok("fake answer".to_owned()) })
     }
@@ -161,4 +172,73 @@ async fn the_hub_negotiates_and_removes_media_through_its_media_plane() {
         .stopped
         .store(true, std::sync::atomic::Ordering::SeqCst);
     assert!(!hub.media_ready());
+}
+
+#[tokio::test]
+async fn published_tracks_are_announced_with_the_source_their_publisher_named() {
+    let media = Arc::new(FakeMedia::default());
+    let registry = prometheus::Registry::new();
+    let hub = Arc::new(Hub::new(
+        TokenKeys::from_secret(SECRET),
+        media.clone(),
+        SignallingMetrics::new(&registry).expect("metrics"),
+        vamt_signalling::hub::system_clock(),
+    ));
+    let (in_tx, in_rx) = mpsc::channel::<Inbound>(8);
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel();
+    let run = tokio::spawn(session::run(hub.clone(), in_rx, out_tx));
+    in_tx.send(join_frame("RM_sources1")).await.expect("send");
+    let joined = next_text(&mut out_rx).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let me = joined["participant"]
+        .as_str()
+        .expect("participant")
+        .to_owned();
+
+    let text = |s: &str| Inbound::Text(s.to_owned());
+    // Bad MIDs are refused and change nothing.
+    in_tx
+        .send(text(r#"{"type":"track_sources","sources":{"":"screen"}}"#))
+        .await
+        .expect("send");
+    let refused = next_text(&mut out_rx).await;
+    assert_eq!(refused["code"], "malformed", "{refused}");
+    // MID 2 is the screen; MID 1 is said to be a microphone, which a video cannot be.
+    in_tx
+        .send(text(
+            r#"{"type":"track_sources","sources":{"1":"microphone"}}"#,
+        ))
+        .await
+        .expect("send");
+    in_tx
+        .send(text(r#"{"type":"track_sources","sources":{"2":"screen"}}"#))
+        .await
+        .expect("send");
+    in_tx
+        .send(text(r#"{"type":"offer","sdp":"v=0 publishes"}"#))
+        .await
+        .expect("send");
+    let mut published = Vec::new();
+    // Bounded: the answer, media_connected and three tracks.
+    for _ in 0..5 {
+        let m = next_text(&mut out_rx).await;
+        if m["type"] == "track_published" {
+            assert_eq!(m["participant"], me.as_str(), "{m}");
+            assert!(
+                m["track"].as_str().is_some_and(|t| t.starts_with("TR_")),
+                "{m}"
+            );
+            published.push((m["kind"].clone(), m["source"].clone()));
+        }
+    }
+    assert_eq!(
+        published,
+        vec![
+            ("audio".into(), "microphone".into()),
+            ("video".into(), "camera".into()),
+            ("video".into(), "screen".into()),
+        ]
+    );
+    in_tx.send(text(r#"{"type":"leave"}"#)).await.expect("send");
+    run.await.expect("the session ends after leave");
 }

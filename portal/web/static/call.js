@@ -543,6 +543,9 @@ function renegotiate() {
     if (!myId || finished) return;
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
+    // The SFU announces the screen's track as `screen`, not as a second camera (its mid is
+    // known from setLocalDescription on).
+    if (screen && screen.mid) send({ type: 'track_sources', sources: { [screen.mid]: 'screen' } });
     send({ type: 'offer', sdp: pc.localDescription.sdp });
   }).catch((e) => console.warn('renegotiation failed', e));
 }

@@ -95,8 +95,13 @@ async fn bad_messages_get_typed_errors_and_others_keep_being_served() {
     )
     .await;
     expect_error(&mut bad, "too_large").await;
-    send(&mut bad, json!({"type": "join", "protocol": 2, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    send(&mut bad, json!({"type": "join", "protocol": 3, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
     expect_error(&mut bad, "unsupported_protocol").await;
+    // Unknown fields are refused for every type, those without fields too.
+    send(&mut bad, json!({"type": "ping", "x": 1})).await;
+    expect_error(&mut bad, "malformed").await;
+    send(&mut bad, json!({"type": "leave", "reason": "bye"})).await;
+    expect_error(&mut bad, "malformed").await;
     send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, -1, Role::Citizen, now_s)})).await;
     expect_error(&mut bad, "token_expired").await;
     send(&mut bad, json!({"type": "join", "protocol": 1, "room": room, "token": token("RM_otherroom", 600, Role::Citizen, now_s)})).await;
@@ -1456,4 +1461,173 @@ async fn a_resume_token_works_once_and_each_resume_hands_out_the_next() {
         counter(&stack, "vamt_signalling_resumes_total", "failed"),
         2.0
     );
+}
+
+#[tokio::test]
+async fn a_shared_screen_is_announced_as_screen_and_each_track_found_by_its_msid() {
+    use std::time::Instant;
+    use str0m::change::{SdpAnswer, SdpOffer};
+    use str0m::media::{Direction, MediaKind};
+    use str0m::net::{Protocol, Receive};
+    use str0m::{Candidate, Event, Input, Output};
+
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let now_s = stack.clock.now().timestamp() as u64;
+    let room = "RM_sources1";
+    // The clerk speaks version 2, the citizen version 1 (still served, and it may name its
+    // sources too).
+    let mut clerk = connect(stack.addr).await;
+    send(&mut clerk, json!({"type": "join", "protocol": 2, "room": room, "token": token(room, 600, Role::Clerk, now_s)})).await;
+    assert_eq!(recv(&mut clerk).await["type"], "joined");
+    let mut clerk_rtc = str0m::Rtc::builder().build(Instant::now());
+    let mut api = clerk_rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let (offer, pending) = api.apply().expect("offer");
+    send(
+        &mut clerk,
+        json!({"type": "offer", "sdp": offer.to_sdp_string()}),
+    )
+    .await;
+    let (answer, _) = read_until(&mut clerk, 1, |m| m["type"] == "answer").await;
+    clerk_rtc
+        .sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(answer[0]["sdp"].as_str().expect("sdp")).expect("answer"),
+        )
+        .expect("accepted");
+
+    let mut citizen = connect(stack.addr).await;
+    send(&mut citizen, json!({"type": "join", "protocol": 1, "room": room, "token": token(room, 600, Role::Citizen, now_s)})).await;
+    let joined = recv(&mut citizen).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let me = joined["participant"].as_str().expect("id").to_owned();
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let local = sock.local_addr().expect("local");
+    let mut rtc = str0m::Rtc::builder().build(Instant::now());
+    rtc.add_local_candidate(Candidate::host(local, "udp").expect("candidate"));
+    let mut api = rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None);
+    let screen = api.add_media(MediaKind::Video, Direction::SendOnly, None, None, None);
+    let (offer, pending) = api.apply().expect("offer");
+    send(
+        &mut citizen,
+        json!({"type": "track_sources", "sources": {screen.to_string(): "screen"}}),
+    )
+    .await;
+    send(
+        &mut citizen,
+        json!({"type": "offer", "sdp": offer.to_sdp_string()}),
+    )
+    .await;
+    let (answer, _) = read_until(&mut citizen, 1, |m| m["type"] == "answer").await;
+    rtc.sdp_api()
+        .accept_answer(
+            pending,
+            SdpAnswer::from_sdp_string(answer[0]["sdp"].as_str().expect("sdp")).expect("answer"),
+        )
+        .expect("accepted");
+    // Tracks are published once the publisher's media connection (DTLS) is up.
+    let server = stack.sfu.local_addr();
+    let mut connected = false;
+    // Bounded: at most 1000 rounds of 5 ms.
+    for _ in 0..1000 {
+        let _ = rtc.handle_input(Input::Timeout(Instant::now()));
+        while let Ok(out) = rtc.poll_output() {
+            match out {
+                Output::Timeout(_) => break,
+                Output::Transmit(t) => {
+                    let _ = sock.send_to(&t.contents, t.destination).await;
+                }
+                Output::Event(Event::Connected) => connected = true,
+                Output::Event(_) => {}
+            }
+        }
+        let mut buf = vec![0u8; 2048];
+        while let Ok((n, _)) = sock.try_recv_from(&mut buf) {
+            let input = Input::Receive(
+                Instant::now(),
+                Receive {
+                    proto: Protocol::Udp,
+                    source: server,
+                    destination: local,
+                    contents: buf[..n].try_into().expect("datagram"),
+                },
+            );
+            let _ = rtc.handle_input(input);
+        }
+        if connected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(connected, "the citizen's media connected");
+
+    // The clerk hears of the citizen's three tracks, and is offered each in an m-section
+    // whose `a=msid` names the participant and the announced track.
+    let mut announced = Vec::new();
+    let mut sdps = Vec::new();
+    let found = |announced: &Vec<Value>, sdps: &Vec<String>| {
+        announced.len() == 3
+            && announced.iter().all(|t| {
+                let msid = format!("a=msid:{me} {}", t["track"].as_str().unwrap_or("?"));
+                sdps.iter().any(|s| s.lines().any(|l| l == msid))
+            })
+    };
+    // Bounded: at most 20 frames.
+    for _ in 0..20 {
+        if found(&announced, &sdps) {
+            break;
+        }
+        let m = recv(&mut clerk).await;
+        match m["type"].as_str() {
+            Some("track_published") if m["participant"] == me.as_str() => announced.push(m),
+            Some("offer") => {
+                let sdp = m["sdp"].as_str().expect("sdp").to_owned();
+                let answer = clerk_rtc
+                    .sdp_api()
+                    .accept_offer(SdpOffer::from_sdp_string(&sdp).expect("offer"))
+                    .expect("the clerk accepts");
+                send(
+                    &mut clerk,
+                    json!({"type": "answer", "sdp": answer.to_sdp_string()}),
+                )
+                .await;
+                sdps.push(sdp);
+            }
+            _ => {}
+        }
+    }
+    assert!(found(&announced, &sdps), "{announced:?} {sdps:?}");
+    let sources: Vec<(&str, &str)> = announced
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().expect("kind"),
+                t["source"].as_str().expect("source"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        vec![
+            ("audio", "microphone"),
+            ("video", "camera"),
+            ("video", "screen")
+        ]
+    );
+    // The screen's m-section at the clerk is a video one.
+    let screen_track = announced[2]["track"].as_str().expect("track");
+    let section = sdps
+        .iter()
+        .flat_map(|s| s.split("\r\nm=").skip(1))
+        .find(|sec| {
+            sec.lines()
+                .any(|l| l == format!("a=msid:{me} {screen_track}"))
+        })
+        .expect("the screen's m-section");
+    assert!(section.starts_with("video "), "{section}");
 }

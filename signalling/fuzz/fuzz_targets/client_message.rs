@@ -48,6 +48,7 @@ const CLIENT_TYPES: &[&str] = &[
     "candidate",
     "chat",
     "video_size",
+    "track_sources",
     "ping",
     "leave",
     "admit",
