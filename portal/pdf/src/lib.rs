@@ -12,7 +12,13 @@
 //! [`demo_sealer`] makes a self-signed certificate that says in its name that it is a demo, for
 //! installations that have no certificate from a trust service yet.
 //!
-//! Everything here is a pure function from bytes to bytes: no files, no clock, no network.
+//! Both append to the PDF as an incremental update, so the document as it was stays a
+//! byte-for-byte prefix of the result: its SHA-256 on the signature page can be checked
+//! against the file, and the citizen's document is sealed without being rewritten.
+//!
+//! The page and the seal are pure functions from bytes to bytes: no files, no clock, no
+//! network. Only [`demo_sealer`] reads the clock (the certificate's validity) and the random
+//! source (the key).
 #![forbid(unsafe_code)]
 
 mod demo;
@@ -23,7 +29,7 @@ pub use demo::demo_sealer;
 pub use seal::{seal, Sealer};
 pub use stamp::{append_signature_page, SignatureMethod, SignatureRecord};
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId};
 use sha2::{Digest, Sha256};
 
 /// What can go wrong making or sealing a PDF.
@@ -80,110 +86,94 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Loads a PDF for rewriting in full.
-///
-/// lopdf writes one classic cross-reference table, so what described the old file's layout
-/// (an xref stream's /W and /Index, /Prev of an incremental update, the xref and object
-/// streams themselves, whose objects lopdf has already unpacked) must go: left in, /Prev
-/// would point a reader at an offset that no longer holds a table.
-fn load(pdf: &[u8]) -> Result<Document, PdfError> {
-    let mut doc = Document::load_mem(pdf)?;
+/// Opens a PDF for an incremental update (ISO 32000-1 § 7.5.6): the original bytes stay as
+/// they are, changed and new objects are appended after them with a cross-reference section
+/// and trailer of their own. A signature already in the file therefore stays valid, and the
+/// original is a byte-for-byte prefix of the result.
+fn open(pdf: &[u8]) -> Result<IncrementalDocument, PdfError> {
+    let doc = Document::load_mem(pdf)?;
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(PdfError::Encrypted);
     }
+    let mut update = IncrementalDocument::create_from(pdf.to_vec(), doc);
+    // The new trailer starts as a copy of the last one; what described that section's own
+    // layout (an xref stream's /W, /Index, /Filter, a hybrid file's /XRefStm) must not carry
+    // over. lopdf sets /Prev, /Size and, for an xref stream, /Type, /W, /Index, /Length.
     for key in [
         &b"Type"[..],
         b"W",
         b"Index",
-        b"Prev",
         b"XRefStm",
         b"Filter",
         b"DecodeParms",
         b"Length",
         b"DL",
     ] {
-        doc.trailer.remove(key);
+        update.new_document.trailer.remove(key);
     }
-    let layout: Vec<_> = doc
-        .objects
-        .iter()
-        .filter(|(_, object)| match object {
-            Object::Stream(stream) => matches!(
-                stream.dict.get(b"Type").and_then(Object::as_name),
-                Ok(b"XRef") | Ok(b"ObjStm")
-            ),
-            _ => false,
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    for id in layout {
-        doc.objects.remove(&id);
-    }
-    Ok(doc)
+    Ok(update)
 }
 
-/// Writes the whole document.
-fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
+/// The original followed by the update.
+fn save(update: &mut IncrementalDocument) -> Result<Vec<u8>, PdfError> {
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(lopdf::Error::from)?;
+    update.save_to(&mut out).map_err(lopdf::Error::from)?;
     Ok(out)
 }
 
 /// The document catalog's object id.
-fn catalog_id(doc: &Document) -> Result<lopdf::ObjectId, PdfError> {
+fn catalog_id(doc: &Document) -> Result<ObjectId, PdfError> {
     doc.trailer
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(|_| PdfError::Structure("catalog"))
 }
 
-/// The object id of the array under `key` of the dictionary `holder`, made an indirect object
-/// (and created empty) if it is not one yet, so callers can push to it in one way.
-fn indirect_array(
-    doc: &mut Document,
-    holder: lopdf::ObjectId,
-    key: &[u8],
-) -> Result<lopdf::ObjectId, PdfError> {
-    let current = doc.get_dictionary(holder)?.get(key).ok().cloned();
-    match current {
-        Some(Object::Reference(id)) => {
-            doc.get_object(id)?.as_array()?;
-            Ok(id)
-        }
-        Some(Object::Array(items)) => {
-            let id = doc.add_object(Object::Array(items));
-            doc.get_dictionary_mut(holder)?.set(key, id);
-            Ok(id)
-        }
-        _ => {
-            let id = doc.add_object(Object::Array(Vec::new()));
-            doc.get_dictionary_mut(holder)?.set(key, id);
-            Ok(id)
-        }
-    }
+/// The dictionary `id`, copied into the update so that it can be changed there.
+fn edit(update: &mut IncrementalDocument, id: ObjectId) -> Result<&mut Dictionary, PdfError> {
+    update.opt_clone_object_to_new_document(id)?;
+    Ok(update.new_document.get_dictionary_mut(id)?)
 }
 
-/// Like [`indirect_array`], for a dictionary.
-fn indirect_dictionary(
-    doc: &mut Document,
-    holder: lopdf::ObjectId,
+/// Appends `item` to the array under `key` of the dictionary `holder`, wherever that array
+/// lives (in the dictionary or as an object of its own), creating it if missing.
+fn push(
+    update: &mut IncrementalDocument,
+    holder: ObjectId,
     key: &[u8],
-) -> Result<lopdf::ObjectId, PdfError> {
-    let current = doc.get_dictionary(holder)?.get(key).ok().cloned();
-    match current {
+    item: Object,
+) -> Result<(), PdfError> {
+    match edit(update, holder)?.get(key).ok().cloned() {
         Some(Object::Reference(id)) => {
-            doc.get_dictionary(id)?;
-            Ok(id)
+            update.opt_clone_object_to_new_document(id)?;
+            update
+                .new_document
+                .get_object_mut(id)?
+                .as_array_mut()?
+                .push(item);
         }
-        Some(Object::Dictionary(dict)) => {
-            let id = doc.add_object(Object::Dictionary(dict));
-            doc.get_dictionary_mut(holder)?.set(key, id);
-            Ok(id)
+        Some(Object::Array(mut items)) => {
+            items.push(item);
+            edit(update, holder)?.set(key, items);
         }
-        _ => {
-            let id = doc.add_object(Object::Dictionary(lopdf::Dictionary::new()));
-            doc.get_dictionary_mut(holder)?.set(key, id);
-            Ok(id)
-        }
+        _ => edit(update, holder)?.set(key, vec![item]),
     }
+    Ok(())
+}
+
+/// The object id of the dictionary under `key` of `holder`, made an object of its own in the
+/// update if it was inline or missing, so callers change it in one way.
+fn dictionary_object(
+    update: &mut IncrementalDocument,
+    holder: ObjectId,
+    key: &[u8],
+) -> Result<ObjectId, PdfError> {
+    let id = match edit(update, holder)?.get(key).ok().cloned() {
+        Some(Object::Reference(id)) => id,
+        Some(Object::Dictionary(inline)) => update.new_document.add_object(inline),
+        _ => update.new_document.add_object(Dictionary::new()),
+    };
+    edit(update, holder)?.set(key, id);
+    edit(update, id)?;
+    Ok(id)
 }

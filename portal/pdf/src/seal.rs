@@ -1,9 +1,10 @@
 //! The authority's seal: a PAdES baseline signature (`ETSI.CAdES.detached`) over the whole
 //! PDF, made with ECDSA P-256 and SHA-256.
 //!
-//! The document is rewritten in full with an empty signature dictionary whose /Contents is a
-//! fixed-size run of zeros; the bytes around that run are hashed, the CMS signature over the
-//! hash goes into the run, and the real /ByteRange replaces its placeholder of equal length.
+//! An incremental update adds an empty signature dictionary whose /Contents is a fixed-size
+//! run of zeros; the bytes around that run (the whole file otherwise) are hashed, the CMS
+//! signature over the hash goes into the run, and the real /ByteRange replaces its
+//! placeholder of equal length.
 
 use chrono::{DateTime, Utc};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
@@ -111,24 +112,26 @@ impl Sealer {
 /// `at` becomes the signature's /M (PAdES carries the claimed signing time there, not in
 /// the CMS); `reason` is shown by readers next to the signature.
 ///
-/// The document is rewritten in full, so a signature that was already in `pdf` no longer
-/// verifies afterwards: seal once, as the last step.
+/// `pdf` is kept byte for byte and the seal appended as an incremental update, so earlier
+/// signatures stay valid (each covering the file as it was when it was made).
 pub fn seal(
     pdf: &[u8],
     sealer: &Sealer,
     at: DateTime<Utc>,
     reason: &str,
 ) -> Result<Vec<u8>, PdfError> {
-    let mut doc = crate::load(pdf)?;
-    let page = doc
+    let mut update = crate::open(pdf)?;
+    let prev = update.get_prev_documents();
+    let page = prev
         .get_pages()
         .values()
         .next()
         .copied()
         .ok_or(PdfError::Structure("page"))?;
+    let catalog = crate::catalog_id(prev)?;
 
     let placeholder = Object::Integer(BYTE_RANGE_PLACEHOLDER);
-    let signature = doc.add_object(dictionary! {
+    let signature = update.new_document.add_object(dictionary! {
         "Type" => "Sig",
         "Filter" => "Adobe.PPKLite",
         "SubFilter" => "ETSI.CAdES.detached",
@@ -138,7 +141,8 @@ pub fn seal(
         "Contents" => Object::String(vec![0; CONTENTS_BYTES], StringFormat::Hexadecimal),
     });
     // Flags 132 = Print + Locked: an invisible widget that a reader must not move or delete.
-    let field = doc.add_object(dictionary! {
+    // The object number makes the field name unique among earlier seals.
+    let field = update.new_document.add_object(dictionary! {
         "Type" => "Annot",
         "Subtype" => "Widget",
         "FT" => "Sig",
@@ -148,22 +152,14 @@ pub fn seal(
         "F" => 132,
         "P" => page,
     });
-    let annots = crate::indirect_array(&mut doc, page, b"Annots")?;
-    doc.get_object_mut(annots)?
-        .as_array_mut()?
-        .push(field.into());
-
-    let catalog = crate::catalog_id(&doc)?;
-    let form = crate::indirect_dictionary(&mut doc, catalog, b"AcroForm")?;
-    let fields = crate::indirect_array(&mut doc, form, b"Fields")?;
-    doc.get_object_mut(fields)?
-        .as_array_mut()?
-        .push(field.into());
+    crate::push(&mut update, page, b"Annots", field.into())?;
+    let form = crate::dictionary_object(&mut update, catalog, b"AcroForm")?;
+    crate::push(&mut update, form, b"Fields", field.into())?;
     // 3 = SignaturesExist + AppendOnly: readers then save changes as incremental updates,
     // which keep this signature verifiable.
-    doc.get_dictionary_mut(form)?.set("SigFlags", 3);
+    crate::edit(&mut update, form)?.set("SigFlags", 3);
 
-    let mut out = crate::save(&mut doc)?;
+    let mut out = crate::save(&mut update)?;
     let (start, end) = contents_span(&out)?;
     let ranges = [0, start, end, out.len() - end];
     let byte_range = find_unique(&out, &byte_range_placeholder(), "/ByteRange")?;

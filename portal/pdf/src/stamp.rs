@@ -60,21 +60,29 @@ pub struct SignatureRecord {
     pub lines: Vec<String>,
 }
 
-/// Appends the signature page for `sig` to `pdf` and returns the new document.
+/// Appends the signature page for `sig` to `pdf` and returns the new document, of which
+/// `pdf` is a byte-for-byte prefix.
 pub fn append_signature_page(pdf: &[u8], sig: &SignatureRecord) -> Result<Vec<u8>, PdfError> {
     if sig.sha256_before.len() != 64 || !sig.sha256_before.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(PdfError::Record("sha256_before is not 64 hex digits"));
     }
     let content = page_content(sig)?;
 
-    let mut doc = crate::load(pdf)?;
-    let catalog = crate::catalog_id(&doc)?;
-    let pages = doc
+    let mut update = crate::open(pdf)?;
+    let prev = update.get_prev_documents();
+    let catalog = crate::catalog_id(prev)?;
+    let pages = prev
         .get_dictionary(catalog)?
         .get(b"Pages")
         .and_then(Object::as_reference)
         .map_err(|_| PdfError::Structure("page tree"))?;
+    let count = match prev.get_dictionary(pages)?.get(b"Count") {
+        Ok(Object::Reference(id)) => prev.get_object(*id)?.as_i64()?,
+        Ok(other) => other.as_i64()?,
+        Err(_) => return Err(PdfError::Structure("page count")),
+    };
 
+    let doc = &mut update.new_document;
     let font = doc.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "Type1",
@@ -100,15 +108,10 @@ pub fn append_signature_page(pdf: &[u8], sig: &SignatureRecord) -> Result<Vec<u8
         "Contents" => contents,
     });
 
-    let kids = crate::indirect_array(&mut doc, pages, b"Kids")?;
-    doc.get_object_mut(kids)?.as_array_mut()?.push(page.into());
-    let count = match doc.get_dictionary(pages)?.get(b"Count") {
-        Ok(Object::Reference(id)) => doc.get_object(*id)?.as_i64()?,
-        Ok(other) => other.as_i64()?,
-        Err(_) => return Err(PdfError::Structure("page count")),
-    };
-    doc.get_dictionary_mut(pages)?.set("Count", count + 1);
-    crate::save(&mut doc)
+    // The page joins the root of the page tree, whose count covers every page below it.
+    crate::push(&mut update, pages, b"Kids", page.into())?;
+    crate::edit(&mut update, pages)?.set("Count", count + 1);
+    crate::save(&mut update)
 }
 
 /// The page's content stream.

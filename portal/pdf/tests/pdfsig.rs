@@ -401,6 +401,74 @@ fn the_drawn_strokes_are_on_the_page() {
     assert_eq!(lighter, 0);
 }
 
+/// The same one-page PDF as written by lopdf, by cairo, by qpdf with object streams and an
+/// xref stream, and by qpdf linearized (two cross-reference sections, the first with /Prev).
+fn producers(dir: &Path) -> Vec<(&'static str, Vec<u8>)> {
+    let original = write(dir, "original.pdf", &simple_pdf("Meldebescheinigung"));
+    let mut out = vec![("lopdf", std::fs::read(&original).expect("read"))];
+    for (name, tool, args) in [
+        ("cairo", "pdftocairo", &["-pdf"][..]),
+        ("qpdf-streams", "qpdf", &["--object-streams=generate"][..]),
+        ("qpdf-linearized", "qpdf", &["--linearize"][..]),
+    ] {
+        let target = dir.join(format!("{name}.pdf"));
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend([path_str(&original), path_str(&target)]);
+        let report = run(tool, &all);
+        let bytes = std::fs::read(&target).unwrap_or_else(|e| panic!("{tool}: {e}\n{report}"));
+        out.push((name, bytes));
+    }
+    out
+}
+
+/// qpdf's structural check: poppler quietly rebuilds a broken cross-reference table, qpdf
+/// says so.
+fn assert_undamaged(dir: &Path, name: &str, pdf: &[u8]) {
+    let path = write(dir, &format!("{name}-check.pdf"), pdf);
+    let report = run("qpdf", &["--check", path_str(&path)]);
+    assert!(
+        report.contains("No syntax or stream encoding errors found") && !report.contains("WARNING"),
+        "{name}: qpdf finds damage:\n{report}"
+    );
+}
+
+#[test]
+fn updates_append_and_keep_earlier_signatures_valid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, original) in producers(dir.path()) {
+        assert_undamaged(dir.path(), name, &original);
+        let record = SignatureRecord {
+            signer: "A. Muster".into(),
+            at: at(),
+            method: SignatureMethod::Tan,
+            sha256_before: sha256_hex(&original),
+            lines: vec!["Unterschrieben".into()],
+        };
+        let signed = append_signature_page(&original, &record).expect("signature page");
+        // The document as it was is the start of the signed one, so the hash on the page
+        // can be checked against the file itself.
+        assert!(signed.starts_with(&original), "{name}");
+        assert_undamaged(dir.path(), &format!("{name}-signed"), &signed);
+
+        let once = seal(&signed, &sealer(), at(), "Erstes Siegel").expect("seal");
+        assert!(once.starts_with(&signed), "{name}");
+        assert_undamaged(dir.path(), &format!("{name}-sealed"), &once);
+        let twice = seal(&once, &sealer(), at(), "Zweites Siegel").expect("seal again");
+        assert_undamaged(dir.path(), &format!("{name}-sealed-twice"), &twice);
+
+        let path = write(dir.path(), &format!("{name}-twice.pdf"), &twice);
+        let report = pdfsig(&path);
+        assert_eq!(report.matches(VALID).count(), 2, "{name}:\n{report}");
+        // The first seal covers the file as it was, the second all of it.
+        assert!(
+            report.contains("Not total document signed")
+                && report.contains("  - Total document signed"),
+            "{name}:\n{report}"
+        );
+        assert_eq!(pdfinfo_pages(&path), 2, "{name}");
+    }
+}
+
 #[test]
 fn openssl_verifies_the_cms_and_its_signing_certificate_attribute() {
     let dir = tempfile::tempdir().expect("tempdir");
