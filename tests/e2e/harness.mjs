@@ -156,6 +156,7 @@ ${extraConfig}
   // Not a terminal: the first start's password is in an owner-only file, not the log.
   const firstStart = await readFile(banner.file, 'utf8');
   const password = firstStart.match(/password: (\S+)/)[1];
+  const demoJoinUrl = firstStart.match(/demo citizen join link: (\S+)/)?.[1];
   if (out.includes(password)) throw new Error('the clerk password is in the log');
   await secret(password);
   return {
@@ -163,6 +164,7 @@ ${extraConfig}
     base: banner.url,
     metricsBase: `http://127.0.0.1:${metricsPort}`,
     clerkPassword: password,
+    demoJoinUrl,
     log: () => out,
     exited,
     async stop() {
@@ -193,6 +195,8 @@ export async function browser(name, viewport = { width: 1280, height: 800 }, { b
   });
   const page = context.pages()[0] || (await context.newPage());
   const cspViolations = [];
+  // A script that does not parse, or throws at the top, says so here (not on the console).
+  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') console.log(`[${name}] ${m.type()}: ${m.text()}`);
     if (m.text().includes('Content Security Policy')) cspViolations.push(m.text());

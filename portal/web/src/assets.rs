@@ -19,6 +19,17 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../static/pow.js"),
     ),
+    // pdf.js, for the documents both sides of a call review (vendor/pdfjs/README.md).
+    (
+        "pdf.min.mjs",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/vendor/pdfjs/pdf.min.mjs"),
+    ),
+    (
+        "pdf.worker.min.mjs",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/vendor/pdfjs/pdf.worker.min.mjs"),
+    ),
     (
         "style.css",
         "text/css; charset=utf-8",

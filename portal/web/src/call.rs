@@ -199,6 +199,8 @@ const CASE_STRINGS: &[&str] = &[
     "docs-discard",
     "docs-from-citizen",
     "docs-from-office",
+    "docs-from-citizen-clerk",
+    "docs-from-office-clerk",
     "docs-state-received",
     "docs-state-kept",
     "docs-state-discarded",
@@ -212,6 +214,8 @@ const CASE_STRINGS: &[&str] = &[
     "deliver-download",
     "deliver-post",
     "deliver-done",
+    "review-show",
+    "review-page",
 ];
 
 fn call_page(

@@ -470,6 +470,10 @@ async function start() {
   setStatus('connecting');
 
   pc = new RTCPeerConnection({ iceServers: cfg.iceServers, bundlePolicy: 'max-bundle' });
+  // The document channel: the SFU relays it by label to everyone else in the room (the
+  // open page, the pointer, the zoom of a document both sides review); case.js speaks on it.
+  window.vamtDocsChannel = pc.createDataChannel('docs');
+  document.dispatchEvent(new CustomEvent('vamt:docs-channel', { detail: window.vamtDocsChannel }));
   for (const track of localStream.getTracks()) {
     const init = { direction: 'sendonly', streams: [localStream] };
     if (track.kind === 'video') {

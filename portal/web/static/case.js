@@ -83,26 +83,7 @@ async function send(file) {
   const done = await api('POST', `/documents/${doc.id}/complete`);
   progress.hidden = true;
   say(done.ok ? `${text['docs-received']}: ${done.json.name}` : done.json.error.message);
-  const guest = document.getElementById('guest-form');
-if (guest) {
-  guest.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const form = new FormData(guest);
-    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
-    const link = document.getElementById('guest-link');
-    if (r.ok) {
-      link.value = r.json.url;
-      link.hidden = false;
-      link.select();
-      document.getElementById('guest-note').textContent = text['guest-made'];
-    } else {
-      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
-    }
-  });
-}
-
-refresh();
-refreshSignatures();
+  refresh();
 }
 
 async function download(doc) {
@@ -138,13 +119,14 @@ async function refresh() {
   for (const d of shown) {
     const li = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${d.name} (${text['docs-from-' + d.origin]}, ${Math.ceil(d.size / 1000)} kB, ${text['docs-state-' + d.state]})`;
+    name.textContent = `${d.name} (${text[`docs-from-${d.origin}${cfg.role === 'clerk' ? '-clerk' : ''}`]}, ${Math.ceil(d.size / 1000)} kB, ${text['docs-state-' + d.state]})`;
     li.append(name);
     if (d.state === 'received' || d.state === 'kept') {
       li.append(' ', button(text['docs-download'], () => download(d)));
       if (cfg.role === 'clerk' && d.state === 'received') {
         li.append(' ', button(text['docs-keep'], () => decide(d, 'keep')));
       }
+      if (d.kind === 'pdf') li.append(' ', button(text['review-show'], () => review.open(d.id, 1, 1, true)));
       if (cfg.role === 'clerk' && d.kind === 'pdf') {
         li.append(' ', button(text['sign-ask'], () => askSignature(d)));
       }
@@ -247,29 +229,113 @@ if (signBox) {
   });
 }
 
+// Review: one side opens a PDF for both; both see the same page at the same zoom, and each
+// other's pointer. pdf.js (served by the portal) renders it; the page, zoom and pointer go
+// over the call's `docs` data channel, which the SFU relays unchanged; the bytes come from
+// the case over HTTPS, as for a download.
+const review = (() => {
+  const box = document.getElementById('review');
+  if (!box) return { open() {} };
+  const canvas = document.getElementById('review-canvas');
+  const dot = document.getElementById('review-pointer');
+  const label = document.getElementById('review-page');
+  let channel = window.vamtDocsChannel || null;
+  let pdfjs = null;
+  let doc = null;
+  let docId = null;
+  let page = 1;
+  let zoom = 1;
+  let lastPointer = 0;
+
+  function tell(msg) {
+    if (channel && channel.readyState === 'open') channel.send(JSON.stringify(msg));
+  }
+
+  async function render() {
+    const p = await doc.getPage(page);
+    const viewport = p.getViewport({ scale: zoom * 1.5 });
+    canvas.width = viewport.width;
+    canvas.height = viewport.height;
+    await p.render({ canvasContext: canvas.getContext('2d'), viewport }).promise;
+    label.textContent = `${text['review-page']} ${page} / ${doc.numPages}`;
+  }
+
+  async function open(id, atPage, atZoom, announce) {
+    if (!pdfjs) {
+      pdfjs = await import('/static/pdf.min.mjs');
+      pdfjs.GlobalWorkerOptions.workerSrc = '/static/pdf.worker.min.mjs';
+    }
+    if (id !== docId) {
+      const r = await api('GET', `/documents/${id}/content`);
+      if (!r.ok) return say(text['docs-failed']);
+      doc = await pdfjs.getDocument({ data: new Uint8Array(await r.resp.arrayBuffer()), isEvalSupported: false }).promise;
+      docId = id;
+    }
+    page = Math.min(Math.max(1, atPage), doc.numPages);
+    zoom = atZoom;
+    const opening = box.hidden;
+    box.hidden = false;
+    await render();
+    // Opened by the other side: bring it into view (on a phone it lies below the video).
+    if (opening && !announce) box.scrollIntoView({ block: 'start' });
+    if (announce) tell({ t: 'open', doc: docId, page, zoom });
+  }
+
+  function go(to, z) {
+    if (!doc) return;
+    page = Math.min(Math.max(1, to), doc.numPages);
+    zoom = Math.min(Math.max(0.5, z), 3);
+    render();
+    tell({ t: 'view', doc: docId, page, zoom });
+  }
+
+  function listen(ch) {
+    channel = ch;
+    ch.addEventListener('message', (e) => {
+      let m;
+      try {
+        m = JSON.parse(e.data);
+      } catch (_) {
+        return;
+      }
+      if ((m.t === 'open' || m.t === 'view') && typeof m.doc === 'string') {
+        open(m.doc, Number(m.page) || 1, Number(m.zoom) || 1, false);
+      } else if (m.t === 'pointer' && m.doc === docId) {
+        dot.hidden = false;
+        dot.style.left = `${Math.min(1, Math.max(0, m.x)) * 100}%`;
+        dot.style.top = `${Math.min(1, Math.max(0, m.y)) * 100}%`;
+      } else if (m.t === 'close') {
+        box.hidden = true;
+      }
+    });
+  }
+  if (channel) listen(channel);
+  document.addEventListener('vamt:docs-channel', (e) => listen(e.detail));
+
+  document.getElementById('review-prev').addEventListener('click', () => go(page - 1, zoom));
+  document.getElementById('review-next').addEventListener('click', () => go(page + 1, zoom));
+  document.getElementById('review-in').addEventListener('click', () => go(page, zoom + 0.25));
+  document.getElementById('review-out').addEventListener('click', () => go(page, zoom - 0.25));
+  document.getElementById('review-close').addEventListener('click', () => {
+    box.hidden = true;
+    tell({ t: 'close' });
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    // At most 20 pointer messages a second: enough to follow, little on a bad link.
+    const now = Date.now();
+    if (now - lastPointer < 50) return;
+    lastPointer = now;
+    const r = canvas.getBoundingClientRect();
+    tell({ t: 'pointer', doc: docId, x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height });
+  });
+  return { open, current: () => ({ doc: docId, page, zoom }) };
+})();
+window.vamtReview = review;
+
 async function decide(d, how) {
   const r = await api('POST', `/documents/${d.id}/${how}`);
   if (!r.ok) say(r.json ? r.json.error.message : text['docs-failed']);
-  const guest = document.getElementById('guest-form');
-if (guest) {
-  guest.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const form = new FormData(guest);
-    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
-    const link = document.getElementById('guest-link');
-    if (r.ok) {
-      link.value = r.json.url;
-      link.hidden = false;
-      link.select();
-      document.getElementById('guest-note').textContent = text['guest-made'];
-    } else {
-      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
-    }
-  });
-}
-
-refresh();
-refreshSignatures();
+  refresh();
 }
 
 picker.addEventListener('change', () => {
@@ -287,26 +353,10 @@ drop.addEventListener('drop', (e) => {
   for (const f of e.dataTransfer.files) send(f);
 });
 document.addEventListener('vamt:notice', (e) => {
-  if (e.detail === 'case_changed') const guest = document.getElementById('guest-form');
-if (guest) {
-  guest.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const form = new FormData(guest);
-    const r = await api('POST', '/invites', JSON.stringify({ role: form.get('role'), name: form.get('name') }), 'application/json');
-    const link = document.getElementById('guest-link');
-    if (r.ok) {
-      link.value = r.json.url;
-      link.hidden = false;
-      link.select();
-      document.getElementById('guest-note').textContent = text['guest-made'];
-    } else {
-      document.getElementById('guest-note').textContent = r.json ? r.json.error.message : text['docs-failed'];
-    }
-  });
-}
-
-refresh();
-refreshSignatures();
+  if (e.detail === 'case_changed') {
+    refresh();
+    refreshSignatures();
+  }
 });
 
 if (identity) {

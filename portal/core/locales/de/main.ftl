@@ -401,6 +401,8 @@ docs-keep = Behalten
 docs-discard = Verwerfen
 docs-from-citizen = von Ihnen
 docs-from-office = vom Amt
+docs-from-citizen-clerk = von der Bürgerin oder dem Bürger
+docs-from-office-clerk = vom Amt
 docs-state-received = angekommen
 docs-state-kept = zur Akte genommen
 docs-state-discarded = verworfen
@@ -465,3 +467,13 @@ sign-asked = Die Unterschrift ist erbeten.
 deliver-download = Zum Herunterladen geben
 deliver-post = Per Post senden
 deliver-done = Vermerkt; die Bürgerin oder der Bürger erhält eine E-Mail.
+
+## Reviewing a document together
+review-title = Dokument gemeinsam ansehen
+review-show = Gemeinsam ansehen
+review-page = Seite
+review-prev = Vorige Seite
+review-next = Nächste Seite
+review-zoom-in = Vergrößern
+review-zoom-out = Verkleinern
+review-close = Schließen

@@ -401,6 +401,8 @@ docs-keep = Keep
 docs-discard = Discard
 docs-from-citizen = from you
 docs-from-office = from the office
+docs-from-citizen-clerk = from the citizen
+docs-from-office-clerk = from the office
 docs-state-received = arrived
 docs-state-kept = kept on file
 docs-state-discarded = discarded
@@ -465,3 +467,13 @@ sign-asked = The signature has been asked for.
 deliver-download = Hand over for download
 deliver-post = Send by post
 deliver-done = Recorded; the citizen gets an e-mail.
+
+## Reviewing a document together
+review-title = Review the document together
+review-show = Review together
+review-page = Page
+review-prev = Previous page
+review-next = Next page
+review-zoom-in = Zoom in
+review-zoom-out = Zoom out
+review-close = Close
