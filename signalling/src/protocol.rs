@@ -687,6 +687,32 @@ mod tests {
         }
     }
 
+    /// The document channel (`docs/document-channel.md`) is relayed by the SFU, not parsed
+    /// by signalling; its document states a schema of its own, and every example in it
+    /// follows that schema.
+    #[test]
+    fn the_document_channel_examples_follow_its_schema() {
+        let doc = include_str!("../../docs/document-channel.md");
+        let start = doc.find("```json\n").expect("the schema block") + "```json\n".len();
+        let end = start + doc[start..].find("```").expect("its end");
+        let schema: serde_json::Value =
+            serde_json::from_str(&doc[start..end]).expect("the schema is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        let examples: Vec<&str> = doc.lines().filter(|l| l.starts_with("{\"t\":")).collect();
+        assert_eq!(examples.len(), 4, "one example per message kind");
+        for line in examples {
+            let value: serde_json::Value = serde_json::from_str(line).expect("example is JSON");
+            assert!(validator.is_valid(&value), "example off its schema: {line}");
+        }
+        for bad in [
+            r#"{"t":"open","doc":"DC_1"}"#,
+            r#"{"t":"pointer","doc":"DC_1","x":2,"y":0}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(bad).expect("json");
+            assert!(!validator.is_valid(&value), "schema accepts {bad}");
+        }
+    }
+
     #[test]
     fn parses_join() {
         let m = parse_client(r#"{"type":"join","protocol":1,"room":"RM_a","token":"t"}"#);

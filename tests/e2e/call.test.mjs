@@ -99,7 +99,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
     (await kpage.evaluate(() => window.vamtCall.state)) === 'connected', 10000);
   // Chat: the citizen writes, the clerk reads it, the citizen sees the receipt.
   await cpage.getByLabel('Write a message').fill('Können Sie mich hören? <b>kein HTML</b>');
-  await cpage.getByRole('button', { name: 'Send' }).click();
+  await cpage.getByRole('button', { name: 'Send', exact: true }).click();
   await waitFor('chat at the clerk', async () => (await kpage.locator('#chat-log').innerText()).includes('Können Sie mich hören? <b>kein HTML</b>'), 10000);
   await waitFor('receipt at the citizen', async () => (await cpage.locator('#chat-log .receipt').count()) === 1, 10000);
   assert.equal(await kpage.locator('#chat-log b').count(), 0, 'chat text is never HTML');
@@ -123,7 +123,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   assert.ok(resumed && Number(resumed[1]) === 1, 'one resume counted');
   // Chat still works from the resumed socket.
   await cpage.getByLabel('Write a message').fill('wieder da');
-  await cpage.getByRole('button', { name: 'Send' }).click();
+  await cpage.getByRole('button', { name: 'Send', exact: true }).click();
   await waitFor('chat after the resume', async () => (await kpage.locator('#chat-log').innerText()).includes('wieder da'), 10000);
   // Let a few more frames render before the screenshots.
   await new Promise((r) => setTimeout(r, 1500));

@@ -390,7 +390,7 @@ error-identity-incomplete = Für eine bestätigte Identität fehlen Punkte der P
 
 ## The case record in the call (documents both ways, identity check)
 docs-title = Unterlagen
-docs-add = Datei senden (PDF, JPEG oder PNG)
+docs-add = Dokument hinzufügen (PDF, JPEG oder PNG)
 docs-hint = Oder ziehen Sie Dateien hierher.
 docs-progress = Übertragung
 docs-none = Noch keine Unterlagen.

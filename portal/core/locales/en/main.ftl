@@ -390,7 +390,7 @@ error-identity-incomplete = A confirmed identity lacks points of the checklist.
 
 ## The case record in the call (documents both ways, identity check)
 docs-title = Documents
-docs-add = Send a file (PDF, JPEG or PNG)
+docs-add = Add a document (PDF, JPEG or PNG)
 docs-hint = Or drag files here.
 docs-progress = Transfer
 docs-none = No documents yet.
