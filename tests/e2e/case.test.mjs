@@ -173,6 +173,10 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
   await cpage.getByRole('button', { name: 'Sign', exact: true }).click();
   await waitFor('signed', async () => /Signed\./.test(await cpage.locator('#sign-note').innerText()), 20000);
 
+  // The clerk's timeline of the case shows the steps as they happen.
+  await waitFor('the signature in the clerk\'s timeline', async () => (await kpage.locator('#timeline').innerText()).includes('Document signed'), 10000);
+  assert.match(await kpage.locator('#timeline').innerText(), /Document confirmed as read/);
+
   // The signed PDF: the original's pages and the signature page, sealed.
   const signedDoc = await waitFor('the signed document', async () => (await documents(cpage, booking)).find((d) => d.name.endsWith('-signed.pdf')), 10000);
   const signedBytes = Buffer.from(await cpage.evaluate(async ([b, d]) => {

@@ -103,6 +103,8 @@ const CALL_STRINGS: &[&str] = &[
     "chat-you",
     "chat-delivered",
     "chat-alone",
+    "call-audio-only",
+    "call-no-devices",
 ];
 
 /// The claims of a room token for `booking`: `sub` and `name` in `role`, valid for the
@@ -216,6 +218,24 @@ const CASE_STRINGS: &[&str] = &[
     "deliver-done",
     "review-show",
     "review-page",
+    "docs-state-uploading",
+    "timeline-opened",
+    "timeline-identity_checked",
+    "timeline-document_received",
+    "timeline-upload_refused",
+    "timeline-document_kept",
+    "timeline-document_discarded",
+    "timeline-downloaded",
+    "timeline-signature_requested",
+    "timeline-document_read",
+    "timeline-tan_sent",
+    "timeline-document_signed",
+    "timeline-document_sealed",
+    "timeline-delivered",
+    "timeline-erased",
+    "timeline-by-citizen",
+    "timeline-by-clerk",
+    "timeline-by-system",
 ];
 
 fn call_page(

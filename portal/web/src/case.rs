@@ -364,7 +364,11 @@ pub async fn begin_upload(
         Origin::Citizen
     };
     match intake::begin(&st.cases, &case, origin, &declared).await {
-        Ok(d) => (StatusCode::CREATED, Json(DocumentOut::from(&d))).into_response(),
+        Ok(d) => {
+            // The other side shows the upload on its way (and how far it is).
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            (StatusCode::CREATED, Json(DocumentOut::from(&d))).into_response()
+        }
         Err(e) => case_failed(&st, who.lang, e),
     }
 }

@@ -451,20 +451,37 @@ function connect(greet) {
   };
 }
 
+/// Camera and microphone if allowed and present; else the microphone alone; else nothing
+/// to send: a refused or missing camera leaves an audio-only call, not a dead end, and even
+/// without a microphone one still sees and hears the others (and can chat and sign).
+async function localMedia() {
+  const audio = { echoCancellation: true, noiseSuppression: true };
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio, video: { width: { ideal: 1280 }, height: { ideal: 720 } } }), note: null };
+  } catch (e) {
+    console.warn('camera and microphone not available', e.name);
+  }
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio }), note: 'call-audio-only' };
+  } catch (e) {
+    console.warn('microphone not available', e.name);
+  }
+  return { stream: new MediaStream(), note: 'call-no-devices' };
+}
+
 async function start() {
   setStatus('starting');
-  try {
-    localStream = await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true },
-      video: { width: { ideal: 1280 }, height: { ideal: 720 } },
-    });
-  } catch (e) {
-    console.warn('getUserMedia failed', e);
-    setStatus('camera-denied');
-    return;
+  const media = await localMedia();
+  localStream = media.stream;
+  const deviceNote = document.getElementById('device-note');
+  if (media.note && deviceNote) {
+    deviceNote.textContent = text[media.note];
+    deviceNote.hidden = false;
   }
   localVideo.srcObject = localStream;
-  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = false;
+  micBtn.disabled = localStream.getAudioTracks().length === 0;
+  camBtn.disabled = localStream.getVideoTracks().length === 0;
+  leaveBtn.disabled = false;
   // Phones have no screen to share: the button stays hidden there.
   if (navigator.mediaDevices.getDisplayMedia) shareBtn.hidden = false;
   setStatus('connecting');

@@ -110,7 +110,9 @@ async function refresh() {
   const r = await api('GET', '/documents').catch(() => null);
   if (!r || !r.ok) return;
   list.replaceChildren();
-  const shown = r.json.filter((d) => d.state !== 'uploading' && d.state !== 'erased');
+  const shown = r.json.filter((d) => d.state !== 'erased');
+  // An upload of the other side on its way: show how far it is and look again soon.
+  if (shown.some((d) => d.state === 'uploading')) setTimeout(refresh, 1000);
   if (shown.length === 0) {
     const li = document.createElement('li');
     li.textContent = text['docs-none'];
@@ -121,6 +123,13 @@ async function refresh() {
     const name = document.createElement('span');
     name.textContent = `${d.name} (${text[`docs-from-${d.origin}${cfg.role === 'clerk' ? '-clerk' : ''}`]}, ${Math.ceil(d.size / 1000)} kB, ${text['docs-state-' + d.state]})`;
     li.append(name);
+    if (d.state === 'uploading') {
+      const bar = document.createElement('progress');
+      bar.max = d.size;
+      bar.value = d.received;
+      bar.setAttribute('aria-label', `${d.name}: ${text['docs-state-uploading']}`);
+      li.append(' ', bar);
+    }
     if (d.state === 'received' || d.state === 'kept') {
       li.append(' ', button(text['docs-download'], () => download(d)));
       if (cfg.role === 'clerk' && d.state === 'received') {
@@ -352,10 +361,27 @@ drop.addEventListener('drop', (e) => {
   drop.classList.remove('over');
   for (const f of e.dataTransfer.files) send(f);
 });
+// The clerk's timeline of the case: every step of its audit log, newest last.
+const timeline = document.getElementById('timeline');
+async function refreshTimeline() {
+  if (!timeline) return;
+  const r = await api('GET', '/case').catch(() => null);
+  if (!r || !r.ok) return;
+  timeline.replaceChildren();
+  for (const e of r.json.timeline) {
+    const li = document.createElement('li');
+    const who = e.actor.startsWith('clerk') ? 'clerk' : e.actor;
+    const at = new Date(e.at).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' });
+    li.textContent = `${at} ${text['timeline-' + e.event] || e.event} (${text['timeline-by-' + who] || who})`;
+    timeline.append(li);
+  }
+}
+
 document.addEventListener('vamt:notice', (e) => {
   if (e.detail === 'case_changed') {
     refresh();
     refreshSignatures();
+    refreshTimeline();
   }
 });
 
@@ -393,3 +419,4 @@ if (guest) {
 
 refresh();
 refreshSignatures();
+refreshTimeline();

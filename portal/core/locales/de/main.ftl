@@ -477,3 +477,26 @@ review-next = Nächste Seite
 review-zoom-in = Vergrößern
 review-zoom-out = Verkleinern
 review-close = Schließen
+
+## Devices, uploads on their way, the case's timeline
+call-audio-only = Keine Kamera verfügbar: Sie nehmen nur mit Ton teil und sehen die anderen.
+call-no-devices = Weder Kamera noch Mikrofon verfügbar: Sie sehen und hören die anderen und können schreiben.
+docs-state-uploading = wird übertragen
+timeline-title = Verlauf der Akte
+timeline-opened = Akte angelegt
+timeline-identity_checked = Identität geprüft
+timeline-document_received = Dokument angekommen
+timeline-upload_refused = Datei abgelehnt
+timeline-document_kept = Dokument zur Akte genommen
+timeline-document_discarded = Dokument verworfen
+timeline-downloaded = Dokument abgerufen
+timeline-signature_requested = Unterschrift erbeten
+timeline-document_read = Dokument als gelesen bestätigt
+timeline-tan_sent = TAN versandt
+timeline-document_signed = Dokument unterschrieben
+timeline-document_sealed = Dokument gesiegelt
+timeline-delivered = Ergebnis versandt
+timeline-erased = Akte gelöscht
+timeline-by-citizen = Bürgerin oder Bürger
+timeline-by-clerk = Sachbearbeitung
+timeline-by-system = System

@@ -477,3 +477,26 @@ review-next = Next page
 review-zoom-in = Zoom in
 review-zoom-out = Zoom out
 review-close = Close
+
+## Devices, uploads on their way, the case's timeline
+call-audio-only = No camera available: you take part with sound only and see the others.
+call-no-devices = Neither camera nor microphone available: you see and hear the others and can write.
+docs-state-uploading = on its way
+timeline-title = The case's timeline
+timeline-opened = Case opened
+timeline-identity_checked = Identity checked
+timeline-document_received = Document arrived
+timeline-upload_refused = File refused
+timeline-document_kept = Document kept on file
+timeline-document_discarded = Document discarded
+timeline-downloaded = Document fetched
+timeline-signature_requested = Signature asked for
+timeline-document_read = Document confirmed as read
+timeline-tan_sent = TAN sent
+timeline-document_signed = Document signed
+timeline-document_sealed = Document sealed
+timeline-delivered = Result sent
+timeline-erased = Case erased
+timeline-by-citizen = citizen
+timeline-by-clerk = clerk
+timeline-by-system = system

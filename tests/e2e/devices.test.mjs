@@ -1,0 +1,52 @@
+// A camera that is refused (or missing) leaves an audio-only call, not a dead end: the
+// citizen's page says so, joins, and the clerk hears the citizen.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia } from './harness.mjs';
+
+const cleanup = [];
+after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
+
+test('a refused camera gives an audio-only call', { timeout: 120000 }, async () => {
+  const smtp = await smtpSink();
+  cleanup.push(smtp.close);
+  const vamt = await startVamt({ smtpPort: smtp.port });
+  cleanup.push(() => vamt.stop());
+  const booking = new URL(vamt.demoJoinUrl).pathname.split('/').pop();
+
+  const citizen = await browser('citizen-no-camera');
+  cleanup.push(() => citizen.context.close());
+  const cpage = citizen.page;
+  // As a browser does when the camera is refused: a request with video fails, audio alone
+  // is granted.
+  await cpage.addInitScript(() => {
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (c) => (c && c.video
+      ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+      : real(c));
+  });
+  const joinUrl = new URL(vamt.demoJoinUrl);
+  joinUrl.searchParams.set('lang', 'en');
+  await cpage.goto(joinUrl.toString());
+  await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
+  assert.match(await cpage.locator('#device-note').innerText(), /No camera available/);
+  assert.ok(await cpage.locator('#cam').isDisabled(), 'no camera button without a camera');
+  assert.ok(await cpage.locator('#mic').isEnabled(), 'the microphone can be muted');
+
+  const clerk = await browser('clerk');
+  cleanup.push(() => clerk.context.close());
+  const kpage = clerk.page;
+  await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
+  await kpage.getByLabel('User name').fill('clerk');
+  await kpage.getByLabel('Password').fill(vamt.clerkPassword);
+  await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
+  await kpage.goto(`${vamt.base}/clerk/call/${booking}?lang=en`);
+  await waitFor('the clerk sees the waiting citizen', async () => (await kpage.locator('#lobby-list button').count()) > 0, 20000);
+  await kpage.locator('#lobby-list button').first().click();
+  await waitFor('the clerk hears the citizen and the citizen sees the clerk', async () => {
+    const [c, k] = await Promise.all([inboundMedia(cpage), inboundMedia(kpage)]);
+    return k.audio > 0 && c.video > 0 ? true : null;
+  }, 45000).catch((e) => { console.log(vamt.log()); throw e; });
+  assert.equal(await cpage.evaluate(() => window.vamtCall.state), 'connected');
+  assert.equal((await inboundMedia(kpage)).videoStreams, 0, 'no video from a citizen without camera');
+});
