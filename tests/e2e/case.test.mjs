@@ -12,7 +12,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { smtpSink, startVamt, browser, waitFor, screenshot } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, joinDemoCall } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -96,7 +96,6 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
   const vamt = await startVamt({ smtpPort: smtp.port });
   cleanup.push(() => vamt.stop());
   assert.ok(vamt.demoJoinUrl, 'the first start names the demo booking');
-  const booking = new URL(vamt.demoJoinUrl).pathname.split('/').pop();
   const dir = await mkdtemp(join(tmpdir(), 'vamt-case-'));
   const big = pdf(4, 5_000_000);
   const bigPath = join(dir, 'Meldebescheinigung.pdf');
@@ -108,20 +107,10 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
   const citizen = await browser('citizen', { width: 390, height: 844 }, { bypassCSP: true });
   cleanup.push(() => citizen.context.close());
   const cpage = citizen.page;
-  const joinUrl = new URL(vamt.demoJoinUrl);
-  joinUrl.searchParams.set('lang', 'en');
-  await cpage.goto(joinUrl.toString());
-  await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
   const clerk = await browser('clerk');
   cleanup.push(() => clerk.context.close());
   const kpage = clerk.page;
-  await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
-  await kpage.getByLabel('User name').fill('clerk');
-  await kpage.getByLabel('Password').fill(vamt.clerkPassword);
-  await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
-  await kpage.goto(`${vamt.base}/clerk/call/${booking}?lang=en`);
-  await waitFor('the clerk sees the waiting citizen', async () => (await kpage.locator('#lobby-list button').count()) > 0, 20000);
-  await kpage.locator('#lobby-list button').first().click();
+  const booking = await joinDemoCall(vamt, cpage, kpage);
   await waitFor('both in the call', async () =>
     (await cpage.evaluate(() => window.vamtCall.state)) === 'connected' &&
     (await kpage.evaluate(() => window.vamtCall.state)) === 'connected', 45000).catch((e) => { console.log(vamt.log()); throw e; });

@@ -2,7 +2,7 @@
 // citizen's page says so, joins, and the clerk hears the citizen.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { smtpSink, startVamt, browser, waitFor, inboundMedia } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia, joinDemoCall } from './harness.mjs';
 
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
@@ -12,7 +12,6 @@ test('a refused camera gives an audio-only call', { timeout: 120000 }, async () 
   cleanup.push(smtp.close);
   const vamt = await startVamt({ smtpPort: smtp.port });
   cleanup.push(() => vamt.stop());
-  const booking = new URL(vamt.demoJoinUrl).pathname.split('/').pop();
 
   const citizen = await browser('citizen-no-camera');
   cleanup.push(() => citizen.context.close());
@@ -25,24 +24,13 @@ test('a refused camera gives an audio-only call', { timeout: 120000 }, async () 
       ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
       : real(c));
   });
-  const joinUrl = new URL(vamt.demoJoinUrl);
-  joinUrl.searchParams.set('lang', 'en');
-  await cpage.goto(joinUrl.toString());
-  await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
-  assert.match(await cpage.locator('#device-note').innerText(), /No camera available/);
-  assert.ok(await cpage.locator('#cam').isDisabled(), 'no camera button without a camera');
-  assert.ok(await cpage.locator('#mic').isEnabled(), 'the microphone can be muted');
-
   const clerk = await browser('clerk');
   cleanup.push(() => clerk.context.close());
   const kpage = clerk.page;
-  await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
-  await kpage.getByLabel('User name').fill('clerk');
-  await kpage.getByLabel('Password').fill(vamt.clerkPassword);
-  await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
-  await kpage.goto(`${vamt.base}/clerk/call/${booking}?lang=en`);
-  await waitFor('the clerk sees the waiting citizen', async () => (await kpage.locator('#lobby-list button').count()) > 0, 20000);
-  await kpage.locator('#lobby-list button').first().click();
+  await joinDemoCall(vamt, cpage, kpage);
+  assert.match(await cpage.locator('#device-note').innerText(), /No camera available/);
+  assert.ok(await cpage.locator('#cam').isDisabled(), 'no camera button without a camera');
+  assert.ok(await cpage.locator('#mic').isEnabled(), 'the microphone can be muted');
   await waitFor('the clerk hears the citizen and the citizen sees the clerk', async () => {
     const [c, k] = await Promise.all([inboundMedia(cpage), inboundMedia(kpage)]);
     return k.audio > 0 && c.video > 0 ? true : null;

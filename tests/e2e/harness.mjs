@@ -231,3 +231,23 @@ export async function screenshot(page, name) {
   await page.screenshot({ path });
   return path;
 }
+
+/// The demo booking's citizen joins (in `cpage`, in English) and waits; the clerk signs in
+/// (in `kpage`), opens the call and lets the citizen in. Returns the booking's ID once the
+/// citizen is past the waiting room.
+export async function joinDemoCall(vamt, cpage, kpage) {
+  const booking = new URL(vamt.demoJoinUrl).pathname.split('/').pop();
+  const joinUrl = new URL(vamt.demoJoinUrl);
+  joinUrl.searchParams.set('lang', 'en');
+  await cpage.goto(joinUrl.toString());
+  await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
+  await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
+  await kpage.getByLabel('User name').fill('clerk');
+  await kpage.getByLabel('Password').fill(vamt.clerkPassword);
+  await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
+  await kpage.goto(`${vamt.base}/clerk/call/${booking}?lang=en`);
+  await waitFor('the clerk sees the waiting citizen', async () => (await kpage.locator('#lobby-list button').count()) > 0, 20000);
+  await kpage.locator('#lobby-list button').first().click();
+  await waitFor('the citizen is let in', async () => (await cpage.evaluate(() => window.vamtCall.state)) !== 'lobby', 20000);
+  return booking;
+}

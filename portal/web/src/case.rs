@@ -38,6 +38,16 @@ pub struct CallCredential {
 }
 
 impl CallCredential {
+    /// The booking of this call (its citizen's name and address, for mails and the
+    /// signature page).
+    async fn booking(&self, st: &AppState) -> Result<vamt_booking::booking::Booking, Response> {
+        match booking::find(&st.db, &st.vault, &self.claims.booking).await {
+            Ok(Some(b)) => Ok(b),
+            Ok(None) => Err(fail(st, self.lang, ErrorCode::NotFound)),
+            Err(e) => Err(internal(st, self.lang, &e)),
+        }
+    }
+
     /// Who this is in the case's records.
     fn actor(&self) -> Actor {
         match self.claims.role {
@@ -86,6 +96,40 @@ impl FromRequestParts<AppState> for CallCredential {
             return Err(fail(st, lang, ErrorCode::NotInCall));
         }
         Ok(CallCredential { claims, lang })
+    }
+}
+
+/// A request from the call's clerk (keep, discard, identity, signatures asked for,
+/// delivery, guests); anyone else is refused with `clerk_only` before the handler runs.
+pub struct CallClerk(pub CallCredential);
+
+impl FromRequestParts<AppState> for CallClerk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let who = CallCredential::from_request_parts(parts, st).await?;
+        if who.claims.role.may_moderate() {
+            Ok(Self(who))
+        } else {
+            Err(fail(st, who.lang, ErrorCode::ClerkOnly))
+        }
+    }
+}
+
+/// A request from the call's citizen (reading and signing); anyone else is refused with
+/// `citizen_only`.
+pub struct CallCitizen(pub CallCredential);
+
+impl FromRequestParts<AppState> for CallCitizen {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let who = CallCredential::from_request_parts(parts, st).await?;
+        if who.claims.role == Role::Citizen {
+            Ok(Self(who))
+        } else {
+            Err(fail(st, who.lang, ErrorCode::CitizenOnly))
+        }
     }
 }
 
@@ -260,11 +304,6 @@ async fn case_of(st: &AppState, who: &CallCredential) -> Result<Case, Response> 
     case::open(&st.cases, &who.claims.booking, &who.actor())
         .await
         .map_err(|e| case_failed(st, who.lang, e))
-}
-
-/// The refusal of a request only the call's clerk may make, if `who` is not its clerk.
-fn unless_clerk(st: &AppState, who: &CallCredential) -> Option<Response> {
-    (!who.claims.role.may_moderate()).then(|| fail(st, who.lang, ErrorCode::ClerkOnly))
 }
 
 /// Whether `who` may see `doc`: the clerk and the citizen see every document of their case
@@ -517,10 +556,8 @@ pub async fn get_content(
     }
 }
 
+/// Keeps or discards `doc` (the clerk, as [`CallClerk`] has checked).
 async fn decide(st: AppState, who: CallCredential, doc: String, decision: Decision) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     let (case, d) = match document_of(&st, &who, &doc).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -540,7 +577,7 @@ async fn decide(st: AppState, who: CallCredential, doc: String, decision: Decisi
     responses((status = 200, description = "Kept in the case (clerk only)", body = DocumentOut)))]
 pub async fn keep(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     Path(p): Path<DocPath>,
 ) -> Response {
     decide(st, who, p.doc, Decision::Keep).await
@@ -552,7 +589,7 @@ pub async fn keep(
     responses((status = 200, description = "Discarded, its bytes erased (clerk only)", body = DocumentOut)))]
 pub async fn discard(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     Path(p): Path<DocPath>,
 ) -> Response {
     decide(st, who, p.doc, Decision::Discard).await
@@ -567,12 +604,9 @@ pub async fn discard(
         (status = 422, description = "`identity_incomplete`: a confirmation without its method's whole checklist", body = super::api::ApiError)))]
 pub async fn record_identity(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     ApiJson(_, check): ApiJson<IdentityCheck>,
 ) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     let case = match case_of(&st, &who).await {
         Ok(c) => c,
         Err(r) => return r,
@@ -601,10 +635,7 @@ pub struct CaseOut {
 #[utoipa::path(get, path = "/api/v1/calls/{booking}/case",
     params(("booking" = String, Path, description = "The booking's ID")),
     responses((status = 200, description = "The case's identity check and timeline (clerk only)", body = CaseOut)))]
-pub async fn get_case(State(st): State<AppState>, who: CallCredential) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
+pub async fn get_case(State(st): State<AppState>, CallClerk(who): CallClerk) -> Response {
     case_out(&st, &who).await
 }
 
@@ -688,12 +719,9 @@ pub(crate) fn routes() -> Router<AppState> {
         (status = 409, description = "`wrong_state`: not a whole PDF of the case", body = super::api::ApiError)))]
 pub async fn request_signature(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     Path(p): Path<DocPath>,
 ) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     let (case, d) = match document_of(&st, &who, &p.doc).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -735,23 +763,15 @@ pub struct SigPath {
     sig: String,
 }
 
-/// Only the citizen signs: the clerk asks, the citizen reads, confirms and signs.
-fn unless_citizen(st: &AppState, who: &CallCredential) -> Option<Response> {
-    (who.claims.role != Role::Citizen).then(|| fail(st, who.lang, ErrorCode::CitizenOnly))
-}
-
 /// `POST /api/v1/calls/{booking}/signatures/{sig}/read`
 #[utoipa::path(post, path = "/api/v1/calls/{booking}/signatures/{sig}/read",
     params(("booking" = String, Path, description = "The booking's ID"), ("sig" = String, Path, description = "The signature request's ID")),
     responses((status = 200, description = "The citizen confirmed having read the document (citizen only)", body = Object)))]
 pub async fn confirm_read(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallCitizen(who): CallCitizen,
     Path(p): Path<SigPath>,
 ) -> Response {
-    if let Some(r) = unless_citizen(&st, &who) {
-        return r;
-    }
     let case = match case_of(&st, &who).await {
         Ok(c) => c,
         Err(r) => return r,
@@ -771,20 +791,16 @@ pub async fn confirm_read(
     responses((status = 202, description = "A TAN went to the booking's e-mail address, valid ten minutes (citizen only)")))]
 pub async fn send_tan(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallCitizen(who): CallCitizen,
     Path(p): Path<SigPath>,
 ) -> Response {
-    if let Some(r) = unless_citizen(&st, &who) {
-        return r;
-    }
     let case = match case_of(&st, &who).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
-        Err(e) => return internal(&st, who.lang, &e),
+    let booking = match who.booking(&st).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
     match signature::issue_tan(&st.cases, &case, &p.sig, &who.actor()).await {
         Ok(tan) => {
@@ -820,21 +836,17 @@ pub struct SignedOut {
         (status = 422, description = "`signature_refused`: not read yet, a drawing off the pad, a wrong or expired TAN", body = super::api::ApiError)))]
 pub async fn sign(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallCitizen(who): CallCitizen,
     Path(p): Path<SigPath>,
     ApiJson(Lang(lang), how): ApiJson<signature::How>,
 ) -> Response {
-    if let Some(r) = unless_citizen(&st, &who) {
-        return r;
-    }
     let case = match case_of(&st, &who).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, lang, ErrorCode::NotFound),
-        Err(e) => return internal(&st, lang, &e),
+    let booking = match who.booking(&st).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
     let pending = match signature::find(&st.cases, &case, &p.sig).await {
         Ok(s) => s,
@@ -907,21 +919,17 @@ pub struct DeliverIn {
         (status = 409, description = "`wrong_state`: only a kept document of the office goes out", body = super::api::ApiError)))]
 pub async fn deliver(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     Path(p): Path<DocPath>,
     ApiJson(_, body): ApiJson<DeliverIn>,
 ) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     let (case, d) = match document_of(&st, &who, &p.doc).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
-        Err(e) => return internal(&st, who.lang, &e),
+    let booking = match who.booking(&st).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
     match vamt_documents::delivery::record(&st.cases, &case, &d, body.method, &who.actor()).await {
         Ok((delivery, key)) => {
@@ -1014,19 +1022,15 @@ pub struct InviteOut {
         (status = 422, description = "`invalid_name`", body = super::api::ApiError)))]
 pub async fn invite(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     ApiJson(_, body): ApiJson<InviteIn>,
 ) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     let Actor::Clerk(clerk) = who.actor() else {
         return fail(&st, who.lang, ErrorCode::ClerkOnly);
     };
-    let booking = match booking::find(&st.db, &st.vault, &who.claims.booking).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return fail(&st, who.lang, ErrorCode::NotFound),
-        Err(e) => return internal(&st, who.lang, &e),
+    let booking = match who.booking(&st).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
     let made = vamt_booking::invite::create(
         &st.db,
@@ -1078,12 +1082,9 @@ pub struct InvitePath {
         (status = 404, description = "`not_found`", body = super::api::ApiError)))]
 pub async fn revoke_invite(
     State(st): State<AppState>,
-    who: CallCredential,
+    CallClerk(who): CallClerk,
     Path(p): Path<InvitePath>,
 ) -> Response {
-    if let Some(r) = unless_clerk(&st, &who) {
-        return r;
-    }
     match vamt_booking::invite::revoke(&st.db, &who.claims.booking, &p.invite, st.now()).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
         Ok(false) => fail(&st, who.lang, ErrorCode::NotFound),
