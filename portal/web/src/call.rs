@@ -274,13 +274,29 @@ fn call_page(
     let service = st
         .i18n
         .t(lang, &format!("service-{}", booking.service), None);
+    // The clerk sees the appointment beside the call: who, when, and what to check.
+    let appointment = (role == Role::Clerk).then(|| {
+        let (date, time) = local_date_time(st, lang, booking.starts_at);
+        context! {
+            citizen => booking.citizen_name.clone(),
+            date => date,
+            time => time,
+            check => st.i18n.t(lang, &format!("service-{}-docs", booking.service), None),
+        }
+    });
     let mut resp = render(
         st,
         StatusCode::OK,
         lang,
         "call.html",
         path,
-        context! { config => config, case_strings => case_strings, service => service, role => role.to_string() },
+        context! {
+            config => config,
+            case_strings => case_strings,
+            service => service,
+            role => role.to_string(),
+            appointment => appointment,
+        },
     );
     // The page carries a live token: never cache it.
     resp.headers_mut().insert(

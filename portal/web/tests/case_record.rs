@@ -1137,6 +1137,27 @@ async fn the_clerk_invites_an_interpreter_who_joins_by_link_and_has_no_part_in_t
     let (booking, key) = demo_booking(&stack);
     let citizen = citizen_token(&stack, &booking, &key).await;
     let clerk = clerk_token(&stack, &booking).await;
+    // The clerk's call page shows the appointment beside the call: who, what, what to check.
+    let cookie = sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let page = call(
+        &stack,
+        common::get(&format!("/clerk/call/{booking}?lang=en"), &cookie),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let panel = &page.body[page
+        .body
+        .find("appointment-title")
+        .expect("the appointment panel")..];
+    assert!(
+        panel.contains("Erika Mustermann") && panel.contains("To check"),
+        "{panel}"
+    );
     let uri = format!("/api/v1/calls/{booking}/invites");
     let body = json!({ "role": "interpreter", "name": "Ayşe Demir" });
     let r = call(&stack, post_json(&uri, &citizen, &body)).await;

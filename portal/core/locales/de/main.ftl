@@ -500,3 +500,10 @@ timeline-erased = Akte gelöscht
 timeline-by-citizen = Bürgerin oder Bürger
 timeline-by-clerk = Sachbearbeitung
 timeline-by-system = System
+
+## The appointment beside the clerk's call
+appointment-title = Termin
+appointment-citizen = Bürgerin oder Bürger
+appointment-service = Anliegen
+appointment-when = Zeit
+appointment-check = Zu prüfen

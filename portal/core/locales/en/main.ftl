@@ -500,3 +500,10 @@ timeline-erased = Case erased
 timeline-by-citizen = citizen
 timeline-by-clerk = clerk
 timeline-by-system = system
+
+## The appointment beside the clerk's call
+appointment-title = Appointment
+appointment-citizen = Citizen
+appointment-service = Service
+appointment-when = Time
+appointment-check = To check
