@@ -169,7 +169,6 @@ pub async fn put_chunk(
         .into());
     }
     let key = case.key(cases)?;
-    let sealed = key.seal(&chunk_context(&doc.id.0, start), bytes);
     let mut tx = cases.db.begin().await?;
     let moved = sqlx::query(
         "UPDATE case_documents SET received = received + $1 WHERE id = $2 AND received = $3 \
@@ -190,15 +189,7 @@ pub async fn put_chunk(
         }
         .into());
     }
-    sqlx::query(
-        "INSERT INTO case_document_chunks (document_id, start_at, len, data) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&doc.id.0)
-    .bind(start)
-    .bind(len)
-    .bind(sealed)
-    .execute(&mut *tx)
-    .await?;
+    insert_chunk(&mut tx, &key, &doc.id.0, start, bytes).await?;
     tx.commit().await?;
     cases.metrics.bytes_received.inc_by(len as u64);
     Ok(start + len)
@@ -306,7 +297,9 @@ pub async fn store(
     let now = cases.now();
     let mut tx = cases.db.begin().await?;
     sqlx::query(
-        "INSERT INTO case_documents (id, case_id, origin, state, kind, sealed_name, size,          sha256, received, created_at, completed_at)          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, $9)",
+        "INSERT INTO case_documents (id, case_id, origin, state, kind, sealed_name, size, \
+         sha256, received, created_at, completed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, $9)",
     )
     .bind(&id)
     .bind(&case.id.0)
@@ -320,19 +313,31 @@ pub async fn store(
     .execute(&mut *tx)
     .await?;
     for (i, chunk) in bytes.chunks(MAX_CHUNK).enumerate() {
-        let start = (i * MAX_CHUNK) as i64;
-        sqlx::query(
-            "INSERT INTO case_document_chunks (document_id, start_at, len, data)              VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(start)
-        .bind(chunk.len() as i64)
-        .bind(key.seal(&chunk_context(&id, start), chunk))
-        .execute(&mut *tx)
-        .await?;
+        insert_chunk(&mut tx, &key, &id, (i * MAX_CHUNK) as i64, chunk).await?;
     }
     tx.commit().await?;
     document::find(cases, case, &id).await
+}
+
+/// Stores `bytes` at offset `start` of document `doc`, sealed under the case's `key` for
+/// that place (a chunk moved to another offset or document does not open).
+async fn insert_chunk(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &crate::case_key::CaseKey,
+    doc: &str,
+    start: i64,
+    bytes: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_document_chunks (document_id, start_at, len, data) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(doc)
+    .bind(start)
+    .bind(bytes.len() as i64)
+    .bind(key.seal(&chunk_context(doc, start), bytes))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Deletes an upload and its chunks.

@@ -36,7 +36,9 @@ async fn erase_expired(
 ) -> Result<u64, CaseError> {
     use vamt_portal_core::sql::ts;
     let due: Vec<String> = sqlx::query_scalar(
-        "SELECT c.id FROM cases c WHERE c.erased_at IS NULL AND c.created_at < $1          AND NOT EXISTS (SELECT 1 FROM case_deliveries d WHERE d.case_id = c.id                          AND d.link_expires_at >= $2)",
+        "SELECT c.id FROM cases c WHERE c.erased_at IS NULL AND c.created_at < $1 \
+         AND NOT EXISTS (SELECT 1 FROM case_deliveries d WHERE d.case_id = c.id \
+         AND d.link_expires_at >= $2)",
     )
     .bind(ts(now - cases.settings.download_for))
     .bind(ts(now))

@@ -182,6 +182,16 @@ async fn row(cases: &Cases, case: &Case, id: &str) -> Result<SignatureRow, CaseE
     row.ok_or(CaseError::NotFound)
 }
 
+/// Signature request `id` of `case` while it waits to be given; refused once signed or
+/// withdrawn.
+async fn pending(cases: &Cases, case: &Case, id: &str) -> Result<SignatureRow, CaseError> {
+    let r = row(cases, case, id).await?;
+    if State::parse(&r.state) != Some(State::Requested) {
+        return Err(SignError::NotRequested.into());
+    }
+    Ok(r)
+}
+
 /// Signature `id` of `case`.
 pub async fn find(cases: &Cases, case: &Case, id: &str) -> Result<Signature, CaseError> {
     Ok(row(cases, case, id).await?.public())
@@ -201,11 +211,12 @@ pub async fn request(
     let id = random_id("SG_");
     sqlx::query(
         "INSERT INTO case_signatures (id, case_id, document_id, state, sha256_before, \
-         tan_attempts, requested_at) VALUES ($1, $2, $3, 'requested', $4, 0, $5)",
+         tan_attempts, requested_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
     )
     .bind(&id)
     .bind(&case.id.0)
     .bind(&doc.id.0)
+    .bind(State::Requested.as_str())
     .bind(&doc.sha256)
     .bind(ts(now))
     .execute(cases.db.pool())
@@ -229,10 +240,7 @@ pub async fn confirm_read(
     id: &str,
     by: &Actor,
 ) -> Result<Signature, CaseError> {
-    let r = row(cases, case, id).await?;
-    if r.state != State::Requested.as_str() {
-        return Err(SignError::NotRequested.into());
-    }
+    let r = pending(cases, case, id).await?;
     if r.read_at.is_none() {
         let now = cases.now();
         sqlx::query("UPDATE case_signatures SET read_at = $1 WHERE id = $2")
@@ -273,10 +281,7 @@ pub async fn issue_tan(
     by: &Actor,
 ) -> Result<String, CaseError> {
     use rand::Rng;
-    let r = row(cases, case, id).await?;
-    if r.state != State::Requested.as_str() {
-        return Err(SignError::NotRequested.into());
-    }
+    pending(cases, case, id).await?;
     let tan = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let now = cases.now();
     sqlx::query(
@@ -334,10 +339,7 @@ pub async fn sign(
     wording: &Wording,
     by: &Actor,
 ) -> Result<(Signature, Document), CaseError> {
-    let r = row(cases, case, id).await?;
-    if r.state != State::Requested.as_str() {
-        return Err(SignError::NotRequested.into());
-    }
+    let r = pending(cases, case, id).await?;
     if r.read_at.is_none() {
         return Err(SignError::NotRead.into());
     }
