@@ -3,7 +3,7 @@
 //! confirmation, the waiting list, reminders, retention, statistics and the mails to
 //! citizens. Every function takes an [`Office`] or its parts and knows nothing of HTTP: the
 //! web crate calls it, the jobs run it. It imports no axum, page templates, signalling,
-//! SFU or TURN (`portal/web/tests/layers.rs` fails the build's tests if it does).
+//! SFU or TURN (`portal/web/tests/portal/layers.rs` fails the build's tests if it does).
 #![forbid(unsafe_code)]
 
 pub mod batch;

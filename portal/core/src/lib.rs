@@ -5,7 +5,7 @@
 //! the door (`shield`: client addresses, hourly limits, back-off), the SQL text both
 //! database engines share, money, and the clock. Storage, the domains (booking, and later
 //! payments, documents, hearing) and the web crate build on it; it depends on none of them
-//! (`portal/web/tests/layers.rs` checks the direction).
+//! (`portal/web/tests/portal/layers.rs` checks the direction).
 #![forbid(unsafe_code)]
 
 pub mod clock;

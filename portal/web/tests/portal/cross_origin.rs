@@ -1,6 +1,6 @@
 //! A page of another site cannot make a signed-in clerk's or a citizen's browser change
 //! anything: its posts are refused before they reach a handler, and nothing is stored.
-mod common;
+use crate::common;
 
 use axum::http::{header, StatusCode};
 use common::{call, get, post};

@@ -3,7 +3,7 @@
 //! form, the waiting list and the clerk's phone booking, the form shown again with the error
 //! and what was typed, and nothing is held or queued. Before, such an address was taken, its
 //! mail failed, and the time stayed held until the hold lapsed. (The API: tests/api.rs.)
-mod common;
+use crate::common;
 
 use common::{call, enc, get, post};
 

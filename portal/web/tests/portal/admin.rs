@@ -1,7 +1,7 @@
 //! The admin pages: only administrators get in; locations' hours and holidays, clerks'
 //! skills, hours and absences, and the services' numbers change what citizens are offered;
 //! a refused form changes nothing and comes back with what was typed.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! A request is answered in the language it names (issue 19: the `Lang`, `LangForm` and
 //! `ApiJson` extractors replaced each handler's own reading): a form's or an API body's
 //! `lang` first, then `?lang=`, then the remembered choice, then `Accept-Language`.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

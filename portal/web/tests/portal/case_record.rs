@@ -1,7 +1,7 @@
 //! The case record over its API, on a real portal and database: documents both ways,
 //! byte-identical, resumable; bad files refused with nothing kept; the identity check; the
 //! audit chain, which finds a changed or deleted entry; erasure by the case key.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -1,6 +1,6 @@
 //! No double booking under concurrency: many citizens race through the booking form for
 //! the same few appointments.
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

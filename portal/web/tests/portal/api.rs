@@ -2,7 +2,7 @@
 //! (by openapi-spec-validator, with every reference resolved), every answer the API gives
 //! here is one it documents, and every failure, down to a path that does not parse, has the
 //! documented error shape and one of the documented codes.
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

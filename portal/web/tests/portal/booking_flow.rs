@@ -1,5 +1,5 @@
 //! Booking through the pages, the mail in the outbox, the join link, the clerk console.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

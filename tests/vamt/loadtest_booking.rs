@@ -1,6 +1,6 @@
 //! The load generator against a real portal on loopback: every request answered, figures
 //! reported.
-#[path = "../portal/web/tests/common/mod.rs"]
+#[path = "../../portal/web/tests/portal/common/mod.rs"]
 mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 //! Need to know in the console: a clerk works with their location's appointments (an admin
 //! with every location's), and opens a colleague's call only by an explicit, recorded
 //! take-over.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{call, get, post, sign_in};

@@ -1,6 +1,6 @@
 //! The door of the booking form: per-address limits behind a trusted proxy, and the proof
 //! of work that lets a browser with JavaScript past the limit for proofless attempts.
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

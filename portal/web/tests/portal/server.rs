@@ -1,7 +1,7 @@
 //! Bounded work before authentication, over real sockets: slow or silent HTTP clients are
 //! closed, the connection cap holds, clerk sign-in backs off, and password hashing leaves
 //! the async workers free.
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! A citizen moves their own appointment from the link in their mail: on the page and
 //! through the API; a time taken meanwhile, a wrong key or an unconfirmed booking change
 //! nothing.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! The waiting list: a freed time is held for the first in line and offered by mail; if
 //! they let it lapse, the next in line gets it.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -1,7 +1,7 @@
 //! Mails to a real SMTP conversation through the queue: a booking is answered while the
 //! mail server refuses, the mail waits sealed in the database and goes out once the server
 //! takes it; a mail the server refuses for good, or that waits for a day, is given up.
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! The clerk's desk: a day per clerk, booking for a caller, notes, moving an appointment,
 //! marking a no-show.
-mod common;
+use crate::common;
 
 use common::{call, get, post};
 

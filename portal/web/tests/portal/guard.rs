@@ -2,7 +2,7 @@
 //! source, so a route added under `/clerk` or `/admin` without a `SignedIn` or `Admin`
 //! argument fails here, not in production. Without a session each answers the way to the
 //! sign-in; a clerk without the admin role gets 403 on every admin route.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! SQLite and PostgreSQL get the same schema: the migrations move in step, and the tables,
 //! columns and indexes they leave are the same on both.
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

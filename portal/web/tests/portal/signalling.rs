@@ -1,5 +1,5 @@
 //! The signalling socket refuses bad input with typed errors and keeps serving everyone.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -120,7 +120,7 @@ fn the_portal_crates_depend_one_way() {
     let offences = offences(&graph);
     assert!(
         offences.is_empty(),
-        "the portal's layers are crossed (portal/web/tests/layers.rs; \
+        "the portal's layers are crossed (portal/web/tests/portal/layers.rs; \
          CONTRIBUTING.md, \"One-way rules\"):\n{}",
         offences.join("\n")
     );
