@@ -252,6 +252,29 @@ impl State {
     }
 }
 
+/// Someone entered or left a room: for whoever keeps a record of calls (the portal writes
+/// it into the case's audit log). The hub knows rooms and token subjects, not bookings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomEvent {
+    /// The room.
+    pub room: String,
+    /// The room token's subject (`citizen:…`, `clerk:…`, `guest:…`).
+    pub sub: String,
+    /// Its role in the room.
+    pub role: Role,
+    /// What happened.
+    pub kind: RoomEventKind,
+}
+
+/// What a [`RoomEvent`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoomEventKind {
+    /// Entered the room (a waiting participant: when admitted).
+    Joined,
+    /// Left it: by leaving, being removed, the call ending, or its place expiring.
+    Left,
+}
+
 /// Signalling state of one node: rooms and their members, the media plane and the token
 /// keys.
 pub struct Hub {
@@ -270,6 +293,8 @@ pub struct Hub {
     pub(crate) join_deadline: Duration,
     /// Open sockets per client address.
     address_slots: AddressSlots,
+    /// Where joins and leaves are told, once someone listens.
+    events: std::sync::OnceLock<mpsc::UnboundedSender<RoomEvent>>,
 }
 
 /// What a successful `resume` hands the new session (`resumed` is sent).
@@ -297,6 +322,25 @@ impl Hub {
             resume_grace: DEFAULT_RESUME_GRACE,
             join_deadline: limits::JOIN_DEADLINE,
             address_slots: AddressSlots::new(limits::MAX_SOCKETS_PER_ADDRESS),
+            events: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Tells `events` of every join and leave from now on ([`RoomEvent`]); false if
+    /// someone listens already. Unbounded: a record that lags must not hold up a call, and
+    /// it is one small message per join or leave.
+    pub fn send_events_to(&self, events: mpsc::UnboundedSender<RoomEvent>) -> bool {
+        self.events.set(events).is_ok()
+    }
+
+    fn tell(&self, room: &RoomId, sub: &str, role: Role, kind: RoomEventKind) {
+        if let Some(events) = self.events.get() {
+            let _ = events.send(RoomEvent {
+                room: room.to_string(),
+                sub: sub.to_owned(),
+                role,
+                kind,
+            });
         }
     }
 
@@ -486,6 +530,7 @@ impl Hub {
             detached: false,
         };
         let present = put_in_room(&mut st, room, member)?;
+        self.tell(room, &claims.sub, claims.role, RoomEventKind::Joined);
         let joined = ServerMessage::Joined {
             participant: participant.to_string(),
             room: room.to_string(),
@@ -570,7 +615,9 @@ impl Hub {
             session: w.session,
             detached: false,
         };
+        let (sub, role) = (member.sub.clone(), member.role);
         put_in_room(&mut st, room, member).map_err(|_| crate::ErrorCode::RoomFull)?;
+        self.tell(room, &sub, role, RoomEventKind::Joined);
         // Those behind move up; the clerks (the admitted one now among them, if a clerk
         // waited) see the entry go.
         st.tell_positions(idx..st.lobby.len());
@@ -700,6 +747,7 @@ impl Hub {
         st.ended.insert(room.clone(), Instant::now());
         let bye = ServerMessage::bye("call_ended").to_json();
         for m in st.rooms.remove(room).unwrap_or_default() {
+            self.tell(room, &m.sub, m.role, RoomEventKind::Left);
             self.media.remove(m.participant.clone());
             let _ = m.tx.send(Outbound::Text(bye.clone()));
             close(&self.metrics, &m.tx, CloseReason::CallEnded);
@@ -727,6 +775,9 @@ impl Hub {
         let Some(members) = st.rooms.get_mut(room) else {
             return;
         };
+        if let Some(m) = members.iter().find(|m| &m.participant == participant) {
+            self.tell(room, &m.sub, m.role, RoomEventKind::Left);
+        }
         members.retain(|m| &m.participant != participant);
         let left = ServerMessage::ParticipantLeft {
             participant: participant.to_string(),

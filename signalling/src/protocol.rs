@@ -699,7 +699,7 @@ mod tests {
             serde_json::from_str(&doc[start..end]).expect("the schema is JSON");
         let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
         let examples: Vec<&str> = doc.lines().filter(|l| l.starts_with("{\"t\":")).collect();
-        assert_eq!(examples.len(), 4, "one example per message kind");
+        assert_eq!(examples.len(), 5, "one example per message kind");
         for line in examples {
             let value: serde_json::Value = serde_json::from_str(line).expect("example is JSON");
             assert!(validator.is_valid(&value), "example off its schema: {line}");
@@ -707,6 +707,8 @@ mod tests {
         for bad in [
             r#"{"t":"open","doc":"DC_1"}"#,
             r#"{"t":"pointer","doc":"DC_1","x":2,"y":0}"#,
+            r#"{"t":"id_step"}"#,
+            r#"{"t":"id_step","step":"side"}"#,
         ] {
             let value: serde_json::Value = serde_json::from_str(bad).expect("json");
             assert!(!validator.is_valid(&value), "schema accepts {bad}");

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
-import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail, enterCall } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -72,6 +72,9 @@ test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 1
   await audit(page, 'booked page (confirmed)');
   const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
   await page.goto(link);
+  await waitFor('the device check found its devices', async () => page.locator('#prejoin-join').isEnabled(), 10000);
+  await audit(page, 'call page (device check)');
+  await enterCall(page);
   await waitFor('in the waiting room', async () => (await page.evaluate(() => window.vamtCall.state)) === 'lobby', 10000);
   await audit(page, 'call page (waiting room)');
   await screenshot(page, 'phone-call');

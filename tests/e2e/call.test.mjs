@@ -4,7 +4,7 @@
 // participant joins and all three receive each other.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { smtpSink, startVamt, browser, waitFor, inboundMedia, screenshot, confirmByMail } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia, screenshot, confirmByMail, enterCall } from './harness.mjs';
 
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
@@ -40,6 +40,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   // The citizen waits in the waiting room with the camera preview and sees the place in
   // the queue.
   await cpage.goto(link);
+  await enterCall(cpage);
   await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
   assert.equal(await cpage.evaluate(() => window.vamtCall.position), 1);
   assert.match(await cpage.locator('#position').innerText(), /place in the queue: 1/);
@@ -66,6 +67,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await waitFor('the page hears it was replaced', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'replaced', 5000);
   // Loading the page again takes the place back.
   await cpage.reload();
+  await enterCall(cpage);
   await waitFor('the citizen waits again', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
   assert.equal(await cpage.evaluate(() => window.vamtCall.position), 1);
 
@@ -86,6 +88,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   }, 10000);
   assert.match(await waitingCell.innerText(), /Erika Testperson/);
   await Promise.all([kpage.waitForURL(/\/clerk\/call\//), waitingCell.getByRole('button', { name: 'Admit' }).click()]);
+  await enterCall(kpage);
   await waitFor('the citizen is let in', async () => (await cpage.evaluate(() => window.vamtCall.state)) !== 'lobby', 10000);
 
   // Media flows both ways through the SFU.
@@ -140,6 +143,7 @@ test('book, receive the link by e-mail, meet the clerk in the browser', { timeou
   await spage.getByLabel('Passwort').fill(vamt.clerkPassword);
   await Promise.all([spage.waitForURL(/\/clerk$/), spage.getByRole('button', { name: 'Anmelden' }).click()]);
   await spage.locator(`tr[data-booking="${bookingId}"]`).getByRole('link').click();
+  await enterCall(spage);
   const three = await waitFor('each of three browsers receiving both others', async () => {
     const all = await Promise.all([cpage, kpage, spage].map(inboundMedia));
     return all.every((m) => m.videoStreams >= 2 && m.audioStreams >= 2) ? all : null;

@@ -107,13 +107,52 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
   const citizen = await browser('citizen', { width: 390, height: 844 }, { bypassCSP: true });
   cleanup.push(() => citizen.context.close());
   const cpage = citizen.page;
-  const clerk = await browser('clerk');
+  const clerk = await browser('clerk', undefined, { bypassCSP: true });
   cleanup.push(() => clerk.context.close());
   const kpage = clerk.page;
   const booking = await joinDemoCall(vamt, cpage, kpage);
   await waitFor('both in the call', async () =>
     (await cpage.evaluate(() => window.vamtCall.state)) === 'connected' &&
     (await kpage.evaluate(() => window.vamtCall.state)) === 'connected', 45000).catch((e) => { console.log(vamt.log()); throw e; });
+
+  // Each tile says whose it is.
+  await waitFor('the citizen\'s name on the clerk\'s tile', async () =>
+    (await kpage.locator('#remotes figure.tile figcaption').allInnerTexts()).some((t) => t.includes('Erika Mustermann')), 15000);
+  await waitFor('a name on the citizen\'s tile', async () =>
+    (await cpage.locator('#remotes figure.tile figcaption').allInnerTexts()).some((t) => t.trim().length > 0), 15000);
+
+  // The guided identity check: the clerk asks; the citizen's page walks through front, back
+  // and tilt, and the clerk's page follows each step (the document channel); the clerk
+  // enlarges the tile and freezes a frame (on the clerk's screen only), ticks the checklist
+  // and records the outcome; the citizen's steps close.
+  await kpage.getByRole('button', { name: 'Ask the citizen to show the document' }).click();
+  await waitFor('the citizen is walked through', async () => cpage.locator('#idcheck').isVisible(), 15000);
+  await audit(cpage, 'call page, identity check (phone)');
+  for (const step of ['front', 'back', 'tilt']) {
+    assert.equal(await cpage.locator('#idcheck-now').getAttribute('data-step'), step);
+    await waitFor(`the clerk sees: ${step}`, async () => (await kpage.locator('#identity-progress').getAttribute('data-step')) === step, 10000);
+    await cpage.getByRole('button', { name: 'Done, next step' }).click();
+  }
+  await waitFor('the clerk sees every side shown', async () => (await kpage.locator('#identity-progress').getAttribute('data-step')) === 'done', 10000);
+  const tile = kpage.locator('#remotes figure.tile').first();
+  await tile.getByRole('button', { name: 'Enlarge' }).click();
+  await tile.getByRole('button', { name: 'Freeze picture' }).click();
+  await waitFor('the still picture', async () => kpage.locator('#inspect').isVisible(), 5000);
+  const still = await kpage.evaluate(() => [document.getElementById('inspect-canvas').width, document.getElementById('inspect-canvas').height]);
+  assert.ok(still[0] > 0 && still[1] > 0, `a frame at its received size: ${still}`);
+  await kpage.getByRole('button', { name: 'Discard picture' }).click();
+  assert.equal(await kpage.evaluate(() => document.getElementById('inspect-canvas').width), 0);
+  await tile.getByRole('button', { name: 'Enlarge' }).click();
+  for (const label of ['The photo matches the person', 'Hologram or kinegram visible when tilted', 'The document is valid', 'The name matches the booking']) {
+    await kpage.getByLabel(label).check();
+  }
+  await kpage.getByRole('button', { name: 'Identity confirmed' }).click();
+  await waitFor('the citizen\'s steps close', async () => !(await cpage.locator('#idcheck').isVisible()), 10000);
+
+  // The clerk's note on the appointment, saved without leaving the call.
+  await kpage.getByLabel('Note (only for the office)').fill('Ausweis geprüft, Kopie nicht nötig');
+  await kpage.getByRole('button', { name: 'Save note' }).click();
+  await waitFor('the note saved', async () => (await kpage.locator('#note-status').innerText()) === 'Saved.', 10000);
 
   // The citizen sends the 5 MB PDF and the photo; the clerk receives them byte-identical.
   await cpage.setInputFiles('#docs-file', [bigPath, photoPath]);
@@ -164,15 +203,19 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
 
   // The clerk's timeline of the case shows the steps as they happen.
   await waitFor('the signature in the clerk\'s timeline', async () => (await kpage.locator('#timeline').innerText()).includes('Document signed'), 10000);
-  assert.match(await kpage.locator('#timeline').innerText(), /Document confirmed as read/);
+  const timeline = await kpage.locator('#timeline').innerText();
+  assert.match(timeline, /Document confirmed as read/);
+  assert.match(timeline, /joined the call/);
+  assert.match(timeline, /identity document requested/);
 
   // The signed PDF: the original's pages and the signature page, sealed.
   const signedDoc = await waitFor('the signed document', async () => (await documents(cpage, booking)).find((d) => d.name.endsWith('-signed.pdf')), 10000);
-  const signedBytes = Buffer.from(await cpage.evaluate(async ([b, d]) => {
-    const cfg = JSON.parse(document.getElementById('call-config').textContent);
-    const r = await fetch(`/api/v1/calls/${b}/documents/${d}/content`, { headers: { Authorization: `Bearer ${cfg.token}` } });
-    return Array.from(new Uint8Array(await r.arrayBuffer()));
-  }, [booking, signedDoc.id]));
+  // Fetched here with the citizen's token, as the page does: 5 MB passed out of the page as
+  // a JSON array of numbers took 87 s.
+  const citizenToken = JSON.parse(await cpage.locator('#call-config').textContent()).token;
+  const signedResp = await fetch(`${vamt.base}/api/v1/calls/${booking}/documents/${signedDoc.id}/content`, { headers: { Authorization: `Bearer ${citizenToken}` } });
+  assert.equal(signedResp.status, 200);
+  const signedBytes = Buffer.from(await signedResp.arrayBuffer());
   const signedPath = join(dir, 'signed.pdf');
   await writeFile(signedPath, signedBytes);
   const text = execFileSync('pdftotext', [signedPath, '-']).toString();
@@ -196,4 +239,24 @@ test('documents both ways, review, signature by pad and by TAN, sealed result', 
   const signedTwice = (await documents(cpage, booking)).filter((d) => d.name.endsWith('-signed.pdf'));
   assert.equal(signedTwice.length, 2);
   await screenshot(cpage, 'citizen-signed');
+
+  // The clerk's call view passes axe at phone size too.
+  await kpage.setViewportSize({ width: 390, height: 844 });
+  await audit(kpage, 'clerk call view (phone)');
+
+  // The clerk ends the call for everyone: the citizen's page is a finished page with the
+  // documents to take home and nothing left of the call (no tiles, no live controls, no
+  // way back into an ended call).
+  await kpage.getByRole('button', { name: 'End call for everyone' }).click();
+  await waitFor('the citizen\'s finished page', async () => cpage.locator('#finished').isVisible(), 15000);
+  await waitFor('the documents to take home', async () => (await cpage.locator('#finished-docs').innerText()).includes('-signed.pdf'), 10000);
+  const leftovers = await cpage.evaluate(() => ({
+    tiles: document.querySelectorAll('#remotes figure').length,
+    live: [...document.querySelectorAll('video')].filter((v) => v.srcObject).length,
+    enabled: [...document.querySelectorAll('#in-call button')].filter((b) => !b.disabled && b.offsetParent).length,
+    rejoin: !document.getElementById('finished-rejoin').hidden,
+  }));
+  assert.deepEqual(leftovers, { tiles: 0, live: 0, enabled: 0, rejoin: false });
+  await audit(cpage, 'finished page (phone)');
+  await screenshot(cpage, 'citizen-finished');
 });

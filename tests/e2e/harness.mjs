@@ -184,12 +184,14 @@ const CHROMIUM_ARGS = [
 
 /// A headless Chromium with fake camera and microphone and a fresh profile. The pages'
 /// Content-Security-Policy is enforced unless `bypassCSP` (only for injecting test tools).
-export async function browser(name, viewport = { width: 1280, height: 800 }, { bypassCSP = false } = {}) {
+/// `cameras`: how many fake cameras it has (a phone has a front and a back one).
+export async function browser(name, viewport = { width: 1280, height: 800 }, { bypassCSP = false, cameras = 1 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), `vamt-chromium-${name}-`));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: cameras === 1 ? CHROMIUM_ARGS
+      : CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? `${a}=device-count=${cameras}` : a)),
     viewport,
     bypassCSP,
   });
@@ -235,17 +237,27 @@ export async function screenshot(page, name) {
 /// The demo booking's citizen joins (in `cpage`, in English) and waits; the clerk signs in
 /// (in `kpage`), opens the call and lets the citizen in. Returns the booking's ID once the
 /// citizen is past the waiting room.
+/// Passes the device check before a call (call.js): waits until the page has found its
+/// devices, then presses "Join the call".
+export async function enterCall(page) {
+  const join = page.locator('#prejoin-join');
+  await waitFor('the device check is ready', async () => (await join.count()) > 0 && join.isEnabled(), 20000);
+  await join.click();
+}
+
 export async function joinDemoCall(vamt, cpage, kpage) {
   const booking = new URL(vamt.demoJoinUrl).pathname.split('/').pop();
   const joinUrl = new URL(vamt.demoJoinUrl);
   joinUrl.searchParams.set('lang', 'en');
   await cpage.goto(joinUrl.toString());
+  await enterCall(cpage);
   await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
   await kpage.goto(`${vamt.base}/clerk/login?lang=en`);
   await kpage.getByLabel('User name').fill('clerk');
   await kpage.getByLabel('Password').fill(vamt.clerkPassword);
   await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
   await kpage.goto(`${vamt.base}/clerk/call/${booking}?lang=en`);
+  await enterCall(kpage);
   await waitFor('the clerk sees the waiting citizen', async () => (await kpage.locator('#lobby-list button').count()) > 0, 20000);
   await kpage.locator('#lobby-list button').first().click();
   await waitFor('the citizen is let in', async () => (await cpage.evaluate(() => window.vamtCall.state)) !== 'lobby', 20000);

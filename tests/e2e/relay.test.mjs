@@ -3,7 +3,7 @@
 // still see and hear each other through vamt's SFU.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { smtpSink, startVamt, browser, waitFor, inboundMedia, confirmByMail } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, inboundMedia, confirmByMail, enterCall } from './harness.mjs';
 
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
@@ -57,6 +57,7 @@ test('a relay-only call connects through our TURN server and decodes video', { t
 
   await cpage.addInitScript(forceRelay);
   await cpage.goto(link);
+  await enterCall(cpage);
   const servers = await cpage.evaluate(() => JSON.parse(document.getElementById('call-config').textContent).iceServers);
   const turn = servers.find((s) => String(s.urls).startsWith('turn:'));
   assert.ok(turn && turn.username.endsWith(':call-' + JSON.parse(await cpage.locator('#call-config').textContent()).room), JSON.stringify(servers));
@@ -74,6 +75,7 @@ test('a relay-only call connects through our TURN server and decodes video', { t
   await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
   const admit = kpage.locator(`tr[data-booking="${bookingId}"] td.waiting`).getByRole('button', { name: 'Admit' });
   await Promise.all([kpage.waitForURL(/\/clerk\/call\//), admit.click()]);
+  await enterCall(kpage);
 
   const media = await waitFor('video decoded on both sides through the relay', async () => {
     const [c, k] = await Promise.all([inboundMedia(cpage), inboundMedia(kpage)]);

@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { smtpSink, startVamt, browser, waitFor, confirmByMail } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, confirmByMail, enterCall } from './harness.mjs';
 
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
@@ -88,6 +88,7 @@ test('the clerk keeps decoding a citizen whose uplink shrinks to 1 Mbit/s', { ti
   const link = mail.mail.text.match(/https?:\/\/\S+\/call\/BK_\S+/)[0];
   const bookingId = new URL(link).pathname.split('/').pop();
   await cpage.goto(link);
+  await enterCall(cpage);
   await waitFor('the citizen waits', async () => (await cpage.evaluate(() => window.vamtCall.state)) === 'lobby', 20000);
 
   // The clerk's screen is large: the citizen's tile asks for the top layer.
@@ -100,6 +101,7 @@ test('the clerk keeps decoding a citizen whose uplink shrinks to 1 Mbit/s', { ti
   await Promise.all([kpage.waitForURL(/\/clerk$/), kpage.getByRole('button', { name: 'Sign in' }).click()]);
   const admit = kpage.locator(`tr[data-booking="${bookingId}"] td.waiting`).getByRole('button', { name: 'Admit' });
   await Promise.all([kpage.waitForURL(/\/clerk\/call\//), admit.click()]);
+  await enterCall(kpage);
 
   // Before the limit: the clerk decodes the citizen's top layer (full width).
   const before = await waitFor('the clerk decoding the citizen\'s top layer', async () => {

@@ -97,7 +97,7 @@ fn metric_names(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn every_metric_follows_the_naming_scheme_and_is_documented() {
-    let doc = include_str!("../docs/metrics.md");
+    let doc = include_str!("../../docs/metrics.md");
     let names = exported();
     assert!(names.len() >= 12);
     for name in &names {
@@ -172,7 +172,7 @@ fn dashboards_query_only_exported_metrics() {
 #[test]
 fn alert_rules_use_only_exported_metrics() {
     let names = exported();
-    let rules = include_str!("../dashboards/alerts.yml");
+    let rules = include_str!("../../dashboards/alerts.yml");
     let used = metric_names(rules);
     assert!(used.len() >= 6, "only {used:?}");
     for m in used {

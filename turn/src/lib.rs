@@ -16,9 +16,12 @@ pub mod binding;
 pub mod metrics;
 pub mod peer_policy;
 pub mod relay;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod stun;
+#[cfg(feature = "server")]
 pub mod tls;
+#[cfg(feature = "server")]
 pub mod udp;
 
 pub use metrics::TurnMetrics;

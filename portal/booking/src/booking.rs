@@ -831,6 +831,14 @@ fn booking_from_row(vault: &Vault, r: &BookingRow) -> Result<Option<Booking>, Bo
     }))
 }
 
+/// The ID of the booking whose call is `room`, if there is one.
+pub async fn id_by_room(db: &Db, room: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM bookings WHERE room_id = $1")
+        .bind(room)
+        .fetch_optional(db.pool())
+        .await
+}
+
 /// The booking `id`, if it exists.
 pub async fn find(db: &Db, vault: &Vault, id: &str) -> Result<Option<Booking>, BookingError> {
     let row = sqlx::query_as::<_, BookingRow>(select_bookings!("WHERE b.id = $1"))
@@ -1258,6 +1266,19 @@ pub async fn set_note(db: &Db, vault: &Vault, id: &str, note: &str) -> Result<bo
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The clerk's note on booking `id` (empty if none, or the booking is unknown).
+pub async fn note(db: &Db, vault: &Vault, id: &str) -> Result<String, BookingError> {
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT clerk_note FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    match sealed {
+        Some(s) if !s.is_empty() => Ok(vault.open(&field(id, "clerk_note"), &s)?),
+        _ => Ok(String::new()),
+    }
 }
 
 /// Records whether the citizen came (`attended`, `no_show`), or clears it (`None`); only

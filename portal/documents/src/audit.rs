@@ -42,6 +42,14 @@ pub enum Event {
     Delivered,
     /// The case's key and files were erased.
     Erased,
+    /// Someone entered the call (`detail.role`); the actor says who.
+    Joined,
+    /// Someone left the call (or was removed, or the call ended for everyone).
+    Left,
+    /// The clerk asked the citizen to show an identity document (`detail.method`).
+    IdentityRequested,
+    /// The clerk shared a document with the call's guests (an interpreter), or stopped.
+    DocumentShared,
 }
 
 impl Event {
@@ -62,6 +70,10 @@ impl Event {
             Event::DocumentSealed => "document_sealed",
             Event::Delivered => "delivered",
             Event::Erased => "erased",
+            Event::Joined => "joined",
+            Event::Left => "left",
+            Event::IdentityRequested => "identity_requested",
+            Event::DocumentShared => "document_shared",
         }
     }
 }

@@ -28,8 +28,24 @@ pub enum Actor {
     Citizen,
     /// A clerk, by their account's ID.
     Clerk(i64),
+    /// A guest the clerk invited (an interpreter, a colleague), by the invitation's ID.
+    Guest(String),
     /// The office itself (a job).
     System,
+}
+
+impl Actor {
+    /// The actor a room token's subject names: `clerk:<id>`, `guest:<invite>`, else the
+    /// citizen (`citizen:<booking>`).
+    pub fn from_subject(sub: &str) -> Actor {
+        if let Some(id) = sub.strip_prefix("clerk:") {
+            Actor::Clerk(id.parse().unwrap_or(0))
+        } else if let Some(invite) = sub.strip_prefix("guest:") {
+            Actor::Guest(invite.to_owned())
+        } else {
+            Actor::Citizen
+        }
+    }
 }
 
 impl std::fmt::Display for Actor {
@@ -37,6 +53,7 @@ impl std::fmt::Display for Actor {
         match self {
             Actor::Citizen => f.write_str("citizen"),
             Actor::Clerk(id) => write!(f, "clerk:{id}"),
+            Actor::Guest(invite) => write!(f, "guest:{invite}"),
             Actor::System => f.write_str("system"),
         }
     }

@@ -135,6 +135,8 @@ pub struct Document {
     pub received: i64,
     /// When the upload began.
     pub created_at: DateTime<Utc>,
+    /// Shown to the call's guests (an interpreter) by the clerk; they see no other.
+    pub shared_with_guests: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -149,10 +151,12 @@ pub(crate) struct DocumentRow {
     sha256: String,
     received: i64,
     created_at: String,
+    shared_with_guests: i64,
 }
 
 pub(crate) const COLUMNS: &str =
-    "id, case_id, origin, state, kind, sealed_name, size, sha256, received, created_at";
+    "id, case_id, origin, state, kind, sealed_name, size, sha256, received, created_at, \
+     shared_with_guests";
 
 impl DocumentRow {
     pub(crate) fn open(self, key: &CaseKey) -> Document {
@@ -171,6 +175,7 @@ impl DocumentRow {
             sha256: self.sha256,
             received: self.received,
             created_at: parse_ts(&self.created_at).unwrap_or_default(),
+            shared_with_guests: self.shared_with_guests != 0,
         }
     }
 }
@@ -334,6 +339,38 @@ pub async fn decide(
         &by.to_string(),
         event,
         serde_json::json!({ "document": doc.id.0 }),
+    )
+    .await?;
+    find(cases, case, &doc.id.0).await
+}
+
+/// Shows `doc` to the call's guests, or stops showing it. Only a document with content can
+/// be shared; the audit log says who shared what and when.
+pub async fn share(
+    cases: &Cases,
+    case: &Case,
+    doc: &Document,
+    shared: bool,
+    by: &Actor,
+) -> Result<Document, CaseError> {
+    if shared && !doc.state.has_content() {
+        return Err(CaseError::Refused(crate::intake::Refusal::WrongState));
+    }
+    if doc.shared_with_guests == shared {
+        return Ok(doc.clone());
+    }
+    sqlx::query("UPDATE case_documents SET shared_with_guests = $1 WHERE id = $2")
+        .bind(i64::from(shared))
+        .bind(&doc.id.0)
+        .execute(cases.db.pool())
+        .await?;
+    audit::append(
+        &cases.db,
+        &case.id.0,
+        cases.now(),
+        &by.to_string(),
+        Event::DocumentShared,
+        serde_json::json!({ "document": doc.id.0, "shared": shared }),
     )
     .await?;
     find(cases, case, &doc.id.0).await

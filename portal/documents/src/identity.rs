@@ -71,7 +71,8 @@ pub enum IdentityError {
 }
 
 impl Method {
-    fn word(self) -> &'static str {
+    /// The stored word.
+    pub fn word(self) -> &'static str {
         match self {
             Method::IdCard => "id_card",
             Method::Passport => "passport",
@@ -79,7 +80,8 @@ impl Method {
         }
     }
 
-    fn parse(word: &str) -> Option<Method> {
+    /// The method a stored word names.
+    pub fn parse(word: &str) -> Option<Method> {
         Some(match word {
             "id_card" => Method::IdCard,
             "passport" => Method::Passport,
@@ -152,6 +154,57 @@ impl IdentityCheck {
             at: at.and_then(parse_ts),
         })
     }
+}
+
+/// Where the guided check stands, as both sides' pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityStatus {
+    /// The document the clerk asked the citizen to show, while no check has been recorded
+    /// since: the citizen's page walks them through showing it.
+    pub requested: Option<Method>,
+    /// When it was asked for.
+    pub requested_at: Option<DateTime<Utc>>,
+    /// The outcome of the last recorded check.
+    pub outcome: Option<Outcome>,
+}
+
+/// Asks the citizen of `case` to show a document of `method` to the camera. Recorded in the
+/// audit log only: the request is open until a check is recorded after it.
+pub async fn request(
+    cases: &Cases,
+    case: &Case,
+    by: &Actor,
+    method: Method,
+) -> Result<(), CaseError> {
+    audit::append(
+        &cases.db,
+        &case.id.0,
+        cases.now(),
+        &by.to_string(),
+        Event::IdentityRequested,
+        serde_json::json!({ "method": method.word() }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The guided check's state: the last request, unless a check was recorded after it.
+pub async fn status(cases: &Cases, case: &Case) -> Result<IdentityStatus, CaseError> {
+    let entries = audit::entries(&cases.db, &case.id.0).await?;
+    let asked = entries
+        .iter()
+        .rev()
+        .take_while(|e| e.event != Event::IdentityChecked.as_str())
+        .find(|e| e.event == Event::IdentityRequested.as_str());
+    let requested = asked.and_then(|e| {
+        let detail: serde_json::Value = serde_json::from_str(&e.detail).ok()?;
+        Method::parse(detail.get("method")?.as_str()?)
+    });
+    Ok(IdentityStatus {
+        requested,
+        requested_at: asked.filter(|_| requested.is_some()).and_then(audit::at),
+        outcome: case.identity.as_ref().map(|c| c.outcome),
+    })
 }
 
 /// Records `check` for `case` (a later record replaces an earlier one; the audit log keeps

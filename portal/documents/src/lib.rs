@@ -46,7 +46,8 @@ pub struct Cases {
     /// The clock.
     pub clock: Clock,
     /// Seals the office's documents (PAdES) with the authority's key, when configured.
-    pub sealer: Option<vamt_pdf::Sealer>,
+    /// Set once, after the portal is assembled (its join recorder already shares `Cases`).
+    pub sealer: std::sync::OnceLock<vamt_pdf::Sealer>,
 }
 
 impl Cases {
@@ -64,13 +65,13 @@ impl Cases {
             settings,
             metrics: DocumentMetrics::new(registry)?,
             clock,
-            sealer: None,
+            sealer: std::sync::OnceLock::new(),
         })
     }
 
     /// Seals the office's signed documents with `sealer` (the authority's key).
-    pub fn with_sealer(mut self, sealer: vamt_pdf::Sealer) -> Self {
-        self.sealer = Some(sealer);
+    pub fn with_sealer(self, sealer: vamt_pdf::Sealer) -> Self {
+        let _ = self.sealer.set(sealer);
         self
     }
 

@@ -395,7 +395,7 @@ pub async fn sign(
     };
     let signed = vamt_pdf::append_signature_page(&original, &record)
         .map_err(|e| SignError::Pdf(e.to_string()))?;
-    let (bytes, sealed) = match &cases.sealer {
+    let (bytes, sealed) = match cases.sealer.get() {
         Some(sealer) => (
             vamt_pdf::seal(&signed, sealer, now, "Signed in a video consultation")
                 .map_err(|e| SignError::Pdf(e.to_string()))?,

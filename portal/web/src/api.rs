@@ -60,6 +60,10 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         super::case::invite,
         super::case::revoke_invite,
         super::case::record_identity,
+        super::case::request_identity,
+        super::case::get_identity,
+        super::case::share,
+        super::case::put_note,
         super::case::get_case
     ),
     components(schemas(
@@ -81,7 +85,11 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         super::case::SignedOut,
         super::case::DeliverIn,
         super::case::InviteIn,
-        super::case::InviteOut
+        super::case::InviteOut,
+        super::case::ShareIn,
+        super::case::NoteIn,
+        super::case::IdentityRequestIn,
+        super::case::IdentityStatusOut
     ))
 )]
 pub struct ApiDoc;

@@ -63,6 +63,7 @@ pub async fn guest(
         role,
         &path,
     )
+    .await
 }
 
 const CALL_STRINGS: &[&str] = &[
@@ -105,6 +106,17 @@ const CALL_STRINGS: &[&str] = &[
     "chat-alone",
     "call-audio-only",
     "call-no-devices",
+    "call-status-check",
+    "prejoin-camera",
+    "prejoin-mic",
+    "prejoin-net-good",
+    "prejoin-net-fair",
+    "prejoin-net-poor",
+    "prejoin-help-denied",
+    "prejoin-help-missing",
+    "prejoin-help-busy",
+    "inspect-enlarge",
+    "inspect-freeze",
 ];
 
 /// The claims of a room token for `booking`: `sub` and `name` in `role`, valid for the
@@ -236,9 +248,29 @@ const CASE_STRINGS: &[&str] = &[
     "timeline-by-citizen",
     "timeline-by-clerk",
     "timeline-by-system",
+    "timeline-by-guest",
+    "timeline-joined",
+    "timeline-left",
+    "timeline-identity_requested",
+    "timeline-document_shared",
+    "docs-share",
+    "identity-asked",
+    "identity-progress-front",
+    "identity-progress-back",
+    "identity-progress-tilt",
+    "identity-progress-photo",
+    "identity-progress-done",
+    "idcheck-now",
+    "idcheck-done",
+    "idcheck-step-front",
+    "idcheck-step-back",
+    "idcheck-step-tilt",
+    "idcheck-step-photo",
+    "appointment-note-saved",
+    "finished-no-docs",
 ];
 
-fn call_page(
+async fn call_page(
     st: &AppState,
     lang: &'static str,
     booking: &Booking,
@@ -275,6 +307,14 @@ fn call_page(
         .i18n
         .t(lang, &format!("service-{}", booking.service), None);
     // The clerk sees the appointment beside the call: who, when, and what to check.
+    let note = if role == Role::Clerk {
+        match booking::note(&st.db, &st.vault, &booking.id).await {
+            Ok(n) => n,
+            Err(e) => return internal(st, lang, &e),
+        }
+    } else {
+        String::new()
+    };
     let appointment = (role == Role::Clerk).then(|| {
         let (date, time) = local_date_time(st, lang, booking.starts_at);
         context! {
@@ -282,6 +322,7 @@ fn call_page(
             date => date,
             time => time,
             check => st.i18n.t(lang, &format!("service-{}-docs", booking.service), None),
+            note => note,
         }
     });
     let mut resp = render(
@@ -345,6 +386,7 @@ pub async fn citizen(
         Role::Citizen,
         &path,
     )
+    .await
 }
 
 /// `POST /clerk/call/{id}/take-over`: the clerk takes a colleague's call over, recorded
@@ -415,6 +457,7 @@ pub async fn clerk(
         Role::Clerk,
         &path,
     )
+    .await
 }
 
 /// This feature's routes.

@@ -50,16 +50,7 @@ impl CallCredential {
 
     /// Who this is in the case's records.
     fn actor(&self) -> Actor {
-        match self.claims.role {
-            Role::Clerk => Actor::Clerk(
-                self.claims
-                    .sub
-                    .strip_prefix("clerk:")
-                    .and_then(|id| id.parse().ok())
-                    .unwrap_or(0),
-            ),
-            _ => Actor::Citizen,
-        }
+        Actor::from_subject(&self.claims.sub)
     }
 }
 
@@ -306,10 +297,40 @@ async fn case_of(st: &AppState, who: &CallCredential) -> Result<Case, Response> 
         .map_err(|e| case_failed(st, who.lang, e))
 }
 
+/// The case of `who`'s call for reading its documents, without opening one: the citizen
+/// and the clerk, and the call's guests, who see only what the clerk shares ([`may_see`]).
+async fn case_to_read(st: &AppState, who: &CallCredential) -> Result<Option<Case>, Response> {
+    case::of_booking(&st.cases, &who.claims.booking)
+        .await
+        .map_err(|e| case_failed(st, who.lang, e))
+}
+
 /// Whether `who` may see `doc`: the clerk and the citizen see every document of their case
-/// (the citizen's own and the office's); [`case_of`] has turned the other roles away.
-fn may_see(who: &CallCredential, _doc: &Document) -> bool {
-    matches!(who.claims.role, Role::Citizen | Role::Clerk)
+/// (the citizen's own and the office's); a guest (an interpreter, a colleague) only those
+/// the clerk shares, while they have content.
+fn may_see(who: &CallCredential, doc: &Document) -> bool {
+    match who.claims.role {
+        Role::Citizen | Role::Clerk => true,
+        Role::Interpreter | Role::Observer => doc.shared_with_guests && doc.state.has_content(),
+    }
+}
+
+/// Document `doc` for reading (its record or its bytes), if `who` may see it.
+async fn document_to_read(
+    st: &AppState,
+    who: &CallCredential,
+    doc: &str,
+) -> Result<(Case, Document), Response> {
+    let Some(case) = case_to_read(st, who).await? else {
+        return Err(fail(st, who.lang, ErrorCode::NotFound));
+    };
+    let d = document::find(&st.cases, &case, doc)
+        .await
+        .map_err(|e| case_failed(st, who.lang, e))?;
+    if !may_see(who, &d) {
+        return Err(fail(st, who.lang, ErrorCode::NotFound));
+    }
+    Ok((case, d))
 }
 
 /// A document of the case, as both sides see it.
@@ -333,6 +354,8 @@ pub struct DocumentOut {
     pub received: i64,
     /// The largest chunk a `PUT …/content` may carry.
     pub chunk_max: usize,
+    /// Shown to the call's guests (an interpreter) by the clerk.
+    pub shared_with_guests: bool,
 }
 
 impl From<&Document> for DocumentOut {
@@ -347,6 +370,7 @@ impl From<&Document> for DocumentOut {
             sha256: d.sha256.clone(),
             received: d.received,
             chunk_max: intake::MAX_CHUNK,
+            shared_with_guests: d.shared_with_guests,
         }
     }
 }
@@ -360,14 +384,11 @@ fn document_out(d: &Document) -> Response {
     params(("booking" = String, Path, description = "The booking's ID")),
     responses((status = 200, description = "The case's documents, oldest first", body = Vec<DocumentOut>)))]
 pub async fn list_documents(State(st): State<AppState>, who: CallCredential) -> Response {
-    if !matches!(who.claims.role, Role::Citizen | Role::Clerk) {
-        return fail(&st, who.lang, ErrorCode::NotInCall);
-    }
     // Looking opens no case: a call page that loads is not yet a step of the case.
-    let case = match case::of_booking(&st.cases, &who.claims.booking).await {
+    let case = match case_to_read(&st, &who).await {
         Ok(Some(c)) => c,
         Ok(None) => return Json(Vec::<DocumentOut>::new()).into_response(),
-        Err(e) => return case_failed(&st, who.lang, e),
+        Err(r) => return r,
     };
     match document::list(&st.cases, &case).await {
         Ok(all) => Json(
@@ -446,7 +467,7 @@ pub async fn get_document(
     who: CallCredential,
     Path(p): Path<DocPath>,
 ) -> Response {
-    match document_of(&st, &who, &p.doc).await {
+    match document_to_read(&st, &who, &p.doc).await {
         Ok((_, d)) => document_out(&d),
         Err(r) => r,
     }
@@ -543,7 +564,7 @@ pub async fn get_content(
     who: CallCredential,
     Path(p): Path<DocPath>,
 ) -> Response {
-    let (case, d) = match document_of(&st, &who, &p.doc).await {
+    let (case, d) = match document_to_read(&st, &who, &p.doc).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -593,6 +614,150 @@ pub async fn discard(
     Path(p): Path<DocPath>,
 ) -> Response {
     decide(st, who, p.doc, Decision::Discard).await
+}
+
+/// `{note}`: the clerk's note on the appointment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteIn {
+    /// Up to 2000 characters; empty clears it.
+    pub note: String,
+}
+
+/// `PUT /api/v1/calls/{booking}/note`
+#[utoipa::path(put, path = "/api/v1/calls/{booking}/note",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body = NoteIn,
+    responses((status = 204, description = "Saved, sealed at rest; the console shows the same note (clerk only)")))]
+pub async fn put_note(
+    State(st): State<AppState>,
+    CallClerk(who): CallClerk,
+    ApiJson(_, body): ApiJson<NoteIn>,
+) -> Response {
+    match booking::set_note(&st.db, &st.vault, &who.claims.booking, &body.note).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => fail(&st, who.lang, ErrorCode::NotFound),
+        Err(e) => internal(&st, who.lang, &e),
+    }
+}
+
+/// `{shared}` of a share request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareIn {
+    /// Whether the call's guests see the document.
+    pub shared: bool,
+}
+
+/// `POST /api/v1/calls/{booking}/documents/{doc}/share`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/documents/{doc}/share",
+    params(("booking" = String, Path, description = "The booking's ID"), ("doc" = String, Path, description = "The document's ID")),
+    request_body = ShareIn,
+    responses((status = 200, description = "Shown to the call's guests, or no longer (clerk only)", body = DocumentOut)))]
+pub async fn share(
+    State(st): State<AppState>,
+    CallClerk(who): CallClerk,
+    Path(p): Path<DocPath>,
+    ApiJson(_, body): ApiJson<ShareIn>,
+) -> Response {
+    let (case, d) = match document_of(&st, &who, &p.doc).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match document::share(&st.cases, &case, &d, body.shared, &who.actor()).await {
+        Ok(done) => {
+            st.hub.notify_room(&who.claims.room, "case_changed");
+            document_out(&done)
+        }
+        Err(e) => case_failed(&st, who.lang, e),
+    }
+}
+
+/// `{method}` of an identity request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRequestIn {
+    /// `id_card` or `passport`: the document the citizen is asked to show.
+    #[schema(value_type = String)]
+    pub method: identity::Method,
+}
+
+/// `POST /api/v1/calls/{booking}/identity/request`
+#[utoipa::path(post, path = "/api/v1/calls/{booking}/identity/request",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    request_body = IdentityRequestIn,
+    responses(
+        (status = 200, description = "Asked; the citizen's page walks them through showing it (clerk only)", body = IdentityStatusOut),
+        (status = 422, description = "`invalid_request`: security questions are asked in the call, not shown", body = super::api::ApiError)))]
+pub async fn request_identity(
+    State(st): State<AppState>,
+    CallClerk(who): CallClerk,
+    ApiJson(_, body): ApiJson<IdentityRequestIn>,
+) -> Response {
+    if body.method == identity::Method::SecurityQuestions {
+        return fail(&st, who.lang, ErrorCode::InvalidRequest);
+    }
+    let case = match case_of(&st, &who).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(e) = identity::request(&st.cases, &case, &who.actor(), body.method).await {
+        return case_failed(&st, who.lang, e);
+    }
+    st.hub.notify_room(&who.claims.room, "case_changed");
+    identity_out(&st, &who, Some(case)).await
+}
+
+/// Where the guided identity check stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdentityStatusOut {
+    /// `id_card` or `passport` while the citizen is asked to show one, else null.
+    #[schema(value_type = Option<String>)]
+    pub requested: Option<identity::Method>,
+    /// When it was asked for.
+    pub requested_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `confirmed` or `failed`, once recorded.
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<identity::Outcome>,
+}
+
+/// `GET /api/v1/calls/{booking}/identity`
+#[utoipa::path(get, path = "/api/v1/calls/{booking}/identity",
+    params(("booking" = String, Path, description = "The booking's ID")),
+    responses((status = 200, description = "Whether the citizen is asked to show an identity document, and the outcome once recorded (citizen and clerk)", body = IdentityStatusOut)))]
+pub async fn get_identity(State(st): State<AppState>, who: CallCredential) -> Response {
+    if !matches!(who.claims.role, Role::Citizen | Role::Clerk) {
+        return fail(&st, who.lang, ErrorCode::NotInCall);
+    }
+    match case_to_read(&st, &who).await {
+        Ok(case) => identity_out(&st, &who, case).await,
+        Err(r) => r,
+    }
+}
+
+async fn identity_out(st: &AppState, who: &CallCredential, case: Option<Case>) -> Response {
+    let Some(case) = case else {
+        return Json(IdentityStatusOut {
+            requested: None,
+            requested_at: None,
+            outcome: None,
+        })
+        .into_response();
+    };
+    // The outcome as stored now (a record just made is not in `case` yet).
+    let case = match case::by_id(&st.cases, &case.id.0).await {
+        Ok(c) => c,
+        Err(e) => return case_failed(st, who.lang, e),
+    };
+    match identity::status(&st.cases, &case).await {
+        Ok(s) => Json(IdentityStatusOut {
+            requested: s.requested,
+            requested_at: s.requested_at,
+            outcome: s.outcome,
+        })
+        .into_response(),
+        Err(e) => case_failed(st, who.lang, e),
+    }
 }
 
 /// `POST /api/v1/calls/{booking}/identity`
@@ -707,7 +872,16 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/calls/{booking}/invites/{invite}",
             axum::routing::delete(revoke_invite),
         )
-        .route("/api/v1/calls/{booking}/identity", post(record_identity))
+        .route(
+            "/api/v1/calls/{booking}/identity",
+            post(record_identity).get(get_identity),
+        )
+        .route("/api/v1/calls/{booking}/note", axum::routing::put(put_note))
+        .route(
+            "/api/v1/calls/{booking}/identity/request",
+            post(request_identity),
+        )
+        .route("/api/v1/calls/{booking}/documents/{doc}/share", post(share))
         .route("/api/v1/calls/{booking}/case", get(get_case))
 }
 

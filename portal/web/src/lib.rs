@@ -10,6 +10,7 @@ pub mod api;
 mod assets;
 mod booking;
 mod call;
+mod call_record;
 mod case;
 mod clerk;
 pub mod config;

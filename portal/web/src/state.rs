@@ -143,6 +143,14 @@ impl AppState {
             &registry,
             clock.clone(),
         )?);
+        // Joins and leaves of a call go into its case's audit log (call_record.rs). Outside
+        // a runtime (a state built for a synchronous check) nothing listens.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            if hub.send_events_to(tx) {
+                rt.spawn(crate::call_record::record(cases.clone(), rx));
+            }
+        }
         let office = Arc::new(Office::open(
             settings.office,
             db,
@@ -168,12 +176,10 @@ impl AppState {
 
     /// Seals the office's signed documents with `sealer`. Call right after
     /// [`AppState::build`], before the state is shared.
-    pub fn with_sealer(mut self, sealer: vamt_pdf::Sealer) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.0) {
-            if let Some(cases) = Arc::get_mut(&mut inner.cases) {
-                cases.sealer = Some(sealer);
-            }
-        }
+    pub fn with_sealer(self, sealer: vamt_pdf::Sealer) -> Self {
+        // Set once: a second seal for the same portal would be a wiring mistake, and the
+        // first stays.
+        let _ = self.cases.sealer.set(sealer);
         self
     }
 

@@ -18,6 +18,9 @@ const positionEl = document.getElementById('position');
 const lobbyList = document.getElementById('lobby-list');
 const peopleList = document.getElementById('people');
 const endAllBtn = document.getElementById('end-all');
+const flipBtn = document.getElementById('flip');
+const prejoin = document.getElementById('prejoin');
+const inCall = document.getElementById('in-call');
 const isClerk = cfg.role === 'clerk';
 let myId = null;
 let lobby = [];
@@ -63,6 +66,8 @@ window.vamtCall = {
   get sharing() { return !!(screen && screen.sender.track); },
   // Test seam: drop the signalling socket as a network change would (media is untouched).
   dropSignalling() { if (ws) ws.close(4100, 'test: network change'); },
+  // The front/back camera switch (phones), also offered during the guided ID check.
+  switchCamera: () => switchCamera(),
 };
 
 // One tile per participant's stream (its camera, and its voice through the same element);
@@ -73,29 +78,61 @@ function remoteVideoFor(stream, track) {
   const id = extraVideo ? `remote-${stream.id}-${track.id}` : 'remote-' + stream.id;
   let v = document.getElementById(id);
   if (!v) {
+    // A tile is the video with the participant's name under it (and, for the clerk, the
+    // controls to look at an ID card closely).
+    const tile = document.createElement('figure');
+    tile.className = 'tile';
+    tile.dataset.participant = stream.id;
     v = document.createElement('video');
     v.id = id;
     v.autoplay = true;
     v.playsInline = true;
     v.dataset.participant = stream.id;
-    remotes.appendChild(v);
+    const caption = document.createElement('figcaption');
+    caption.append(document.createElement('bdi'));
+    tile.append(v, caption);
+    if (isClerk && !extraVideo) tile.append(inspectControls(v, tile));
+    remotes.appendChild(tile);
+    nameTile(tile, extraVideo);
+    if (extraVideo) watchScreen(stream, track, v);
+  }
+  if (!stream.vamtWatched) {
+    // A shared screen shared again comes back on the same transceiver: Chromium may say so
+    // by putting its track back into the stream rather than by `track`.
+    stream.vamtWatched = true;
+    stream.addEventListener('addtrack', (ev) => {
+      if (ev.track.kind === 'video') remoteVideoFor(stream, ev.track);
+    });
   }
   if (extraVideo) {
     v.classList.add('screen');
+    v.closest('figure').classList.add('screen');
     v.muted = true;
-    v.setAttribute('aria-label', text['call-remote-screen']);
     if (!v.srcObject) v.srcObject = new MediaStream([track]);
-    // The tile goes when the sharer stops (its track ends at the next negotiation).
-    const gone = () => { sizeObserver.unobserve(v); clearTimeout(v.sizeTimer); v.remove(); };
-    track.addEventListener('ended', gone);
-    stream.addEventListener('removetrack', (ev) => { if (ev.track === track) gone(); });
   } else {
-    v.setAttribute('aria-label', text['call-remote']);
     if (track && track.kind === 'video') v.dataset.video = track.id;
     if (v.srcObject !== stream) v.srcObject = stream;
   }
   v.play().catch(() => {});
   return v;
+}
+
+// A shared screen's tile goes when the sharer stops: its track ends, or leaves the stream at
+// the next negotiation. Chromium may take a track out of its stream and put it back within
+// one negotiation (the same transceiver, shared again), so the tile goes only if the track
+// is still out a moment later; a tile taken away by mistake would not come back.
+function watchScreen(stream, track, v) {
+  const gone = () => {
+    if (track.readyState !== 'ended' && stream.getTracks().includes(track)) return;
+    sizeObserver.unobserve(v);
+    clearTimeout(v.sizeTimer);
+    const tile = v.closest('figure');
+    if (tile) tile.remove();
+  };
+  track.addEventListener('ended', gone);
+  stream.addEventListener('removetrack', (ev) => {
+    if (ev.track === track) setTimeout(gone, 0);
+  });
 }
 
 // Tell the SFU how large each received video is shown, so a small tile gets a small
@@ -120,6 +157,77 @@ function reportSize(v) {
   v.dataset.sent = width + 'x' + height;
   send({ type: 'video_size', mid: v.dataset.mid, width, height });
 }
+
+// The name under a tile: the participant's, known from `joined`/`participant_joined`
+// before their tracks arrive; a shared screen says whose it is.
+function nameTile(tile, screenTile) {
+  const p = peers.get(tile.dataset.participant);
+  const name = p ? p.name : text['call-remote'];
+  tile.querySelector('figcaption bdi').textContent = screenTile ? `${text['call-remote-screen']}: ${name}` : name;
+  const v = tile.querySelector('video');
+  v.setAttribute('aria-label', screenTile ? `${text['call-remote-screen']}: ${isolate(name)}` : isolate(name));
+}
+
+function nameTiles() {
+  for (const tile of remotes.querySelectorAll('figure.tile')) nameTile(tile, tile.classList.contains('screen'));
+}
+
+// The clerk looks at an ID card closely, on this screen only: "enlarge" gives the tile the
+// whole stage (its size report makes the SFU send the sharpest layer), "freeze" copies the
+// current frame into a canvas to zoom into. Nothing of it is uploaded or stored.
+function inspectControls(v, tile) {
+  const bar = document.createElement('div');
+  bar.className = 'tile-tools';
+  const enlarge = button(text['inspect-enlarge'], () => {
+    const on = !tile.classList.contains('zoomed');
+    for (const t of remotes.querySelectorAll('figure.zoomed')) {
+      t.classList.remove('zoomed');
+      t.querySelector('.tile-tools button').setAttribute('aria-pressed', 'false');
+    }
+    tile.classList.toggle('zoomed', on);
+    remotes.classList.toggle('has-zoom', on);
+    enlarge.setAttribute('aria-pressed', String(on));
+  });
+  enlarge.setAttribute('aria-pressed', 'false');
+  const freeze = button(text['inspect-freeze'], () => inspect.freeze(v));
+  bar.append(enlarge, freeze);
+  return bar;
+}
+
+const inspect = (() => {
+  const box = document.getElementById('inspect');
+  if (!box) return { freeze() {}, clear() {} };
+  const canvas = document.getElementById('inspect-canvas');
+  const label = document.getElementById('inspect-zoom');
+  let zoom = 1;
+  const show = () => {
+    canvas.style.width = `${zoom * 100}%`;
+    label.textContent = `${Math.round(zoom * 100)} %`;
+  };
+  const clear = () => {
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+    canvas.width = canvas.height = 0;
+    box.hidden = true;
+  };
+  document.getElementById('inspect-in').addEventListener('click', () => { zoom = Math.min(4, zoom + 0.5); show(); });
+  document.getElementById('inspect-out').addEventListener('click', () => { zoom = Math.max(1, zoom - 0.5); show(); });
+  document.getElementById('inspect-close').addEventListener('click', clear);
+  return {
+    freeze(v) {
+      if (!v.videoWidth) return;
+      // The frame at the resolution it arrived in, not the tile's size.
+      canvas.width = v.videoWidth;
+      canvas.height = v.videoHeight;
+      canvas.getContext('2d').drawImage(v, 0, 0);
+      zoom = 2;
+      show();
+      box.hidden = false;
+      box.scrollIntoView({ block: 'nearest' });
+    },
+    clear,
+  };
+})();
+window.vamtInspect = inspect;
 
 function updateInCall() {
   if (finished) return;
@@ -186,6 +294,7 @@ function isolate(s) {
 
 // Everyone else in the call; the clerk can mute or remove them.
 function renderPeople() {
+  nameTiles();
   peopleList.replaceChildren();
   for (const p of peers.values()) {
     const li = document.createElement('li');
@@ -213,15 +322,38 @@ function setMicEnabled(enabled) {
   micBtn.textContent = enabled ? text['call-mute'] : text['call-unmute'];
 }
 
+// The end of the call, for whatever reason: nothing of it is left on the page (no tiles,
+// no live notices, no enabled controls), and the finished page says what happens next.
+// While the call is still open (we left, or the link broke) a button takes us back in.
 function finish(state) {
   finished = true;
   setStatus(state);
   if (pc) pc.close();
   if (localStream) localStream.getTracks().forEach((t) => t.stop());
-  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = true;
+  stopMeter();
+  micBtn.disabled = camBtn.disabled = leaveBtn.disabled = shareBtn.disabled = flipBtn.disabled = true;
   if (endAllBtn) endAllBtn.disabled = true;
   chatInput.disabled = chatSend.disabled = true;
+  for (const v of document.querySelectorAll('video')) v.srcObject = null;
+  remotes.replaceChildren();
+  inspect.clear();
+  for (const id of ['position', 'device-note', 'sharing', 'quality']) {
+    const el = document.getElementById(id);
+    if (el) el.hidden = true;
+  }
+  inCall.hidden = true;
+  prejoin.hidden = true;
+  const done = document.getElementById('finished');
+  document.getElementById('finished-status').textContent = statusEl.textContent;
+  statusEl.hidden = true;
+  const open = ['left', 'error', 'replaced'].includes(state);
+  document.getElementById('finished-rejoin').hidden = !open;
+  done.hidden = false;
+  done.focus();
+  document.dispatchEvent(new CustomEvent('vamt:finished', { detail: state }));
 }
+
+document.getElementById('finished-rejoin').addEventListener('click', () => location.reload());
 
 async function handle(m) {
   switch (m.type) {
@@ -326,9 +458,10 @@ async function handle(m) {
       renderPeople();
       qualities.delete(m.participant);
       renderQuality();
-      for (const v of remotes.querySelectorAll('video')) {
-        if (v.dataset.participant === m.participant) v.remove();
+      for (const tile of remotes.querySelectorAll('figure.tile')) {
+        if (tile.dataset.participant === m.participant) tile.remove();
       }
+      if (!remotes.querySelector('figure.zoomed')) remotes.classList.remove('has-zoom');
       if (!finished) setStatus(peers.size ? 'connected' : 'other-left');
       break;
     }
@@ -454,31 +587,256 @@ function connect(greet) {
 /// Camera and microphone if allowed and present; else the microphone alone; else nothing
 /// to send: a refused or missing camera leaves an audio-only call, not a dead end, and even
 /// without a microphone one still sees and hears the others (and can chat and sign).
+/// The devices chosen in the device check (or last time on this browser), else the default.
+function audioWant() {
+  const id = localStorage.getItem('vamt.mic');
+  return { echoCancellation: true, noiseSuppression: true, ...(id ? { deviceId: { ideal: id } } : {}) };
+}
+function videoWant() {
+  const id = localStorage.getItem('vamt.camera');
+  return { width: { ideal: 1280 }, height: { ideal: 720 }, ...(id ? { deviceId: { ideal: id } } : {}) };
+}
+
+// Why a device could not be had, as the help the device check shows.
+function whyNot(e) {
+  if (e.name === 'NotAllowedError' || e.name === 'SecurityError') return 'denied';
+  if (e.name === 'NotFoundError' || e.name === 'OverconstrainedError') return 'missing';
+  return 'busy';
+}
+
+/// Camera and microphone if allowed and present; else the microphone alone; else nothing
+/// to send: a refused or missing camera leaves an audio-only call, not a dead end, and even
+/// without a microphone one still sees and hears the others (and can chat and sign).
 async function localMedia() {
-  const audio = { echoCancellation: true, noiseSuppression: true };
+  let why = null;
   try {
-    return { stream: await navigator.mediaDevices.getUserMedia({ audio, video: { width: { ideal: 1280 }, height: { ideal: 720 } } }), note: null };
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio: audioWant(), video: videoWant() }), note: null, why };
   } catch (e) {
     console.warn('camera and microphone not available', e.name);
+    why = whyNot(e);
   }
   try {
-    return { stream: await navigator.mediaDevices.getUserMedia({ audio }), note: 'call-audio-only' };
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio: audioWant() }), note: 'call-audio-only', why };
   } catch (e) {
     console.warn('microphone not available', e.name);
+    why = why || whyNot(e);
   }
-  return { stream: new MediaStream(), note: 'call-no-devices' };
+  return { stream: new MediaStream(), note: 'call-no-devices', why };
 }
+
+// The device check before joining: see oneself, watch the microphone move the meter, hear
+// a test tone, pick camera and microphone, a hint on the connection, and help when a
+// device is refused or missing. Joining takes what works: a missing camera is no dead end.
+let audioCtx = null;
+let meterTimer = null;
+let cameraCount = 0;
+function audio() {
+  if (!audioCtx) audioCtx = new AudioContext();
+  // Browsers start an audio context suspended until the user does something on the page.
+  if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => {});
+  return audioCtx;
+}
+
+function stopMeter() {
+  clearInterval(meterTimer);
+  meterTimer = null;
+}
+
+function startMeter() {
+  stopMeter();
+  const track = localStream && localStream.getAudioTracks()[0];
+  const meter = document.getElementById('prejoin-level');
+  meter.value = 0;
+  if (!track) return;
+  const ctx = audio();
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 512;
+  ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  meterTimer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const x of samples) sum += x * x;
+    // Speech at arm's length has an RMS of about 0.02 to 0.1: scaled so talking fills it.
+    meter.value = Math.min(1, Math.sqrt(sum / samples.length) * 8);
+    window.vamtCall.level = Math.max(window.vamtCall.level || 0, meter.value);
+  }, 100);
+}
+
+function testTone() {
+  const ctx = audio();
+  const gain = ctx.createGain();
+  gain.gain.value = 0.2;
+  gain.connect(ctx.destination);
+  // Two short beeps, low then high: heard as a test, not as a ringing call.
+  [[440, 0], [660, 0.45]].forEach(([hz, at]) => {
+    const o = ctx.createOscillator();
+    o.frequency.value = hz;
+    o.connect(gain);
+    o.start(ctx.currentTime + at);
+    o.stop(ctx.currentTime + at + 0.35);
+  });
+  window.vamtCall.tones = (window.vamtCall.tones || 0) + 1;
+}
+
+async function fillDevices() {
+  let devices = [];
+  try {
+    devices = await navigator.mediaDevices.enumerateDevices();
+  } catch (_) {
+    return;
+  }
+  const cameras = devices.filter((d) => d.kind === 'videoinput' && d.deviceId);
+  const mics = devices.filter((d) => d.kind === 'audioinput' && d.deviceId);
+  const fill = (select, list, kind, current) => {
+    select.replaceChildren();
+    list.forEach((d, i) => {
+      const o = document.createElement('option');
+      o.value = d.deviceId;
+      o.textContent = d.label || `${text[kind]} ${i + 1}`;
+      o.selected = d.deviceId === current;
+      select.append(o);
+    });
+    select.disabled = list.length === 0;
+  };
+  const setting = (k) => {
+    const t = localStream && localStream.getTracks().find((x) => x.kind === k);
+    return t ? t.getSettings().deviceId : null;
+  };
+  fill(document.getElementById('prejoin-camera'), cameras, 'prejoin-camera', setting('video'));
+  fill(document.getElementById('prejoin-mic'), mics, 'prejoin-mic', setting('audio'));
+  // Phones have a front and a back camera: the card is easier to show with the back one.
+  cameraCount = cameras.length;
+  flipBtn.hidden = cameraCount < 2;
+}
+
+// Swaps one of our tracks for another device's: in the preview, and in the call without
+// renegotiating (the sender keeps its simulcast layers).
+async function useDevice(kind, deviceId) {
+  let fresh;
+  try {
+    const s = await navigator.mediaDevices.getUserMedia(kind === 'video'
+      ? { video: { ...videoWant(), deviceId: { exact: deviceId } } }
+      : { audio: { ...audioWant(), deviceId: { exact: deviceId } } });
+    fresh = s.getTracks()[0];
+  } catch (e) {
+    console.warn('device not available', e.name);
+    return false;
+  }
+  const old = localStream.getTracks().find((t) => t.kind === kind);
+  if (old) {
+    fresh.enabled = old.enabled;
+    localStream.removeTrack(old);
+    old.stop();
+  }
+  localStream.addTrack(fresh);
+  if (pc && old) {
+    const sender = pc.getSenders().find((x) => x.track === old);
+    if (sender) await sender.replaceTrack(fresh);
+  }
+  localStorage.setItem(kind === 'video' ? 'vamt.camera' : 'vamt.mic', deviceId);
+  mirror();
+  if (kind === 'audio' && !prejoin.hidden) startMeter();
+  return true;
+}
+
+// Our own picture is mirrored, as in a mirror; a camera facing away (a phone's back
+// camera, showing the ID card) is not, so the card reads the right way round.
+function mirror() {
+  const t = localStream && localStream.getVideoTracks()[0];
+  const away = !!t && t.getSettings().facingMode === 'environment';
+  for (const v of [localVideo, document.getElementById('prejoin-video')]) v.classList.toggle('unmirrored', away);
+}
+
+async function switchCamera() {
+  let cameras = [];
+  try {
+    cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput' && d.deviceId);
+  } catch (_) {
+    return false;
+  }
+  if (cameras.length < 2 || !localStream) return false;
+  const now = localStream.getVideoTracks()[0];
+  const at = cameras.findIndex((d) => now && d.deviceId === now.getSettings().deviceId);
+  return useDevice('video', cameras[(at + 1) % cameras.length].deviceId);
+}
+
+// A hint, not a measurement: the browser's own estimate where it has one (Chromium,
+// Android), else how long three tiny requests take.
+async function bandwidthHint() {
+  const el = document.getElementById('prejoin-bandwidth');
+  const c = navigator.connection;
+  let level = null;
+  if (c && (c.downlink || c.effectiveType)) {
+    if (c.saveData || ['slow-2g', '2g'].includes(c.effectiveType) || (c.downlink && c.downlink < 0.5)) level = 'poor';
+    else if (c.effectiveType === '3g' || (c.downlink && c.downlink < 1.5)) level = 'fair';
+    else level = 'good';
+  } else {
+    const times = [];
+    for (let i = 0; i < 3 && !level; i += 1) {
+      const t0 = performance.now();
+      try {
+        await fetch('/readyz', { cache: 'no-store' });
+        times.push(performance.now() - t0);
+      } catch (_) {
+        level = 'poor';
+      }
+    }
+    if (!level) {
+      times.sort((a, b) => a - b);
+      // Half a second for a tiny answer: a link on which video will struggle.
+      level = times[1] > 500 ? 'poor' : times[1] > 200 ? 'fair' : 'good';
+    }
+  }
+  el.textContent = text['prejoin-net-' + level];
+  el.dataset.level = level;
+}
+
+async function prepare() {
+  setStatus('check');
+  const help = document.getElementById('prejoin-help');
+  help.hidden = true;
+  if (localStream) localStream.getTracks().forEach((t) => t.stop());
+  const media = await localMedia();
+  localStream = media.stream;
+  document.getElementById('prejoin-video').srcObject = localStream;
+  document.getElementById('prejoin-camera-state').textContent = media.note ? text[media.note] : '';
+  if (media.why) {
+    document.getElementById('prejoin-help-text').textContent = text['prejoin-help-' + media.why];
+    help.hidden = false;
+  }
+  mirror();
+  await fillDevices();
+  startMeter();
+  bandwidthHint();
+  document.getElementById('prejoin-join').disabled = false;
+}
+
+document.getElementById('prejoin-retry').addEventListener('click', prepare);
+document.getElementById('prejoin-speaker').addEventListener('click', testTone);
+document.getElementById('prejoin-camera').addEventListener('change', (e) => useDevice('video', e.target.value));
+document.getElementById('prejoin-mic').addEventListener('change', (e) => useDevice('audio', e.target.value));
+document.getElementById('prejoin-join').addEventListener('click', () => {
+  stopMeter();
+  document.getElementById('prejoin-video').srcObject = null;
+  prejoin.hidden = true;
+  inCall.hidden = false;
+  start();
+});
+flipBtn.addEventListener('click', switchCamera);
 
 async function start() {
   setStatus('starting');
-  const media = await localMedia();
-  localStream = media.stream;
   const deviceNote = document.getElementById('device-note');
-  if (media.note && deviceNote) {
-    deviceNote.textContent = text[media.note];
+  const note = localStream.getVideoTracks().length ? null
+    : localStream.getAudioTracks().length ? 'call-audio-only' : 'call-no-devices';
+  if (note && deviceNote) {
+    deviceNote.textContent = text[note];
     deviceNote.hidden = false;
   }
   localVideo.srcObject = localStream;
+  mirror();
+  flipBtn.hidden = cameraCount < 2;
   micBtn.disabled = localStream.getAudioTracks().length === 0;
   camBtn.disabled = localStream.getVideoTracks().length === 0;
   leaveBtn.disabled = false;
@@ -632,4 +990,4 @@ leaveBtn.addEventListener('click', () => {
   finish('left');
 });
 
-start();
+prepare();

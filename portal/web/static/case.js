@@ -1,6 +1,7 @@
 // The case record in the call page: documents both ways (picked or dropped, sent in
 // resumable 1 MiB chunks with a progress bar, checked by SHA-256 at the server), the list
-// both sides see, and for the clerk the identity checklist and keep/discard. Everything
+// both sides see (a guest, such as an interpreter, sees what the clerk shares), the guided
+// identity check, and for the clerk the checklist, keep/discard and the appointment's note. Everything
 // goes over HTTPS with the call's room token; signalling only says `notice: case_changed`,
 // on which the list is fetched again (call.js passes it on as a `vamt:notice` event).
 const cfg = JSON.parse(document.getElementById('call-config').textContent);
@@ -143,10 +144,22 @@ async function refresh() {
         li.append(' ', button(text['deliver-download'], () => deliver(d, 'download')));
         li.append(' ', button(text['deliver-post'], () => deliver(d, 'post')));
       }
-      if (cfg.role === 'clerk') li.append(' ', button(text['docs-discard'], () => decide(d, 'discard')));
+      if (cfg.role === 'clerk') {
+        const sharing = button(text['docs-share'], () => share(d, !d.shared_with_guests));
+        sharing.setAttribute('aria-pressed', String(d.shared_with_guests));
+        li.append(' ', sharing);
+        li.append(' ', button(text['docs-discard'], () => decide(d, 'discard')));
+      }
     }
     list.append(li);
   }
+}
+
+// Guests (an interpreter) see a document only while the clerk shares it.
+async function share(d, shared) {
+  const r = await api('POST', `/documents/${d.id}/share`, JSON.stringify({ shared }), 'application/json');
+  if (!r.ok) say(r.json ? r.json.error.message : text['docs-failed']);
+  refresh();
 }
 
 async function askSignature(d) {
@@ -276,7 +289,8 @@ const review = (() => {
     }
     if (id !== docId) {
       const r = await api('GET', `/documents/${id}/content`);
-      if (!r.ok) return say(text['docs-failed']);
+      // A guest follows only the documents the clerk shares: another one stays closed.
+      if (!r.ok) return cfg.role === 'citizen' || cfg.role === 'clerk' ? say(text['docs-failed']) : undefined;
       doc = await pdfjs.getDocument({ data: new Uint8Array(await r.resp.arrayBuffer()), isEvalSupported: false }).promise;
       docId = id;
     }
@@ -347,20 +361,23 @@ async function decide(d, how) {
   refresh();
 }
 
-picker.addEventListener('change', () => {
-  for (const f of picker.files) send(f);
-  picker.value = '';
-});
-drop.addEventListener('dragover', (e) => {
-  e.preventDefault();
-  drop.classList.add('over');
-});
-drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (e) => {
-  e.preventDefault();
-  drop.classList.remove('over');
-  for (const f of e.dataTransfer.files) send(f);
-});
+// Guests hand nothing over: their page has no picker.
+if (picker) {
+  picker.addEventListener('change', () => {
+    for (const f of picker.files) send(f);
+    picker.value = '';
+  });
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    for (const f of e.dataTransfer.files) send(f);
+  });
+}
 // The clerk's timeline of the case: every step of its audit log, newest last.
 const timeline = document.getElementById('timeline');
 async function refreshTimeline() {
@@ -370,7 +387,7 @@ async function refreshTimeline() {
   timeline.replaceChildren();
   for (const e of r.json.timeline) {
     const li = document.createElement('li');
-    const who = e.actor.startsWith('clerk') ? 'clerk' : e.actor;
+    const who = e.actor.startsWith('clerk') ? 'clerk' : e.actor.startsWith('guest') ? 'guest' : e.actor;
     const at = new Date(e.at).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' });
     li.textContent = `${at} ${text['timeline-' + e.event] || e.event} (${text['timeline-by-' + who] || who})`;
     timeline.append(li);
@@ -382,6 +399,146 @@ document.addEventListener('vamt:notice', (e) => {
     refresh();
     refreshSignatures();
     refreshTimeline();
+    idcheck.refresh();
+  }
+});
+
+// The guided identity check. The clerk asks (over HTTPS, recorded in the case); the
+// citizen's page walks through showing the document: front, back, tilted (so the
+// hologram shows), with the back camera on a phone. Each step goes to the clerk over the
+// document channel, so the clerk knows what is in the picture. Frames never leave the
+// clerk's browser (call.js: enlarge and freeze).
+const STEPS = { id_card: ['front', 'back', 'tilt'], passport: ['photo', 'tilt'] };
+const idcheck = (() => {
+  const box = document.getElementById('idcheck');
+  const progressEl = document.getElementById('identity-progress');
+  let channel = window.vamtDocsChannel || null;
+  let method = null;
+  let at = 0;
+  const tell = (msg) => {
+    if (channel && channel.readyState === 'open') channel.send(JSON.stringify(msg));
+  };
+  const listen = (ch) => {
+    channel = ch;
+    ch.addEventListener('message', (e) => {
+      let m;
+      try {
+        m = JSON.parse(e.data);
+      } catch (_) {
+        return;
+      }
+      if (m.t === 'id_step' && progressEl && typeof m.step === 'string' && text['identity-progress-' + m.step]) {
+        progressEl.textContent = text['identity-progress-' + m.step];
+        progressEl.dataset.step = m.step;
+      }
+    });
+  };
+  if (channel) listen(channel);
+  document.addEventListener('vamt:docs-channel', (e) => listen(e.detail));
+
+  function show() {
+    const steps = STEPS[method];
+    const list = document.getElementById('idcheck-steps');
+    list.replaceChildren();
+    steps.forEach((step, i) => {
+      const li = document.createElement('li');
+      li.textContent = text[`idcheck-step-${step}`];
+      if (i === at) li.setAttribute('aria-current', 'step');
+      if (i < at) li.className = 'done';
+      list.append(li);
+    });
+    const now = document.getElementById('idcheck-now');
+    const next = document.getElementById('idcheck-next');
+    if (at < steps.length) {
+      now.textContent = `${text['idcheck-now']} ${text[`idcheck-step-${steps[at]}`]}`;
+      next.hidden = false;
+      tell({ t: 'id_step', step: steps[at] });
+    } else {
+      now.textContent = text['idcheck-done'];
+      next.hidden = true;
+      tell({ t: 'id_step', step: 'done' });
+    }
+    now.dataset.step = at < steps.length ? steps[at] : 'done';
+    // The card is easier to show with a phone's back camera.
+    document.getElementById('idcheck-flip').hidden = document.getElementById('flip').hidden;
+  }
+
+  async function refresh() {
+    if (!box && !progressEl) return;
+    const r = await api('GET', '/identity').catch(() => null);
+    if (!r || !r.ok) return;
+    if (progressEl) {
+      if (r.json.requested && !progressEl.dataset.step) progressEl.textContent = text['identity-asked'];
+      if (!r.json.requested) {
+        progressEl.textContent = '';
+        delete progressEl.dataset.step;
+      }
+      return;
+    }
+    const asked = STEPS[r.json.requested] ? r.json.requested : null;
+    if (asked && asked !== method) {
+      method = asked;
+      at = 0;
+      box.hidden = false;
+      document.querySelector('.call').classList.add('showing-id');
+      show();
+      box.scrollIntoView({ block: 'start' });
+      box.focus();
+    } else if (!asked && method) {
+      method = null;
+      box.hidden = true;
+      document.querySelector('.call').classList.remove('showing-id');
+    }
+  }
+
+  if (box) {
+    document.getElementById('idcheck-next').addEventListener('click', () => {
+      at += 1;
+      show();
+    });
+    document.getElementById('idcheck-flip').addEventListener('click', () => window.vamtCall.switchCamera());
+  }
+  const ask = document.getElementById('identity-ask');
+  if (ask) {
+    ask.addEventListener('click', async () => {
+      const chosen = new FormData(identity).get('method');
+      const r = await api('POST', '/identity/request', JSON.stringify({ method: chosen }), 'application/json');
+      progressEl.textContent = r.ok ? text['identity-asked'] : r.json.error.message;
+    });
+  }
+  return { refresh };
+})();
+
+// The clerk's note on the appointment, the same as in the console; saved without leaving
+// the call.
+const noteForm = document.getElementById('note-form');
+if (noteForm) {
+  noteForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const r = await api('PUT', '/note', JSON.stringify({ note: document.getElementById('note-text').value }), 'application/json');
+    document.getElementById('note-status').textContent = r.ok ? text['appointment-note-saved'] : (r.json ? r.json.error.message : text['docs-failed']);
+  });
+}
+
+// After the call: what the citizen can take home now (the office's documents), with the
+// same download as during the call; the mail with the link follows for later.
+document.addEventListener('vamt:finished', async () => {
+  const out = document.getElementById('finished-docs');
+  if (!out) return;
+  const r = await api('GET', '/documents').catch(() => null);
+  const docs = r && r.ok ? r.json.filter((d) => d.origin === 'office' && (d.state === 'kept' || d.state === 'received')) : [];
+  out.replaceChildren();
+  if (docs.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = text['finished-no-docs'];
+    out.append(li);
+  }
+  for (const d of docs) {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = d.name;
+    li.append(name, ' ', button(text['docs-download'], () => download(d)));
+    out.append(li);
   }
 });
 
@@ -420,3 +577,4 @@ if (guest) {
 refresh();
 refreshSignatures();
 refreshTimeline();
+idcheck.refresh();

@@ -1,5 +1,6 @@
 //! The case record over its API, on a real portal and database: documents both ways,
-//! byte-identical, resumable; bad files refused with nothing kept; the identity check; the
+//! byte-identical, resumable; bad files refused with nothing kept; the guided identity
+//! check; documents shared with an interpreter; joins and leaves in the audit log; the
 //! audit chain, which finds a changed or deleted entry; erasure by the case key.
 use crate::common;
 
@@ -521,7 +522,27 @@ async fn bad_files_and_strangers_are_refused_and_nothing_is_kept() {
         .sign(&claims(&booking, Role::Observer))
         .expect("sign");
     let r = call(&stack, get(&base, &observer)).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        json(&r.body),
+        json!([]),
+        "a guest sees only what the clerk shares"
+    );
+    let r = call(
+        &stack,
+        post_json(
+            &base,
+            &observer,
+            &json!({ "name": "x.pdf", "size": 10, "sha256": "00".repeat(32) }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a guest hands nothing over: {}",
+        r.body
+    );
     // An expired token says so.
     stack.clock.advance(chrono::Duration::hours(1));
     let r = call(&stack, get(&base, &citizen)).await;
@@ -1196,15 +1217,96 @@ async fn the_clerk_invites_an_interpreter_who_joins_by_link_and_has_no_part_in_t
     let config = json(&page.body[start..end]);
     assert_eq!(config["role"], "interpreter");
     let guest = config["token"].as_str().expect("token");
+    let docs = format!("/api/v1/calls/{booking}/documents");
+    let r = call(&stack, get(&docs, guest)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r.body), json!([]), "no case yet, nothing to see");
+
+    // The interpreter sees a document only while the clerk shares it.
+    let done = upload(&stack, &booking, &citizen, "ausweis.png", &png()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let doc = json(&done.body)["id"].as_str().expect("id").to_owned();
+    let r = call(&stack, get(&docs, guest)).await;
+    assert_eq!(json(&r.body), json!([]), "not shared: not listed");
+    let (status, _) = fetch(&stack, get(&format!("{docs}/{doc}/content"), guest)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not shared: not fetched");
+    let share = format!("{docs}/{doc}/share");
+    let r = call(&stack, post_json(&share, guest, &json!({ "shared": true }))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a guest shares nothing");
     let r = call(
         &stack,
-        get(&format!("/api/v1/calls/{booking}/documents"), guest),
+        post_json(&share, &citizen, &json!({ "shared": true })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the clerk shares");
+    let r = call(
+        &stack,
+        post_json(&share, &clerk, &json!({ "shared": true, "all": 1 })),
     )
     .await;
     assert_eq!(
         r.status,
-        StatusCode::FORBIDDEN,
-        "an interpreter sees documents only as shown in the call"
+        StatusCode::BAD_REQUEST,
+        "unknown fields refused: {}",
+        r.body
+    );
+    let r = call(
+        &stack,
+        post_json(&share, &clerk, &json!({ "shared": true })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r.body)["shared_with_guests"], true);
+    let r = call(&stack, get(&docs, guest)).await;
+    let listed = json(&r.body);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["id"], doc.as_str());
+    let (status, bytes) = fetch(&stack, get(&format!("{docs}/{doc}/content"), guest)).await;
+    assert_eq!((status, bytes), (StatusCode::OK, png()));
+    // A guest reads; it does not upload.
+    let r = call(
+        &stack,
+        post_json(
+            &docs,
+            guest,
+            &json!({ "name": "x.pdf", "size": 10, "sha256": "00" }),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = call(
+        &stack,
+        post_json(&share, &clerk, &json!({ "shared": false })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (status, _) = fetch(&stack, get(&format!("{docs}/{doc}/content"), guest)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no longer shared");
+    let timeline = json(
+        &call(
+            &stack,
+            get(&format!("/api/v1/calls/{booking}/case"), &clerk),
+        )
+        .await
+        .body,
+    );
+    let shared: Vec<&Value> = timeline["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|e| e["event"] == "document_shared")
+        .collect();
+    assert_eq!(shared.len(), 2, "{timeline}");
+    assert!(
+        timeline["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .any(|e| e["event"] == "downloaded"
+                && e["actor"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("guest:IV_"))),
+        "the guest's download is audited as the guest's: {timeline}"
     );
 
     // A wrong key, and a withdrawn invitation, open nothing.
@@ -1246,4 +1348,217 @@ async fn the_clerk_invites_an_interpreter_who_joins_by_link_and_has_no_part_in_t
         names.iter().all(|n| !n.contains("Ayşe")),
         "the guest's name is sealed"
     );
+}
+
+#[tokio::test]
+async fn the_clerk_asks_for_the_id_document_and_the_request_stands_until_a_check_is_recorded() {
+    let stack = start(monday_morning(), json!({})).await;
+    let (booking, key) = demo_booking(&stack);
+    let citizen = citizen_token(&stack, &booking, &key).await;
+    let clerk = clerk_token(&stack, &booking).await;
+    let status = format!("/api/v1/calls/{booking}/identity");
+    let ask = format!("/api/v1/calls/{booking}/identity/request");
+
+    let r = call(&stack, get(&status, &citizen)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r.body)["requested"], Value::Null);
+    let r = call(
+        &stack,
+        post_json(&ask, &citizen, &json!({ "method": "id_card" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the clerk asks");
+    let r = call(
+        &stack,
+        post_json(&ask, &clerk, &json!({ "method": "security_questions" })),
+    )
+    .await;
+    assert_eq!(
+        json(&r.body)["error"]["code"],
+        "invalid_request",
+        "{}",
+        r.body
+    );
+    let r = call(
+        &stack,
+        post_json(&ask, &clerk, &json!({ "method": "driving_licence" })),
+    )
+    .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    let r = call(
+        &stack,
+        post_json(&ask, &clerk, &json!({ "method": "id_card" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r.body)["requested"], "id_card");
+    // The citizen's page reads the same: it walks them through the card's sides.
+    let r = json(&call(&stack, get(&status, &citizen)).await.body);
+    assert_eq!(r["requested"], "id_card");
+    assert!(r["requested_at"].is_string(), "{r}");
+    assert_eq!(r["outcome"], Value::Null);
+    // Asked again, for the passport: the last request counts.
+    call(
+        &stack,
+        post_json(&ask, &clerk, &json!({ "method": "passport" })),
+    )
+    .await;
+    assert_eq!(
+        json(&call(&stack, get(&status, &citizen)).await.body)["requested"],
+        "passport"
+    );
+
+    let whole = json!({ "method": "passport", "checks": ["photo_matches", "security_feature_visible", "valid", "name_matches"], "outcome": "confirmed" });
+    let r = call(&stack, post_json(&status, &clerk, &whole)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = json(&call(&stack, get(&status, &citizen)).await.body);
+    assert_eq!(
+        (r["requested"].clone(), r["outcome"].clone()),
+        (Value::Null, json!("confirmed"))
+    );
+    let case = json(
+        &call(
+            &stack,
+            get(&format!("/api/v1/calls/{booking}/case"), &clerk),
+        )
+        .await
+        .body,
+    );
+    let events: Vec<&str> = case["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "opened",
+            "identity_requested",
+            "identity_requested",
+            "identity_checked"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_clerks_note_is_saved_from_the_call_sealed_and_shown_beside_it() {
+    let stack = start(monday_morning(), json!({})).await;
+    let (booking, key) = demo_booking(&stack);
+    let citizen = citizen_token(&stack, &booking, &key).await;
+    let clerk = clerk_token(&stack, &booking).await;
+    let uri = format!("/api/v1/calls/{booking}/note");
+    let note = json!({ "note": "Rückruf wegen Geburtsurkunde" });
+    let r = call(
+        &stack,
+        with_token(json_request("PUT", &uri, &note), &citizen),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the note is the office's");
+    let r = call(&stack, with_token(json_request("PUT", &uri, &note), &clerk)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let sealed: String = sqlx::query_scalar("SELECT clerk_note FROM bookings WHERE id = $1")
+        .bind(&booking)
+        .fetch_one(stack.state.db.pool())
+        .await
+        .expect("note");
+    assert!(
+        !sealed.is_empty() && !sealed.contains("Geburtsurkunde"),
+        "sealed at rest"
+    );
+    let cookie = sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let page = call(
+        &stack,
+        common::get(&format!("/clerk/call/{booking}?lang=en"), &cookie),
+    )
+    .await;
+    assert!(
+        page.body.contains("Rückruf wegen Geburtsurkunde"),
+        "shown in the call's panel"
+    );
+}
+
+#[tokio::test]
+async fn joining_and_leaving_the_call_are_steps_of_the_case() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let stack = start(monday_morning(), json!({})).await;
+    let (booking, _) = demo_booking(&stack);
+    let clerk = clerk_token(&stack, &booking).await;
+    let room: String = sqlx::query_scalar("SELECT room_id FROM bookings WHERE id = $1")
+        .bind(&booking)
+        .fetch_one(stack.state.db.pool())
+        .await
+        .expect("room");
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", stack.addr))
+        .await
+        .expect("websocket");
+    let join = json!({ "type": "join", "protocol": 1, "room": room, "token": clerk });
+    ws.send(Message::Text(join.to_string().into()))
+        .await
+        .expect("send");
+    loop {
+        let m = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
+            .await
+            .expect("an answer")
+            .expect("open")
+            .expect("frame");
+        if let Message::Text(t) = m {
+            assert!(t.contains("\"joined\""), "{t}");
+            break;
+        }
+    }
+    let events = |stack: &Stack| {
+        let state = stack.state.clone();
+        let booking = booking.clone();
+        async move {
+            let Ok(Some(case)) = vamt_documents::case::of_booking(&state.cases, &booking).await
+            else {
+                return Vec::new();
+            };
+            vamt_documents::audit::entries(&state.cases.db, &case.id.0)
+                .await
+                .expect("entries")
+                .into_iter()
+                .map(|e| (e.event, e.actor, e.detail))
+                .collect::<Vec<_>>()
+        }
+    };
+    // The record is written beside the call, not in its way: wait for it.
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = events(&stack).await;
+        if seen.iter().any(|(e, _, _)| e == "joined") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let joined = seen
+        .iter()
+        .find(|(e, _, _)| e == "joined")
+        .expect("a joined entry");
+    assert!(joined.1.starts_with("clerk:"), "{joined:?}");
+    assert_eq!(json(&joined.2)["role"], "clerk");
+    ws.send(Message::Text(json!({ "type": "leave" }).to_string().into()))
+        .await
+        .expect("send");
+    for _ in 0..100 {
+        seen = events(&stack).await;
+        if seen.iter().any(|(e, _, _)| e == "left") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let order: Vec<&str> = seen.iter().map(|(e, _, _)| e.as_str()).collect();
+    assert_eq!(order, ["opened", "joined", "left"]);
+    let report = vamt_documents::audit::verify_all(&stack.state.db)
+        .await
+        .expect("verify");
+    assert!(report.broken.is_empty(), "{:?}", report.broken);
 }
