@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("vamt-portal-storage", 1),
     ("vamt-booking", 2),
     ("vamt-documents", 2),
+    ("vamt-payments", 2),
     ("vamt-portal", 3),
 ];
 

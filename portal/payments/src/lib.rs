@@ -1,0 +1,20 @@
+//! Payments without I/O (issue 21): money as whole minor units of an ISO 4217 currency
+//! (`money`), the fee of an appointment quoted from the catalogue's prices and options
+//! (`fee`), and the payment's state machine over the providers' notifications (`payment`).
+//!
+//! Nothing here reads a database, a clock or the network: the storage layer passes the fee
+//! schedule in as data and keeps the [`Payment`] value, the provider adapters (XBezahldienste,
+//! PayPal, invoice) turn their webhooks into [`Notification`]s, and the web crate shows the
+//! [`Quote`]. That keeps the rules that decide about money testable on their own, against a
+//! brute-force reference.
+#![forbid(unsafe_code)]
+
+pub mod fee;
+pub mod money;
+pub mod payment;
+
+pub use fee::{Chosen, Fee, FeeError, FeeSchedule, Item, Line, OptionId, PricedOption, Quote};
+pub use fee::{QuoteItem, ServiceId};
+pub use money::{Currency, Money, MoneyError};
+pub use payment::{apply, BadProviderId, Event, EventId, FailReason, Hold, Notification};
+pub use payment::{Outcome, Payment, ProviderRef, RefundId, Refusal, RequestError, State, Status};
