@@ -1282,31 +1282,18 @@ async fn the_clerk_invites_an_interpreter_who_joins_by_link_and_has_no_part_in_t
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let (status, _) = fetch(&stack, get(&format!("{docs}/{doc}/content"), guest)).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no longer shared");
-    let timeline = json(
-        &call(
-            &stack,
-            get(&format!("/api/v1/calls/{booking}/case"), &clerk),
-        )
-        .await
-        .body,
-    );
-    let shared: Vec<&Value> = timeline["timeline"]
-        .as_array()
-        .expect("timeline")
+    let timeline = timeline_events(&stack, &booking, &clerk).await;
+    let shared = timeline
         .iter()
         .filter(|e| e["event"] == "document_shared")
-        .collect();
-    assert_eq!(shared.len(), 2, "{timeline}");
+        .count();
+    assert_eq!(shared, 2, "{timeline:?}");
     assert!(
-        timeline["timeline"]
-            .as_array()
-            .expect("timeline")
-            .iter()
-            .any(|e| e["event"] == "downloaded"
-                && e["actor"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with("guest:IV_"))),
-        "the guest's download is audited as the guest's: {timeline}"
+        timeline.iter().any(|e| e["event"] == "downloaded"
+            && e["actor"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("guest:IV_"))),
+        "the guest's download is audited as the guest's: {timeline:?}"
     );
 
     // A wrong key, and a withdrawn invitation, open nothing.
@@ -1416,17 +1403,8 @@ async fn the_clerk_asks_for_the_id_document_and_the_request_stands_until_a_check
         (r["requested"].clone(), r["outcome"].clone()),
         (Value::Null, json!("confirmed"))
     );
-    let case = json(
-        &call(
-            &stack,
-            get(&format!("/api/v1/calls/{booking}/case"), &clerk),
-        )
-        .await
-        .body,
-    );
-    let events: Vec<&str> = case["timeline"]
-        .as_array()
-        .expect("timeline")
+    let timeline = timeline_events(&stack, &booking, &clerk).await;
+    let events: Vec<&str> = timeline
         .iter()
         .filter_map(|e| e["event"].as_str())
         .collect();
@@ -1514,51 +1492,54 @@ async fn joining_and_leaving_the_call_are_steps_of_the_case() {
             break;
         }
     }
-    let events = |stack: &Stack| {
-        let state = stack.state.clone();
-        let booking = booking.clone();
-        async move {
-            let Ok(Some(case)) = vamt_documents::case::of_booking(&state.cases, &booking).await
-            else {
-                return Vec::new();
-            };
-            vamt_documents::audit::entries(&state.cases.db, &case.id.0)
-                .await
-                .expect("entries")
-                .into_iter()
-                .map(|e| (e.event, e.actor, e.detail))
-                .collect::<Vec<_>>()
-        }
-    };
     // The record is written beside the call, not in its way: wait for it.
-    let mut seen = Vec::new();
-    for _ in 0..100 {
-        seen = events(&stack).await;
-        if seen.iter().any(|(e, _, _)| e == "joined") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let seen = entries_once(&stack, &booking, "joined").await;
     let joined = seen
         .iter()
-        .find(|(e, _, _)| e == "joined")
+        .find(|e| e.event == "joined")
         .expect("a joined entry");
-    assert!(joined.1.starts_with("clerk:"), "{joined:?}");
-    assert_eq!(json(&joined.2)["role"], "clerk");
+    assert!(joined.actor.starts_with("clerk:"), "{joined:?}");
+    assert_eq!(json(&joined.detail)["role"], "clerk");
     ws.send(Message::Text(json!({ "type": "leave" }).to_string().into()))
         .await
         .expect("send");
-    for _ in 0..100 {
-        seen = events(&stack).await;
-        if seen.iter().any(|(e, _, _)| e == "left") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let order: Vec<&str> = seen.iter().map(|(e, _, _)| e.as_str()).collect();
+    let seen = entries_once(&stack, &booking, "left").await;
+    let order: Vec<&str> = seen.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(order, ["opened", "joined", "left"]);
     let report = vamt_documents::audit::verify_all(&stack.state.db)
         .await
         .expect("verify");
     assert!(report.broken.is_empty(), "{:?}", report.broken);
+}
+
+/// The audit entries of `booking`'s case once one of them is `event` (polled: the hub's
+/// joins and leaves are recorded beside the call); at most 5 s.
+async fn entries_once(
+    stack: &Stack,
+    booking: &str,
+    event: &str,
+) -> Vec<vamt_documents::audit::Entry> {
+    let cases = &stack.state.cases;
+    for _ in 0..100 {
+        if let Ok(Some(case)) = vamt_documents::case::of_booking(cases, booking).await {
+            let all = vamt_documents::audit::entries(&cases.db, &case.id.0)
+                .await
+                .expect("entries");
+            if all.iter().any(|e| e.event == event) {
+                return all;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no {event} entry in the case of {booking}");
+}
+
+/// The events of the case's timeline, as the clerk's view shows it.
+async fn timeline_events(stack: &Stack, booking: &str, clerk: &str) -> Vec<Value> {
+    let case = json(
+        &call(stack, get(&format!("/api/v1/calls/{booking}/case"), clerk))
+            .await
+            .body,
+    );
+    case["timeline"].as_array().expect("timeline").clone()
 }
