@@ -744,11 +744,6 @@ async fn identity_out(st: &AppState, who: &CallCredential, case: Option<Case>) -
         })
         .into_response();
     };
-    // The outcome as stored now (a record just made is not in `case` yet).
-    let case = match case::by_id(&st.cases, &case.id.0).await {
-        Ok(c) => c,
-        Err(e) => return case_failed(st, who.lang, e),
-    };
     match identity::status(&st.cases, &case).await {
         Ok(s) => Json(IdentityStatusOut {
             requested: s.requested,
