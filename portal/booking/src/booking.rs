@@ -1231,11 +1231,7 @@ pub async fn desk(
         let Some(b) = booking_from_row(vault, r)? else {
             continue;
         };
-        let note = if r.clerk_note.is_empty() {
-            String::new()
-        } else {
-            vault.open(&field(&b.id, "clerk_note"), &r.clerk_note)?
-        };
+        let note = open_note(vault, &b.id, &r.clerk_note)?;
         out.push(DeskEntry {
             booking: b,
             note,
@@ -1275,10 +1271,15 @@ pub async fn note(db: &Db, vault: &Vault, id: &str) -> Result<String, BookingErr
             .bind(id)
             .fetch_optional(db.pool())
             .await?;
-    match sealed {
-        Some(s) if !s.is_empty() => Ok(vault.open(&field(id, "clerk_note"), &s)?),
-        _ => Ok(String::new()),
+    open_note(vault, id, sealed.as_deref().unwrap_or_default())
+}
+
+/// The clerk's note of booking `id` as stored (sealed), opened; an empty column is no note.
+fn open_note(vault: &Vault, id: &str, sealed: &str) -> Result<String, BookingError> {
+    if sealed.is_empty() {
+        return Ok(String::new());
     }
+    Ok(vault.open(&field(id, "clerk_note"), sealed)?)
 }
 
 /// Records whether the citizen came (`attended`, `no_show`), or clears it (`None`); only

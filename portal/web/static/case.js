@@ -107,6 +107,13 @@ function button(label, onClick) {
   return b;
 }
 
+// The one line of a list that has nothing to list.
+function emptyItem(words) {
+  const li = document.createElement('li');
+  li.textContent = words;
+  return li;
+}
+
 async function refresh() {
   const r = await api('GET', '/documents').catch(() => null);
   if (!r || !r.ok) return;
@@ -114,11 +121,7 @@ async function refresh() {
   const shown = r.json.filter((d) => d.state !== 'erased');
   // An upload of the other side on its way: show how far it is and look again soon.
   if (shown.some((d) => d.state === 'uploading')) setTimeout(refresh, 1000);
-  if (shown.length === 0) {
-    const li = document.createElement('li');
-    li.textContent = text['docs-none'];
-    list.append(li);
-  }
+  if (shown.length === 0) list.append(emptyItem(text['docs-none']));
   for (const d of shown) {
     const li = document.createElement('li');
     const name = document.createElement('span');
@@ -528,11 +531,7 @@ document.addEventListener('vamt:finished', async () => {
   const r = await api('GET', '/documents').catch(() => null);
   const docs = r && r.ok ? r.json.filter((d) => d.origin === 'office' && (d.state === 'kept' || d.state === 'received')) : [];
   out.replaceChildren();
-  if (docs.length === 0) {
-    const li = document.createElement('li');
-    li.textContent = text['finished-no-docs'];
-    out.append(li);
-  }
+  if (docs.length === 0) out.append(emptyItem(text['finished-no-docs']));
   for (const d of docs) {
     const li = document.createElement('li');
     const name = document.createElement('span');
