@@ -100,6 +100,7 @@ pub async fn paypal(cfg: PayPalConfig) -> std::io::Result<Sim> {
         .route("/_sim/webhook_settings", post(sim_webhook_settings))
         .route("/_sim/token_ttl", post(sim_token_ttl))
         .route("/_sim/refunds_pending", post(sim_refunds_pending))
+        .route("/_sim/fail_next", post(sim_fail_next))
         .route("/_sim/refunds/{id}/complete", post(sim_refund_complete))
         .route("/_sim/orders/{id}", get(sim_order))
         .route("/_sim/orders/{id}/approve", post(sim_approve))
@@ -241,6 +242,8 @@ struct PpState {
     webhook_delay_ms: u64,
     retries: u32,
     payer_seq: u64,
+    /// `POST /_sim/fail_next`: answers to give instead of the next calls, by operation.
+    fail_next: Vec<(String, u16, String)>,
 }
 
 impl PpState {
@@ -259,6 +262,7 @@ impl PpState {
             webhook_delay_ms: 200,
             retries: 3,
             payer_seq: 0,
+            fail_next: Vec::new(),
         }
     }
 }
@@ -647,6 +651,32 @@ fn json_created(status: StatusCode, body: &Value) -> Response {
 }
 
 impl PayPal {
+    /// The answer `POST /_sim/fail_next` queued for `operation`, if any.
+    fn take_failure(&self, operation: &str) -> Option<Response> {
+        let (status, issue) = {
+            let mut st = lock(&self.st);
+            let i = st.fail_next.iter().position(|(op, _, _)| op == operation)?;
+            let (_, status, issue) = st.fail_next.remove(i);
+            (status, issue)
+        };
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        let name = match status.as_u16() {
+            400 => "INVALID_REQUEST",
+            401 => "AUTHENTICATION_FAILURE",
+            403 => "NOT_AUTHORIZED",
+            404 => "RESOURCE_NOT_FOUND",
+            422 => "UNPROCESSABLE_ENTITY",
+            503 => "SERVICE_UNAVAILABLE",
+            _ => "INTERNAL_SERVER_ERROR",
+        };
+        Some(pp_error(
+            status,
+            name,
+            "Simulated failure (POST /_sim/fail_next).",
+            &[("", issue.as_str(), "Simulated failure.")],
+        ))
+    }
+
     fn authorize(&self, headers: &HeaderMap) -> Result<(), Response> {
         let ok = server::bearer_token(headers)
             .and_then(|t| lock(&self.st).tokens.get(&t).copied())
@@ -1118,6 +1148,9 @@ async fn create_order(State(s): State<Arc<PayPal>>, headers: HeaderMap, body: By
     if let Err(r) = s.authorize(&headers) {
         return r;
     }
+    if let Some(r) = s.take_failure("create") {
+        return r;
+    }
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
         return invalid_request(
             "/",
@@ -1188,6 +1221,9 @@ async fn get_order(
     if let Err(r) = s.authorize(&headers) {
         return r;
     }
+    if let Some(r) = s.take_failure("get") {
+        return r;
+    }
     let st = lock(&s.st);
     match st.orders.get(&id) {
         Some(o) => json_created(StatusCode::OK, &st.order_json(o, &s.base, true)),
@@ -1202,6 +1238,9 @@ async fn capture_order(
     body: Bytes,
 ) -> Response {
     if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    if let Some(r) = s.take_failure("capture") {
         return r;
     }
     let value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -1329,6 +1368,9 @@ async fn refund_capture(
     body: Bytes,
 ) -> Response {
     if let Err(r) = s.authorize(&headers) {
+        return r;
+    }
+    if let Some(r) = s.take_failure("refund") {
         return r;
     }
     let value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -1738,6 +1780,39 @@ async fn sim_token_ttl(State(s): State<Arc<PayPal>>, body: Bytes) -> Response {
         }
     }
     Json(json!({"expires_in": body.seconds})).into_response()
+}
+
+#[derive(Deserialize)]
+struct FailBody {
+    operation: String,
+    status: Option<u16>,
+    issue: Option<String>,
+}
+
+/// Queues one failure for the next call of `operation` (`create`, `get`, `capture`,
+/// `refund`): e.g. a 422 with an issue name vamt cannot avoid by sending better data.
+async fn sim_fail_next(State(s): State<Arc<PayPal>>, body: Bytes) -> Response {
+    let body: FailBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return server::control_error(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    if !matches!(
+        body.operation.as_str(),
+        "create" | "get" | "capture" | "refund"
+    ) {
+        return server::control_error(
+            StatusCode::BAD_REQUEST,
+            "operation: create, get, capture or refund",
+        );
+    }
+    let status = body.status.unwrap_or(422);
+    let issue = body
+        .issue
+        .unwrap_or_else(|| "UNPROCESSABLE_ENTITY".to_owned());
+    lock(&s.st)
+        .fail_next
+        .push((body.operation.clone(), status, issue.clone()));
+    Json(json!({"operation": body.operation, "status": status, "issue": issue})).into_response()
 }
 
 #[derive(Deserialize)]

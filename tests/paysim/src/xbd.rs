@@ -54,6 +54,7 @@ pub async fn xbezahldienste(cfg: XbdConfig) -> std::io::Result<Sim> {
         .route("/_sim/expire/{id}", post(sim_expire))
         .route("/_sim/token_ttl", post(sim_token_ttl))
         .route("/_sim/miscompute", post(sim_miscompute))
+        .route("/_sim/fail_next", post(sim_fail_next))
         .with_state(state)
         .merge(server::control_routes(common.clone()))
         .layer(axum::middleware::from_fn_with_state(
@@ -99,6 +100,8 @@ struct XbdState {
     transactions: HashMap<String, Txn>,
     request_ids: HashSet<String>,
     reference_seq: u64,
+    /// `POST /_sim/fail_next`: (operation, status, functionalCode) for the next calls.
+    fail_next: Vec<(String, u16, String)>,
 }
 
 #[derive(Clone)]
@@ -228,6 +231,18 @@ impl Xbd {
         }
     }
 
+    /// The answer `POST /_sim/fail_next` queued for `operation`, if any.
+    fn take_failure(&self, operation: &str) -> Option<Response> {
+        let (status, code) = {
+            let mut st = lock(&self.st);
+            let i = st.fail_next.iter().position(|(op, _, _)| op == operation)?;
+            let (_, status, code) = st.fail_next.remove(i);
+            (status, code)
+        };
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        Some(problem(status, &code, "Simulierter Fehler"))
+    }
+
     fn tenant(&self, o: &str, e: &str) -> Result<(), Response> {
         if o == self.cfg.originator_id && e == self.cfg.endpoint_id {
             Ok(())
@@ -288,6 +303,9 @@ async fn create(
     if let Err(r) = s.tenant(&o, &e) {
         return r;
     }
+    if let Some(r) = s.take_failure("create") {
+        return r;
+    }
     let valid = match validate(&body) {
         Ok(v) => v,
         Err(Invalid::Validation(detail)) => {
@@ -344,6 +362,9 @@ async fn status_query(
         return r;
     }
     if let Err(r) = s.tenant(&o, &e) {
+        return r;
+    }
+    if let Some(r) = s.take_failure("status") {
         return r;
     }
     let txn = lock(&s.st).transactions.get(&id).cloned();
@@ -511,6 +532,35 @@ async fn sim_token_ttl(State(s): State<Arc<Xbd>>, body: Bytes) -> Response {
         }
     }
     Json(json!({"expires_in": body.seconds})).into_response()
+}
+
+#[derive(Deserialize)]
+struct FailBody {
+    operation: String,
+    status: Option<u16>,
+    #[serde(rename = "functionalCode")]
+    functional_code: Option<String>,
+}
+
+/// Queues one problem for the next call of `operation` (`create` or `status`, the
+/// transaction GET), e.g. `BOOKING_DATA_MISSING`, which no request field can provoke here.
+async fn sim_fail_next(State(s): State<Arc<Xbd>>, body: Bytes) -> Response {
+    let body: FailBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return server::control_error(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    if !matches!(body.operation.as_str(), "create" | "status") {
+        return server::control_error(StatusCode::BAD_REQUEST, "operation: create or status");
+    }
+    let status = body.status.unwrap_or(400);
+    let code = body
+        .functional_code
+        .unwrap_or_else(|| "UNSPECIFIED".to_owned());
+    lock(&s.st)
+        .fail_next
+        .push((body.operation.clone(), status, code.clone()));
+    Json(json!({"operation": body.operation, "status": status, "functionalCode": code}))
+        .into_response()
 }
 
 #[derive(Deserialize)]

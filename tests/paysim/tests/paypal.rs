@@ -625,6 +625,32 @@ async fn validation_cancel_and_decline() -> TestResult {
     let r = capture(base, &bearer, &id, "CP-g").await?;
     assert_eq!(r.status, 201, "{}", r.text());
 
+    // A failure queued through the control API, then normal again.
+    let r = post_json(
+        &format!("{base}/_sim/fail_next"),
+        &[],
+        &json!({"operation": "create", "status": 422, "issue": "PAYEE_ACCOUNT_RESTRICTED"}),
+    )
+    .await?;
+    assert_eq!(r.status, 200);
+    let r = create(
+        base,
+        &bearer,
+        "AT-q",
+        &order_body("29.00", "13.00", "16.00"),
+    )
+    .await?;
+    let v = assert_pp_error(&r, 422, "PAYEE_ACCOUNT_RESTRICTED")?;
+    assert_eq!(v["name"], "UNPROCESSABLE_ENTITY");
+    let r = create(
+        base,
+        &bearer,
+        "AT-q",
+        &order_body("29.00", "13.00", "16.00"),
+    )
+    .await?;
+    assert_eq!(r.status, 201, "{}", r.text());
+
     // Unknown order.
     let r = get(
         &format!("{base}/v2/checkout/orders/NOPE"),

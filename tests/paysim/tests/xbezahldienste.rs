@@ -398,6 +398,19 @@ async fn problems() -> TestResult {
     )
     .await?;
 
+    // A problem queued through the control API, then normal again.
+    let r = post_json(
+        &format!("{base}/_sim/fail_next"),
+        &[],
+        &json!({"operation": "create", "functionalCode": "BOOKING_DATA_MISSING"}),
+    )
+    .await?;
+    assert_eq!(r.status, 200);
+    let r = create(base, &bearer, request_text("AT-bd", "29.00", "16.00")).await?;
+    assert_problem(&r, 400, "BOOKING_DATA_MISSING")?;
+    let r = create(base, &bearer, request_text("AT-bd", "29.00", "16.00")).await?;
+    assert_eq!(r.status, 200, "{}", r.text());
+
     // An expired token: 401, so a client renews it.
     post_json(
         &format!("{base}/_sim/token_ttl"),
