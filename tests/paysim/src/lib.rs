@@ -16,6 +16,7 @@
 mod money;
 mod paypal;
 mod server;
+mod tls;
 mod xbd;
 
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use paypal::paypal;
-pub use xbd::xbezahldienste;
+pub use xbd::{xbezahldienste, xbezahldienste_mtls};
 
 /// A running simulator: its base URL and the requests it has received.
 pub struct Sim {
@@ -98,6 +99,20 @@ pub struct XbdConfig {
     pub client_secret: String,
 }
 
+/// The files an XBezahldienste simulator in mTLS mode wrote (all PEM), for vamt's
+/// configuration (`client_cert_file`, `client_key_file`, `ca_file`).
+#[derive(Debug, Clone)]
+pub struct XbdTls {
+    /// The CA that signed the server's and the client's certificates.
+    pub ca_pem: std::path::PathBuf,
+    /// The server's certificate (SANs `127.0.0.1` and `localhost`).
+    pub server_cert_pem: std::path::PathBuf,
+    /// The client's certificate, to present to the simulator.
+    pub client_cert_pem: std::path::PathBuf,
+    /// The client's private key (PKCS#8).
+    pub client_key_pem: std::path::PathBuf,
+}
+
 /// Configuration of the PayPal simulator.
 #[derive(Debug, Clone)]
 pub struct PayPalConfig {
@@ -119,6 +134,10 @@ pub(crate) enum SetupError {
     Rsa(#[from] rsa::Error),
     #[error("certificate: {0}")]
     Certificate(String),
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("writing {0}: {1}")]
+    Write(std::path::PathBuf, std::io::Error),
     #[error("key generation task: {0}")]
     Join(#[from] tokio::task::JoinError),
 }

@@ -211,6 +211,15 @@ pub(crate) async fn serve(
 
 /// Serves `router` on an already bound listener until the task is aborted.
 pub(crate) async fn accept_on(listener: TcpListener, router: Router) {
+    accept_with(listener, router, None).await;
+}
+
+/// As [`accept_on`], with TLS when `tls` is given (the mTLS mode of §5.2).
+pub(crate) async fn accept_with(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     loop {
         let stream = match listener.accept().await {
             Ok((s, _)) => s,
@@ -221,12 +230,27 @@ pub(crate) async fn accept_on(listener: TcpListener, router: Router) {
                 continue;
             }
         };
-        tokio::spawn(serve_connection(stream, router.clone()));
+        let router = router.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let dup = Dup::of(&stream);
+            match tls {
+                None => serve_connection(stream, router, dup).await,
+                Some(acceptor) => match acceptor.accept(stream).await {
+                    Ok(tls_stream) => serve_connection(tls_stream, router, dup).await,
+                    // No client certificate, or one of another CA: the handshake fails,
+                    // which is the whole point of the mode.
+                    Err(e) => tracing::debug!(error = %e, "paysim TLS handshake"),
+                },
+            }
+        });
     }
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, router: Router) {
-    let dup = Dup::of(&stream);
+async fn serve_connection<S>(stream: S, router: Router, dup: Dup)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let ext = ConnKill(kill.clone());
     let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {

@@ -31,21 +31,48 @@ const MAX_AMOUNT_MINOR: i128 = 99_999_900;
 /// `GET /status/{originatorId}/{endPointId}`. Pay page: `GET /pay/{transactionId}`.
 /// Control: `/_sim/…` (see the crate's README in `docs/payments.md` §5).
 pub async fn xbezahldienste(cfg: XbdConfig) -> std::io::Result<Sim> {
+    start(cfg, None).await
+}
+
+/// Starts an XBezahldienste simulator in mTLS mode (§5.2): `https://127.0.0.1:…`, a client
+/// certificate of the simulator's own CA required, no bearer token needed (the platforms
+/// that use mTLS send no `Authorization`). Writes into `dir` (created if missing) the CA,
+/// the server's certificate and the client's certificate and key, all PEM; PKCS#12 is not
+/// written.
+pub async fn xbezahldienste_mtls(
+    cfg: XbdConfig,
+    dir: &std::path::Path,
+) -> std::io::Result<(Sim, crate::XbdTls)> {
+    let (config, files) = crate::tls::mtls_files(dir).map_err(std::io::Error::other)?;
+    let sim = start(cfg, Some(tokio_rustls::TlsAcceptor::from(config))).await?;
+    Ok((sim, files))
+}
+
+async fn start(cfg: XbdConfig, tls: Option<tokio_rustls::TlsAcceptor>) -> std::io::Result<Sim> {
     let common = Common::new(vec![cfg.client_secret.clone()], is_api, unavailable);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base = format!("{scheme}://{}", listener.local_addr()?);
+    // In mTLS mode the pay pages are served apart, over plain HTTP: the citizen's browser
+    // has no client certificate (as at a real platform, whose pay page is public).
+    let page_listener = match tls {
+        Some(_) => Some(tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?),
+        None => None,
+    };
+    let page_base = match &page_listener {
+        Some(l) => format!("http://{}", l.local_addr()?),
+        None => base.clone(),
+    };
     let state = Arc::new(Xbd {
+        mtls: tls.is_some(),
         cfg,
         base: base.clone(),
+        page_base,
         common: common.clone(),
         miscompute: AtomicBool::new(false),
         st: Mutex::new(XbdState::default()),
     });
-    let router = Router::new()
-        .route("/auth/token", post(token))
-        .route("/paymenttransaction/{o}/{e}", post(create))
-        .route("/paymenttransaction/{o}/{e}/{id}", get(status_query))
-        .route("/status/{o}/{e}", get(tenant_status))
+    let pages = Router::new()
         .route("/pay/{id}", get(pay_page))
         .route("/pay/{id}/{action}", post(pay_action))
         .route("/_sim/reset", post(reset))
@@ -55,20 +82,32 @@ pub async fn xbezahldienste(cfg: XbdConfig) -> std::io::Result<Sim> {
         .route("/_sim/token_ttl", post(sim_token_ttl))
         .route("/_sim/miscompute", post(sim_miscompute))
         .route("/_sim/fail_next", post(sim_fail_next))
-        .with_state(state)
-        .merge(server::control_routes(common.clone()))
-        .layer(axum::middleware::from_fn_with_state(
-            common.clone(),
-            server::gate,
-        ));
-    let task = tokio::spawn(async move {
-        // The listener is already bound (the URL had to be known for the pay page links).
-        server::accept_on(listener, router).await;
-    });
+        .with_state(state.clone())
+        .merge(server::control_routes(common.clone()));
+    let api = Router::new()
+        .route("/auth/token", post(token))
+        .route("/paymenttransaction/{o}/{e}", post(create))
+        .route("/paymenttransaction/{o}/{e}/{id}", get(status_query))
+        .route("/status/{o}/{e}", get(tenant_status))
+        .with_state(state);
+    let gate = axum::middleware::from_fn_with_state(common.clone(), server::gate);
+    let mut tasks = Vec::new();
+    let router = match page_listener {
+        Some(l) => {
+            tasks.push(tokio::spawn(server::accept_on(
+                l,
+                pages.clone().layer(gate.clone()),
+            )));
+            api.merge(pages).layer(gate)
+        }
+        None => api.merge(pages).layer(gate),
+    };
+    // The listener is already bound (the URL had to be known for the pay page links).
+    tasks.push(tokio::spawn(server::accept_with(listener, router, tls)));
     Ok(Sim {
         url: base,
         common,
-        tasks: vec![task],
+        tasks,
     })
 }
 
@@ -85,8 +124,12 @@ fn unavailable() -> Response {
 }
 
 struct Xbd {
+    /// Clients are authenticated by their TLS certificate; no bearer token is asked for.
+    mtls: bool,
     cfg: XbdConfig,
     base: String,
+    /// Where the pay pages are: `base`, or in mTLS mode a plain HTTP listener of their own.
+    page_base: String,
     common: Arc<Common>,
     /// `POST /_sim/miscompute`: every create answers `CALCULATION_ERROR` (§5.4).
     miscompute: AtomicBool,
@@ -128,13 +171,14 @@ struct TxnOut<'a> {
 }
 
 impl Txn {
-    fn to_json(&self, base: &str, cfg: &XbdConfig) -> Response {
+    fn to_json(&self, sim: &Xbd) -> Response {
+        let (base, cfg, page_base) = (&sim.base, &sim.cfg, &sim.page_base);
         let info = json!({
             "transactionUrl": format!(
                 "{base}/paymenttransaction/{}/{}/{}", cfg.originator_id, cfg.endpoint_id, self.id
             ),
             // "muss nur im Status INITIAL enthalten sein": given only while payable.
-            "transactionRedirectUrl": (self.status == "INITIAL").then(|| format!("{base}/pay/{}", self.id)),
+            "transactionRedirectUrl": (self.status == "INITIAL").then(|| format!("{page_base}/pay/{}", self.id)),
             "transactionId": self.id,
             "transactionReference": self.reference,
             "transactionTimestamp": self.timestamp,
@@ -209,6 +253,9 @@ impl Xbd {
     /// (assumed: RFC 6750's answer to an expired token, so that a client's renewal after a
     /// 401 can be tested).
     fn authorize(&self, headers: &HeaderMap) -> Result<(), Response> {
+        if self.mtls {
+            return Ok(());
+        }
         let Some(token) = server::bearer_token(headers) else {
             return Err(problem(
                 StatusCode::FORBIDDEN,
@@ -350,7 +397,7 @@ async fn create(
         st.transactions.insert(txn.id.clone(), txn.clone());
         txn
     };
-    txn.to_json(&s.base, &s.cfg)
+    txn.to_json(&s)
 }
 
 async fn status_query(
@@ -369,7 +416,7 @@ async fn status_query(
     }
     let txn = lock(&s.st).transactions.get(&id).cloned();
     match txn {
-        Some(t) => t.to_json(&s.base, &s.cfg),
+        Some(t) => t.to_json(&s),
         None => problem(
             StatusCode::NOT_FOUND,
             "UNSPECIFIED",
@@ -462,7 +509,7 @@ async fn reset(State(s): State<Arc<Xbd>>) -> Response {
 async fn sim_transaction(State(s): State<Arc<Xbd>>, Path(id): Path<String>) -> Response {
     let txn = lock(&s.st).transactions.get(&id).cloned();
     match txn {
-        Some(t) => t.to_json(&s.base, &s.cfg),
+        Some(t) => t.to_json(&s),
         None => server::control_error(StatusCode::NOT_FOUND, "unknown transaction"),
     }
 }
