@@ -12,9 +12,11 @@
 pub mod fee;
 pub mod money;
 pub mod payment;
+pub mod provider;
 
 pub use fee::{Chosen, Fee, FeeError, FeeSchedule, Item, Line, OptionId, PricedOption, Quote};
 pub use fee::{QuoteItem, ServiceId};
 pub use money::{Currency, Money, MoneyError};
 pub use payment::{apply, BadProviderId, Event, EventId, FailReason, Hold, Notification};
 pub use payment::{Outcome, Payment, ProviderRef, RefundId, Refusal, RequestError, State, Status};
+pub use provider::{CreateRequest, Created, Handle, Inbound, Provider, ProviderError, Rejected, Verified};

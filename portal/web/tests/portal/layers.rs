@@ -22,15 +22,16 @@ const LAYERS: &[(&str, u8)] = &[
 ];
 
 /// Crates a layer below the web crate must not depend on: the web framework and its
-/// server, the API description, and the media side.
+/// server, the API description, and the media side. `hyper` and `hyper-util` are not among
+/// them: an HTTP *client* to the payment providers (`vamt-payments`' adapters) is I/O at
+/// the domain's edge, like SMTP in storage; the server side (axum, tower) stays in the web
+/// crate.
 const NOT_BELOW_WEB: &[&str] = &[
     "axum",
     "axum-core",
     "axum-extra",
     "tower",
     "tower-http",
-    "hyper",
-    "hyper-util",
     "utoipa",
     "vamt-signalling",
     "vamt-sfu",
