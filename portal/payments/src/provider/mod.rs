@@ -16,11 +16,13 @@ use crate::money::Money;
 use crate::payment::{EventId, Notification, ProviderRef};
 
 pub mod http;
+pub mod paypal;
 mod retry;
 mod token;
 pub mod xbezahldienste;
 
 pub use self::http::{HttpClient, HttpError, HttpRequest, HttpResponse, HyperClient};
+pub use self::paypal::{PayPal, PayPalConfig, Verification};
 pub use self::xbezahldienste::{XBezahldienste, XbdAuth, XbdConfig};
 
 /// An ID vamt gives (payment, attempt, refund) that is not 1 to 36 characters of
