@@ -12,6 +12,10 @@
 pub mod fee;
 pub mod money;
 pub mod payment;
+pub mod camt;
+pub mod rf;
+pub mod epc;
+pub mod invoice_number;
 pub mod provider;
 
 pub use fee::{Chosen, Fee, FeeError, FeeSchedule, Item, Line, OptionId, PricedOption, Quote};
@@ -20,3 +24,7 @@ pub use money::{Currency, Money, MoneyError};
 pub use payment::{apply, BadProviderId, Event, EventId, FailReason, Hold, Notification};
 pub use payment::{Outcome, Payment, ProviderRef, RefundId, Refusal, RequestError, State, Status};
 pub use provider::{CreateRequest, Created, Handle, Inbound, Provider, ProviderError, Rejected, Verified};
+pub use camt::{match_statements, parse_statement, CamtError, MatchOutcome, Report};
+pub use epc::{epc_payload, Beneficiary, Bic, BicError, EpcError, Iban, IbanError};
+pub use invoice_number::{NumberFormat, NumberFormatError};
+pub use rf::{CreditorReference, RfError};
