@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::BookingConfig;
 use vamt_documents::config::DocumentsConfig;
+use vamt_payments::config::PaymentsConfig;
 use vamt_portal::config::{CallConfig, PortalConfig, PortalSettings};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
 use vamt_portal_storage::config::{DatabaseConfig, MailConfig, SecurityConfig, StorageConfig};
@@ -45,6 +46,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// The case record's files.
     pub documents: DocumentsConfig,
+    /// `[payments]`
+    pub payments: PaymentsConfig,
     /// Logging.
     pub log: LogConfig,
     /// The operators' listener: metrics and health.
@@ -108,6 +111,7 @@ impl Config {
             security: self.security.clone(),
             retention: self.retention.clone(),
             documents: self.documents.clone(),
+            payments: self.payments.clone(),
         }
     }
 

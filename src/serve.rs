@@ -497,8 +497,8 @@ async fn first_start_text(
 /// The background jobs over the booking office, in the order they start and are awaited.
 struct Jobs(Vec<JoinHandle<()>>);
 
-/// Starts retention, reminders, holds, statistics, the mail courier and the case record's
-/// retention; each ends on `stop`.
+/// Starts retention, reminders, holds, statistics, the mail courier, the case record's
+/// retention and the payments' settle job; each ends on `stop`.
 fn start_jobs(state: &AppState, stop: &watch::Receiver<bool>) -> Jobs {
     let office: &Arc<Office> = &state.office;
     let stop = || until_true(stop.clone());
@@ -512,6 +512,7 @@ fn start_jobs(state: &AppState, stop: &watch::Receiver<bool>) -> Jobs {
             async move { vamt_booking::notify::courier(&office, stop).await }
         }),
         tokio::spawn(vamt_documents::retention::run(state.cases.clone(), stop())),
+        tokio::spawn(vamt_payments::cashier::run(state.cashier.clone(), stop())),
     ])
 }
 

@@ -381,8 +381,8 @@ pub enum ServerMessage {
     /// Answer to `ping`.
     Pong,
     /// Something of the appointment changed at the portal (`topic`: `case_changed` when a
-    /// document arrived or was decided on, or the identity check was recorded): fetch it
-    /// over HTTPS. Sent to everyone in the room; signalling carries the word, not what it
+    /// document arrived or was decided on, or the identity check was recorded;
+    /// `payment_changed` when a payment moved): fetch it over HTTPS. Sent to everyone in the room; signalling carries the word, not what it
     /// is about.
     Notice {
         /// What changed.

@@ -11,6 +11,9 @@ use vamt_portal_storage::secret::random_token;
 /// be done by video). Names, descriptions, documents to have ready and, for what needs a
 /// visit, the reason come from the Fluent catalogue (`service-<slug>`, `-desc`, `-docs`,
 /// `-not-virtual`). The fees are examples; each city has its own fee schedule.
+/// Services whose certificate can be ordered in further copies, each at the service's fee.
+const FEES_WITH_COPIES: &[&str] = &["meldebescheinigung", "fuehrungszeugnis"];
+
 const SERVICES: &[(&str, i64, i64, i64, bool)] = &[
     ("wohnsitzummeldung", 20, 0, 0, true),
     ("abmeldung-ausland", 20, 0, 0, true),
@@ -85,6 +88,16 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
         .execute(st.db.pool())
         .await?;
     }
+    // A fee that depends on an option: a certificate's extra copy (issue 21).
+    for slug in FEES_WITH_COPIES {
+        sqlx::query(
+            "INSERT INTO service_fee_options (service_id, slug, unit_minor, max_quantity) \
+             SELECT id, 'extra-copy', fee_cents, 5 FROM services WHERE slug = $1",
+        )
+        .bind(slug)
+        .execute(st.db.pool())
+        .await?;
+    }
     catalogue::seed_locations(
         &st.db,
         &st.settings.booking.opening,
@@ -102,13 +115,22 @@ pub async fn seed_if_empty(st: &Office) -> Result<Option<DemoLogin>, DemoError> 
     else {
         return Ok(None);
     };
-    // A booking that starts now, outside the bookable grid, so the demo call works at once.
+    // A booking that starts now, outside the bookable grid, so the demo call works at once:
+    // a move reported, and a certificate of registration with a fee (issue 21's payment).
     let start = now.duration_trunc(Duration::minutes(5)).unwrap_or(now);
-    let end = start + Duration::minutes(service.duration_minutes);
+    let mut booked_services = vec![service.clone()];
+    booked_services.extend(
+        services
+            .iter()
+            .find(|s| s.slug == "meldebescheinigung" && s.slug != service.slug)
+            .cloned(),
+    );
+    let minutes: i64 = booked_services.iter().map(|s| s.duration_minutes).sum();
+    let end = start + Duration::minutes(minutes);
     let claim = booking::Claim {
         location: office.id,
         clerk,
-        services: vec![service.clone()],
+        services: booked_services,
         start,
         end,
         blocked_until: end,

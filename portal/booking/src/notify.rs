@@ -447,3 +447,33 @@ pub async fn send_result(
     )
     .await;
 }
+
+/// Tells the citizen of `b` about a payment: `kind` `receipt` (paid) or `invoice` (issued).
+/// The subject and body come from `{kind}-mail-subject` and `{kind}-mail-body` with `args`;
+/// the link is the download of its PDF in the case, valid until `until`.
+pub async fn send_payment(
+    st: &Office,
+    b: &booking::Booking,
+    kind: &'static str,
+    mut args: FluentArgs<'_>,
+    url: String,
+    until: chrono::DateTime<chrono::Utc>,
+) {
+    let lang = b.locale.as_str();
+    let (date, time) = st
+        .i18n
+        .local_date_time(st.settings.booking.timezone, lang, until);
+    args.set("date", date);
+    args.set("time", time);
+    let link = (st.i18n.t(lang, "result-mail-link", Some(&args)), url);
+    send_case_mail(
+        st,
+        b,
+        kind,
+        st.i18n
+            .t(lang, &format!("{kind}-mail-subject"), Some(&args)),
+        st.i18n.t(lang, &format!("{kind}-mail-body"), Some(&args)),
+        Some(link),
+    )
+    .await;
+}

@@ -50,9 +50,33 @@ pub enum Event {
     IdentityRequested,
     /// The clerk shared a document with the call's guests (an interpreter), or stopped.
     DocumentShared,
+    /// The clerk asked for a fee (`detail`: payment, amount, ways).
+    PaymentRequested,
+    /// The citizen chose a way and the provider opened a transaction.
+    PaymentStarted,
+    /// A provider's notification moved a payment (`detail`: from, to, source, event).
+    PaymentState,
+    /// A provider's notification did not fit and changed nothing.
+    PaymentRefused,
+    /// An admin gave money back or recorded a refund (`detail`: amount, reason).
+    RefundRequested,
 }
 
 impl Event {
+    /// The event of a stored word (the payments domain names its steps by word, since it
+    /// does not depend on the case record).
+    pub fn of_payment(word: &str) -> Option<Event> {
+        [
+            Event::PaymentRequested,
+            Event::PaymentStarted,
+            Event::PaymentState,
+            Event::PaymentRefused,
+            Event::RefundRequested,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == word)
+    }
+
     /// The stored word.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,6 +98,11 @@ impl Event {
             Event::Left => "left",
             Event::IdentityRequested => "identity_requested",
             Event::DocumentShared => "document_shared",
+            Event::PaymentRequested => "payment_requested",
+            Event::PaymentStarted => "payment_started",
+            Event::PaymentState => "payment_state",
+            Event::PaymentRefused => "payment_refused",
+            Event::RefundRequested => "refund_requested",
         }
     }
 }

@@ -5,28 +5,31 @@
 //! before anything is paid and the payment can request exactly.
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money, MoneyError};
 
-/// A service of the catalogue: the database's `services.id`, as the slot engine's
-/// `vamt_portal_core::schedule::ServiceId`. Its own type here so that this crate needs
-/// nothing but serde; the storage layer converts at the boundary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct ServiceId(pub i64);
-
-impl std::fmt::Display for ServiceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use vamt_portal_core::schedule::ServiceId;
 
 /// An option of a service's fee (`extra-copy`): lowercase letters, digits and dashes, at
 /// most 64, so it can name its text in the Fluent catalogue and travel in a form field.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct OptionId(String);
+
+impl TryFrom<String> for OptionId {
+    type Error = FeeError;
+
+    fn try_from(id: String) -> Result<Self, Self::Error> {
+        OptionId::new(&id)
+    }
+}
+
+impl From<OptionId> for String {
+    fn from(id: OptionId) -> String {
+        id.0
+    }
+}
 
 impl OptionId {
     /// The option `id`, if it is well-formed.
@@ -103,7 +106,7 @@ pub struct Chosen {
 /// What a line item is for: the key its description is looked up by in the catalogue's
 /// texts (the service's name, the option's word), so that a receipt is shown in the
 /// reader's language rather than stored in one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Item {
     /// A service's base fee.
@@ -121,7 +124,7 @@ pub enum Item {
 }
 
 /// One line of a quote: `quantity` × `unit` = `total`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteItem {
     /// What it is for.
     pub item: Item,
@@ -134,7 +137,7 @@ pub struct QuoteItem {
 }
 
 /// What an appointment costs, item by item, and in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// Each service's base fee, then its chosen options, in the order asked.
     pub items: Vec<QuoteItem>,

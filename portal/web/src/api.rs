@@ -64,10 +64,21 @@ use vamt_booking::booking::{self, BookingError, Cancellation, Confirmation, NewB
         super::case::get_identity,
         super::case::share,
         super::case::put_note,
-        super::case::get_case
+        super::case::get_case,
+        super::pay::get_payment,
+        super::pay::request_payment,
+        super::pay::withdraw_payment
     ),
     components(schemas(
         crate::pow::Challenge,
+        super::pay::PaymentPanel,
+        super::pay::PaymentOut,
+        super::pay::PayLineOut,
+        super::pay::WayOut,
+        super::pay::FeeOut,
+        super::pay::FeeOptionOut,
+        super::pay::PaymentIn,
+        super::pay::ChosenIn,
         ServiceOut,
         SlotOut,
         SlotsOut,
@@ -216,6 +227,16 @@ pub enum ErrorCode {
     /// 422: the signature cannot be given: the document not read yet, a drawing off the
     /// pad, a wrong or expired TAN, a document changed since it was asked for.
     SignatureRefused,
+    /// 409: the appointment has a payment that has not ended; withdraw it first.
+    PaymentOpen,
+    /// 422: the appointment's services are free: there is nothing to pay.
+    NothingOwed,
+    /// 409: no such way of paying is configured.
+    PaymentNotOffered,
+    /// 503: the payment provider does not answer; try again in a moment.
+    PaymentUnavailable,
+    /// 502: the payment provider refused the payment (its code is logged).
+    PaymentRefused,
     /// 500: the portal failed (logged with its cause).
     Internal,
 }
@@ -252,7 +273,11 @@ impl ErrorCode {
             Self::FileTruncated
             | Self::ChecksumMismatch
             | Self::IdentityIncomplete
-            | Self::SignatureRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::SignatureRefused
+            | Self::NothingOwed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PaymentOpen | Self::PaymentNotOffered => StatusCode::CONFLICT,
+            Self::PaymentUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PaymentRefused => StatusCode::BAD_GATEWAY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -298,6 +323,11 @@ impl ErrorCode {
             Self::IdentityIncomplete => "error-identity-incomplete",
             Self::CitizenOnly => "error-citizen-only",
             Self::SignatureRefused => "error-signature-refused",
+            Self::PaymentOpen => "error-payment-open",
+            Self::NothingOwed => "error-nothing-owed",
+            Self::PaymentNotOffered => "error-payment-not-offered",
+            Self::PaymentUnavailable => "error-payment-unavailable",
+            Self::PaymentRefused => "error-payment-refused",
             Self::Internal => "error-internal",
         }
     }

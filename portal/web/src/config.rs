@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::{BookingConfig, OfficeSettings};
 use vamt_documents::config::{DocumentSettings, DocumentsConfig};
+use vamt_payments::config::{PaymentSettings, PaymentsConfig};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
 use vamt_portal_storage::config::{
     DatabaseConfig, MailConfig, SecurityConfig, StorageConfig, StorageSettings,
@@ -36,6 +37,8 @@ pub struct PortalConfig {
     pub retention: RetentionConfig,
     /// `[documents]`
     pub documents: DocumentsConfig,
+    /// `[payments]`
+    pub payments: PaymentsConfig,
 }
 
 /// The portal's validated settings.
@@ -53,6 +56,8 @@ pub struct PortalSettings {
     pub security: SecurityConfig,
     /// `[documents]`.
     pub documents: DocumentSettings,
+    /// `[payments]`, with the providers built.
+    pub payments: PaymentSettings,
 }
 
 impl PortalConfig {
@@ -68,8 +73,10 @@ impl PortalConfig {
         self.security.validate()?;
         let personal_data_retention = self.retention.validate()?;
         let documents = self.documents.validate()?;
+        let payments = self.payments.validate()?;
         Ok(PortalSettings {
             documents,
+            payments,
             office: OfficeSettings {
                 http,
                 data_dir: storage.data_dir.clone(),

@@ -11,6 +11,7 @@ mod assets;
 mod booking;
 mod call;
 mod call_record;
+mod cashbook;
 mod case;
 mod clerk;
 pub mod config;
@@ -21,6 +22,7 @@ mod guard;
 mod ops;
 mod origin;
 mod page;
+mod pay;
 mod rebook;
 mod waitlist;
 mod ws;
@@ -70,9 +72,12 @@ pub fn app(state: AppState) -> Router {
         .merge(rebook::routes())
         .merge(call::routes())
         .merge(case::page_routes())
+        .merge(pay::page_routes())
+        .merge(pay::routes())
         .merge(clerk::routes())
         .merge(desk::routes())
         .merge(admin::routes())
+        .merge(cashbook::routes())
         .merge(ws::routes())
         .merge(ops::routes())
         .merge(assets::routes())

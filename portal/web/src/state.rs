@@ -53,6 +53,8 @@ pub struct Inner {
     pub registry: Registry,
     /// The case records of the appointments: identity checks, documents, audit.
     pub cases: Arc<vamt_documents::Cases>,
+    /// The payments' cash desk (`[payments]`).
+    pub cashier: Arc<vamt_payments::cashier::Cashier>,
     /// `[call]`: token lifetime, join window, signalling limits.
     pub call: CallSettings,
     /// The STUN/TURN relay the call page tells browsers of, when this node runs one they
@@ -159,6 +161,25 @@ impl AppState {
             &registry,
             clock,
         )?);
+        let cashier = Arc::new(vamt_payments::cashier::Cashier::new(
+            office.db.clone(),
+            vamt_payments::cashier::CashSettings {
+                currency: settings.payments.currency,
+                settle_after: settings.payments.settle_after,
+                recheck_for: settings.payments.recheck_for,
+                public_url: office.settings.http.public_url.clone(),
+                invoice: settings.payments.invoice,
+                timezone: office.settings.booking.timezone,
+            },
+            settings.payments.providers.0,
+            &registry,
+            office.clock.clone(),
+        )?);
+        cashier.observe(Arc::new(crate::pay::Recorder::new(
+            office.clone(),
+            cases.clone(),
+            hub.clone(),
+        )));
         Ok(AppState(Arc::new(Inner {
             metrics: WebMetrics::new(&registry)?,
             office,
@@ -167,6 +188,7 @@ impl AppState {
             hub,
             registry,
             cases,
+            cashier,
             call: settings.call,
             relay: None,
             door: vamt_portal_core::shield::Door::default(),

@@ -397,7 +397,144 @@ async function refreshTimeline() {
   }
 }
 
+// Fees: the clerk asks for the appointment's fees (with options such as an extra copy), the
+// citizen pays in a second tab on the provider's page (a form with a target, so pop-up
+// blockers let it through, and the call goes on here). Both pages fetch the payment again
+// on `notice: payment_changed`, so the clerk sees "paid" without reloading.
+const pay = (() => {
+  const box = document.getElementById('pay');
+  if (!box) return { refresh() {} };
+  const form = document.getElementById('pay-form');
+  const fees = document.getElementById('pay-fees');
+  const stateEl = document.getElementById('pay-state');
+  const lines = document.getElementById('pay-lines');
+  const amount = document.getElementById('pay-amount');
+  const waysBox = document.getElementById('pay-ways');
+  const buttons = document.getElementById('pay-buttons');
+  const withdraw = document.getElementById('pay-withdraw');
+  const noteEl = document.getElementById('pay-note');
+  let feesShown = false;
+
+  function showFees(list) {
+    if (feesShown || !fees) return;
+    feesShown = true;
+    for (const f of list) {
+      const li = document.createElement('li');
+      li.textContent = `${f.name}: ${f.base}`;
+      for (const o of f.options) {
+        const label = document.createElement('label');
+        const input = document.createElement('input');
+        input.type = 'number';
+        input.min = '0';
+        input.max = String(o.max);
+        input.value = '0';
+        input.dataset.service = String(f.service);
+        input.dataset.option = o.id;
+        input.id = `pay-opt-${f.service}-${o.id}`;
+        label.htmlFor = input.id;
+        label.textContent = `${o.name} (${o.unit} ${text['pay-each']}), ${text['pay-quantity']} `;
+        const p = document.createElement('p');
+        p.append(label, input);
+        li.append(p);
+      }
+      fees.append(li);
+    }
+  }
+
+  function wayForm(p, w) {
+    const f = document.createElement('form');
+    f.method = 'post';
+    f.action = p.start;
+    f.target = '_blank';
+    for (const [name, value] of [['way', w.way], ['lang', document.documentElement.lang], ['token', '']]) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      f.append(input);
+    }
+    // The room token as it is at the click: a form cannot send the bearer header.
+    f.addEventListener('submit', () => {
+      f.elements.token.value = token;
+    });
+    const b = document.createElement('button');
+    b.type = 'submit';
+    b.className = 'button primary';
+    b.id = `pay-way-${w.way}`;
+    b.textContent = w.name;
+    f.append(b);
+    return f;
+  }
+
+  function show(p) {
+    lines.replaceChildren();
+    if (!p) {
+      stateEl.textContent = '';
+      delete stateEl.dataset.state;
+      amount.textContent = '';
+      if (waysBox) waysBox.hidden = true;
+      if (withdraw) withdraw.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    stateEl.textContent = p.state_text;
+    stateEl.dataset.state = p.state;
+    for (const l of p.lines) {
+      const li = document.createElement('li');
+      li.textContent = l.quantity > 1 ? `${l.quantity} × ${l.name}: ${l.total}` : `${l.name}: ${l.total}`;
+      lines.append(li);
+    }
+    amount.textContent = `${text['pay-total']}: ${p.amount}`;
+    const open = p.state === 'requested' || p.state === 'started';
+    if (withdraw) withdraw.hidden = !open;
+    if (form) form.hidden = open;
+    if (waysBox) {
+      waysBox.hidden = p.ways.length === 0;
+      buttons.replaceChildren(...p.ways.map((w) => wayForm(p, w)));
+    }
+  }
+
+  async function refresh() {
+    const r = await api('GET', '/payment').catch(() => null);
+    if (!r || !r.ok) return;
+    if (form) {
+      document.getElementById('pay-none').hidden = r.json.offered;
+      showFees(r.json.fees);
+      form.hidden = !r.json.offered;
+    }
+    show(r.json.payment);
+  }
+
+  if (form) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const options = [];
+      for (const input of form.querySelectorAll('input[data-option]')) {
+        const quantity = Number(input.value);
+        if (quantity > 0) options.push({ service: Number(input.dataset.service), option: input.dataset.option, quantity });
+      }
+      const r = await api('POST', '/payment', JSON.stringify({ options }), 'application/json');
+      noteEl.textContent = r.ok ? text['pay-requested'] : r.json ? r.json.error.message : text['docs-failed'];
+      if (r.ok) show(r.json.payment);
+    });
+    withdraw.addEventListener('click', async () => {
+      const r = await api('POST', '/payment/withdraw');
+      noteEl.textContent = r.ok ? text['pay-withdrawn'] : r.json ? r.json.error.message : text['docs-failed'];
+      if (r.ok) show(r.json.payment);
+    });
+  }
+  // The form posts the token as it is; keep it fresh while the citizen may click.
+  setInterval(() => {
+    if (waysBox && !waysBox.hidden) fresh();
+  }, 30000);
+  return { refresh };
+})();
+
 document.addEventListener('vamt:notice', (e) => {
+  if (e.detail === 'payment_changed') {
+    pay.refresh();
+    refreshTimeline();
+  }
   if (e.detail === 'case_changed') {
     refresh();
     refreshSignatures();
@@ -577,3 +714,4 @@ refresh();
 refreshSignatures();
 refreshTimeline();
 idcheck.refresh();
+pay.refresh();

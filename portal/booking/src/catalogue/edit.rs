@@ -606,7 +606,7 @@ impl ServiceFields {
             .ok_or(EditError::Invalid("admin-error-duration"))?;
         let buffer_minutes =
             minutes(buffer, 120).ok_or(EditError::Invalid("admin-error-buffer"))?;
-        let fee_cents = Money::parse(fee, Currency::Eur)
+        let fee_cents = Money::parse_typed(fee, Currency::EUR)
             .ok_or(EditError::Invalid("admin-error-fee"))?
             .minor;
         Ok(ServiceFields {

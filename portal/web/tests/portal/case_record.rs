@@ -10,76 +10,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use vamt_signalling::{Role, RoomClaims};
 
-use common::{call, json_request, monday_morning, sign_in, start, Stack};
-
-/// The demo booking's ID and join key, from its join link.
-fn demo_booking(stack: &Stack) -> (String, String) {
-    let url = &stack.demo.join_url;
-    let id = url
-        .split("/call/")
-        .nth(1)
-        .and_then(|r| r.split('?').next())
-        .expect("booking id")
-        .to_owned();
-    let key = url
-        .split("key=")
-        .nth(1)
-        .and_then(|r| r.split('&').next())
-        .expect("key")
-        .to_owned();
-    (id, key)
-}
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
-
-/// The citizen's token, by the API a program uses (no HTML).
-async fn citizen_token(stack: &Stack, booking: &str, key: &str) -> String {
-    let r = call(
-        stack,
-        json_request(
-            "POST",
-            &format!("/api/v1/calls/{booking}/token"),
-            &json!({ "key": key }),
-        ),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v = json(&r.body);
-    assert_eq!(v["role"], "citizen");
-    assert_eq!(v["signalling"], "/ws");
-    v["token"].as_str().expect("token").to_owned()
-}
-
-async fn clerk_token(stack: &Stack, booking: &str) -> String {
-    let cookie = sign_in(
-        stack,
-        &stack.demo.clerk_username,
-        &stack.demo.clerk_password,
-    )
-    .await;
-    let r = call(
-        stack,
-        Request::post(format!("/api/v1/calls/{booking}/clerk-token"))
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .expect("request"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v = json(&r.body);
-    assert_eq!(v["role"], "clerk");
-    v["token"].as_str().expect("token").to_owned()
-}
-
-fn with_token(mut req: Request<Body>, token: &str) -> Request<Body> {
-    req.headers_mut().insert(
-        header::AUTHORIZATION,
-        format!("Bearer {token}").parse().expect("header"),
-    );
-    req
-}
+use common::{
+    call, citizen_token, clerk_token, demo_booking, json, json_request, monday_morning, sign_in,
+    start, with_token, Stack,
+};
 
 fn get(uri: &str, token: &str) -> Request<Body> {
     with_token(

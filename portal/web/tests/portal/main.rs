@@ -18,6 +18,7 @@ mod guard;
 mod language;
 mod layers;
 mod mail_queue;
+mod payments;
 mod rebook;
 mod schema;
 mod server;

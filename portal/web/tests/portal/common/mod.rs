@@ -412,3 +412,75 @@ pub async fn free_times(stack: &Stack, slug: &str) -> Vec<vamt_portal_core::sche
     .await
     .expect("free times")
 }
+
+/// The demo booking's ID and join key, from its join link.
+pub fn demo_booking(stack: &Stack) -> (String, String) {
+    let url = &stack.demo.join_url;
+    let id = url
+        .split("/call/")
+        .nth(1)
+        .and_then(|r| r.split('?').next())
+        .expect("booking id")
+        .to_owned();
+    let key = url
+        .split("key=")
+        .nth(1)
+        .and_then(|r| r.split('&').next())
+        .expect("key")
+        .to_owned();
+    (id, key)
+}
+
+pub fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// The citizen's token, by the API a program uses (no HTML).
+pub async fn citizen_token(stack: &Stack, booking: &str, key: &str) -> String {
+    let r = call(
+        stack,
+        json_request(
+            "POST",
+            &format!("/api/v1/calls/{booking}/token"),
+            &serde_json::json!({ "key": key }),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
+    let v = json(&r.body);
+    assert_eq!(v["role"], "citizen");
+    assert_eq!(v["signalling"], "/ws");
+    v["token"].as_str().expect("token").to_owned()
+}
+
+pub async fn clerk_token(stack: &Stack, booking: &str) -> String {
+    let cookie = sign_in(
+        stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let r = call(
+        stack,
+        axum::http::Request::post(format!("/api/v1/calls/{booking}/clerk-token"))
+            .header(axum::http::header::COOKIE, cookie)
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
+    let v = json(&r.body);
+    assert_eq!(v["role"], "clerk");
+    v["token"].as_str().expect("token").to_owned()
+}
+
+pub fn with_token(
+    mut req: axum::http::Request<axum::body::Body>,
+    token: &str,
+) -> axum::http::Request<axum::body::Body> {
+    req.headers_mut().insert(
+        axum::http::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    req
+}

@@ -1,0 +1,624 @@
+//! Fees paid in the call, end to end against the providers' simulators (`vamt-paysim`,
+//! written from docs/payments.md §5, not from the adapters): the clerk asks for the fees,
+//! the citizen's choice opens the provider's transaction, the test plays the browser on
+//! the provider's pay page and follows its redirect back; the portal settles by asking the
+//! provider. Success, cancel, failure, a replayed return, a forged return key, a provider
+//! down and back, the settle job's time-out, and PayPal's webhooks (genuine, replayed,
+//! forged).
+use crate::common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use vamt_signalling::{Role, RoomClaims};
+
+use common::{
+    call, citizen_token, clerk_token, demo_booking, json, json_request, metrics_text,
+    monday_morning, start, with_token, Stack,
+};
+
+const ORIGINATOR: &str = "stadt-test-termine";
+const ENDPOINT: &str = "09162000";
+const WEBHOOK_ID: &str = "WH-SIM-0001";
+
+/// A plain HTTP/1.1 exchange with a simulator, as a browser or a test's control call
+/// makes it: status, headers (lower-case names), body.
+async fn http(
+    method: &str,
+    url: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(t) = content_type {
+        req.push_str(&format!("Content-Type: {t}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    // Chunked answers are not decoded: the pages and control answers read here are small
+    // and the tests look for text in them.
+    (status, headers, body.to_owned())
+}
+
+fn header_of<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The action of the form whose button has `id` on a pay page.
+fn form_action(html: &str, id: &str) -> String {
+    let button = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let form = html[..button].rfind("<form").expect("form");
+    let action = html[form..button]
+        .split("action=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("action");
+    action.replace("&amp;", "&")
+}
+
+/// The portal with the providers pointed at their simulators. The demo booking's second
+/// service is a certificate with a fee (10 €) and extra copies at 10 € each.
+async fn stack_with(xbd: &vamt_paysim::Sim, paypal: Option<&vamt_paysim::Sim>) -> Stack {
+    let mut payments = json!({
+        "xbezahldienste": {
+            "enabled": true,
+            "base_url": xbd.url(),
+            "originator_id": ORIGINATOR,
+            "endpoint_id": ENDPOINT,
+            "token_url": format!("{}/auth/token", xbd.url()),
+            "client_id": "vamt-test",
+            "client_secret": "geheim",
+            "allow_http": true,
+            "request_timeout_seconds": 5,
+        }
+    });
+    if let Some(pp) = paypal {
+        payments["paypal"] = json!({
+            "enabled": true,
+            "base_url": pp.url(),
+            "client_id": "vamt-pp",
+            "client_secret": "pp-geheim",
+            "webhook_id": WEBHOOK_ID,
+            "cert_hosts": ["127.0.0.1"],
+            "allow_http": true,
+            "request_timeout_seconds": 5,
+        });
+    }
+    start(monday_morning(), json!({ "payments": payments })).await
+}
+
+async fn xbd_sim() -> vamt_paysim::Sim {
+    vamt_paysim::xbezahldienste(vamt_paysim::XbdConfig {
+        originator_id: ORIGINATOR.into(),
+        endpoint_id: ENDPOINT.into(),
+        client_id: "vamt-test".into(),
+        client_secret: "geheim".into(),
+    })
+    .await
+    .expect("simulator")
+}
+
+struct Call {
+    booking: String,
+    clerk: String,
+    citizen: String,
+}
+
+async fn call_of(stack: &Stack) -> Call {
+    let (booking, key) = demo_booking(stack);
+    let citizen = citizen_token(stack, &booking, &key).await;
+    let clerk = clerk_token(stack, &booking).await;
+    Call {
+        booking,
+        clerk,
+        citizen,
+    }
+}
+
+/// The call's tokens, valid for a day: the settle job's test moves the clock past the
+/// appointment, when the portal would no longer hand out tokens for it.
+async fn day_long(stack: &Stack) -> Call {
+    let (booking, _) = demo_booking(stack);
+    let room: String = sqlx::query_scalar("SELECT room_id FROM bookings WHERE id = $1")
+        .bind(&booking)
+        .fetch_one(stack.state.db.pool())
+        .await
+        .expect("room");
+    let now = stack.clock.now().timestamp() as u64;
+    let token = |sub: &str, role: Role| {
+        stack
+            .state
+            .tokens
+            .sign(&RoomClaims {
+                sub: sub.into(),
+                name: "Test".into(),
+                room: room.clone(),
+                booking: booking.clone(),
+                role,
+                iat: now,
+                exp: now + 86_400,
+                lobby: false,
+                opens_at: None,
+            })
+            .expect("token")
+    };
+    Call {
+        clerk: token("clerk:1", Role::Clerk),
+        citizen: token(&format!("citizen:{booking}"), Role::Citizen),
+        booking,
+    }
+}
+
+/// A payment's state, from the ledger.
+async fn state_of(stack: &Stack, payment: &str) -> String {
+    vamt_payments::ledger::get(&stack.state.db, payment)
+        .await
+        .expect("payment")
+        .status()
+        .state
+        .word()
+        .to_owned()
+}
+
+async fn panel(stack: &Stack, c: &Call, token: &str) -> Value {
+    let r = call(
+        stack,
+        with_token(
+            Request::get(format!("/api/v1/calls/{}/payment", c.booking))
+                .body(Body::empty())
+                .expect("request"),
+            token,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    json(&r.body)
+}
+
+/// The clerk asks for the fee with `copies` extra copies; returns the payment's ID.
+async fn request(stack: &Stack, c: &Call, copies: u32) -> String {
+    let fees = panel(stack, c, &c.clerk).await;
+    let service = fees["fees"][0]["service"].as_i64().expect("a fee");
+    assert_eq!(fees["fees"][0]["options"][0]["id"], "extra-copy");
+    let r = call(
+        stack,
+        with_token(
+            json_request(
+                "POST",
+                &format!("/api/v1/calls/{}/payment", c.booking),
+                &json!({ "options": [{ "service": service, "option": "extra-copy", "quantity": copies }] }),
+            ),
+            &c.clerk,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = json(&r.body);
+    assert_eq!(v["payment"]["state"], "requested");
+    v["payment"]["id"].as_str().expect("id").to_owned()
+}
+
+/// The citizen's click on a way: the portal's answer page sends on to the pay page.
+async fn choose(stack: &Stack, c: &Call, payment: &str, way: &str) -> common::Resp {
+    let form = format!("way={way}&token={}&lang=de", c.citizen);
+    call(
+        stack,
+        Request::post(format!("/pay/{payment}/start"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(form))
+            .expect("request"),
+    )
+    .await
+}
+
+/// The pay page's address from the portal's onward page.
+fn pay_page(resp: &common::Resp) -> String {
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
+    resp.body
+        .split("url=")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(unescape)
+        .expect("refresh URL")
+}
+
+/// An attribute's text as a browser reads it (the templates escape `/` and `&`).
+fn unescape(text: &str) -> String {
+    text.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Plays the browser on the provider's page: clicks `button`, follows the redirect back
+/// into the portal, and returns the portal's result page.
+async fn click(stack: &Stack, sim: &vamt_paysim::Sim, page: &str, button: &str) -> common::Resp {
+    let (status, _, html) = http("GET", page, None, "").await;
+    assert_eq!(status, 200, "{html}");
+    let action = form_action(&html, button);
+    let target = if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", sim.url())
+    };
+    let (status, headers, body) = http(
+        "POST",
+        &target,
+        Some("application/x-www-form-urlencoded"),
+        "",
+    )
+    .await;
+    assert!(status == 303 || status == 302, "{status} {body}");
+    let back = header_of(&headers, "location").expect("redirect back");
+    let path = back
+        .find("/pay/")
+        .map(|i| &back[i..])
+        .expect("back to the portal");
+    call(
+        stack,
+        Request::get(path)
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
+}
+
+fn outcome(resp: &common::Resp) -> String {
+    resp.body
+        .split("data-outcome=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no outcome in {}", resp.body))
+        .to_owned()
+}
+
+async fn timeline(stack: &Stack, c: &Call) -> Vec<String> {
+    let r = call(
+        stack,
+        with_token(
+            Request::get(format!("/api/v1/calls/{}/case", c.booking))
+                .body(Body::empty())
+                .expect("request"),
+            &c.clerk,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    json(&r.body)["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["event"].as_str().map(str::to_owned))
+        .filter(|e| e.starts_with("payment"))
+        .collect()
+}
+
+fn metric(text: &str, prefix: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(prefix))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn xbezahldienste_pays_once_whatever_returns_and_is_audited() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let c = call_of(&stack).await;
+    let payment = request(&stack, &c, 1).await;
+
+    // The citizen sees amount, lines and the choice; a second request is refused.
+    let seen = panel(&stack, &c, &c.citizen).await;
+    assert_eq!(seen["fees"], json!([]), "the citizen sees no price list");
+    assert_eq!(seen["payment"]["amount"], "20,00 €");
+    assert_eq!(seen["payment"]["lines"].as_array().map(Vec::len), Some(2));
+    assert_eq!(seen["payment"]["ways"][0]["way"], "xbezahldienste");
+    let again = call(
+        &stack,
+        with_token(
+            json_request(
+                "POST",
+                &format!("/api/v1/calls/{}/payment", c.booking),
+                &json!({}),
+            ),
+            &c.clerk,
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(again.body.contains("payment_open"), "{}", again.body);
+
+    let page = pay_page(&choose(&stack, &c, &payment, "xbezahldienste").await);
+    assert!(page.starts_with(sim.url()), "{page}");
+    let creates: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.starts_with("/paymenttransaction/"))
+        .collect();
+    assert_eq!(creates.len(), 1);
+    let sent: Value = serde_json::from_str(&creates[0].body).expect("request JSON");
+    // 20.00 as a JSON number built from minor units, and the items adding up to it.
+    assert!(
+        creates[0].body.contains("\"grosAmount\":20.00") || sent["grosAmount"] == json!(20.0),
+        "{}",
+        creates[0].body
+    );
+    assert_eq!(sent["items"].as_array().map(Vec::len), Some(2));
+
+    let back = click(&stack, &sim, &page, "pay").await;
+    assert_eq!(outcome(&back), "paid", "{}", back.body);
+    let seen = panel(&stack, &c, &c.clerk).await;
+    assert_eq!(seen["payment"]["state"], "paid");
+
+    // Asked again by the settle job: the same fact, a duplicate; nothing changes.
+    let before = metrics_text(&stack).await;
+    stack.clock.advance(chrono::Duration::minutes(2));
+    stack.state.cashier.settle_due().await.expect("settle");
+    assert_eq!(
+        panel(&stack, &c, &c.clerk).await["payment"]["state"],
+        "paid"
+    );
+    assert_eq!(
+        timeline(&stack, &c).await,
+        [
+            "payment_requested",
+            "payment_started",
+            "payment_state",
+            "payment_state"
+        ]
+    );
+    let after = metrics_text(&stack).await;
+    assert_eq!(
+        metric(&before, "vamt_portal_payments_transitions_total"),
+        metric(&after, "vamt_portal_payments_transitions_total")
+    );
+    assert!(metric(&after, "vamt_portal_payments_requested_total") >= 1.0);
+}
+
+#[tokio::test]
+async fn a_replayed_return_changes_nothing_and_a_wrong_key_is_refused() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let c = call_of(&stack).await;
+    let payment = request(&stack, &c, 0).await;
+    let page = pay_page(&choose(&stack, &c, &payment, "xbezahldienste").await);
+    // The return URL the portal gave the provider, as the provider sends the browser back.
+    let create = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.starts_with("/paymenttransaction/"))
+        .expect("create");
+    let sent: Value = serde_json::from_str(&create.body).expect("JSON");
+    let return_url = sent["redirectUrl"]
+        .as_str()
+        .expect("redirectUrl")
+        .to_owned();
+    let return_path = &return_url[return_url.find("/pay/").expect("path")..];
+
+    // Before paying: the return finds it still open and says it is checking.
+    let early = call(
+        &stack,
+        Request::get(return_path).body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(outcome(&early), "checking");
+    assert!(
+        early.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        early.body
+    );
+
+    let back = click(&stack, &sim, &page, "pay").await;
+    assert_eq!(outcome(&back), "paid");
+    let before = metrics_text(&stack).await;
+    for _ in 0..3 {
+        let r = call(
+            &stack,
+            Request::get(return_path).body(Body::empty()).expect("req"),
+        )
+        .await;
+        assert_eq!(outcome(&r), "paid");
+    }
+    let after = metrics_text(&stack).await;
+    assert!(
+        metric(&after, "vamt_portal_payments_notifications_total{outcome=\"duplicate\",provider=\"xbezahldienste\",source=\"return\"}")
+            > metric(&before, "vamt_portal_payments_notifications_total{outcome=\"duplicate\",provider=\"xbezahldienste\",source=\"return\"}"),
+        "{after}"
+    );
+    assert_eq!(
+        timeline(&stack, &c).await.len(),
+        4,
+        "requested, started, to started, to paid: the replays add nothing"
+    );
+
+    // A wrong key: refused before anything is asked; a cross-site POST return is taken.
+    let asked = sim.requests().len();
+    let forged = format!("/pay/return/{payment}?k=not-the-key");
+    let r = call(
+        &stack,
+        Request::get(&forged).body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sim.requests().len(),
+        asked,
+        "no status query for a wrong key"
+    );
+    let r = call(
+        &stack,
+        Request::post(return_path)
+            .header("sec-fetch-site", "cross-site")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("status=PAYED"))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the exempt return takes a cross-site POST"
+    );
+    assert_eq!(outcome(&r), "paid");
+    let r = call(
+        &stack,
+        Request::post(format!("/pay/{payment}/start"))
+            .header("sec-fetch-site", "cross-site")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "way=xbezahldienste&token={}",
+                c.citizen
+            )))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "starting is not exempt");
+}
+
+#[tokio::test]
+async fn cancel_and_failure_end_the_payment_and_the_clerk_can_ask_again() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let c = call_of(&stack).await;
+    for (button, state) in [("cancel", "cancelled"), ("fail", "failed")] {
+        let payment = request(&stack, &c, 0).await;
+        let page = pay_page(&choose(&stack, &c, &payment, "xbezahldienste").await);
+        let back = click(&stack, &sim, &page, button).await;
+        assert_eq!(outcome(&back), state, "{}", back.body);
+        let seen = panel(&stack, &c, &c.citizen).await;
+        assert_eq!(seen["payment"]["state"], state);
+        assert_eq!(
+            seen["payment"]["ways"],
+            json!([]),
+            "an ended payment offers no way"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_provider_down_leaves_the_payment_requested_until_it_is_back() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let c = call_of(&stack).await;
+    let payment = request(&stack, &c, 0).await;
+    let (s, _, b) = http(
+        "POST",
+        &format!("{}/_sim/mode", sim.url()),
+        Some("application/json"),
+        r#"{"mode":"down"}"#,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let r = choose(&stack, &c, &payment, "xbezahldienste").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(outcome(&r), "unavailable");
+    assert_eq!(
+        panel(&stack, &c, &c.clerk).await["payment"]["state"],
+        "requested"
+    );
+
+    http(
+        "POST",
+        &format!("{}/_sim/mode", sim.url()),
+        Some("application/json"),
+        r#"{"mode":"normal"}"#,
+    )
+    .await;
+    let page = pay_page(&choose(&stack, &c, &payment, "xbezahldienste").await);
+    let back = click(&stack, &sim, &page, "pay").await;
+    assert_eq!(outcome(&back), "paid");
+}
+
+#[tokio::test]
+async fn the_settle_job_settles_without_a_return_and_times_out_what_never_ends() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let c = day_long(&stack).await;
+
+    // Paid on the platform, the browser never came back: the job asks and finds it paid.
+    let payment = request(&stack, &c, 0).await;
+    let page = pay_page(&choose(&stack, &c, &payment, "xbezahldienste").await);
+    let (_, _, html) = http("GET", &page, None, "").await;
+    let action = form_action(&html, "pay");
+    let (status, _, _) = http("POST", &format!("{}{action}", sim.url()), None, "").await;
+    assert_eq!(status, 303);
+    stack.clock.advance(chrono::Duration::minutes(2));
+    stack.state.cashier.settle_due().await.expect("settle");
+    assert_eq!(state_of(&stack, &payment).await, "paid");
+
+    // Started and abandoned: still open after a check, failed (expired) after the time-out.
+    let c2 = c;
+    sqlx::query("DELETE FROM payment_notifications")
+        .execute(stack.state.db.pool())
+        .await
+        .expect("clear");
+    sqlx::query("DELETE FROM payments")
+        .execute(stack.state.db.pool())
+        .await
+        .expect("clear");
+    let payment = request(&stack, &c2, 0).await;
+    let _page = pay_page(&choose(&stack, &c2, &payment, "xbezahldienste").await);
+    stack.clock.advance(chrono::Duration::minutes(5));
+    stack.state.cashier.settle_due().await.expect("settle");
+    assert_eq!(state_of(&stack, &payment).await, "started");
+    stack.clock.advance(chrono::Duration::minutes(120));
+    stack.state.cashier.settle_due().await.expect("settle");
+    assert_eq!(state_of(&stack, &payment).await, "failed");
+    let m = metrics_text(&stack).await;
+    assert!(
+        metric(&m, "vamt_portal_payments_expired_total") >= 1.0,
+        "{m}"
+    );
+
+    // A provider that never answers does not keep a payment open either.
+    sqlx::query("DELETE FROM payment_notifications")
+        .execute(stack.state.db.pool())
+        .await
+        .expect("clear");
+    sqlx::query("DELETE FROM payments")
+        .execute(stack.state.db.pool())
+        .await
+        .expect("clear");
+    let payment = request(&stack, &c2, 0).await;
+    let _page = pay_page(&choose(&stack, &c2, &payment, "xbezahldienste").await);
+    http(
+        "POST",
+        &format!("{}/_sim/mode", sim.url()),
+        Some("application/json"),
+        r#"{"mode":"down"}"#,
+    )
+    .await;
+    stack.clock.advance(chrono::Duration::minutes(130));
+    stack.state.cashier.settle_due().await.expect("settle");
+    assert_eq!(state_of(&stack, &payment).await, "failed");
+}
