@@ -9,6 +9,9 @@
 //!   (`ETSI.CAdES.detached`, ECDSA P-256 with SHA-256) that any PDF reader can check, and that
 //!   breaks when a single byte of the document changes.
 //!
+//! [`invoice_pdf`] and [`receipt_pdf`] make the invoice (with its EPC QR code) and the receipt
+//! of a fee from text the caller has formatted in the reader's language.
+//!
 //! [`demo_sealer`] makes a self-signed certificate that says in its name that it is a demo, for
 //! installations that have no certificate from a trust service yet.
 //!
@@ -22,10 +25,18 @@
 #![forbid(unsafe_code)]
 
 mod demo;
+mod font;
+mod invoice;
+mod page;
+mod qr;
+mod receipt;
 mod seal;
 mod stamp;
 
 pub use demo::demo_sealer;
+pub use invoice::{invoice_pdf, InvoiceDoc, Qr};
+pub use page::InvoiceLine;
+pub use receipt::{receipt_pdf, ReceiptDoc};
 pub use seal::{seal, Sealer};
 pub use stamp::{append_signature_page, SignatureMethod, SignatureRecord};
 
@@ -79,6 +90,10 @@ pub enum PdfError {
     /// The demo certificate could not be made.
     #[error("demo certificate: {0}")]
     Demo(String),
+    /// An invoice's or receipt's content cannot be laid out: a block taller than a page, a
+    /// QR payload too long for an EPC QR code.
+    #[error("document content: {0}")]
+    Content(&'static str),
 }
 
 /// The SHA-256 of `bytes`, in lower-case hex: what [`SignatureRecord::sha256_before`] holds.

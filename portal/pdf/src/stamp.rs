@@ -11,6 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Object, Stream, StringFormat};
 
+use crate::font::win_ansi;
 use crate::PdfError;
 
 /// A4 in points.
@@ -275,47 +276,6 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// `text` in WinAnsiEncoding (ISO 32000-1 Annex D): Latin-1 plus the typographic marks
-/// Windows-1252 puts at 0x80–0x9F (German quotes, dashes, the euro); '?' for the rest.
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            ' '..='~' | '\u{A0}'..='\u{FF}' => c as u8,
-            '\t' => b' ',
-            _ => match c {
-                '€' => 0x80,
-                '‚' => 0x82,
-                'ƒ' => 0x83,
-                '„' => 0x84,
-                '…' => 0x85,
-                '†' => 0x86,
-                '‡' => 0x87,
-                'ˆ' => 0x88,
-                '‰' => 0x89,
-                'Š' => 0x8A,
-                '‹' => 0x8B,
-                'Œ' => 0x8C,
-                'Ž' => 0x8E,
-                '\u{2018}' => 0x91,
-                '\u{2019}' => 0x92,
-                '“' => 0x93,
-                '”' => 0x94,
-                '•' => 0x95,
-                '–' => 0x96,
-                '—' => 0x97,
-                '˜' => 0x98,
-                '™' => 0x99,
-                'š' => 0x9A,
-                '›' => 0x9B,
-                'œ' => 0x9C,
-                'ž' => 0x9E,
-                'Ÿ' => 0x9F,
-                _ => b'?',
-            },
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,15 +315,6 @@ mod tests {
             ops[5].operands,
             vec![Object::Real(356.0), Object::Real(500.0)]
         );
-    }
-
-    #[test]
-    fn win_ansi_keeps_latin1_and_marks() {
-        assert_eq!(
-            win_ansi("Müller „ok“ – 5 €"),
-            b"M\xFCller \x84ok\x93 \x96 5 \x80"
-        );
-        assert_eq!(win_ansi("Ωmega 東"), b"?mega ?");
     }
 
     #[test]
