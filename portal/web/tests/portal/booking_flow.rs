@@ -102,8 +102,8 @@ async fn citizen_books_gets_mail_with_working_link_and_clerk_sees_booking() {
     assert_eq!(form.status, StatusCode::OK);
     let slot = first_slot(&form.body);
     // Monday 08:00 Berlin with no lead time: the first slot would be now, but the demo
-    // booking seeded at start holds it.
-    assert_eq!(slot, "2026-11-23T07:20:00Z");
+    // booking seeded at start holds its clerk for its two services (20 + 20 minutes).
+    assert_eq!(slot, "2026-11-23T07:40:00Z");
 
     // Invalid input is refused with the form kept.
     let bad = call(
