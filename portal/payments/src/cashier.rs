@@ -14,6 +14,7 @@ use vamt_portal_core::Clock;
 use vamt_portal_storage::db::Db;
 use vamt_portal_storage::secret::random_token;
 
+use crate::camt;
 use crate::fee::{FeeError, Line, Quote};
 use crate::invoice::{self, Invoice, InvoiceSettings};
 use crate::ledger::{self, LedgerError, Source, Stored, Taken, Way};
@@ -211,6 +212,12 @@ pub enum CashError {
     /// A refund that cannot be made as asked.
     #[error("refund: {0}")]
     Refund(RefundError),
+    /// A bank statement that cannot be read.
+    #[error("statement: {0}")]
+    Statement(camt::CamtError),
+    /// A bank statement of another account.
+    #[error(transparent)]
+    Account(camt::AccountMismatch),
 }
 
 /// Why a refund was refused before anything was given back.
@@ -593,6 +600,120 @@ impl Cashier {
             Source::Capture
         };
         self.take(&stored, way, &notifications, source, None).await
+    }
+
+    /// Imports a bank statement (CAMT.053): every line that matches an open invoice by its
+    /// RF reference and amount pays it, through the ledger, with the line's identity as the
+    /// event ID (a statement imported twice pays nothing twice). Returns the matcher's report,
+    /// with lines that lost a race to another payment marked `already_paid`.
+    pub async fn import_statement(&self, xml: &[u8]) -> Result<camt::Report, CashError> {
+        let settings = self
+            .settings
+            .invoice
+            .as_ref()
+            .ok_or(CashError::NotOffered)?;
+        let file = camt::parse_statement(xml).map_err(CashError::Statement)?;
+        let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT reference, number, payment_id, amount_minor, currency, state FROM invoices",
+        )
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(LedgerError::from)?;
+        let mut invoices = std::collections::HashMap::new();
+        let mut payment_of = std::collections::HashMap::new();
+        for (reference, number, payment, amount, currency, state) in rows {
+            let Ok(currency) = Currency::parse(&currency) else {
+                continue;
+            };
+            let state = match state.as_str() {
+                "paid" => camt::InvoiceState::Paid,
+                "cancelled" => camt::InvoiceState::Cancelled,
+                _ => camt::InvoiceState::Open,
+            };
+            payment_of.insert(reference.clone(), payment);
+            invoices.insert(
+                reference,
+                camt::InvoiceInfo {
+                    number,
+                    state,
+                    amount: Money::new(amount, currency),
+                },
+            );
+        }
+        let imported: std::collections::HashSet<String> =
+            sqlx::query_scalar("SELECT event_id FROM payment_notifications WHERE source = 'camt'")
+                .fetch_all(self.db.pool())
+                .await
+                .map_err(LedgerError::from)?
+                .into_iter()
+                .collect();
+        let open = invoice::open_numbers(&self.db).await?;
+        let mut report = camt::match_statements(
+            &file,
+            &camt::MatchInput {
+                account: settings.beneficiary.iban(),
+                check_account: true,
+                imported: &imported,
+                invoices: &invoices,
+                open_numbers: &open,
+            },
+        )
+        .map_err(CashError::Account)?;
+        for line in &mut report.lines {
+            let camt::MatchOutcome::Matched {
+                invoice,
+                amount,
+                identity,
+                provider_ref,
+                booking_date,
+                ..
+            } = &line.outcome
+            else {
+                self.metrics
+                    .statement_lines
+                    .with_label_values(&[match &line.outcome {
+                        camt::MatchOutcome::Unmatched { reason, .. } => reason.code(),
+                        camt::MatchOutcome::Matched { .. } => "matched",
+                    }])
+                    .inc();
+                continue;
+            };
+            let Some(payment) = payment_of.get(invoice.compact()) else {
+                continue;
+            };
+            let booked = chrono::NaiveDate::from_ymd_opt(
+                i32::from(booking_date.year),
+                u32::from(booking_date.month),
+                u32::from(booking_date.day),
+            )
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map_or_else(|| (self.clock)(), |d| d.and_utc());
+            let taken = self
+                .statement_paid(payment, identity, *amount, provider_ref, booked)
+                .await?;
+            let code = match taken {
+                Taken::Applied { .. } | Taken::Held(_) => "matched",
+                Taken::Duplicate => "duplicate",
+                Taken::Refused(_) => "already_paid",
+            };
+            self.metrics
+                .statement_lines
+                .with_label_values(&[code])
+                .inc();
+            if code != "matched" {
+                line.outcome = camt::MatchOutcome::Unmatched {
+                    reason: if code == "duplicate" {
+                        camt::UnmatchedReason::Duplicate
+                    } else {
+                        camt::UnmatchedReason::AlreadyPaid
+                    },
+                    suggested_invoice: None,
+                    returned_invoice: None,
+                    expected: None,
+                };
+            }
+        }
+        Ok(report)
     }
 
     /// An admin marks a payment paid by hand (an invoice paid at the counter, or found on

@@ -24,6 +24,8 @@ pub struct PaymentMetrics {
     pub open: IntGaugeVec,
     /// Refunds made or recorded, by provider and outcome.
     pub refunds: IntCounterVec,
+    /// Bank statement lines imported, by outcome (matched, or why not).
+    pub statement_lines: IntCounterVec,
 }
 
 impl PaymentMetrics {
@@ -72,6 +74,11 @@ impl PaymentMetrics {
                 "Refunds made or recorded, by outcome (completed, pending, manual).",
                 &["provider", "outcome"],
             )?,
+            statement_lines: counter(
+                "vamt_portal_payments_statement_lines_total",
+                "Bank statement (CAMT.053) lines imported, by outcome: matched, or the reason it was not.",
+                &["outcome"],
+            )?,
             open: IntGaugeVec::new(
                 Opts::new(
                     "vamt_portal_payments_open",
@@ -89,6 +96,7 @@ impl PaymentMetrics {
             &m.provider_requests,
             &m.expired,
             &m.refunds,
+            &m.statement_lines,
         ] {
             registry.register(Box::new(c.clone()))?;
         }

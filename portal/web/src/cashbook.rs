@@ -396,9 +396,91 @@ pub async fn refund(
     }
 }
 
+/// The largest statement file taken (a month of a busy account is a few MB).
+const STATEMENT_MAX: usize = 20 * 1024 * 1024;
+
+/// `POST /admin/payments/statement`: a bank statement (CAMT.053) uploaded; the matched lines
+/// pay their invoices, the rest is shown as the report for the treasury.
+pub async fn statement(
+    State(st): State<AppState>,
+    _: Admin,
+    Lang(lang): Lang,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let mut xml = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("statement") {
+            match field.bytes().await {
+                Ok(b) => xml = Some(b),
+                Err(_) => return back(lang, Err("statement")),
+            }
+        }
+    }
+    let Some(xml) = xml.filter(|x| !x.is_empty()) else {
+        return back(lang, Err("statement"));
+    };
+    let report = match st.cashier.import_statement(&xml).await {
+        Ok(r) => r,
+        Err(CashError::Statement(e)) => {
+            tracing::warn!(error = %e, "statement refused");
+            return back(lang, Err("statement"));
+        }
+        Err(CashError::Account(_)) => return back(lang, Err("account")),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let lines: Vec<_> = report
+        .lines
+        .iter()
+        .map(|l| {
+            let (outcome, suggested) = match &l.outcome {
+                vamt_payments::MatchOutcome::Matched { invoice_number, .. } => {
+                    ("matched", Some(invoice_number.clone()))
+                }
+                vamt_payments::MatchOutcome::Unmatched {
+                    reason,
+                    suggested_invoice,
+                    ..
+                } => (reason.code(), suggested_invoice.clone()),
+            };
+            context! {
+                date => l.booking_date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+                amount => l.amount.as_ref().map(|a| format!("{} {}", a.text, a.currency)),
+                direction => l.direction.map(|d| d.code()),
+                outcome,
+                outcome_text => st.i18n.t(lang, &format!("statement-{outcome}"), None),
+                reference => l.reference.clone(),
+                suggested,
+                payer => l.payer.clone(),
+                remittance => l.remittance.clone(),
+            }
+        })
+        .collect();
+    let s = &report.summary;
+    render(
+        &st,
+        StatusCode::OK,
+        lang,
+        "admin_statement.html",
+        "/admin/payments",
+        context! {
+            message_id => report.message_id.clone(),
+            entries => s.entries,
+            credits => s.credits,
+            matched => s.matched,
+            unmatched => report.lines.len().saturating_sub(s.matched),
+            lines,
+        },
+    )
+}
+
 /// The admins' payment routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/admin/payments/statement",
+            axum::routing::post(statement)
+                .layer(axum::extract::DefaultBodyLimit::max(STATEMENT_MAX)),
+        )
         .route("/admin/payments", axum::routing::get(page))
         .route("/admin/payments.csv", axum::routing::get(csv))
         .route("/admin/payments/{id}/paid", axum::routing::post(mark_paid))

@@ -20,6 +20,10 @@ pub const PAGES: &[(&str, &str)] = &[
         include_str!("../templates/admin_payments.html"),
     ),
     (
+        "admin_statement.html",
+        include_str!("../templates/admin_statement.html"),
+    ),
+    (
         "call_early.html",
         include_str!("../templates/call_early.html"),
     ),

@@ -319,7 +319,7 @@ async fn timeline(stack: &Stack, c: &Call) -> Vec<String> {
         .expect("timeline")
         .iter()
         .filter_map(|e| e["event"].as_str().map(str::to_owned))
-        .filter(|e| e.starts_with("payment"))
+        .filter(|e| e.starts_with("payment") || e.starts_with("refund"))
         .collect()
 }
 
@@ -621,4 +621,256 @@ async fn the_settle_job_settles_without_a_return_and_times_out_what_never_ends()
     stack.clock.advance(chrono::Duration::minutes(130));
     stack.state.cashier.settle_due().await.expect("settle");
     assert_eq!(state_of(&stack, &payment).await, "failed");
+}
+
+const IBAN: &str = "DE89370400440532013000";
+
+/// A statement of the invoices' account with the given lines (amount, reference).
+fn statement(lines: &[(&str, &str, &str)]) -> String {
+    let entries: String = lines
+        .iter()
+        .map(|(bank_ref, amount, reference)| {
+            format!(
+                "<Ntry><Amt Ccy=\"EUR\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
+                 <BookgDt><Dt>2026-11-24</Dt></BookgDt><ValDt><Dt>2026-11-24</Dt></ValDt>\
+                 <AcctSvcrRef>{bank_ref}</AcctSvcrRef><NtryDtls><TxDtls>\
+                 <RltdPties><Dbtr><Pty><Nm>Erika Mustermann</Nm></Pty></Dbtr></RltdPties>\
+                 <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp>\
+                 <Ref>{reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\
+         <GrpHdr><MsgId>MSG-TEST-1</MsgId><CreDtTm>2026-11-25T06:00:00+01:00</CreDtTm></GrpHdr>\
+         <Stmt><Id>STMT-1</Id><ElctrncSeqNb>1</ElctrncSeqNb><Acct><Id><IBAN>{IBAN}</IBAN></Id></Acct>\
+         {entries}</Stmt></BkToCstmrStmt></Document>"
+    )
+}
+
+/// The statement uploaded as an admin does it, by the payments page's form.
+async fn import(stack: &Stack, cookie: &str, xml: &str) -> common::Resp {
+    let boundary = "vamtboundary7MA4YWxk";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"statement\"; filename=\"auszug.xml\"\r\n\
+         Content-Type: application/xml\r\n\r\n{xml}\r\n--{boundary}--\r\n"
+    );
+    call(
+        stack,
+        Request::post("/admin/payments/statement?lang=en")
+            .header(header::COOKIE, cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+/// A tool of poppler or zbar, its standard output as text.
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (scripts/install-deps test): {e}"));
+    assert!(
+        out.status.success(),
+        "{program}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn an_invoice_has_its_number_reference_and_girocode_and_a_statement_pays_it_once() {
+    let xbd = xbd_sim().await;
+    let stack = start(
+        monday_morning(),
+        json!({ "payments": { "invoice": {
+            "enabled": true,
+            "creditor_name": "Stadtkasse Musterstadt",
+            "iban": IBAN,
+            "bic": "COBADEFFXXX",
+            "letterhead": ["Stadt Musterstadt", "Bürgeramt"],
+            "tax_note": "Verwaltungsgebühren sind nicht umsatzsteuerbar.",
+        }, "xbezahldienste": {
+            "enabled": true, "base_url": xbd.url(), "originator_id": ORIGINATOR,
+            "endpoint_id": ENDPOINT, "token_url": format!("{}/auth/token", xbd.url()),
+            "client_id": "vamt-test", "client_secret": "geheim", "allow_http": true,
+        } } }),
+    )
+    .await;
+    let c = call_of(&stack).await;
+    let payment = request(&stack, &c, 2).await;
+    let r = choose(&stack, &c, &payment, "invoice").await;
+    assert_eq!(outcome(&r), "invoice", "{}", r.body);
+    assert_eq!(state_of(&stack, &payment).await, "started");
+
+    // Numbered without gaps from the year's first; the reference made from the number.
+    let (number, reference): (String, String) =
+        sqlx::query_as("SELECT number, reference FROM invoices WHERE payment_id = $1")
+            .bind(&payment)
+            .fetch_one(stack.state.db.pool())
+            .await
+            .expect("invoice");
+    assert_eq!(number, "2026-000001");
+    assert_eq!(reference, "RF422026000001");
+
+    // The mail links the PDF in the case's downloads; read back by poppler and zbar.
+    let mail = common::outbox_to(&stack, "erika@example.org")
+        .into_iter()
+        .find(|m| m.contains("2026-000001"))
+        .expect("the invoice mail");
+    let link = mail
+        .split_whitespace()
+        .find(|w| w.contains("/documents/") && w.contains("key="))
+        .expect("download link");
+    let path = &link[link.find("/documents/").expect("path")..];
+    let pdf = call(&stack, Request::get(path).body(Body::empty()).expect("req")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("rechnung.pdf");
+    std::fs::write(&file, &pdf.bytes).expect("write");
+    let text = tool("pdftotext", &["-layout", file.to_str().expect("path"), "-"]);
+    for needle in [
+        "2026-000001",
+        "RF42 2026 0000 01",
+        "30,00 €",
+        "DE89 3704 0044 0532 0130 00",
+    ] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+    let image = dir.path().join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            file.to_str().expect("path"),
+            image.to_str().expect("path"),
+        ],
+    );
+    let decoded = tool(
+        "zbarimg",
+        &[
+            "--raw",
+            "-q",
+            image.with_extension("png").to_str().expect("path"),
+        ],
+    );
+    assert_eq!(
+        decoded.trim_end_matches('\n'),
+        format!("BCD\n002\n1\nSCT\nCOBADEFFXXX\nStadtkasse Musterstadt\n{IBAN}\nEUR30.00\n\n{reference}")
+    );
+
+    // A statement with the right line pays it; an underpayment and an unknown reference are
+    // reported; the same statement again changes nothing.
+    let cookie = common::sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let xml = statement(&[
+        ("BANK-1", "29.00", &reference),
+        ("BANK-2", "30.00", &reference),
+        ("BANK-3", "30.00", &reference),
+        ("BANK-4", "30.00", "RF18539007547034"),
+    ]);
+    let r = import(&stack, &cookie, &xml).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("data-matched=\"1\""), "{}", r.body);
+    for o in ["amount_mismatch", "matched", "already_paid", "unknown_reference"] {
+        assert!(
+            r.body.contains(&format!("data-outcome=\"{o}\"")),
+            "{o}: {}",
+            r.body
+        );
+    }
+    assert_eq!(state_of(&stack, &payment).await, "paid");
+    let again = import(&stack, &cookie, &xml).await;
+    assert!(again.body.contains("data-matched=\"0\""), "{}", again.body);
+    assert!(
+        again.body.contains("data-outcome=\"duplicate\""),
+        "{}",
+        again.body
+    );
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payment_notifications WHERE payment_id = $1 AND kind = 'paid'",
+    )
+    .bind(&payment)
+    .fetch_one(stack.state.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(paid, 1);
+    let wrong_account = import(
+        &stack,
+        &cookie,
+        &xml.replace(IBAN, "DE02120300000000202051"),
+    )
+    .await;
+    assert_eq!(wrong_account.status, StatusCode::SEE_OTHER);
+
+    // The receipt followed; the CSV has the payment line by line; a refund is recorded
+    // with the treasury's reference and refused beyond what was paid.
+    assert!(common::outbox_to(&stack, "erika@example.org")
+        .iter()
+        .any(|m| m.contains("Quittung") && m.contains("30,00")));
+    let csv = call(
+        &stack,
+        Request::get("/admin/payments.csv?from=2026-11-01&to=2026-11-30")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let rows: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(
+        rows[0].starts_with("payment_id,booking_id,"),
+        "{}",
+        csv.body
+    );
+    assert_eq!(
+        rows.len(),
+        3,
+        "the header and one row per line: {}",
+        csv.body
+    );
+    assert!(
+        rows[1].contains(",paid,invoice,TRANSFER,2026-000001,"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[2].contains(",extra-copy,2,10.00,20.00,30.00,0.00"),
+        "{}",
+        rows[2]
+    );
+    let refund = |amount: &str, reference: &str| {
+        Request::post(format!("/admin/payments/{payment}/refund"))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!(
+                "lang=en&amount={amount}&reason=Kopie+nicht+ausgestellt&reference={reference}"
+            )))
+            .expect("req")
+    };
+    let r = call(&stack, refund("40", "KASSE-7")).await;
+    assert!(r.location.contains("refused=amount"), "{}", r.location);
+    let r = call(&stack, refund("10,00", "")).await;
+    assert!(r.location.contains("refused=reference"), "{}", r.location);
+    let r = call(&stack, refund("10,00", "KASSE-7")).await;
+    assert!(r.location.contains("saved=1"), "{}", r.location);
+    assert_eq!(state_of(&stack, &payment).await, "partially_refunded");
+    assert!(timeline(&stack, &c)
+        .await
+        .contains(&"refund_requested".to_owned()));
 }

@@ -273,6 +273,8 @@ pub struct Resp {
     pub body: String,
     /// The `name=value` of a cookie set, if any.
     pub cookie: Option<String>,
+    /// The body as sent (a PDF is no text).
+    pub bytes: Vec<u8>,
 }
 
 /// Sends `req` to a fresh router over the stack's state.
@@ -302,6 +304,7 @@ pub async fn call(stack: &Stack, req: axum::http::Request<axum::body::Body>) -> 
         location,
         body: String::from_utf8_lossy(&bytes).into_owned(),
         cookie,
+        bytes: bytes.to_vec(),
     }
 }
 
