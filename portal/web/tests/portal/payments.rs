@@ -786,7 +786,12 @@ async fn an_invoice_has_its_number_reference_and_girocode_and_a_statement_pays_i
     let r = import(&stack, &cookie, &xml).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("data-matched=\"1\""), "{}", r.body);
-    for o in ["amount_mismatch", "matched", "already_paid", "unknown_reference"] {
+    for o in [
+        "amount_mismatch",
+        "matched",
+        "already_paid",
+        "unknown_reference",
+    ] {
         assert!(
             r.body.contains(&format!("data-outcome=\"{o}\"")),
             "{o}: {}",
@@ -873,4 +878,115 @@ async fn an_invoice_has_its_number_reference_and_girocode_and_a_statement_pays_i
     assert!(timeline(&stack, &c)
         .await
         .contains(&"refund_requested".to_owned()));
+}
+
+#[tokio::test]
+async fn paypal_captures_on_return_and_takes_only_signed_webhooks() {
+    let xbd = xbd_sim().await;
+    let pp = vamt_paysim::paypal(vamt_paysim::PayPalConfig {
+        client_id: "vamt-pp".into(),
+        client_secret: "pp-geheim".into(),
+        webhook_id: WEBHOOK_ID.into(),
+        webhook_url: None,
+    })
+    .await
+    .expect("simulator");
+    let stack = stack_with(&xbd, Some(&pp)).await;
+    let (s, _, b) = http(
+        "POST",
+        &format!("{}/_sim/webhook_url", pp.url()),
+        Some("application/json"),
+        &json!({ "url": format!("http://{}/pay/webhook/paypal", stack.addr) }).to_string(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let c = call_of(&stack).await;
+    let payment = request(&stack, &c, 0).await;
+    let page = pay_page(&choose(&stack, &c, &payment, "paypal").await);
+    assert!(
+        page.starts_with(&format!("{}/checkoutnow?token=", pp.url())),
+        "{page}"
+    );
+    let back = click(&stack, &pp, &page, "pay").await;
+    assert_eq!(outcome(&back), "paid", "{}", back.body);
+
+    // The capture's webhook follows, signed: the same fact, a duplicate.
+    let webhook_duplicate = "vamt_portal_payments_notifications_total{outcome=\"duplicate\",provider=\"paypal\",source=\"webhook\"}";
+    let mut seen = 0.0;
+    for _ in 0..50 {
+        seen = metric(&metrics_text(&stack).await, webhook_duplicate);
+        if seen >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        seen >= 1.0,
+        "the capture's webhook arrived and changed nothing"
+    );
+
+    // Forged ones are refused with 400 before they reach the payment; a replay and a
+    // redelivery of the genuine one are taken and change nothing; an order of someone
+    // else's is answered 200 and ignored.
+    let tamper = |kind: &'static str| {
+        let url = format!("{}/_sim/webhooks/{kind}", pp.url());
+        async move {
+            let (s, _, body) = http("POST", &url, Some("application/json"), "{}").await;
+            assert_eq!(s, 200, "{kind}: {body}");
+            let v: Value = serde_json::from_str(&body).expect("JSON");
+            v["status"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{kind}: {body}"))
+        }
+    };
+    let before = metrics_text(&stack).await;
+    for kind in [
+        "forge_body",
+        "forge_signature",
+        "forge_cert_url",
+        "forge_webhook_id",
+        "missing_headers",
+    ] {
+        assert_eq!(tamper(kind).await, 400, "{kind}");
+    }
+    for kind in ["replay", "redeliver", "unknown_order"] {
+        assert_eq!(tamper(kind).await, 200, "{kind}");
+    }
+    let after = metrics_text(&stack).await;
+    assert_eq!(
+        metric(&after, "vamt_portal_payments_signature_failures_total")
+            - metric(&before, "vamt_portal_payments_signature_failures_total"),
+        5.0,
+        "{after}"
+    );
+    assert_eq!(
+        metric(&before, "vamt_portal_payments_transitions_total"),
+        metric(&after, "vamt_portal_payments_transitions_total")
+    );
+    assert_eq!(state_of(&stack, &payment).await, "paid");
+
+    // An admin refunds part through PayPal's API; the refund's webhook changes nothing more.
+    let cookie = common::sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let r = call(
+        &stack,
+        Request::post(format!("/admin/payments/{payment}/refund"))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from("lang=en&amount=4,00&reason=Teilerstattung"))
+            .expect("req"),
+    )
+    .await;
+    assert!(r.location.contains("saved=1"), "{}", r.location);
+    assert_eq!(state_of(&stack, &payment).await, "partially_refunded");
+    let status = vamt_payments::ledger::get(&stack.state.db, &payment)
+        .await
+        .expect("payment")
+        .status();
+    assert_eq!(status.refunded.minor, 400);
 }
