@@ -17,21 +17,23 @@ pub mod ledger;
 pub mod metrics;
 /// Money is the portal's one type, from the core: fees, payments and pages share it.
 pub use vamt_portal_core::money;
+pub mod camt;
+pub mod epc;
+pub mod invoice_number;
 pub mod payment;
 pub mod price_list;
 pub mod provider;
-pub mod camt;
 pub mod rf;
-pub mod epc;
-pub mod invoice_number;
 
+pub use camt::{match_statements, parse_statement, CamtError, MatchOutcome, Report};
+pub use epc::{epc_payload, Beneficiary, Bic, BicError, EpcError, Iban, IbanError};
 pub use fee::{Chosen, Fee, FeeError, FeeSchedule, Item, Line, OptionId, PricedOption, Quote};
 pub use fee::{QuoteItem, ServiceId};
+pub use invoice_number::{NumberFormat, NumberFormatError};
 pub use money::{Currency, Money, MoneyError};
 pub use payment::{apply, BadProviderId, Event, EventId, FailReason, Hold, Notification};
 pub use payment::{Outcome, Payment, ProviderRef, RefundId, Refusal, RequestError, State, Status};
-pub use camt::{match_statements, parse_statement, CamtError, MatchOutcome, Report};
-pub use epc::{epc_payload, Beneficiary, Bic, BicError, EpcError, Iban, IbanError};
-pub use invoice_number::{NumberFormat, NumberFormatError};
+pub use provider::{
+    CreateRequest, Created, Handle, Inbound, Provider, ProviderError, Rejected, Verified,
+};
 pub use rf::{CreditorReference, RfError};
-pub use provider::{CreateRequest, Created, Handle, Inbound, Provider, ProviderError, Rejected, Verified};

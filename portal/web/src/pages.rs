@@ -14,7 +14,10 @@ pub const PAGES: &[(&str, &str)] = &[
         include_str!("../templates/waitlist_withdraw.html"),
     ),
     ("call.html", include_str!("../templates/call.html")),
-    ("pay_result.html", include_str!("../templates/pay_result.html")),
+    (
+        "pay_result.html",
+        include_str!("../templates/pay_result.html"),
+    ),
     (
         "admin_payments.html",
         include_str!("../templates/admin_payments.html"),

@@ -535,10 +535,7 @@ async fn panel(st: &AppState, who: &CallCredential, status: StatusCode) -> Respo
         .into_response()
 }
 
-async fn booked_services(
-    st: &AppState,
-    booking_id: &str,
-) -> Result<Vec<ServiceId>, sqlx::Error> {
+async fn booked_services(st: &AppState, booking_id: &str) -> Result<Vec<ServiceId>, sqlx::Error> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT service_id FROM booking_services WHERE booking_id = $1 ORDER BY position",
     )
