@@ -2,6 +2,9 @@
 //! the real HTTP client on loopback: order, approval on the pay page, capture, refunds, a
 //! declined and a cancelled payment, idempotent retries, and webhooks: the signed one
 //! verifies (again when replayed), each forgery is rejected for its reason.
+
+mod common;
+use common::{eur, Ask};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,14 +14,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use vamt_payments::provider::{
-    AttemptId, CreateRequest, Handle, HttpClient, HttpRequest, HttpResponse, HyperClient, Inbound,
-    PayPal, PayPalConfig, PaymentId, Provider, ProviderError, RefundKey, Rejected, Secret,
-    Verification,
+    Handle, HttpClient, HttpRequest, HttpResponse, HyperClient, Inbound, PayPal, PayPalConfig,
+    Provider, ProviderError, RefundKey, Rejected, Secret, Verification,
 };
-use vamt_payments::{
-    Chosen, Currency, Event, FailReason, Fee, FeeSchedule, Line, Money, OptionId, PricedOption,
-    ProviderRef, Quote, ServiceId,
-};
+use vamt_payments::{Event, FailReason, ProviderRef};
 
 const WEBHOOK_ID: &str = "8PT597110X687430LKGECATA";
 
@@ -52,68 +51,6 @@ fn config(url: &str) -> PayPalConfig {
 
 fn paypal(url: &str) -> PayPal {
     PayPal::new(&config(url), Arc::new(HyperClient::new(true).unwrap())).unwrap()
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
-}
-
-fn quote() -> Quote {
-    let mut schedule = FeeSchedule::new(Currency::EUR);
-    schedule
-        .set(
-            ServiceId(12),
-            Fee {
-                base: eur(1300),
-                options: vec![PricedOption {
-                    id: OptionId::new("extra-copy").unwrap(),
-                    unit: eur(1600),
-                    max_quantity: 3,
-                }],
-            },
-        )
-        .unwrap();
-    schedule
-        .quote(&[Line {
-            service: ServiceId(12),
-            options: vec![Chosen {
-                option: OptionId::new("extra-copy").unwrap(),
-                quantity: 1,
-            }],
-        }])
-        .unwrap()
-}
-
-struct Ask {
-    payment: PaymentId,
-    attempt: AttemptId,
-    quote: Quote,
-    names: Vec<String>,
-}
-
-impl Ask {
-    fn new() -> Ask {
-        Ask {
-            payment: PaymentId::generate(),
-            attempt: AttemptId::generate(),
-            quote: quote(),
-            names: vec!["Führungszeugnis".into(), "Weitere beglaubigte Kopie".into()],
-        }
-    }
-
-    fn request(&self) -> CreateRequest<'_> {
-        CreateRequest {
-            payment: &self.payment,
-            attempt: &self.attempt,
-            quote: &self.quote,
-            item_names: &self.names,
-            purpose: "BK-7Q2M",
-            description: "Gebühren Bürgeramt, Termin BK-7Q2M",
-            return_url: "https://termine.example.test/pay/return/PY_x?k=abc",
-            cancel_url: "https://termine.example.test/pay/cancel/PY_x?k=abc",
-            locale: "de-DE",
-        }
-    }
 }
 
 struct Browser(HyperClient);

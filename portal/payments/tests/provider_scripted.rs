@@ -1,6 +1,9 @@
 //! The provider adapters against scripted answers (no network): what they send, how they
 //! read amounts, how they classify errors, that retries keep the idempotency key, and
 //! PayPal's webhook signature with a key pair the test makes itself.
+
+mod common;
+use common::{eur, quote};
 use std::sync::{Arc, Mutex};
 
 use http::{HeaderMap, HeaderValue};
@@ -9,10 +12,7 @@ use vamt_payments::provider::{
     PayPal, PayPalConfig, PaymentId, Provider, ProviderError, RefundKey, Rejected, Secret,
     Verification, XBezahldienste, XbdAuth, XbdConfig,
 };
-use vamt_payments::{
-    Chosen, Currency, Event, FailReason, Fee, FeeSchedule, Line, Money, OptionId, PricedOption,
-    ProviderRef, Quote, ServiceId,
-};
+use vamt_payments::{Event, FailReason, ProviderRef, Quote};
 
 type Handler = dyn Fn(&HttpRequest, usize) -> Result<HttpResponse, HttpError> + Send + Sync;
 
@@ -74,37 +74,6 @@ fn answer(status: u16, media: &str, body: &str) -> Result<HttpResponse, HttpErro
 
 fn json(status: u16, body: &str) -> Result<HttpResponse, HttpError> {
     answer(status, "application/json", body)
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
-}
-
-/// 13.00 for the service and 16.00 for one extra copy: 29.00.
-fn quote() -> Quote {
-    let mut schedule = FeeSchedule::new(Currency::EUR);
-    schedule
-        .set(
-            ServiceId(12),
-            Fee {
-                base: eur(1300),
-                options: vec![PricedOption {
-                    id: OptionId::new("extra-copy").unwrap(),
-                    unit: eur(1600),
-                    max_quantity: 3,
-                }],
-            },
-        )
-        .unwrap();
-    schedule
-        .quote(&[Line {
-            service: ServiceId(12),
-            options: vec![Chosen {
-                option: OptionId::new("extra-copy").unwrap(),
-                quantity: 1,
-            }],
-        }])
-        .unwrap()
 }
 
 struct Ids {

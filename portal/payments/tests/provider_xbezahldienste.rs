@@ -2,18 +2,18 @@
 //! over the real HTTP client on loopback: create, the citizen on the pay page (its form
 //! POSTed as a browser would), the status query, problem+json refusals, a platform down and
 //! back.
+
+mod common;
+use common::{eur, Ask};
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Method};
 use vamt_payments::provider::{
-    AttemptId, CreateRequest, HttpClient, HttpRequest, HttpResponse, HyperClient, PaymentId,
-    Provider, ProviderError, Secret, XBezahldienste, XbdAuth, XbdConfig,
+    HttpClient, HttpRequest, HttpResponse, HyperClient, Provider, ProviderError, Secret,
+    XBezahldienste, XbdAuth, XbdConfig,
 };
-use vamt_payments::{
-    Chosen, Currency, Event, FailReason, Fee, FeeSchedule, Line, Money, OptionId, PricedOption,
-    Quote, ServiceId,
-};
+use vamt_payments::{Event, FailReason};
 
 const ORIGINATOR: &str = "stadt-test";
 const ENDPOINT: &str = "09162000";
@@ -50,68 +50,6 @@ fn config(url: &str) -> XbdConfig {
         allow_http: true,
         request_timeout_seconds: 5,
         booking_data: Default::default(),
-    }
-}
-
-fn eur(minor: i64) -> Money {
-    Money::new(minor, Currency::EUR)
-}
-
-fn quote() -> Quote {
-    let mut schedule = FeeSchedule::new(Currency::EUR);
-    schedule
-        .set(
-            ServiceId(12),
-            Fee {
-                base: eur(1300),
-                options: vec![PricedOption {
-                    id: OptionId::new("extra-copy").unwrap(),
-                    unit: eur(1600),
-                    max_quantity: 3,
-                }],
-            },
-        )
-        .unwrap();
-    schedule
-        .quote(&[Line {
-            service: ServiceId(12),
-            options: vec![Chosen {
-                option: OptionId::new("extra-copy").unwrap(),
-                quantity: 1,
-            }],
-        }])
-        .unwrap()
-}
-
-struct Ask {
-    payment: PaymentId,
-    attempt: AttemptId,
-    quote: Quote,
-    names: Vec<String>,
-}
-
-impl Ask {
-    fn new() -> Ask {
-        Ask {
-            payment: PaymentId::generate(),
-            attempt: AttemptId::generate(),
-            quote: quote(),
-            names: vec!["Führungszeugnis".into(), "Weitere beglaubigte Kopie".into()],
-        }
-    }
-
-    fn request(&self) -> CreateRequest<'_> {
-        CreateRequest {
-            payment: &self.payment,
-            attempt: &self.attempt,
-            quote: &self.quote,
-            item_names: &self.names,
-            purpose: "BK-7Q2M",
-            description: "Führungszeugnis, 1 weitere beglaubigte Kopie",
-            return_url: "https://termine.example.test/pay/return/PY_x?k=abc",
-            cancel_url: "https://termine.example.test/pay/cancel/PY_x?k=abc",
-            locale: "de-DE",
-        }
     }
 }
 
