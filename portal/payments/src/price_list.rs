@@ -72,3 +72,41 @@ pub async fn set_option(
     .await?;
     Ok(())
 }
+
+/// `service`'s options: (option, price of one, most pieces), by option.
+pub async fn options_of(
+    db: &Db,
+    service: ServiceId,
+    currency: Currency,
+) -> Result<Vec<PricedOption>, PriceListError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT slug, unit_minor, max_quantity FROM service_fee_options WHERE service_id = $1 \
+         ORDER BY slug",
+    )
+    .bind(service.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (slug, unit, max) in rows {
+        out.push(PricedOption {
+            id: OptionId::new(&slug)?,
+            unit: Money::new(unit, currency),
+            max_quantity: u32::try_from(max).unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// Removes `service`'s option `slug`. Payments already asked keep their quote.
+pub async fn remove_option(
+    db: &Db,
+    service: ServiceId,
+    slug: &OptionId,
+) -> Result<(), PriceListError> {
+    sqlx::query("DELETE FROM service_fee_options WHERE service_id = $1 AND slug = $2")
+        .bind(service.0)
+        .bind(slug.as_str())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

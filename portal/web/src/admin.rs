@@ -57,6 +57,8 @@ pub struct PageQuery {
     saved: Option<u8>,
     /// Appointments the saved change left for the desk to look at.
     affected: Option<i64>,
+    /// Why a fee option was refused (`id`, `unit`, `max`).
+    option: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -815,6 +817,27 @@ async fn service_page(
         s.virtual_ok = f.checked("virtual_ok");
         s.active = f.checked("active");
     }
+    let options = match vamt_payments::price_list::options_of(
+        &st.db,
+        vamt_payments::ServiceId(id),
+        st.cashier.currency(),
+    )
+    .await
+    {
+        Ok(o) => o,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let options: Vec<_> = options
+        .iter()
+        .map(|o| {
+            context! {
+                id => o.id.as_str(),
+                name => st.i18n.t(lang, &format!("fee-option-{}", o.id.as_str()), None),
+                unit => o.unit.input_text(lang),
+                max => o.max_quantity,
+            }
+        })
+        .collect();
     render(
         st,
         status,
@@ -826,6 +849,8 @@ async fn service_page(
             duration,
             buffer,
             error,
+            options,
+            option_error => q.and_then(|q| q.option.clone()),
             saved => q.and_then(|q| q.saved).is_some(),
         },
     )

@@ -263,6 +263,7 @@ const CASE_STRINGS: &[&str] = &[
     "pay-each",
     "pay-quantity",
     "pay-total",
+    "pay-send-invoice",
     "docs-share",
     "identity-asked",
     "identity-progress-front",

@@ -473,9 +473,69 @@ pub async fn statement(
     )
 }
 
+/// An option of a service's fee, as the service page's form sends it.
+#[derive(Deserialize)]
+pub struct OptionForm {
+    option: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    max: String,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+/// `POST /admin/services/{id}/options`: adds, changes or removes a fee option (an extra
+/// copy). Its name comes from the catalogue's texts (`fee-option-<option>`).
+pub async fn service_option(
+    State(st): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+    LangForm(Lang(lang), f): LangForm<OptionForm>,
+) -> Response {
+    use vamt_payments::price_list;
+    let to = |outcome: &str| {
+        Redirect::to(&format!(
+            "/admin/services/{id}?lang={lang}&{outcome}#options"
+        ))
+        .into_response()
+    };
+    let Ok(option) = vamt_payments::OptionId::new(f.option.trim()) else {
+        return to("option=id");
+    };
+    let service = vamt_payments::ServiceId(id);
+    let result = if f.remove.is_some() {
+        price_list::remove_option(&st.db, service, &option).await
+    } else {
+        let Some(unit) =
+            Money::parse_typed(&f.unit, st.cashier.currency()).filter(|m| m.is_positive())
+        else {
+            return to("option=unit");
+        };
+        let Some(max) = f
+            .max
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=99).contains(m))
+        else {
+            return to("option=max");
+        };
+        price_list::set_option(&st.db, service, &option, unit, max).await
+    };
+    match result {
+        Ok(()) => to("saved=1"),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
 /// The admins' payment routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/admin/services/{id}/options",
+            axum::routing::post(service_option),
+        )
         .route(
             "/admin/payments/statement",
             axum::routing::post(statement)

@@ -413,6 +413,8 @@ const pay = (() => {
   const buttons = document.getElementById('pay-buttons');
   const withdraw = document.getElementById('pay-withdraw');
   const noteEl = document.getElementById('pay-note');
+  // The clerk may send the invoice for a citizen who cannot pay online.
+  const clerkWays = document.getElementById('pay-clerk-ways');
   let feesShown = false;
 
   function showFees(list) {
@@ -491,6 +493,10 @@ const pay = (() => {
     if (waysBox) {
       waysBox.hidden = p.ways.length === 0;
       buttons.replaceChildren(...p.ways.map((w) => wayForm(p, w)));
+    }
+    if (clerkWays) {
+      const invoice = p.ways.filter((w) => w.way === 'invoice').map((w) => wayForm(p, { way: w.way, name: text['pay-send-invoice'] }));
+      clerkWays.replaceChildren(...invoice);
     }
   }
 

@@ -990,3 +990,61 @@ async fn paypal_captures_on_return_and_takes_only_signed_webhooks() {
         .status();
     assert_eq!(status.refunded.minor, 400);
 }
+
+#[tokio::test]
+async fn an_admin_prices_a_fee_option_and_the_clerk_offers_it() {
+    let xbd = xbd_sim().await;
+    let stack = stack_with(&xbd, None).await;
+    let c = call_of(&stack).await;
+    let cookie = common::sign_in(
+        &stack,
+        &stack.demo.clerk_username,
+        &stack.demo.clerk_password,
+    )
+    .await;
+    let service: i64 =
+        sqlx::query_scalar("SELECT id FROM services WHERE slug = 'meldebescheinigung'")
+            .fetch_one(stack.state.db.pool())
+            .await
+            .expect("service");
+    let post = |form: &str| {
+        Request::post(format!("/admin/services/{service}/options"))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!("lang=en&{form}")))
+            .expect("req")
+    };
+    for (form, refused) in [
+        ("option=Extra+Copy&unit=5&max=3", "option=id"),
+        ("option=certified&unit=0&max=3", "option=unit"),
+        ("option=certified&unit=5&max=100", "option=max"),
+    ] {
+        let r = call(&stack, post(form)).await;
+        assert!(r.location.contains(refused), "{form}: {}", r.location);
+    }
+    let r = call(&stack, post("option=certified&unit=7,50&max=2")).await;
+    assert!(r.location.contains("saved=1"), "{}", r.location);
+    let page = call(
+        &stack,
+        common::get(&format!("/admin/services/{service}?lang=en"), &cookie),
+    )
+    .await;
+    assert!(
+        page.body.contains("(certified)") && page.body.contains("7.50"),
+        "{}",
+        page.body
+    );
+    let fees = panel(&stack, &c, &c.clerk).await;
+    let options: Vec<&str> = fees["fees"][0]["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert_eq!(options, ["certified", "extra-copy"]);
+    let r = call(&stack, post("option=certified&remove=1")).await;
+    assert!(r.location.contains("saved=1"), "{}", r.location);
+    let fees = panel(&stack, &c, &c.clerk).await;
+    assert_eq!(fees["fees"][0]["options"].as_array().map(Vec::len), Some(1));
+}
