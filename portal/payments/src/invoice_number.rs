@@ -295,7 +295,11 @@ mod tests {
             year in 0i32..=9999,
             seq in any::<u64>(),
         ) {
-            let format = NumberFormat::parse(&format).unwrap();
+            // A format whose fixed text alone is longer than a reference's body is refused
+            // at start (`TooLong`); the property is about the formats that are taken.
+            let Ok(format) = NumberFormat::parse(&format) else {
+                return Ok(());
+            };
             if let Ok(number) = format.render(year, seq) {
                 prop_assert!(number.len() <= MAX_NUMBER_LEN);
                 prop_assert!(number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
