@@ -4,18 +4,18 @@
 //! verifies (again when replayed), each forgery is rejected for its reason.
 
 mod common;
-use common::{eur, Ask};
+use common::{eur, Ask, Browser};
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method};
+use http::HeaderMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use vamt_payments::provider::{
-    Handle, HttpClient, HttpRequest, HttpResponse, HyperClient, Inbound, PayPal, PayPalConfig,
-    Provider, ProviderError, RefundKey, Rejected, Secret, Verification,
+    Handle, HyperClient, Inbound, PayPal, PayPalConfig, Provider, ProviderError, RefundKey,
+    Rejected, Secret, Verification,
 };
 use vamt_payments::{Event, FailReason, ProviderRef};
 
@@ -51,75 +51,6 @@ fn config(url: &str) -> PayPalConfig {
 
 fn paypal(url: &str) -> PayPal {
     PayPal::new(&config(url), Arc::new(HyperClient::new(true).unwrap())).unwrap()
-}
-
-struct Browser(HyperClient);
-
-impl Browser {
-    fn new() -> Browser {
-        Browser(HyperClient::new(true).unwrap())
-    }
-
-    async fn send(&self, method: Method, url: &str, media: &str, body: &str) -> HttpResponse {
-        let mut headers = HeaderMap::new();
-        if !media.is_empty() {
-            headers.insert("content-type", HeaderValue::from_str(media).unwrap());
-        }
-        self.0
-            .send(HttpRequest {
-                method,
-                url: url.to_owned(),
-                headers,
-                body: body.as_bytes().to_vec(),
-                timeout: Duration::from_secs(15),
-            })
-            .await
-            .unwrap()
-    }
-
-    async fn control(&self, url: &str, json: &str) -> serde_json::Value {
-        let answer = self.send(Method::POST, url, "application/json", json).await;
-        assert!(answer.status < 300, "{url}: {}", answer.status);
-        serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null)
-    }
-
-    async fn press(&self, page: &str, button: &str) -> HttpResponse {
-        let html = self.send(Method::GET, page, "", "").await;
-        assert_eq!(html.status, 200, "{page}");
-        let html = String::from_utf8(html.body).unwrap();
-        let at = html
-            .find(&format!("id=\"{button}\""))
-            .unwrap_or_else(|| panic!("no #{button} in {html}"));
-        let form = html[..at].rfind("<form").unwrap();
-        let action = &html[form..at];
-        let start = action.find("action=\"").unwrap() + "action=\"".len();
-        let end = start + action[start..].find('"').unwrap();
-        let target = url::Url::parse(page)
-            .unwrap()
-            .join(&action[start..end].replace("&amp;", "&"))
-            .unwrap();
-        let answer = self
-            .send(
-                Method::POST,
-                target.as_str(),
-                "application/x-www-form-urlencoded",
-                "",
-            )
-            .await;
-        assert!(
-            answer.status == 303 || answer.status == 200,
-            "{button}: {}",
-            answer.status
-        );
-        answer
-    }
-
-    async fn requests(&self, sim: &str) -> Vec<serde_json::Value> {
-        let answer = self
-            .send(Method::GET, &format!("{sim}/_sim/requests"), "", "")
-            .await;
-        serde_json::from_slice(&answer.body).unwrap()
-    }
 }
 
 fn paid_capture(notes: &[vamt_payments::Notification]) -> String {
