@@ -237,6 +237,20 @@ impl Money {
         Ok(Money::new(minor, currency))
     }
 
+    /// The amount as a plain decimal in the major unit, every decimal of the currency, no
+    /// code: `29.00`, `1250` (yen), `-0.07`. What providers' APIs and the accounts' CSV take;
+    /// [`Money::parse`] reads it back.
+    pub fn decimal(self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        // unsigned_abs: i64::MIN has no positive i64.
+        let abs = self.minor.unsigned_abs();
+        let unit = self.currency.unit();
+        match usize::from(self.currency.exponent) {
+            0 => format!("{sign}{abs}"),
+            width => format!("{sign}{}.{:0width$}", abs / unit, abs % unit),
+        }
+    }
+
     /// `cents` euro cents: the catalogue's fees are in euros.
     pub const fn eur(cents: i64) -> Money {
         Money::new(cents, Currency::EUR)
@@ -298,15 +312,7 @@ impl Money {
 /// language through `vamt_portal_core::money`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.minor < 0 { "-" } else { "" };
-        // unsigned_abs: i64::MIN has no positive i64.
-        let abs = self.minor.unsigned_abs();
-        let unit = self.currency.unit();
-        let code = self.currency.code;
-        match usize::from(self.currency.exponent) {
-            0 => write!(f, "{sign}{abs} {code}"),
-            width => write!(f, "{sign}{}.{:0width$} {code}", abs / unit, abs % unit),
-        }
+        write!(f, "{} {}", self.decimal(), self.currency.code)
     }
 }
 

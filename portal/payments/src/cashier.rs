@@ -15,13 +15,13 @@ use vamt_portal_storage::db::Db;
 use vamt_portal_storage::secret::random_token;
 
 use crate::camt;
-use crate::fee::{FeeError, Line, Quote};
+use crate::fee::{FeeError, Quote};
 use crate::invoice::{self, Invoice, InvoiceSettings};
 use crate::ledger::{self, LedgerError, Source, Stored, Taken, Way};
 use crate::metrics::PaymentMetrics;
 use crate::money::{Currency, Money};
 use crate::payment::{Event, EventId, FailReason, Notification, ProviderRef, RefundId, State};
-use crate::price_list::{self, PriceListError};
+use crate::price_list::PriceListError;
 use crate::provider::{
     CreateRequest, Handle, Inbound, Provider, ProviderError, RefundKey, Rejected,
 };
@@ -347,12 +347,6 @@ impl Cashier {
             .provider_requests
             .with_label_values(&[way.word(), operation, outcome])
             .inc();
-    }
-
-    /// The quote for `lines` from the catalogue's fees as they are now.
-    pub async fn quote(&self, lines: &[Line]) -> Result<Quote, CashError> {
-        let schedule = price_list::fee_schedule(&self.db, self.settings.currency).await?;
-        Ok(schedule.quote(lines)?)
     }
 
     /// Asks for `quote` on `booking` (by clerk `by`), offering `ways` (those configured if
@@ -805,7 +799,10 @@ impl Cashier {
                 .with_label_values(&[way.word(), source.word(), outcome])
                 .inc();
             match taken {
-                Taken::Applied { from, to } if from != to || n.event.rank() == 4 => {
+                // A refund is a change even where the state stays (a second partial one).
+                Taken::Applied { from, to }
+                    if from != to || matches!(n.event, Event::Refunded { .. }) =>
+                {
                     self.metrics
                         .transitions
                         .with_label_values(&[way.word(), to.word()])
@@ -1018,6 +1015,12 @@ impl Cashier {
 
     async fn settle_one(&self, stored: &Stored, now: DateTime<Utc>) -> Result<(), CashError> {
         let id = stored.id.as_str();
+        if stored.way == Some(Way::Invoice) {
+            // An invoice has a due date, not a time-out: whether it is paid late is the
+            // treasury's business (§3.3). The job never asks about it again.
+            ledger::schedule(&self.db, id, None, false).await?;
+            return Ok(());
+        }
         let age = now - stored.requested_at;
         let mut after = stored.clone();
         let online = stored.way.filter(|w| w.online());

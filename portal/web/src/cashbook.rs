@@ -98,25 +98,14 @@ fn add(map: &mut BTreeMap<String, Sum>, key: String, minor: i64) {
 }
 
 fn amount_text(st: &AppState, lang: &str, minor: i64) -> String {
-    let money = Money::new(minor, st.cashier.currency());
-    let mut args = fluent_bundle::FluentArgs::new();
-    args.set("amount", money.amount_text(lang));
-    args.set(
-        "currency",
-        if money.currency.code() == "EUR" {
-            "€"
-        } else {
-            money.currency.code()
-        },
-    );
-    st.i18n.t(lang, "pay-money", Some(&args))
+    super::pay::money_words(&st.i18n, lang, Money::new(minor, st.cashier.currency()))
 }
 
 async fn slugs(st: &AppState) -> Result<BTreeMap<i64, String>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM services")
-        .fetch_all(st.db.pool())
-        .await?;
-    Ok(rows.into_iter().collect())
+    Ok(super::pay::service_slugs(&st.db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 fn service_of(item: &Item) -> i64 {
@@ -221,13 +210,6 @@ fn cell(text: &str) -> String {
     }
 }
 
-/// A plain decimal of `money` (`29.00`): the CSV's form, whatever the admin's language.
-fn plain(money: Money) -> String {
-    let text = money.to_string();
-    text.split_once(' ')
-        .map_or(text.clone(), |(n, _)| n.to_owned())
-}
-
 const CSV_COLUMNS: &[&str] = &[
     "payment_id",
     "booking_id",
@@ -305,10 +287,10 @@ pub async fn csv(
                 slugs.get(&service).cloned().unwrap_or_default(),
                 option,
                 i.quantity.to_string(),
-                plain(i.unit),
-                plain(i.total),
-                plain(p.amount()),
-                plain(status.refunded),
+                i.unit.decimal(),
+                i.total.decimal(),
+                p.amount().decimal(),
+                status.refunded.decimal(),
             ];
             let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
             out.push_str(&cells.join(","));

@@ -21,7 +21,8 @@ use vamt_payments::cashier::{Begun, CashError, Observer, Record, StartTexts};
 use vamt_payments::ledger::{LedgerError, Stored, Way};
 use vamt_payments::provider::{Inbound, ProviderError, Rejected};
 use vamt_payments::{Chosen, Item, Line, Money, OptionId, ServiceId, State as PayState};
-use vamt_signalling::{Role, TokenError};
+use vamt_portal_storage::db::Db;
+use vamt_signalling::Role;
 
 use super::api::{fail, ApiJson, ErrorCode};
 use super::case::{CallClerk, CallCredential};
@@ -180,9 +181,7 @@ async fn receipt(
         .ok_or("booking gone")?;
     let lang = b.locale.as_str();
     let t = |k: &str| office.i18n.t(lang, k, None);
-    let slugs: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM services")
-        .fetch_all(office.db.pool())
-        .await?;
+    let slugs = service_slugs(&office.db).await?;
     let status = p.status();
     let paid_on = p.settled_at.unwrap_or_else(|| (office.clock)());
     let (date, _) = office
@@ -239,7 +238,7 @@ async fn invoice_out(
         .ok_or("booking gone")?;
     let lang = b.locale.as_str();
     let t = |k: &str| st.i18n.t(lang, k, None);
-    let slugs = service_slugs(st).await?;
+    let slugs = service_slugs(&st.db).await?;
     let day = |d: chrono::NaiveDate| {
         let noon = d.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
         st.i18n
@@ -312,7 +311,7 @@ fn money_text(st: &AppState, lang: &str, money: Money) -> String {
     money_words(&st.i18n, lang, money)
 }
 
-fn money_words(i18n: &vamt_portal_core::i18n::I18n, lang: &str, money: Money) -> String {
+pub(crate) fn money_words(i18n: &vamt_portal_core::i18n::I18n, lang: &str, money: Money) -> String {
     let mut args = FluentArgs::new();
     args.set("amount", money.amount_text(lang));
     let symbol = if money.currency.code() == "EUR" {
@@ -427,9 +426,11 @@ fn item_text(
     }
 }
 
-async fn service_slugs(st: &AppState) -> Result<Vec<(i64, String)>, sqlx::Error> {
+/// Every service's (ID, slug): a quote names services by ID, the catalogue's texts by slug.
+/// Inactive ones too, since an old payment may name one.
+pub(crate) async fn service_slugs(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, slug FROM services")
-        .fetch_all(st.db.pool())
+        .fetch_all(db.pool())
         .await
 }
 
@@ -508,7 +509,7 @@ async fn panel(st: &AppState, who: &CallCredential, status: StatusCode) -> Respo
         tracing::error!(error = %e, "payment panel failed");
         fail(st, lang, ErrorCode::Internal)
     };
-    let slugs = match service_slugs(st).await {
+    let slugs = match service_slugs(&st.db).await {
         Ok(s) => s,
         Err(e) => return internal(&e),
     };
@@ -656,9 +657,10 @@ pub async fn request_payment(
             None => return fail(&st, lang, ErrorCode::InvalidRequest),
         }
     }
-    let quote = match st.cashier.quote(&lines).await {
+    // The schedule read above prices the quote: one read of the catalogue per request.
+    let quote = match schedule.quote(&lines) {
         Ok(q) => q,
-        Err(e) => return cash_failed(&st, lang, &e),
+        Err(e) => return cash_failed(&st, lang, &e.into()),
     };
     let by = match Actor::from_subject(&who.claims.sub) {
         Actor::Clerk(id) => Some(id),
@@ -753,9 +755,7 @@ pub async fn start(
     let now = st.now().timestamp().max(0) as u64;
     let claims = match st.tokens.verify(&form.token, now) {
         Ok(c) => c,
-        Err(TokenError::Expired) | Err(_) => {
-            return result_page(&st, lang, StatusCode::FORBIDDEN, "forbidden")
-        }
+        Err(_) => return result_page(&st, lang, StatusCode::FORBIDDEN, "forbidden"),
     };
     let stored = match vamt_payments::ledger::get(&st.db, &payment).await {
         Ok(p) => p,
@@ -768,7 +768,7 @@ pub async fn start(
     let Some(way) = Way::parse(&form.way) else {
         return result_page(&st, lang, StatusCode::BAD_REQUEST, "unknown");
     };
-    let slugs = service_slugs(&st).await.unwrap_or_default();
+    let slugs = service_slugs(&st.db).await.unwrap_or_default();
     let item_names: Vec<String> = stored
         .quote
         .items

@@ -321,16 +321,6 @@ pub(crate) fn provider_ref(text: &str, what: &str) -> Result<ProviderRef, Provid
     ProviderRef::new(text).map_err(|_| ProviderError::Malformed(format!("{what} out of form")))
 }
 
-/// An amount as the providers write it: `29.00` for 29 € (the currency's decimals, no
-/// code). Built from minor units, never from a float.
-pub(crate) fn decimal(amount: Money) -> String {
-    let text = amount.to_string();
-    match text.split_once(' ') {
-        Some((number, _code)) => number.to_owned(),
-        None => text,
-    }
-}
-
 /// The catalogue key of a quote item, as a provider's item reference:
 /// `svc-12`, `svc-12-extra-copy`.
 pub(crate) fn item_reference(item: &Item) -> String {

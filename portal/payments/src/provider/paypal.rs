@@ -22,9 +22,9 @@ use super::http::{HttpClient, HttpRequest, HttpResponse, HyperClient};
 use super::retry::{self, Retry};
 use super::token::{clip, Caller, Tokens};
 use super::{
-    base_url, decimal, event_id, item_reference, micros, provider_ref, timeout, url_allowed,
-    ConfigError, CreateRequest, Created, Handle, Inbound, PaymentId, Provider, ProviderError,
-    RefundKey, Rejected, Secret, Verified,
+    base_url, event_id, item_reference, micros, provider_ref, timeout, url_allowed, ConfigError,
+    CreateRequest, Created, Handle, Inbound, PaymentId, Provider, ProviderError, RefundKey,
+    Rejected, Secret, Verified,
 };
 use crate::money::{Currency, Money};
 use crate::payment::{Event, FailReason, Notification, RefundId};
@@ -220,7 +220,7 @@ impl PayPal {
     pub fn create_body(&self, req: &CreateRequest<'_>) -> Result<Vec<u8>, ProviderError> {
         let quote = req.quote;
         let code = quote.total.currency.code();
-        let money = |m: Money| json!({ "currency_code": code, "value": decimal(m) });
+        let money = |m: Money| json!({ "currency_code": code, "value": m.decimal() });
         let items: Vec<serde_json::Value> = quote
             .items
             .iter()
@@ -247,7 +247,7 @@ impl PayPal {
             "invoice_id": format!("{}-{}", req.payment, req.attempt),
             "amount": {
                 "currency_code": code,
-                "value": decimal(quote.total),
+                "value": quote.total.decimal(),
                 "breakdown": { "item_total": money(quote.total) },
             },
             "items": items,
@@ -1074,7 +1074,7 @@ impl Provider for PayPal {
         checked_id(&capture, "capture ID")?;
         let mut body = json!({
             // Always sent, so that what the core counts and what PayPal refunds agree.
-            "amount": { "currency_code": amount.currency.code(), "value": decimal(amount) },
+            "amount": { "currency_code": amount.currency.code(), "value": amount.decimal() },
         });
         let note = clip(reason.trim(), 255);
         if !note.is_empty() {

@@ -20,9 +20,9 @@ use super::http::{HttpClient, HttpRequest, HttpResponse, HyperClient};
 use super::retry::Retry;
 use super::token::{clip, Caller, Tokens};
 use super::{
-    base_url, decimal, event_id, item_reference, micros, provider_ref, timeout, url_allowed,
-    ConfigError, CreateRequest, Created, Handle, Inbound, Provider, ProviderError, RefundKey,
-    Rejected, Secret, Verified,
+    base_url, event_id, item_reference, micros, provider_ref, timeout, url_allowed, ConfigError,
+    CreateRequest, Created, Handle, Inbound, Provider, ProviderError, RefundKey, Rejected, Secret,
+    Verified,
 };
 use crate::fee::Item;
 use crate::money::{Currency, Money};
@@ -327,7 +327,7 @@ fn number(text: &str) -> Result<Box<RawValue>, ProviderError> {
 
 /// An amount as a JSON number in major units: `29.00`.
 fn amount(m: Money) -> Result<Box<RawValue>, ProviderError> {
-    number(&decimal(m))
+    number(&m.decimal())
 }
 
 /// `description`'s pattern `^[\w\d\s-,\.\u00C0-\u017F]+$` and 250 characters: what falls
