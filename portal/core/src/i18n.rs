@@ -6,12 +6,124 @@ use fluent_bundle::{FluentArgs, FluentResource};
 use icu_datetime::{fieldsets, FixedCalendarDateTimeFormatter};
 use unic_langid::LanguageIdentifier;
 
-/// Languages with a catalogue, the first being the default.
-pub const LANGUAGES: &[&str] = &["de", "en"];
+/// Languages with a catalogue, the first being the default: the fifteen the cities' citizens
+/// ask for most (German, English, the languages of the largest immigrant groups, Arabic and
+/// Farsi written right to left).
+pub const LANGUAGES: &[&str] = &[
+    "de", "en", "fr", "it", "es", "pl", "ro", "bg", "hr", "tr", "ru", "uk", "ar", "fa", "el",
+];
 
-const SOURCES: &[(&str, &str)] = &[
-    ("de", include_str!("../locales/de/main.ftl")),
-    ("en", include_str!("../locales/en/main.ftl")),
+/// Languages written right to left: their pages are mirrored (`dir="rtl"`).
+pub const RIGHT_TO_LEFT: &[&str] = &["ar", "fa"];
+
+/// Each language's catalogue files: `main.ftl` (booking, call, mails, staff pages) and
+/// `hearing.ftl` (the online hearing).
+const SOURCES: &[(&str, &[&str])] = &[
+    (
+        "de",
+        &[
+            include_str!("../locales/de/main.ftl"),
+            include_str!("../locales/de/hearing.ftl"),
+        ],
+    ),
+    (
+        "en",
+        &[
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/hearing.ftl"),
+        ],
+    ),
+    (
+        "fr",
+        &[
+            include_str!("../locales/fr/main.ftl"),
+            include_str!("../locales/fr/hearing.ftl"),
+        ],
+    ),
+    (
+        "it",
+        &[
+            include_str!("../locales/it/main.ftl"),
+            include_str!("../locales/it/hearing.ftl"),
+        ],
+    ),
+    (
+        "es",
+        &[
+            include_str!("../locales/es/main.ftl"),
+            include_str!("../locales/es/hearing.ftl"),
+        ],
+    ),
+    (
+        "pl",
+        &[
+            include_str!("../locales/pl/main.ftl"),
+            include_str!("../locales/pl/hearing.ftl"),
+        ],
+    ),
+    (
+        "ro",
+        &[
+            include_str!("../locales/ro/main.ftl"),
+            include_str!("../locales/ro/hearing.ftl"),
+        ],
+    ),
+    (
+        "bg",
+        &[
+            include_str!("../locales/bg/main.ftl"),
+            include_str!("../locales/bg/hearing.ftl"),
+        ],
+    ),
+    (
+        "hr",
+        &[
+            include_str!("../locales/hr/main.ftl"),
+            include_str!("../locales/hr/hearing.ftl"),
+        ],
+    ),
+    (
+        "tr",
+        &[
+            include_str!("../locales/tr/main.ftl"),
+            include_str!("../locales/tr/hearing.ftl"),
+        ],
+    ),
+    (
+        "ru",
+        &[
+            include_str!("../locales/ru/main.ftl"),
+            include_str!("../locales/ru/hearing.ftl"),
+        ],
+    ),
+    (
+        "uk",
+        &[
+            include_str!("../locales/uk/main.ftl"),
+            include_str!("../locales/uk/hearing.ftl"),
+        ],
+    ),
+    (
+        "ar",
+        &[
+            include_str!("../locales/ar/main.ftl"),
+            include_str!("../locales/ar/hearing.ftl"),
+        ],
+    ),
+    (
+        "fa",
+        &[
+            include_str!("../locales/fa/main.ftl"),
+            include_str!("../locales/fa/hearing.ftl"),
+        ],
+    ),
+    (
+        "el",
+        &[
+            include_str!("../locales/el/main.ftl"),
+            include_str!("../locales/el/hearing.ftl"),
+        ],
+    ),
 ];
 
 /// A catalogue that failed to load.
@@ -43,20 +155,22 @@ impl I18n {
     /// Parses every catalogue; any syntax error refuses the start.
     pub fn load() -> Result<Self, I18nError> {
         let mut bundles = HashMap::new();
-        for (lang, src) in SOURCES {
+        for (lang, files) in SOURCES {
             let err = |message: String| I18nError {
                 lang: (*lang).to_owned(),
                 message,
             };
-            let res = FluentResource::try_new((*src).to_owned())
-                .map_err(|(_, errs)| err(format!("{errs:?}")))?;
             let id: LanguageIdentifier = lang.parse().map_err(|e| err(format!("{e:?}")))?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Unicode isolation marks would show up in plain-text e-mail and attributes.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(res)
-                .map_err(|errs| err(format!("{errs:?}")))?;
+            for src in *files {
+                let res = FluentResource::try_new((*src).to_owned())
+                    .map_err(|(_, errs)| err(format!("{errs:?}")))?;
+                bundle
+                    .add_resource(res)
+                    .map_err(|errs| err(format!("{errs:?}")))?;
+            }
             bundles.insert(*lang, bundle);
         }
         let mut dates = HashMap::new();
@@ -140,10 +254,12 @@ impl I18n {
 
     /// Message IDs of a catalogue, for completeness checks.
     pub fn keys(lang: &str) -> Vec<String> {
-        let Some((_, src)) = SOURCES.iter().find(|(l, _)| *l == lang) else {
+        let Some((_, files)) = SOURCES.iter().find(|(l, _)| *l == lang) else {
             return Vec::new();
         };
-        src.lines()
+        files
+            .iter()
+            .flat_map(|src| src.lines())
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
             .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
             .collect()
@@ -168,6 +284,23 @@ impl I18n {
             .get(lang)
             .or_else(|| self.dates.get(LANGUAGES[0]));
         date_and_time(formatter, timezone, t)
+    }
+
+    /// A calendar day (a deadline) in the language's own words and order.
+    pub fn local_date(&self, lang: &str, day: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let formatter = self
+            .dates
+            .get(lang)
+            .or_else(|| self.dates.get(LANGUAGES[0]));
+        let date = u8::try_from(day.month())
+            .ok()
+            .zip(u8::try_from(day.day()).ok())
+            .and_then(|(m, d)| icu_datetime::input::Date::try_new_gregorian(day.year(), m, d).ok());
+        match (formatter, date) {
+            (Some(f), Some(d)) => f.format(&d).to_string(),
+            _ => day.format("%Y-%m-%d").to_string(),
+        }
     }
 }
 
@@ -236,11 +369,114 @@ mod tests {
     fn catalogues_load_and_have_the_same_keys() {
         I18n::load().expect("catalogues parse");
         let mut de = I18n::keys("de");
-        let mut en = I18n::keys("en");
         de.sort();
-        en.sort();
         assert!(de.len() > 20);
-        assert_eq!(de, en, "de and en must define the same messages");
+        assert_eq!(LANGUAGES.len(), 15);
+        for lang in LANGUAGES {
+            let mut keys = I18n::keys(lang);
+            keys.sort();
+            assert_eq!(de, keys, "{lang} must define the same messages as de");
+        }
+    }
+
+    /// Each message's and attribute's variables, by ID, of every file of `lang`.
+    fn variables(
+        lang: &str,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        use fluent_syntax::ast;
+        fn inline(e: &ast::InlineExpression<&str>, out: &mut std::collections::BTreeSet<String>) {
+            match e {
+                ast::InlineExpression::VariableReference { id } => {
+                    out.insert(id.name.to_owned());
+                }
+                ast::InlineExpression::FunctionReference { arguments, .. } => {
+                    for a in &arguments.positional {
+                        inline(a, out);
+                    }
+                    for n in &arguments.named {
+                        inline(&n.value, out);
+                    }
+                }
+                ast::InlineExpression::Placeable { expression } => expr(expression, out),
+                _ => {}
+            }
+        }
+        fn expr(e: &ast::Expression<&str>, out: &mut std::collections::BTreeSet<String>) {
+            match e {
+                ast::Expression::Inline(i) => inline(i, out),
+                ast::Expression::Select { selector, variants } => {
+                    inline(selector, out);
+                    for v in variants {
+                        pattern(&v.value, out);
+                    }
+                }
+            }
+        }
+        fn pattern(p: &ast::Pattern<&str>, out: &mut std::collections::BTreeSet<String>) {
+            for el in &p.elements {
+                if let ast::PatternElement::Placeable { expression } = el {
+                    expr(expression, out);
+                }
+            }
+        }
+        let mut all = std::collections::BTreeMap::new();
+        let files = SOURCES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, f)| *f)
+            .unwrap_or(&[]);
+        for src in files {
+            let res = fluent_syntax::parser::parse(*src).expect("parses");
+            for entry in &res.body {
+                if let ast::Entry::Message(m) = entry {
+                    let mut vars = std::collections::BTreeSet::new();
+                    if let Some(v) = &m.value {
+                        pattern(v, &mut vars);
+                    }
+                    all.insert(m.id.name.to_owned(), vars);
+                    for a in &m.attributes {
+                        let mut vars = std::collections::BTreeSet::new();
+                        pattern(&a.value, &mut vars);
+                        all.insert(format!("{}.{}", m.id.name, a.id.name), vars);
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_message_has_the_same_variables_in_every_language() {
+        let de = variables("de");
+        assert!(de.values().any(|v| !v.is_empty()));
+        for lang in LANGUAGES {
+            let other = variables(lang);
+            assert_eq!(
+                de.keys().collect::<Vec<_>>(),
+                other.keys().collect::<Vec<_>>(),
+                "{lang}: messages and attributes"
+            );
+            for (id, vars) in &de {
+                assert_eq!(Some(vars), other.get(id), "{lang}: variables of {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_reads_right_way_round() {
+        for lang in LANGUAGES {
+            let rtl = RIGHT_TO_LEFT.contains(lang);
+            assert_eq!(rtl, matches!(*lang, "ar" | "fa"), "{lang}");
+            let name = I18n::load().expect("loads").t(lang, "site-name", None);
+            assert!(!name.is_empty() && name != "site-name", "{lang}");
+            if *lang != "de" {
+                assert_ne!(
+                    name,
+                    I18n::load().expect("loads").t("de", "site-name", None),
+                    "{lang}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -258,7 +494,7 @@ mod tests {
         assert_eq!(I18n::negotiate(Some("en"), Some("de")), "en");
         assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.9")), "en");
         assert_eq!(
-            I18n::negotiate(None, Some("fr;q=1, en;q=0.5, de;q=0.7")),
+            I18n::negotiate(None, Some("nl;q=1, en;q=0.5, de;q=0.7")),
             "de"
         );
         assert_eq!(I18n::negotiate(None, None), "de");
@@ -269,10 +505,12 @@ mod tests {
         let pick = |h: &str| I18n::negotiate(None, Some(h));
         assert_eq!(pick("de-AT,de;q=0.9,en;q=0.8"), "de");
         assert_eq!(pick("en-GB"), "en");
-        assert_eq!(pick("fr;q=1.0, en;q=0.5"), "en");
+        assert_eq!(pick("nl;q=1.0, en;q=0.5"), "en");
+        assert_eq!(pick("nl;q=1.0, fr-CH;q=0.8, en;q=0.5"), "fr");
+        assert_eq!(pick("fa-IR, ar;q=0.9"), "fa");
         assert_eq!(pick("en;q=0.2, de;q=0.9"), "de");
         assert_eq!(pick("en;Q=0.2, de;Q=0.9"), "de");
-        assert_eq!(pick("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), "en");
+        assert_eq!(pick("nl-BE, nl;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), "en");
         // Equal weights keep the header's order.
         assert_eq!(pick("en, de"), "en");
         for default in ["*", "", "garbage", ";;;,,,q=1", "xx-YY;q=0.9", "de;q=0"] {
@@ -285,7 +523,7 @@ mod tests {
         let pick = |h: &str| I18n::negotiate(None, Some(h));
         // "q=0" means "not acceptable": English was picked because it was the only match.
         assert_eq!(pick("en;q=0"), "de");
-        assert_eq!(pick("fr, en;q=0"), "de");
+        assert_eq!(pick("nl, en;q=0"), "de");
         // An underscore-separated tag has the primary subtag "en_gb", which matched nothing.
         assert_eq!(pick("en_GB"), "en");
     }

@@ -29,6 +29,19 @@ impl Templates {
         // itself, so a right-to-left name or a stray override cannot reorder the labels
         // around it (Fluent's own isolation is off, see i18n.rs).
         env.add_filter("isolate", |s: String| format!("\u{2068}{s}\u{2069}"));
+        let translate = move |lang: &str, key: &str, kwargs: Kwargs| {
+            let mut args = FluentArgs::new();
+            for name in kwargs.args() {
+                let v: Value = kwargs.get(name)?;
+                // Numbers stay numbers, so plural variants ([one], [other]) select.
+                match i64::try_from(v.clone()) {
+                    Ok(n) if v.is_number() => args.set(name.to_owned(), n),
+                    _ => args.set(name.to_owned(), v.to_string()),
+                }
+            }
+            Ok::<_, minijinja::Error>(i18n.t(lang, key, Some(&args)))
+        };
+        let in_page = translate.clone();
         env.add_function(
             "t",
             move |state: &State, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
@@ -36,16 +49,15 @@ impl Templates {
                     .lookup("lang")
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_else(|| crate::i18n::LANGUAGES[0].to_owned());
-                let mut args = FluentArgs::new();
-                for name in kwargs.args() {
-                    let v: Value = kwargs.get(name)?;
-                    // Numbers stay numbers, so plural variants ([one], [other]) select.
-                    match i64::try_from(v.clone()) {
-                        Ok(n) if v.is_number() => args.set(name.to_owned(), n),
-                        _ => args.set(name.to_owned(), v.to_string()),
-                    }
-                }
-                Ok(i18n.t(&lang, &key, Some(&args)))
+                in_page(&lang, &key, kwargs)
+            },
+        );
+        // A text in a language other than the page's: the German original of legal text
+        // shown beside its courtesy translation.
+        env.add_function(
+            "t_in",
+            move |lang: String, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                translate(&lang, &key, kwargs)
             },
         );
         Ok(Self { env })

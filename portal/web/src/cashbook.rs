@@ -197,7 +197,7 @@ pub async fn page(
 }
 
 /// One CSV cell: quoted when it must be, and never a formula a spreadsheet would run.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::{BookingConfig, OfficeSettings};
 use vamt_documents::config::{DocumentSettings, DocumentsConfig};
+use vamt_hearing::config::{HearingConfig, HearingSettings};
 use vamt_payments::config::{PaymentSettings, PaymentsConfig};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
 use vamt_portal_storage::config::{
@@ -39,6 +40,8 @@ pub struct PortalConfig {
     pub documents: DocumentsConfig,
     /// `[payments]`
     pub payments: PaymentsConfig,
+    /// `[hearing]`
+    pub hearing: HearingConfig,
 }
 
 /// The portal's validated settings.
@@ -58,6 +61,8 @@ pub struct PortalSettings {
     pub documents: DocumentSettings,
     /// `[payments]`, with the providers built.
     pub payments: PaymentSettings,
+    /// `[hearing]`.
+    pub hearing: HearingSettings,
 }
 
 impl PortalConfig {
@@ -74,9 +79,11 @@ impl PortalConfig {
         let personal_data_retention = self.retention.validate()?;
         let documents = self.documents.validate()?;
         let payments = self.payments.validate()?;
+        let hearing = self.hearing.validate()?;
         Ok(PortalSettings {
             documents,
             payments,
+            hearing,
             office: OfficeSettings {
                 http,
                 data_dir: storage.data_dir.clone(),

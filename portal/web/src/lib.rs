@@ -19,6 +19,8 @@ mod desk;
 mod door;
 mod error;
 mod guard;
+mod hearing;
+mod hearing_office;
 mod ops;
 mod origin;
 mod page;
@@ -78,6 +80,8 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::routes())
         .merge(admin::routes())
         .merge(cashbook::routes())
+        .merge(hearing::routes())
+        .merge(hearing_office::routes())
         .merge(ws::routes())
         .merge(ops::routes())
         .merge(assets::routes())

@@ -112,14 +112,39 @@ where
 struct LangLink {
     code: &'static str,
     name: &'static str,
+    dir: &'static str,
     href: String,
 }
 
-fn language_name(code: &str) -> &'static str {
+/// A language's name in itself, as a menu of languages lists them: a reader looks for the
+/// one they read.
+pub fn language_name(code: &str) -> &'static str {
     match code {
         "de" => "Deutsch",
         "en" => "English",
+        "fr" => "Français",
+        "it" => "Italiano",
+        "es" => "Español",
+        "pl" => "Polski",
+        "ro" => "Română",
+        "bg" => "Български",
+        "hr" => "Hrvatski",
+        "tr" => "Türkçe",
+        "ru" => "Русский",
+        "uk" => "Українська",
+        "ar" => "العربية",
+        "fa" => "فارسی",
+        "el" => "Ελληνικά",
         _ => "?",
+    }
+}
+
+/// `rtl` for a language written right to left, else `ltr`: the page's `dir`.
+pub fn direction(lang: &str) -> &'static str {
+    if vamt_portal_core::i18n::RIGHT_TO_LEFT.contains(&lang) {
+        "rtl"
+    } else {
+        "ltr"
     }
 }
 
@@ -139,10 +164,11 @@ pub fn render(
         .map(|code| LangLink {
             code,
             name: language_name(code),
+            dir: direction(code),
             href: format!("{path}{sep}lang={code}"),
         })
         .collect();
-    let full = context! { lang => lang, languages => links, ..ctx };
+    let full = context! { lang => lang, dir => direction(lang), languages => links, ..ctx };
     match st.templates.render(template, full) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {

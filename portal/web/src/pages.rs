@@ -15,6 +15,26 @@ pub const PAGES: &[(&str, &str)] = &[
     ),
     ("call.html", include_str!("../templates/call.html")),
     (
+        "hearing_login.html",
+        include_str!("../templates/hearing_login.html"),
+    ),
+    (
+        "hearing_expired.html",
+        include_str!("../templates/hearing_expired.html"),
+    ),
+    (
+        "hearing_case.html",
+        include_str!("../templates/hearing_case.html"),
+    ),
+    (
+        "admin_hearing.html",
+        include_str!("../templates/admin_hearing.html"),
+    ),
+    (
+        "admin_hearing_case.html",
+        include_str!("../templates/admin_hearing_case.html"),
+    ),
+    (
         "pay_result.html",
         include_str!("../templates/pay_result.html"),
     ),

@@ -55,6 +55,8 @@ pub struct Inner {
     pub cases: Arc<vamt_documents::Cases>,
     /// The payments' cash desk (`[payments]`).
     pub cashier: Arc<vamt_payments::cashier::Cashier>,
+    /// The online hearing's register (`[hearing]`).
+    pub hearings: Arc<vamt_hearing::Docket>,
     /// `[call]`: token lifetime, join window, signalling limits.
     pub call: CallSettings,
     /// The STUN/TURN relay the call page tells browsers of, when this node runs one they
@@ -64,6 +66,8 @@ pub struct Inner {
     pub door: vamt_portal_core::shield::Door,
     /// Back-off of failed clerk sign-ins.
     pub sign_in: vamt_portal_core::shield::SignIn,
+    /// Back-off of failed hearing sign-ins: per case number (known or not) and per client.
+    pub hearing_sign_in: vamt_portal_core::shield::SignIn,
 }
 
 impl std::ops::Deref for AppState {
@@ -153,6 +157,14 @@ impl AppState {
                 rt.spawn(crate::call_record::record(cases.clone(), rx));
             }
         }
+        let hearings = Arc::new(vamt_hearing::Docket::new(
+            db.clone(),
+            vault.clone(),
+            settings.hearing,
+            &registry,
+            clock.clone(),
+            settings.office.booking.timezone,
+        )?);
         let office = Arc::new(Office::open(
             settings.office,
             db,
@@ -189,10 +201,12 @@ impl AppState {
             registry,
             cases,
             cashier,
+            hearings,
             call: settings.call,
             relay: None,
             door: vamt_portal_core::shield::Door::default(),
             sign_in: vamt_portal_core::shield::SignIn::default(),
+            hearing_sign_in: vamt_portal_core::shield::SignIn::default(),
         })))
     }
 

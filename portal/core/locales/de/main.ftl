@@ -16,7 +16,7 @@ index-title = Termin im virtuellen Bürgeramt buchen
 index-intro = Erledigen Sie Ihr Anliegen per Videoanruf von zu Hause: Sie brauchen nur ein Gerät mit Kamera, Mikrofon und Internetzugang. Wählen Sie Ihr Anliegen.
 service-duration = { $minutes } Minuten
 service-fee-free = gebührenfrei
-service-fee = Gebühr: { $amount } €
+service-fee = Gebühr: { $amount }
 choose-service = Termin wählen
 
 service-wohnsitzummeldung = Wohnsitzummeldung

@@ -16,7 +16,7 @@ index-title = Book an appointment at the virtual citizens' office
 index-intro = Settle your matter by video call from home: all you need is a device with camera, microphone and internet access. Choose your matter.
 service-duration = { $minutes } minutes
 service-fee-free = free of charge
-service-fee = Fee: € { $amount }
+service-fee = Fee: { $amount }
 choose-service = Choose a time
 
 service-wohnsitzummeldung = Change of address

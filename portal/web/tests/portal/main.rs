@@ -15,6 +15,7 @@ mod cross_origin;
 mod desk;
 mod email_address;
 mod guard;
+mod hearing;
 mod language;
 mod layers;
 mod mail_queue;
