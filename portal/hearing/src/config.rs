@@ -15,6 +15,11 @@ pub struct HearingConfig {
     pub max_upload_mb: u32,
     /// The most documents per case.
     pub max_uploads: u32,
+    /// The sender's lines at the top of letters and receipts: the authority's name (set in
+    /// bold), its department, its address. Empty: the portal's name.
+    pub letterhead: Vec<String>,
+    /// Lines at the bottom of every page of letters and receipts (contact, office hours).
+    pub footer: Vec<String>,
 }
 
 impl Default for HearingConfig {
@@ -27,6 +32,8 @@ impl Default for HearingConfig {
             retention_days: 90,
             max_upload_mb: 10,
             max_uploads: 10,
+            letterhead: Vec::new(),
+            footer: Vec::new(),
         }
     }
 }
@@ -42,6 +49,10 @@ pub struct HearingSettings {
     pub max_upload_bytes: u64,
     /// The most uploads per case.
     pub max_uploads: u32,
+    /// The letters' and receipts' sender lines (empty: the portal's name).
+    pub letterhead: Vec<String>,
+    /// Their footer lines.
+    pub footer: Vec<String>,
 }
 
 impl Default for HearingSettings {
@@ -84,6 +95,8 @@ impl HearingConfig {
             retain_for: chrono::Duration::days(i64::from(self.retention_days)),
             max_upload_bytes: u64::from(self.max_upload_mb) * 1_000_000,
             max_uploads: self.max_uploads,
+            letterhead: self.letterhead.clone(),
+            footer: self.footer.clone(),
         })
     }
 }

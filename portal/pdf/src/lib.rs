@@ -12,6 +12,10 @@
 //! [`invoice_pdf`] and [`receipt_pdf`] make the invoice (with its EPC QR code) and the receipt
 //! of a fee from text the caller has formatted in the reader's language.
 //!
+//! [`letter_pdf`], [`letters_pdf`] and [`hearing_receipt_pdf`] make the online hearing's
+//! letter and receipt in any of the office's languages, Greek, Cyrillic, Arabic and Farsi
+//! included: their text is shaped and set in embedded TrueType fonts ([`UnicodeFonts`]).
+//!
 //! [`demo_sealer`] makes a self-signed certificate that says in its name that it is a demo, for
 //! installations that have no certificate from a trust service yet.
 //!
@@ -26,19 +30,25 @@
 
 mod demo;
 mod font;
+mod hearing;
 mod invoice;
 mod page;
 mod qr;
 mod receipt;
 mod seal;
 mod stamp;
+mod unicode;
 
 pub use demo::demo_sealer;
+pub use hearing::{hearing_receipt_pdf, letter_pdf, letters_pdf, HearingReceiptDoc, LetterDoc};
 pub use invoice::{invoice_pdf, InvoiceDoc, Qr};
 pub use page::InvoiceLine;
 pub use receipt::{receipt_pdf, ReceiptDoc};
 pub use seal::{seal, Sealer};
 pub use stamp::{append_signature_page, SignatureMethod, SignatureRecord};
+pub use unicode::{Direction, UnicodeFonts, DEFAULT_FONT_DIR};
+
+use std::path::PathBuf;
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId};
 use sha2::{Digest, Sha256};
@@ -94,6 +104,25 @@ pub enum PdfError {
     /// QR payload too long for an EPC QR code.
     #[error("document content: {0}")]
     Content(&'static str),
+    /// A font of [`UnicodeFonts`] cannot be read.
+    #[error("font {}: {source}; it comes with the Debian package {package}", path.display())]
+    FontMissing {
+        /// The file that was looked for.
+        path: PathBuf,
+        /// The Debian package that installs it.
+        package: &'static str,
+        /// Why reading failed.
+        source: std::io::Error,
+    },
+    /// A font file is there but is not a TrueType font that can be shaped with.
+    #[error("font {}: not a TrueType font", path.display())]
+    FontInvalid {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The font could not be subset for embedding.
+    #[error("font subset: {0}")]
+    FontSubset(String),
 }
 
 /// The SHA-256 of `bytes`, in lower-case hex: what [`SignatureRecord::sha256_before`] holds.

@@ -26,6 +26,8 @@ pub(crate) const SYMBOL_WIDTH: f32 = 48.0 * 72.0 / 25.4;
 pub(crate) struct Matrix {
     width: usize,
     dark: Vec<bool>,
+    /// The printed width of the symbol in points.
+    symbol: f32,
 }
 
 impl Matrix {
@@ -44,6 +46,20 @@ impl Matrix {
                 "the QR payload is longer than the 331 bytes an EPC QR code holds",
             ));
         }
+        Self::byte_mode(data, SYMBOL_WIDTH)
+    }
+
+    /// Encodes a URL (a login link on a letter) in byte mode at level M, printed `symbol`
+    /// points wide. One byte-mode segment, as for the EPC code: a URL has lower-case letters
+    /// that the denser modes cannot hold anyway, and one segment is what every scanner reads.
+    pub(crate) fn url(url: &str, symbol: f32) -> Result<Self, PdfError> {
+        if url.is_empty() {
+            return Err(PdfError::Content("the QR payload is empty"));
+        }
+        Self::byte_mode(url.as_bytes(), symbol)
+    }
+
+    fn byte_mode(data: &[u8], symbol: f32) -> Result<Self, PdfError> {
         for version in 1..=40 {
             let mut bits = Bits::new(Version::Normal(version));
             // Too long for this version: the next one is larger.
@@ -59,14 +75,15 @@ impl Matrix {
                     .into_iter()
                     .map(|c| c == Color::Dark)
                     .collect(),
+                symbol,
             });
         }
         Err(PdfError::Content("the QR payload does not fit a QR code"))
     }
 
-    /// The side of one module in points when the symbol is [`SYMBOL_WIDTH`] wide.
+    /// The side of one module in points.
     pub(crate) fn module(&self) -> f32 {
-        SYMBOL_WIDTH / self.width as f32
+        self.symbol / self.width as f32
     }
 
     /// The side of the code with its quiet zone, in points.

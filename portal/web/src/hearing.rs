@@ -519,6 +519,101 @@ async fn evidence(
     }
 }
 
+/// `GET /hearing/receipt.pdf`: what the citizen submitted, as a PDF in their language.
+async fn receipt(
+    State(st): State<AppState>,
+    Lang(lang): Lang,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let id = match session(&st, &headers, lang).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let view = match st.hearings.view(&id, Reader::Citizen).await {
+        Ok(v) => v,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let (Some(submission), Some(at)) = (&view.submission, view.answered_at) else {
+        return Redirect::to("/hearing/case").into_response();
+    };
+    let fonts = match super::hearing_office::fonts() {
+        Ok(f) => f,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let t = |key: &str| st.i18n.t(lang, key, None);
+    let (date, time) = st
+        .i18n
+        .local_date_time(st.settings.booking.timezone, lang, at);
+    let mut when = fluent_bundle::FluentArgs::new();
+    when.set("date", date);
+    when.set("time", time);
+    let address = |a: &vamt_hearing::Address| {
+        format!(
+            "{}\n{}\n{} {}\n{}",
+            a.name, a.street, a.postcode, a.city, a.country
+        )
+    };
+    let kind = submission.answer.kind().as_str();
+    let mut facts = vec![
+        (t("hearing-case-number"), view.case.case_number.to_string()),
+        (
+            t("hearing-receipt-received"),
+            st.i18n.t(lang, "hearing-when-value", Some(&when)),
+        ),
+        (
+            t("hearing-receipt-answer"),
+            t(&format!("hearing-answer-{kind}")),
+        ),
+    ];
+    let statement = match &submission.answer {
+        Answer::Admit { remark } | Answer::Driver { remark, .. } => remark,
+        Answer::Contest { statement } => statement,
+    };
+    if !statement.is_empty() {
+        facts.push((t("hearing-statement"), statement.clone()));
+    }
+    if let Answer::Driver {
+        driver, born_on, ..
+    } = &submission.answer
+    {
+        facts.push((
+            t("hearing-driver-legend"),
+            format!(
+                "{}\n{}: {}",
+                address(driver),
+                t("hearing-born-on"),
+                st.i18n.local_date(lang, *born_on)
+            ),
+        ));
+    }
+    if let Some(own) = &submission.corrected_address {
+        facts.push((t("hearing-own-address-legend"), address(own)));
+    }
+    if !view.uploads.is_empty() {
+        let names: Vec<&str> = view.uploads.iter().map(|u| u.name.as_str()).collect();
+        facts.push((t("hearing-receipt-documents"), names.join("\n")));
+    }
+    let mut number = fluent_bundle::FluentArgs::new();
+    number.set("number", view.case.case_number.to_string());
+    let letterhead = super::hearing_office::letterhead(&st, lang);
+    let doc = vamt_pdf::HearingReceiptDoc {
+        letterhead: &letterhead,
+        title: &t("hearing-receipt-title"),
+        intro: &st.i18n.t(lang, "hearing-receipt-intro", Some(&number)),
+        facts: &facts,
+        footer: &st.hearings.settings.footer,
+        direction: super::hearing_office::pdf_direction(lang),
+    };
+    match vamt_pdf::hearing_receipt_pdf(&doc, fonts) {
+        Ok(bytes) => private_file(
+            "application/pdf",
+            bytes,
+            Some(&format!("receipt-{}.pdf", view.case.case_number)),
+        ),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
 /// A file only its reader may have: no copy in a proxy or the browser's disk cache.
 pub(crate) fn private_file(
     media_type: &str,
@@ -563,4 +658,5 @@ pub(crate) fn routes() -> Router<AppState> {
             post(upload).layer(axum::extract::DefaultBodyLimit::max(101 * 1_000_000)),
         )
         .route("/hearing/evidence/{id}", get(evidence))
+        .route("/hearing/receipt.pdf", get(receipt))
 }

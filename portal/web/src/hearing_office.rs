@@ -578,6 +578,207 @@ async fn add_source(
     }
 }
 
+/// The fonts of the letters and receipts, read once (three files, ~1.5 MB).
+pub(crate) fn fonts() -> Result<&'static vamt_pdf::UnicodeFonts, String> {
+    static FONTS: std::sync::LazyLock<Result<vamt_pdf::UnicodeFonts, String>> =
+        std::sync::LazyLock::new(|| {
+            vamt_pdf::UnicodeFonts::load(vamt_pdf::DEFAULT_FONT_DIR).map_err(|e| e.to_string())
+        });
+    FONTS.as_ref().map_err(Clone::clone)
+}
+
+/// The sender's lines: the configured letterhead, or the portal's name.
+pub(crate) fn letterhead(st: &AppState, lang: &str) -> Vec<String> {
+    if st.hearings.settings.letterhead.is_empty() {
+        vec![st.i18n.t(lang, "site-name", None)]
+    } else {
+        st.hearings.settings.letterhead.clone()
+    }
+}
+
+pub(crate) fn pdf_direction(lang: &str) -> vamt_pdf::Direction {
+    if super::page::direction(lang) == "rtl" {
+        vamt_pdf::Direction::Rtl
+    } else {
+        vamt_pdf::Direction::Ltr
+    }
+}
+
+/// One letter's texts, in the language the case names (German if none).
+struct LetterText {
+    letterhead: Vec<String>,
+    recipient: Vec<String>,
+    title: String,
+    intro: String,
+    facts: Vec<(String, String)>,
+    respond: String,
+    code_label: String,
+    code: String,
+    url: String,
+    keep: String,
+    direction: vamt_pdf::Direction,
+}
+
+fn letter_text(
+    st: &AppState,
+    case: &vamt_hearing::HearingCase,
+    code: &vamt_hearing::AccessCode,
+) -> LetterText {
+    let lang = case
+        .language
+        .as_deref()
+        .filter(|l| vamt_portal_core::i18n::I18n::supports(l))
+        .unwrap_or(vamt_portal_core::i18n::LANGUAGES[0]);
+    let t = |key: &str| st.i18n.t(lang, key, None);
+    let with = |key: &str, name: &str, value: String| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set(name.to_owned(), value);
+        st.i18n.t(lang, key, Some(&args))
+    };
+    let tz = st.settings.booking.timezone;
+    let at = {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&case.committed_at)
+            .earliest()
+            .map_or_else(|| case.committed_at.and_utc(), |t| t.to_utc())
+    };
+    let (date, time) = st.i18n.local_date_time(tz, lang, at);
+    let mut when = fluent_bundle::FluentArgs::new();
+    when.set("date", date);
+    when.set("time", time);
+    let base = st.settings.http.public_url.trim_end_matches('/');
+    let url = format!(
+        "{base}/hearing/qr?c={}&k={}",
+        case.case_number,
+        code.plain()
+    );
+    let a = &case.addressee;
+    let mut recipient = vec![
+        a.name.clone(),
+        a.street.clone(),
+        format!("{} {}", a.postcode, a.city),
+    ];
+    if a.country != "DE" {
+        recipient.push(a.country.clone());
+    }
+    LetterText {
+        letterhead: letterhead(st, lang),
+        recipient,
+        title: t("hearing-letter-title"),
+        intro: with(
+            "hearing-letter-intro",
+            "date",
+            st.i18n.local_date(lang, case.deadline),
+        ),
+        facts: vec![
+            (t("hearing-case-number"), case.case_number.to_string()),
+            (
+                t("hearing-offence"),
+                format!("{} ({})", case.offence.text, case.offence.code),
+            ),
+            (
+                t("hearing-when"),
+                st.i18n.t(lang, "hearing-when-value", Some(&when)),
+            ),
+            (t("hearing-place"), case.place.clone()),
+            (t("hearing-plate"), case.vehicle.plate.clone()),
+            (t("hearing-legal-basis"), case.legal_basis.clone()),
+            (
+                t(&format!("hearing-sanction-{}", case.sanction.kind.as_str())),
+                super::pay::money_words(&st.i18n, lang, case.sanction.amount),
+            ),
+        ],
+        respond: with("hearing-letter-how", "url", format!("{base}/hearing")),
+        code_label: t("hearing-code"),
+        code: code.grouped(),
+        url,
+        keep: t("hearing-letter-keep"),
+        direction: pdf_direction(lang),
+    }
+}
+
+impl LetterText {
+    fn doc<'a>(&'a self, footer: &'a [String]) -> vamt_pdf::LetterDoc<'a> {
+        vamt_pdf::LetterDoc {
+            letterhead: &self.letterhead,
+            recipient: &self.recipient,
+            title: &self.title,
+            intro: &self.intro,
+            facts: &self.facts,
+            respond: &self.respond,
+            access_code_label: &self.code_label,
+            access_code: &self.code,
+            login_url: &self.url,
+            qr_caption: "",
+            keep_note: &self.keep,
+            footer,
+            direction: self.direction,
+        }
+    }
+}
+
+/// Issues letters for `ids` (each a new access code) as one PDF.
+async fn letters_for(
+    st: &AppState,
+    lang: &str,
+    ids: &[String],
+    actor: &str,
+    file_name: &str,
+) -> Response {
+    let fonts = match fonts() {
+        Ok(f) => f,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let letters = match st.hearings.issue_letters(ids, actor).await {
+        Ok(l) => l,
+        Err(e) => return internal(st, lang, &e),
+    };
+    let texts: Vec<LetterText> = letters
+        .iter()
+        .map(|(case, code)| letter_text(st, case, code))
+        .collect();
+    let footer = &st.hearings.settings.footer;
+    let docs: Vec<vamt_pdf::LetterDoc> = texts.iter().map(|t| t.doc(footer)).collect();
+    match vamt_pdf::letters_pdf(&docs, fonts) {
+        Ok(bytes) => super::hearing::private_file("application/pdf", bytes, Some(file_name)),
+        Err(e) => internal(st, lang, &e),
+    }
+}
+
+/// `POST /admin/hearing/letters`: the print file of every case without a letter.
+async fn letters(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang): Lang) -> Response {
+    let ids = match st.hearings.without_letter().await {
+        Ok(ids) if !ids.is_empty() => ids,
+        Ok(_) => return Redirect::to("/admin/hearing").into_response(),
+        Err(e) => return internal(&st, lang, &e),
+    };
+    letters_for(
+        &st,
+        lang,
+        &ids,
+        &format!("clerk:{}", clerk.id),
+        "hearing-letters.pdf",
+    )
+    .await
+}
+
+/// `POST /admin/hearing/cases/{id}/letter`: one case's letter again, with a new code.
+async fn letter(
+    State(st): State<AppState>,
+    Admin(clerk): Admin,
+    Lang(lang): Lang,
+    Path(id): Path<String>,
+) -> Response {
+    letters_for(
+        &st,
+        lang,
+        std::slice::from_ref(&id),
+        &format!("clerk:{}", clerk.id),
+        "hearing-letter.pdf",
+    )
+    .await
+}
+
 /// The office's hearing routes.
 pub(crate) fn routes() -> Router<AppState> {
     use axum::routing::{get, post};
@@ -588,6 +789,8 @@ pub(crate) fn routes() -> Router<AppState> {
             post(import_page).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX)),
         )
         .route("/admin/hearing/cases/{id}", get(case_page))
+        .route("/admin/hearing/letters", post(letters))
+        .route("/admin/hearing/cases/{id}/letter", post(letter))
         .route(
             "/admin/hearing/cases/{id}/uploads/{upload}",
             get(upload_file),

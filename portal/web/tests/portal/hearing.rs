@@ -640,3 +640,149 @@ async fn after_the_deadline_the_code_says_what_to_do() {
     );
     assert!(late.cookie.is_none());
 }
+
+/// A tool of poppler, its standard output as text.
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (scripts/install-deps test): {e}"));
+    assert!(
+        out.status.success(),
+        "{program}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_text(bytes: &[u8], name: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    tool("pdftotext", &["-layout", &path, "-"])
+}
+
+#[tokio::test]
+async fn the_print_file_carries_codes_that_sign_in_and_the_receipt_says_what_was_sent() {
+    let stack = start(
+        monday_morning(),
+        json!({ "hearing": { "letterhead": ["Stadt Musterstadt", "Bußgeldstelle"] } }),
+    )
+    .await;
+    let token = stack
+        .state
+        .hearings
+        .add_source("owi21")
+        .await
+        .expect("source");
+    let arabic = line("OWI-2026-000002", "2026-12-21", &[])
+        .replace("\"deadline\"", "\"language\":\"ar\",\"deadline\"");
+    let file = [line("OWI-2026-000001", "2026-12-21", &[]), arabic].join("\n");
+    assert_eq!(
+        api_import(&stack, &token, &file, &[]).await.status,
+        StatusCode::OK
+    );
+    let admin = common::sign_in(&stack, "clerk", &stack.demo.clerk_password).await;
+    let print = call(&stack, post("/admin/hearing/letters", "lang=de", &admin)).await;
+    assert_eq!(print.status, StatusCode::OK, "{}", print.body);
+    assert!(print.bytes.starts_with(b"%PDF-"));
+    let text = pdf_text(&print.bytes, "letters.pdf");
+    assert!(text.contains("Stadt Musterstadt") && text.contains("Erika Mustermann"));
+    assert!(text.contains("OWI-2026-000001") && text.contains("OWI-2026-000002"));
+    assert!(
+        text.contains("Anhörung im Bußgeldverfahren"),
+        "the German letter"
+    );
+    assert!(
+        text.contains("30,00"),
+        "the amount as German writes it: {text}"
+    );
+    // Each letter's code, as printed, signs in to its case.
+    let codes: Vec<String> = text
+        .split_whitespace()
+        // pdftotext wraps right-to-left lines' Latin runs in directional marks.
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+        })
+        .filter(|w| w.len() == 24 && w.matches('-').count() == 4)
+        .collect();
+    assert_eq!(codes.len(), 2, "{text}");
+    for code in &codes {
+        assert!(vamt_hearing::AccessCode::parse(code).is_ok(), "{code}");
+    }
+    let first = codes.first().expect("code");
+    let r = call(
+        &stack,
+        post(
+            "/hearing/login",
+            &format!("case_number=OWI-2026-000001&code={first}"),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the first letter's code");
+    // Nothing more without a letter; a letter issued again retires the old code.
+    assert!(stack
+        .state
+        .hearings
+        .without_letter()
+        .await
+        .expect("ids")
+        .is_empty());
+    let id: String =
+        sqlx::query_scalar("SELECT id FROM hearing_cases WHERE case_number = 'OWI-2026-000001'")
+            .fetch_one(stack.state.db.pool())
+            .await
+            .expect("id");
+    let again = call(
+        &stack,
+        post(
+            &format!("/admin/hearing/cases/{id}/letter"),
+            "lang=de",
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let old = call(
+        &stack,
+        post(
+            "/hearing/login",
+            &format!("case_number=OWI-2026-000001&code={first}"),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(
+        old.status,
+        StatusCode::UNAUTHORIZED,
+        "the old code stopped working"
+    );
+
+    // The receipt of an answer, in English, names what was sent.
+    let session = signed_in(&stack, "OWI-2026-000002", &codes[1]).await;
+    let answer = "kind=contest&statement=Ich+war+an+diesem+Tag+in+Lissabon.";
+    assert_eq!(
+        call(&stack, post("/hearing/answer", answer, &session))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let receipt = call(&stack, get("/hearing/receipt.pdf?lang=en", &session)).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let text = pdf_text(&receipt.bytes, "receipt.pdf");
+    assert!(text.contains("Confirmation of receipt"), "{text}");
+    assert!(
+        text.contains("Accusation contested") && text.contains("Lissabon"),
+        "{text}"
+    );
+    let arabic = call(&stack, get("/hearing/receipt.pdf?lang=ar", &session)).await;
+    let text = pdf_text(&arabic.bytes, "receipt-ar.pdf");
+    assert!(
+        text.contains("OWI-2026-000002"),
+        "the case number stays whole: {text}"
+    );
+}
