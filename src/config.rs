@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use vamt_booking::config::BookingConfig;
 use vamt_documents::config::DocumentsConfig;
+use vamt_hearing::config::HearingConfig;
 use vamt_payments::config::PaymentsConfig;
 use vamt_portal::config::{CallConfig, PortalConfig, PortalSettings};
 use vamt_portal_core::config::{ConfigError, HttpConfig, RetentionConfig};
@@ -48,6 +49,8 @@ pub struct Config {
     pub documents: DocumentsConfig,
     /// `[payments]`
     pub payments: PaymentsConfig,
+    /// `[hearing]`: the online hearing.
+    pub hearing: HearingConfig,
     /// Logging.
     pub log: LogConfig,
     /// The operators' listener: metrics and health.
@@ -112,6 +115,7 @@ impl Config {
             retention: self.retention.clone(),
             documents: self.documents.clone(),
             payments: self.payments.clone(),
+            hearing: self.hearing.clone(),
         }
     }
 

@@ -50,7 +50,19 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     // Served before the banner, which prints its address.
     let metrics = serve_metrics(listeners.metrics, &state, &stopping)?;
     let demo = vamt_booking::demo::seed_if_empty(&state).await?;
-    announce(&settings, &state, &media, metrics, demo.as_ref()).await;
+    let hearing = match demo {
+        Some(_) => vamt_hearing::demo::seed_if_empty(&state.hearings).await?,
+        None => None,
+    };
+    announce(
+        &settings,
+        &state,
+        &media,
+        metrics,
+        demo.as_ref(),
+        hearing.as_ref(),
+    )
+    .await;
     // The relay and the jobs start after the banner, on a seeded database.
     let relay = relay.map(|server| start_relay(server, &stopping));
     let jobs = start_jobs(&state, &stopping);
@@ -427,6 +439,7 @@ async fn announce(
     media: &Media,
     metrics: Option<SocketAddr>,
     demo: Option<&DemoLogin>,
+    hearing: Option<&(String, vamt_hearing::AccessCode)>,
 ) {
     let s = &settings.portal;
     tracing::info!(
@@ -440,7 +453,7 @@ async fn announce(
     );
     let first_start = match demo {
         None => None,
-        Some(d) => first_start_text(s, d).await,
+        Some(d) => first_start_text(s, d, hearing).await,
     };
     // The banner goes to stdout without `println!`: a reader that closed the pipe after the
     // first line (a test, a wrapper script) made the next `println!` panic and stopped the
@@ -471,11 +484,19 @@ async fn announce(
 async fn first_start_text(
     s: &vamt_portal::config::PortalSettings,
     d: &DemoLogin,
+    hearing: Option<&(String, vamt_hearing::AccessCode)>,
 ) -> Option<String> {
-    let secrets = format!(
+    let mut secrets = format!(
         "  demo citizen join link: {}\n  clerk console: {}  user: {}  password: {}\n",
         d.join_url, d.clerk_url, d.clerk_username, d.clerk_password
     );
+    if let Some((number, code)) = hearing {
+        let base = s.office.http.public_url.trim_end_matches('/');
+        secrets.push_str(&format!(
+            "  demo hearing: {base}/hearing  case number: {number}  access code: {}\n",
+            code.grouped()
+        ));
+    }
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Some(format!(
             "{secrets}  (the password is shown only on this first start)\n"
@@ -498,7 +519,7 @@ async fn first_start_text(
 struct Jobs(Vec<JoinHandle<()>>);
 
 /// Starts retention, reminders, holds, statistics, the mail courier, the case record's
-/// retention and the payments' settle job; each ends on `stop`.
+/// retention, the payments' settle job and the hearing's erasure; each ends on `stop`.
 fn start_jobs(state: &AppState, stop: &watch::Receiver<bool>) -> Jobs {
     let office: &Arc<Office> = &state.office;
     let stop = || until_true(stop.clone());
@@ -513,6 +534,7 @@ fn start_jobs(state: &AppState, stop: &watch::Receiver<bool>) -> Jobs {
         }),
         tokio::spawn(vamt_documents::retention::run(state.cases.clone(), stop())),
         tokio::spawn(vamt_payments::cashier::run(state.cashier.clone(), stop())),
+        tokio::spawn(vamt_hearing::docket::run(state.hearings.clone(), stop())),
     ])
 }
 

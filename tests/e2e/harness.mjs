@@ -165,6 +165,11 @@ ${extraConfig}
     metricsBase: `http://127.0.0.1:${metricsPort}`,
     clerkPassword: password,
     demoJoinUrl,
+    // The demo hearing's case number and access code, as the first start prints them.
+    demoHearing: (() => {
+      const m = firstStart.match(/case number: (\S+)\s+access code: (\S+)/);
+      return m ? { caseNumber: m[1], code: m[2] } : null;
+    })(),
     log: () => out,
     exited,
     async stop() {

@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod file_kind;
 pub mod i18n;
 pub mod money;
 pub mod schedule;

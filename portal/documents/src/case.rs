@@ -117,7 +117,7 @@ impl Case {
     /// The case's key; [`CaseError::Erased`] once erased.
     pub fn key(&self, cases: &Cases) -> Result<CaseKey, CaseError> {
         let wrapped = self.wrapped_key.as_deref().ok_or(CaseError::Erased)?;
-        CaseKey::unwrap(&cases.vault, &self.id.0, wrapped)
+        Ok(CaseKey::unwrap(&cases.vault, &self.id.0, wrapped)?)
     }
 }
 

@@ -10,13 +10,15 @@
 
 pub mod audit;
 pub mod case;
-pub mod case_key;
+/// The key per case, in storage: the hearing seals its cases with it too.
+pub use vamt_portal_storage::case_key;
 pub mod config;
 pub mod delivery;
 pub mod document;
 pub mod identity;
 pub mod intake;
-pub mod kind;
+/// What a file is by its content, in core: the hearing checks its uploads with it too.
+pub use vamt_portal_core::file_kind as kind;
 pub mod metrics;
 pub mod retention;
 pub mod signature;
@@ -108,4 +110,10 @@ pub enum CaseError {
     /// A delivery step is refused.
     #[error(transparent)]
     Delivery(#[from] delivery::DeliveryError),
+}
+
+impl From<vamt_portal_storage::case_key::SealError> for CaseError {
+    fn from(_: vamt_portal_storage::case_key::SealError) -> Self {
+        CaseError::Sealed
+    }
 }

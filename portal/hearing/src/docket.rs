@@ -8,10 +8,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use prometheus::Registry;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use vamt_documents::case_key::CaseKey;
-use vamt_documents::kind::FileKind;
+use vamt_portal_core::file_kind::FileKind;
 use vamt_portal_core::sql::{parse_ts, ts};
 use vamt_portal_core::Clock;
+use vamt_portal_storage::case_key::{CaseKey, SealError};
 use vamt_portal_storage::db::Db;
 use vamt_portal_storage::secret::{hash_token, random_id, random_token};
 use vamt_portal_storage::vault::Vault;
@@ -55,8 +55,8 @@ pub enum HearingError {
     FileType,
 }
 
-impl From<vamt_documents::CaseError> for HearingError {
-    fn from(_: vamt_documents::CaseError) -> Self {
+impl From<SealError> for HearingError {
+    fn from(_: SealError) -> Self {
         HearingError::Sealed
     }
 }
@@ -1025,7 +1025,9 @@ pub enum Reader<'a> {
 }
 
 fn tail(bytes: &[u8]) -> &[u8] {
-    &bytes[bytes.len().saturating_sub(vamt_documents::kind::TAIL)..]
+    &bytes[bytes
+        .len()
+        .saturating_sub(vamt_portal_core::file_kind::TAIL)..]
 }
 
 async fn audit_in(
@@ -1051,4 +1053,22 @@ async fn audit_in(
 /// The hours a session lasts, for the cookie.
 pub fn session_cookie_age(settings: &HearingSettings) -> Duration {
     settings.session_for
+}
+
+/// How often the erasure job runs.
+pub const ERASE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Erases what is due every [`ERASE_INTERVAL`] until `stop`.
+pub async fn run(docket: std::sync::Arc<Docket>, stop: impl std::future::Future<Output = ()>) {
+    vamt_portal_storage::job::every("hearing retention", ERASE_INTERVAL, stop, || async {
+        let n = docket.erase_due().await?;
+        if n > 0 {
+            tracing::info!(
+                cases = n,
+                "hearing cases' personal data erased after retention"
+            );
+        }
+        Ok::<u64, HearingError>(n as u64)
+    })
+    .await;
 }

@@ -9,6 +9,7 @@ pub mod access_code;
 pub mod answer;
 pub mod case;
 pub mod config;
+pub mod demo;
 pub mod docket;
 pub mod import;
 pub mod metrics;

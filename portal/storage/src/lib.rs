@@ -5,6 +5,7 @@
 //! what a booking is: the domains build on it.
 #![forbid(unsafe_code)]
 
+pub mod case_key;
 pub mod config;
 pub mod db;
 pub mod group;

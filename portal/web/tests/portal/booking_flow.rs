@@ -504,7 +504,11 @@ async fn an_explicit_language_choice_is_remembered_across_pages() {
             .expect("req"),
     )
     .await;
-    assert!(later.body.contains("<html lang=\"en\">"), "{}", later.body);
+    assert!(
+        later.body.contains("<html lang=\"en\" dir=\"ltr\">"),
+        "{}",
+        later.body
+    );
     // Without the cookie the browser's language decides; unknown choices are ignored.
     let plain = call(
         &stack,
@@ -514,7 +518,7 @@ async fn an_explicit_language_choice_is_remembered_across_pages() {
             .expect("req"),
     )
     .await;
-    assert!(plain.body.contains("<html lang=\"de\">"));
+    assert!(plain.body.contains("<html lang=\"de\" dir=\"ltr\">"));
     assert!(!plain.headers.contains_key(header::SET_COOKIE));
 }
 

@@ -1,5 +1,5 @@
 //! The portal's crates depend one way, and the build's tests say so (issue 19):
-//! core ← storage ← domains (booking, documents; later payments, hearing) ← web ← the
+//! core ← storage ← domains (booking, documents, payments, hearing) ← web ← the
 //! binary. A domain knows no HTTP, page templates, signalling or media; the web crate
 //! reaches media only through signalling, and the ICE credentials come from a function the
 //! binary hands in. Before the split, the hold and reminder jobs reached into
@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("vamt-booking", 2),
     ("vamt-documents", 2),
     ("vamt-payments", 2),
+    ("vamt-hearing", 2),
     ("vamt-portal", 3),
 ];
 

@@ -2,16 +2,19 @@
 //! (XChaCha20-Poly1305); the key itself is stored only wrapped, sealed by the vault's data
 //! key. Erasing the wrapped key erases the case: what is left in the database, in a backup or
 //! on a disk's free blocks no longer opens.
+use crate::vault::Vault;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use vamt_portal_storage::vault::Vault;
-
-use crate::CaseError;
 
 const NONCE_LEN: usize = 24;
+
+/// Sealed bytes that do not open: another key, another place, or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the sealed data does not open")]
+pub struct SealError;
 
 /// A case's key.
 #[derive(Clone)]
@@ -48,14 +51,14 @@ impl CaseKey {
     }
 
     /// The key of case `case` from its wrapped form.
-    pub fn unwrap(vault: &Vault, case: &str, wrapped: &str) -> Result<CaseKey, CaseError> {
+    pub fn unwrap(vault: &Vault, case: &str, wrapped: &str) -> Result<CaseKey, SealError> {
         let hex_key = vault
             .open(&format!("cases.key:{case}"), wrapped)
-            .map_err(|_| CaseError::Sealed)?;
+            .map_err(|_| SealError)?;
         let raw: [u8; 32] = hex::decode(hex_key)
             .ok()
             .and_then(|k| k.try_into().ok())
-            .ok_or(CaseError::Sealed)?;
+            .ok_or(SealError)?;
         Ok(CaseKey::from_raw(raw))
     }
 
@@ -80,12 +83,12 @@ impl CaseKey {
     }
 
     /// Opens what [`CaseKey::seal`] sealed for `context`.
-    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, CaseError> {
+    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
         if sealed.len() < NONCE_LEN {
-            return Err(CaseError::Sealed);
+            return Err(SealError);
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
-        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CaseError::Sealed)?;
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| SealError)?;
         self.cipher
             .decrypt(
                 &XNonce::from(nonce),
@@ -94,7 +97,7 @@ impl CaseKey {
                     aad: context.as_bytes(),
                 },
             )
-            .map_err(|_| CaseError::Sealed)
+            .map_err(|_| SealError)
     }
 
     /// [`CaseKey::seal`] for text, as text (base64).
@@ -103,11 +106,9 @@ impl CaseKey {
     }
 
     /// Opens what [`CaseKey::seal_text`] sealed.
-    pub fn open_text(&self, context: &str, sealed: &str) -> Result<String, CaseError> {
-        let raw = STANDARD_NO_PAD
-            .decode(sealed)
-            .map_err(|_| CaseError::Sealed)?;
-        String::from_utf8(self.open(context, &raw)?).map_err(|_| CaseError::Sealed)
+    pub fn open_text(&self, context: &str, sealed: &str) -> Result<String, SealError> {
+        let raw = STANDARD_NO_PAD.decode(sealed).map_err(|_| SealError)?;
+        String::from_utf8(self.open(context, &raw)?).map_err(|_| SealError)
     }
 }
 
