@@ -2,12 +2,9 @@
 // 360-px-wide phone without sideways scrolling; the booking itself works there.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
-import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail, enterCall } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, confirmByMail, enterCall, audit } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
 
@@ -21,17 +18,6 @@ function event(message) {
   const events = calendar.getAllSubcomponents('vevent');
   assert.equal(events.length, 1);
   return new ICAL.Event(events[0]);
-}
-
-async function audit(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `${name}: WCAG violations:\n${problems.join('\n')}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${name}: ${overflow}px wider than the screen`);
-  assert.ok(result.passes.length > 10, `${name}: axe ran (${result.passes.length} rules passed)`);
 }
 
 test('booking, call and console pages meet WCAG 2.1 AA on a phone', { timeout: 180000 }, async () => {

@@ -9,13 +9,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { smtpSink, startVamt, browser, waitFor, screenshot, joinDemoCall } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, joinDemoCall, audit } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
 
@@ -78,16 +75,6 @@ function documents(page, booking) {
     const r = await fetch(`/api/v1/calls/${b}/documents`, { headers: { Authorization: `Bearer ${cfg.token}` } });
     return r.json();
   }, booking);
-}
-
-async function audit(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `${name}: WCAG violations:\n${problems.join('\n')}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${name}: ${overflow}px wider than the screen`);
 }
 
 test('documents both ways, review, signature by pad and by TAN, sealed result', { timeout: 240000 }, async () => {

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..', '..');
@@ -267,4 +269,19 @@ export async function joinDemoCall(vamt, cpage, kpage) {
   await kpage.locator('#lobby-list button').first().click();
   await waitFor('the citizen is let in', async () => (await cpage.evaluate(() => window.vamtCall.state)) !== 'lobby', 20000);
   return booking;
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/// axe-core's WCAG 2.1 A/AA rules on the page as it is, and no sideways scrolling (a page
+/// must fit a 360-px phone). The page must be opened with `bypassCSP`: axe is injected.
+export async function audit(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(problems, [], `${name}: WCAG violations:\n${problems.join('\n')}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${name}: ${overflow}px wider than the screen`);
+  assert.ok(result.passes.length > 10, `${name}: axe ran (${result.passes.length} rules passed)`);
 }

@@ -5,28 +5,14 @@
 // hearing's and the booking's pages in German, English and Arabic.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { smtpSink, startVamt, browser, waitFor, screenshot } from './harness.mjs';
+import { smtpSink, startVamt, browser, waitFor, screenshot, audit } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f().catch(() => {}); });
-
-async function audit(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `${name}: WCAG violations:\n${problems.join('\n')}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${name}: ${overflow}px wider than the screen`);
-  assert.ok(result.passes.length > 10, `${name}: axe ran (${result.passes.length} rules passed)`);
-}
 
 test('a hearing answered on a phone: QR link, evidence, driver named, document, receipt; Arabic mirrored', { timeout: 180000 }, async () => {
   const smtp = await smtpSink();

@@ -190,22 +190,11 @@ pub enum ClerkError {
     Db(#[from] sqlx::Error),
 }
 
-/// Password hashes computed at once. Argon2id takes ~20 MiB and tens of milliseconds of
-/// one core by design; run on the async workers, 12 parallel wrong sign-ins raised other
-/// users' signalling round trip from 0.5 ms to 250 ms. So hashing runs on the blocking pool,
-/// and no more at once than half the cores: the rest keep serving calls and pages, and
-/// sign-ins beyond that wait their turn. Process-wide, as the cores are.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    tokio::sync::Semaphore::new((cores / 2).max(1))
-});
-
-/// Runs `work` (a password hash) on the blocking pool, at most [`HASHING`] at once.
+/// Runs `work` (a password hash) where slow hashes run (storage's `slow_hash`).
 async fn hashing<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ClerkError> {
-    let _permit = HASHING.acquire().await.map_err(|_| ClerkError::Hash)?;
-    tokio::task::spawn_blocking(work)
+    vamt_portal_storage::slow_hash::run(work)
         .await
         .map_err(|_| ClerkError::Hash)
 }

@@ -4,7 +4,7 @@
 //! bytes) is sealed under the case's own key; the columns the lists filter on are not.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use prometheus::Registry;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -238,19 +238,11 @@ pub struct CaseView {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
-/// Access-code hashes at once: each is ~20 MiB and tens of milliseconds of a core (as the
-/// clerks' passwords, whose measurement is in vamt-booking's clerk.rs), so they run on the
-/// blocking pool, at most half the cores at a time.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    tokio::sync::Semaphore::new((cores / 2).max(1))
-});
-
+/// Runs `work` (an access code's hash) where slow hashes run (storage's `slow_hash`).
 async fn hashing<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HearingError> {
-    let _permit = HASHING.acquire().await.map_err(|_| HearingError::Hash)?;
-    tokio::task::spawn_blocking(work)
+    vamt_portal_storage::slow_hash::run(work)
         .await
         .map_err(|_| HearingError::Hash)
 }
@@ -698,45 +690,60 @@ impl Docket {
         })
     }
 
-    /// An evidence photo of case `case_id` (never another case's, whatever the ID).
+    /// An evidence photo of case `case_id` (never another case's, whatever the ID): its
+    /// media type and bytes.
     pub async fn evidence(
         &self,
         case_id: &str,
         evidence_id: &str,
     ) -> Result<(String, Vec<u8>), HearingError> {
-        let row: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(
+        self.sealed_file(
             "SELECT e.media_type, e.data, c.wrapped_key FROM hearing_evidence e \
              JOIN hearing_cases c ON c.id = e.case_id WHERE e.id = $1 AND e.case_id = $2 AND c.erased_at IS NULL",
+            case_id,
+            evidence_id,
+            &evidence_context(evidence_id),
         )
-        .bind(evidence_id)
-        .bind(case_id)
-        .fetch_optional(self.db.pool())
-        .await?;
-        let (media_type, sealed, wrapped) = row.ok_or(HearingError::NotFound)?;
-        let key = self.key(case_id, wrapped.as_deref())?;
-        let bytes = key.open(&evidence_context(evidence_id), &sealed)?;
-        Ok((media_type, bytes))
+        .await
     }
 
-    /// A document the citizen sent, for the office (audited) or the citizen.
+    /// A document the citizen sent, for the office (audited) or the citizen: its media type
+    /// and bytes.
     pub async fn upload_bytes(
         &self,
         case_id: &str,
         upload_id: &str,
     ) -> Result<(String, Vec<u8>), HearingError> {
-        let row: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(
-            "SELECT u.kind, u.data, c.wrapped_key FROM hearing_uploads u \
-             JOIN hearing_cases c ON c.id = u.case_id WHERE u.id = $1 AND u.case_id = $2 AND c.erased_at IS NULL",
-        )
-        .bind(upload_id)
-        .bind(case_id)
-        .fetch_optional(self.db.pool())
-        .await?;
-        let (kind, sealed, wrapped) = row.ok_or(HearingError::NotFound)?;
-        let key = self.key(case_id, wrapped.as_deref())?;
-        let bytes = key.open(&upload_context(upload_id), &sealed)?;
+        let (kind, bytes) = self
+            .sealed_file(
+                "SELECT u.kind, u.data, c.wrapped_key FROM hearing_uploads u \
+                 JOIN hearing_cases c ON c.id = u.case_id WHERE u.id = $1 AND u.case_id = $2 AND c.erased_at IS NULL",
+                case_id,
+                upload_id,
+                &upload_context(upload_id),
+            )
+            .await?;
         let media = FileKind::parse(&kind).map_or("application/octet-stream", FileKind::media_type);
         Ok((media.to_owned(), bytes))
+    }
+
+    /// The row `sql` finds for (`file_id`, `case_id`): its first column, and its sealed bytes
+    /// opened with the case's key for `context`.
+    async fn sealed_file(
+        &self,
+        sql: &'static str,
+        case_id: &str,
+        file_id: &str,
+        context: &str,
+    ) -> Result<(String, Vec<u8>), HearingError> {
+        let row: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(sql)
+            .bind(file_id)
+            .bind(case_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        let (what, sealed, wrapped) = row.ok_or(HearingError::NotFound)?;
+        let key = self.key(case_id, wrapped.as_deref())?;
+        Ok((what, key.open(context, &sealed)?))
     }
 
     async fn open_for_change(&self, id: &str) -> Result<CaseKey, HearingError> {
@@ -1048,11 +1055,6 @@ async fn audit_in(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// The hours a session lasts, for the cookie.
-pub fn session_cookie_age(settings: &HearingSettings) -> Duration {
-    settings.session_for
 }
 
 /// How often the erasure job runs.

@@ -14,4 +14,5 @@ pub mod mail;
 pub mod outbox;
 pub mod private_file;
 pub mod secret;
+pub mod slow_hash;
 pub mod vault;

@@ -212,6 +212,22 @@ async fn session(
     }
 }
 
+/// The case of the request's hearing session, for the pages behind the sign-in; without a
+/// session the sign-in page answers (the one place that decides it).
+pub struct CaseSession(String);
+
+impl axum::extract::FromRequestParts<AppState> for CaseSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        st: &AppState,
+    ) -> Result<Self, Response> {
+        let lang = super::page::lang(super::page::query_lang(&parts.uri), &parts.headers);
+        session(st, &parts.headers, lang).await.map(CaseSession)
+    }
+}
+
 /// `POST /hearing/logout`
 async fn logout(
     State(st): State<AppState>,
@@ -399,13 +415,9 @@ async fn case_page(
 async fn case(
     State(st): State<AppState>,
     Lang(lang): Lang,
-    headers: axum::http::HeaderMap,
+    CaseSession(id): CaseSession,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let id = match session(&st, &headers, lang).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let view = match st.hearings.view(&id, Reader::Citizen).await {
         Ok(v) => v,
         Err(e) => return internal(&st, lang, &e),
@@ -419,13 +431,9 @@ async fn case(
 /// `POST /hearing/answer`
 async fn answer(
     State(st): State<AppState>,
-    headers: axum::http::HeaderMap,
+    CaseSession(id): CaseSession,
     LangForm(Lang(lang), form): LangForm<AnswerForm>,
 ) -> Response {
-    let id = match session(&st, &headers, lang).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let view = match st.hearings.view(&id, Reader::Citizen).await {
         Ok(v) => v,
         Err(e) => return internal(&st, lang, &e),
@@ -462,13 +470,9 @@ async fn answer(
 async fn upload(
     State(st): State<AppState>,
     Lang(lang): Lang,
-    headers: axum::http::HeaderMap,
+    CaseSession(id): CaseSession,
     mut form: Multipart,
 ) -> Response {
-    let id = match session(&st, &headers, lang).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let mut file = None;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("file") {
@@ -503,13 +507,9 @@ async fn upload(
 async fn evidence(
     State(st): State<AppState>,
     Lang(lang): Lang,
-    headers: axum::http::HeaderMap,
+    CaseSession(id): CaseSession,
     Path(evidence_id): Path<String>,
 ) -> Response {
-    let id = match session(&st, &headers, lang).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match st.hearings.evidence(&id, &evidence_id).await {
         Ok((media_type, bytes)) => private_file(&media_type, bytes, None),
         Err(HearingError::NotFound) => {
@@ -523,12 +523,8 @@ async fn evidence(
 async fn receipt(
     State(st): State<AppState>,
     Lang(lang): Lang,
-    headers: axum::http::HeaderMap,
+    CaseSession(id): CaseSession,
 ) -> Response {
-    let id = match session(&st, &headers, lang).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let view = match st.hearings.view(&id, Reader::Citizen).await {
         Ok(v) => v,
         Err(e) => return internal(&st, lang, &e),

@@ -647,8 +647,9 @@ fn letter_text(
     when.set("date", date);
     when.set("time", time);
     let base = st.settings.http.public_url.trim_end_matches('/');
+    // The link opens the hearing in the letter's language (the page offers the others).
     let url = format!(
-        "{base}/hearing/qr?c={}&k={}",
+        "{base}/hearing/qr?c={}&k={}&lang={lang}",
         case.case_number,
         code.plain()
     );

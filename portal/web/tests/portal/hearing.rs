@@ -641,26 +641,12 @@ async fn after_the_deadline_the_code_says_what_to_do() {
     assert!(late.cookie.is_none());
 }
 
-/// A tool of poppler, its standard output as text.
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs (scripts/install-deps test): {e}"));
-    assert!(
-        out.status.success(),
-        "{program}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn pdf_text(bytes: &[u8], name: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");
     let path = path.to_string_lossy().into_owned();
-    tool("pdftotext", &["-layout", &path, "-"])
+    common::tool("pdftotext", &["-layout", &path, "-"])
 }
 
 #[tokio::test]
@@ -785,4 +771,46 @@ async fn the_print_file_carries_codes_that_sign_in_and_the_receipt_says_what_was
         text.contains("OWI-2026-000002"),
         "the case number stays whole: {text}"
     );
+}
+
+#[tokio::test]
+async fn the_office_imports_a_csv_on_its_page_and_sees_each_bad_line() {
+    let stack = start(monday_morning(), json!({})).await;
+    let admin = common::sign_in(&stack, "clerk", &stack.demo.clerk_password).await;
+    let header = "case_number;offence_code;offence_text;committed_at;place;legal_basis;sanction;amount;currency;plate;name;street;postcode;city;deadline";
+    let good = "OWI-2026-7;141312;Zu schnell;2026-11-03T07:42;Saarbrücken;§ 49 StVO;fine;80.00;EUR;SB-X 1;Erika Mustermann;Heidestraße 17;66111;Saarbrücken;2026-12-21";
+    let bad = "OWI-2026-8;141312;Zu schnell;2026-11-03T07:42;Saarbrücken;§ 49 StVO;warning_fine;80.00;EUR;SB-X 1;Erika Mustermann;Heidestraße 17;66111;Saarbrücken;2026-12-21";
+    let upload = |csv: String| {
+        let (content_type, body) = multipart("faelle.csv", &csv, &[]);
+        Request::post("/admin/hearing/import?lang=en")
+            .header(header::COOKIE, admin.clone())
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let refused = call(&stack, upload(format!("{header}\n{good}\n{bad}\n"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Nothing was imported"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Line 3: a warning fine is 5 to 55 euros"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(count(&stack, "SELECT COUNT(*) FROM hearing_cases").await, 0);
+    let done = call(&stack, upload(format!("{header}\n{good}\n"))).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(
+        done.body.contains("Import: 1 new, 0 changed, 0 unchanged."),
+        "{}",
+        done.body
+    );
+    // A clerk without the admin role does not get in.
+    let anonymous = call(&stack, get("/admin/hearing", "")).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
 }

@@ -15,7 +15,7 @@ use vamt_signalling::{Role, RoomClaims};
 
 use common::{
     call, citizen_token, clerk_token, demo_booking, json, json_request, metrics_text,
-    monday_morning, start, with_token, Stack,
+    monday_morning, start, tool, with_token, Stack,
 };
 
 const ORIGINATOR: &str = "stadt-test-termine";
@@ -665,20 +665,6 @@ async fn import(stack: &Stack, cookie: &str, xml: &str) -> common::Resp {
             .expect("request"),
     )
     .await
-}
-
-/// A tool of poppler or zbar, its standard output as text.
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs (scripts/install-deps test): {e}"));
-    assert!(
-        out.status.success(),
-        "{program}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]
