@@ -17,7 +17,7 @@ use vamt_portal_storage::secret::random_token;
 use crate::camt;
 use crate::fee::{FeeError, Quote};
 use crate::invoice::{self, Invoice, InvoiceSettings};
-use crate::ledger::{self, LedgerError, Source, Stored, Taken, Way};
+use crate::ledger::{self, LedgerError, Source, Stored, Subject, Taken, Way};
 use crate::metrics::PaymentMetrics;
 use crate::money::{Currency, Money};
 use crate::payment::{Event, EventId, FailReason, Notification, ProviderRef, RefundId, State};
@@ -181,8 +181,8 @@ impl Record {
 /// audit log and tells the call's room.
 #[async_trait::async_trait]
 pub trait Observer: Send + Sync {
-    /// `record` happened to a payment of `booking`.
-    async fn record(&self, booking: &str, record: &Record);
+    /// `record` happened to a payment for `subject`.
+    async fn record(&self, subject: &Subject, record: &Record);
 }
 
 /// Why the cash desk could not do something.
@@ -326,9 +326,9 @@ impl Cashier {
         self.settings.currency
     }
 
-    async fn record(&self, booking: &str, record: Record) {
+    async fn record(&self, subject: &Subject, record: Record) {
         if let Some(o) = self.observer.get() {
-            o.record(booking, &record).await;
+            o.record(subject, &record).await;
         }
     }
 
@@ -349,11 +349,11 @@ impl Cashier {
             .inc();
     }
 
-    /// Asks for `quote` on `booking` (by clerk `by`), offering `ways` (those configured if
-    /// empty). Refused while the appointment has an open payment.
+    /// Asks for `quote` for `subject` (by clerk `by`), offering `ways` (those configured if
+    /// empty). Refused while the subject has an open payment.
     pub async fn request(
         &self,
-        booking: &str,
+        subject: &Subject,
         by: Option<i64>,
         quote: &Quote,
         ways: &[Way],
@@ -368,10 +368,10 @@ impl Cashier {
             return Err(CashError::NotOffered);
         }
         let stored =
-            ledger::request(&self.db, booking, by, quote, &offered, (self.clock)()).await?;
+            ledger::request(&self.db, subject, by, quote, &offered, (self.clock)()).await?;
         self.metrics.requested.inc();
         self.record(
-            booking,
+            subject,
             Record::Requested {
                 payment: stored.id.to_string(),
                 amount: quote.total.to_string(),
@@ -431,7 +431,7 @@ impl Cashier {
         .await?;
         self.metrics.started.with_label_values(&[way.word()]).inc();
         self.record(
-            &stored.booking_id,
+            &stored.subject,
             Record::Started {
                 payment: id.to_owned(),
                 provider: way.word(),
@@ -468,7 +468,7 @@ impl Cashier {
             .with_label_values(&[Way::Invoice.word()])
             .inc();
         self.record(
-            &stored.booking_id,
+            &stored.subject,
             Record::Started {
                 payment: id.to_owned(),
                 provider: Way::Invoice.word(),
@@ -579,7 +579,7 @@ impl Cashier {
             .with_label_values(&[way.word(), outcome])
             .inc();
         self.record(
-            &stored.booking_id,
+            &stored.subject,
             Record::RefundRequested {
                 payment: id.to_owned(),
                 amount: amount.to_string(),
@@ -764,7 +764,7 @@ impl Cashier {
                 .with_label_values(&[Way::Invoice.word(), to.word()])
                 .inc();
             self.record(
-                &stored.booking_id,
+                &stored.subject,
                 Record::Changed {
                     payment: id.to_owned(),
                     from: *from,
@@ -808,7 +808,7 @@ impl Cashier {
                         .with_label_values(&[way.word(), to.word()])
                         .inc();
                     self.record(
-                        &stored.booking_id,
+                        &stored.subject,
                         Record::Changed {
                             payment: id.to_owned(),
                             from,
@@ -822,7 +822,7 @@ impl Cashier {
                 Taken::Refused(r) => {
                     tracing::warn!(payment = id, event = %n.id, refusal = %r, "payment notification refused");
                     self.record(
-                        &stored.booking_id,
+                        &stored.subject,
                         Record::Refused {
                             payment: id.to_owned(),
                             event_id: n.id.to_string(),

@@ -121,6 +121,9 @@ pub enum Item {
         /// The option.
         option: OptionId,
     },
+    /// A hearing's warning fine (Verwarnungsgeld, § 56 OWiG), paid in the hearing.
+    #[serde(rename = "warning_fine")]
+    WarningFine,
 }
 
 /// One line of a quote: `quantity` × `unit` = `total`.
@@ -143,6 +146,21 @@ pub struct Quote {
     pub items: Vec<QuoteItem>,
     /// The sum of the items' totals.
     pub total: Money,
+}
+
+impl Quote {
+    /// A warning fine of `amount`: one line.
+    pub fn warning_fine(amount: Money) -> Quote {
+        Quote {
+            items: vec![QuoteItem {
+                item: Item::WarningFine,
+                quantity: 1,
+                unit: amount,
+                total: amount,
+            }],
+            total: amount,
+        }
+    }
 }
 
 impl FeeSchedule {

@@ -106,13 +106,47 @@ impl Source {
     }
 }
 
+/// Whom a payment is for: an appointment's fees, or a hearing's warning fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// The appointment (booking ID).
+    Booking(String),
+    /// The hearing case (its ID, not its number).
+    Hearing(String),
+}
+
+impl Subject {
+    /// The ID of the appointment or case.
+    pub fn id(&self) -> &str {
+        match self {
+            Subject::Booking(id) | Subject::Hearing(id) => id,
+        }
+    }
+
+    /// The appointment, if it is one.
+    pub fn booking(&self) -> Option<&str> {
+        match self {
+            Subject::Booking(id) => Some(id),
+            Subject::Hearing(_) => None,
+        }
+    }
+
+    /// The column that names it.
+    fn column(&self) -> &'static str {
+        match self {
+            Subject::Booking(_) => "booking_id",
+            Subject::Hearing(_) => "hearing_case_id",
+        }
+    }
+}
+
 /// A payment as stored: the row, and the fold of its notifications.
 #[derive(Debug, Clone)]
 pub struct Stored {
     /// Its ID.
     pub id: PaymentId,
-    /// The appointment.
-    pub booking_id: String,
+    /// Whom it is for.
+    pub subject: Subject,
     /// The clerk who asked.
     pub requested_by: Option<i64>,
     /// What is owed, item by item.
@@ -228,7 +262,8 @@ fn sha256_hex(text: &str) -> String {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
-    booking_id: String,
+    booking_id: Option<String>,
+    hearing_case_id: Option<String>,
     requested_by: Option<i64>,
     currency: String,
     amount_minor: i64,
@@ -248,7 +283,8 @@ struct Row {
     last_error: Option<String>,
 }
 
-const COLUMNS: &str = "id, booking_id, requested_by, currency, amount_minor, quote_json, ways, \
+const COLUMNS: &str =
+    "id, booking_id, hearing_case_id, requested_by, currency, amount_minor, quote_json, ways, \
      return_key_sha256, provider, provider_ref, capture_ref, attempt_id, payment_method, \
      version, requested_at, started_at, settled_at, checks, last_error";
 
@@ -362,7 +398,11 @@ where
         settled_at: row.settled_at.as_deref().and_then(parse_ts),
         id: PaymentId::new(&row.id)
             .map_err(|_| LedgerError::Corrupt(row.id.clone(), "id".into()))?,
-        booking_id: row.booking_id,
+        subject: match (row.booking_id, row.hearing_case_id) {
+            (Some(b), _) => Subject::Booking(b),
+            (None, Some(h)) => Subject::Hearing(h),
+            (None, None) => return Err(LedgerError::Corrupt(row.id, "subject".into())),
+        },
         requested_by: row.requested_by,
         quote,
         ways,
@@ -379,11 +419,11 @@ where
     })
 }
 
-/// Asks for `quote` on `booking`, offering `ways`. Refused while the appointment has an
-/// open payment.
+/// Asks for `quote` for `subject`, offering `ways`. Refused while the subject has an open
+/// payment.
 pub async fn request(
     db: &Db,
-    booking: &str,
+    subject: &Subject,
     by: Option<i64>,
     quote: &Quote,
     ways: &[Way],
@@ -396,30 +436,32 @@ pub async fn request(
     let ways_text: Vec<&str> = ways.iter().map(|w| w.word()).collect();
     let quote_json = serde_json::to_string(quote)
         .map_err(|e| LedgerError::Corrupt(id.clone(), e.to_string()))?;
+    // The column is one of `Subject::column`'s two names.
+    let column = subject.column();
     let _turn = db.writer_turn().await;
     let mut tx = db.begin().await?;
-    let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM payments WHERE booking_id = $1 AND state IN ('requested', 'started')",
-    )
-    .bind(booking)
+    let open: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM payments WHERE {column} = $1 AND state IN ('requested', 'started')"
+    )))
+    .bind(subject.id())
     .fetch_one(&mut *tx)
     .await?;
     if open > 0 {
         return Err(LedgerError::OpenPaymentExists);
     }
-    let ordinal: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM payments WHERE booking_id = $1",
-    )
-    .bind(booking)
+    let ordinal: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM payments WHERE {column} = $1"
+    )))
+    .bind(subject.id())
     .fetch_one(&mut *tx)
     .await?;
-    let inserted = sqlx::query(
-        "INSERT INTO payments (id, booking_id, requested_by, currency, amount_minor, quote_json, \
+    let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO payments (id, {column}, requested_by, currency, amount_minor, quote_json, \
          ways, return_key_sha256, state, requested_at, next_check_at, ordinal) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    )))
     .bind(&id)
-    .bind(booking)
+    .bind(subject.id())
     .bind(by)
     .bind(quote.total.currency.code())
     .bind(quote.total.minor)
@@ -435,7 +477,7 @@ pub async fn request(
     .await;
     match inserted {
         Ok(_) => {}
-        // The partial unique index: another node asked for the same appointment meanwhile.
+        // The partial unique index: another node asked for the same subject meanwhile.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(LedgerError::OpenPaymentExists)
         }
@@ -458,10 +500,16 @@ pub async fn get(db: &Db, id: &str) -> Result<Stored, LedgerError> {
 
 /// The appointment's latest payment, if any.
 pub async fn of_booking(db: &Db, booking: &str) -> Result<Option<Stored>, LedgerError> {
+    of_subject(db, &Subject::Booking(booking.to_owned())).await
+}
+
+/// The subject's latest payment, if any.
+pub async fn of_subject(db: &Db, subject: &Subject) -> Result<Option<Stored>, LedgerError> {
+    let column = subject.column();
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM payments WHERE booking_id = $1 ORDER BY ordinal DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM payments WHERE {column} = $1 ORDER BY ordinal DESC LIMIT 1"
     )))
-    .bind(booking)
+    .bind(subject.id())
     .fetch_optional(db.pool())
     .await?;
     match row {

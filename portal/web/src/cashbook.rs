@@ -108,9 +108,19 @@ async fn slugs(st: &AppState) -> Result<BTreeMap<i64, String>, sqlx::Error> {
         .collect())
 }
 
-fn service_of(item: &Item) -> i64 {
+/// The catalogue service a line is for; a hearing's warning fine has none.
+fn service_of(item: &Item) -> Option<i64> {
     match item {
-        Item::Service { service } | Item::Option { service, .. } => service.0,
+        Item::Service { service } | Item::Option { service, .. } => Some(service.0),
+        Item::WarningFine => None,
+    }
+}
+
+/// A line's key in the CSV and its name's message: the service's slug, or `warning-fine`.
+fn line_key(item: &Item, slugs: &BTreeMap<i64, String>) -> String {
+    match service_of(item) {
+        Some(service) => slugs.get(&service).cloned().unwrap_or_default(),
+        None => vamt_payments::provider::WARNING_FINE.to_owned(),
     }
 }
 
@@ -142,18 +152,21 @@ pub async fn page(
             p.amount().minor,
         );
         for i in &p.quote.items {
-            let slug = slugs.get(&service_of(&i.item)).cloned().unwrap_or_default();
-            add(
-                &mut by_service,
-                st.i18n.t(lang, &format!("service-{slug}"), None),
-                i.total.minor,
-            );
+            let name = match i.item {
+                Item::WarningFine => st.i18n.t(lang, "hearing-sanction-warning_fine", None),
+                _ => st.i18n.t(
+                    lang,
+                    &format!("service-{}", line_key(&i.item, &slugs)),
+                    None,
+                ),
+            };
+            add(&mut by_service, name, i.total.minor);
         }
         let left = p.amount().minor - status.refunded.minor;
         rows.push(context! {
             id => p.id.to_string(),
             day => day,
-            booking => p.booking_id.clone(),
+            booking => p.subject.id().to_owned(),
             amount => amount_text(&st, lang, p.amount().minor),
             way => p.way.map(|w| st.i18n.t(lang, &format!("pay-way-{}", w.word()), None)),
             state => status.state.word(),
@@ -254,14 +267,16 @@ pub async fn csv(
     for p in payments.iter().rev() {
         let status = p.status();
         for (n, i) in p.quote.items.iter().enumerate() {
-            let service = service_of(&i.item);
+            let service = service_of(&i.item)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
             let option = match &i.item {
                 Item::Option { option, .. } => option.as_str().to_owned(),
-                Item::Service { .. } => String::new(),
+                Item::Service { .. } | Item::WarningFine => String::new(),
             };
             let row = [
                 p.id.to_string(),
-                p.booking_id.clone(),
+                p.subject.id().to_owned(),
                 p.requested_at.with_timezone(&tz).date_naive().to_string(),
                 p.requested_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 status.state.word().to_owned(),
@@ -283,8 +298,8 @@ pub async fn csv(
                     .unwrap_or_default(),
                 p.amount().currency.code().to_owned(),
                 (n + 1).to_string(),
-                service.to_string(),
-                slugs.get(&service).cloned().unwrap_or_default(),
+                service,
+                line_key(&i.item, &slugs),
                 option,
                 i.quantity.to_string(),
                 i.unit.decimal(),

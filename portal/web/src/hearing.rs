@@ -11,7 +11,8 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 use vamt_hearing::answer::{AnswerField, Fault, FormProblem};
 use vamt_hearing::docket::{CaseView, LoginRefusal, Reader};
-use vamt_hearing::{Answer, AnswerForm, HearingError};
+use vamt_hearing::{Answer, AnswerForm, HearingError, SanctionKind};
+use vamt_payments::ledger::{Subject, Way};
 
 use super::door::ClientAddr;
 use super::page::{cookie, internal, render, set_cookie, Lang, LangForm};
@@ -407,6 +408,7 @@ async fn case_page(
             paid => view.paid_at.is_some(),
             max_mb => st.hearings.settings.max_upload_bytes / 1_000_000,
             max_uploads => st.hearings.settings.max_uploads,
+            pay_ways => online_ways(st).iter().map(|w| w.word()).collect::<Vec<_>>(),
         },
     )
 }
@@ -517,6 +519,56 @@ async fn evidence(
         }
         Err(e) => internal(&st, lang, &e),
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PayForm {
+    #[serde(default)]
+    way: String,
+}
+
+/// The online ways a warning fine can be paid (an invoice would be a second letter).
+fn online_ways(st: &AppState) -> Vec<Way> {
+    st.cashier
+        .ways()
+        .into_iter()
+        .filter(|w| w.online())
+        .collect()
+}
+
+/// `POST /hearing/pay`: the warning fine through the payment module, to the provider's page;
+/// an open payment of the case is taken on, not asked for twice.
+async fn pay(
+    State(st): State<AppState>,
+    CaseSession(id): CaseSession,
+    LangForm(Lang(lang), form): LangForm<PayForm>,
+) -> Response {
+    let view = match st.hearings.view(&id, Reader::Citizen).await {
+        Ok(v) => v,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let ways = online_ways(&st);
+    let way = Way::parse(&form.way).filter(|w| ways.contains(w));
+    let payable = view.case.sanction.kind == SanctionKind::WarningFine && view.paid_at.is_none();
+    let Some(way) = way.filter(|_| payable) else {
+        return Redirect::to("/hearing/case#pay").into_response();
+    };
+    let subject = Subject::Hearing(id.clone());
+    let stored = match vamt_payments::ledger::of_subject(&st.db, &subject).await {
+        Ok(Some(open)) if open.is_open() => open,
+        Ok(_) => {
+            let quote = vamt_payments::Quote::warning_fine(view.case.sanction.amount);
+            match st.cashier.request(&subject, None, &quote, &ways).await {
+                Ok(p) => p,
+                Err(e) => return internal(&st, lang, &e),
+            }
+        }
+        Err(e) => return internal(&st, lang, &e),
+    };
+    // The transfer's text on the office's bank statement (27 characters at some platforms):
+    // VG (Verwarnungsgeld) and the case number.
+    let purpose = format!("VG {}", view.case.case_number);
+    super::pay::begin(&st, lang, &stored, way, purpose).await
 }
 
 /// `GET /hearing/receipt.pdf`: what the citizen submitted, as a PDF in their language.
@@ -655,4 +707,5 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/hearing/evidence/{id}", get(evidence))
         .route("/hearing/receipt.pdf", get(receipt))
+        .route("/hearing/pay", post(pay))
 }

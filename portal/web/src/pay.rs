@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use vamt_documents::audit;
 use vamt_documents::case::{self, Actor};
 use vamt_payments::cashier::{Begun, CashError, Observer, Record, StartTexts};
-use vamt_payments::ledger::{LedgerError, Stored, Way};
+use vamt_payments::ledger::{LedgerError, Stored, Subject, Way};
 use vamt_payments::provider::{Inbound, ProviderError, Rejected};
 use vamt_payments::{Chosen, Item, Line, Money, OptionId, ServiceId, State as PayState};
 use vamt_portal_storage::db::Db;
@@ -37,27 +37,53 @@ pub const NOTICE: &str = "payment_changed";
 const WEBHOOK_MAX: usize = 64 * 1024;
 
 /// Writes each payment step into the case's audit log, tells the call's room, and issues
-/// the receipt when a payment is paid.
+/// the receipt when a payment is paid; for a hearing's warning fine, into the hearing's log,
+/// marking the case paid.
 pub struct Recorder {
     office: Arc<vamt_booking::office::Office>,
     cases: Arc<vamt_documents::Cases>,
     hub: Arc<vamt_signalling::hub::Hub>,
+    hearings: Arc<vamt_hearing::Docket>,
 }
 
 impl Recorder {
-    /// The recorder over the office (mails), the case record and the signalling hub.
+    /// The recorder over the office (mails), the case record, the signalling hub and the
+    /// hearing's register.
     pub fn new(
         office: Arc<vamt_booking::office::Office>,
         cases: Arc<vamt_documents::Cases>,
         hub: Arc<vamt_signalling::hub::Hub>,
+        hearings: Arc<vamt_hearing::Docket>,
     ) -> Recorder {
-        Recorder { office, cases, hub }
+        Recorder {
+            office,
+            cases,
+            hub,
+            hearings,
+        }
+    }
+
+    async fn record_hearing(&self, case: &str, record: &Record) {
+        let logged = if paid_now(record).is_some() {
+            self.hearings.mark_paid(case, &record.actor()).await
+        } else {
+            self.hearings
+                .audit(case, &record.actor(), record.event_word())
+                .await
+        };
+        if let Err(e) = logged {
+            tracing::error!(error = %e, event = record.event_word(), "payment step not recorded in the hearing");
+        }
     }
 }
 
 #[async_trait::async_trait]
 impl Observer for Recorder {
-    async fn record(&self, booking: &str, record: &Record) {
+    async fn record(&self, subject: &Subject, record: &Record) {
+        let booking = match subject {
+            Subject::Booking(booking) => booking.as_str(),
+            Subject::Hearing(case) => return self.record_hearing(case, record).await,
+        };
         let Some(event) = audit::Event::of_payment(record.event_word()) else {
             return;
         };
@@ -233,7 +259,11 @@ async fn invoice_out(
         .cashier
         .invoice_settings()
         .ok_or("invoices not configured")?;
-    let b = booking::find(&st.db, &st.vault, &p.booking_id)
+    let booking_id = p
+        .subject
+        .booking()
+        .ok_or("an invoice is for an appointment")?;
+    let b = booking::find(&st.db, &st.vault, booking_id)
         .await?
         .ok_or("booking gone")?;
     let lang = b.locale.as_str();
@@ -294,7 +324,7 @@ async fn invoice_out(
         footer: &settings.footer,
     })?;
     let name = format!("{}-{}.pdf", t("invoice-file"), inv.number);
-    let (url, until) = into_case(&st.office, &st.cases, &p.booking_id, &name, &bytes).await?;
+    let (url, until) = into_case(&st.office, &st.cases, booking_id, &name, &bytes).await?;
     let mut args = FluentArgs::new();
     args.set("amount", total);
     args.set("number", inv.number.clone());
@@ -423,6 +453,7 @@ fn item_text(
         Item::Option { option, .. } => {
             i18n.t(lang, &format!("fee-option-{}", option.as_str()), None)
         }
+        Item::WarningFine => i18n.t(lang, "hearing-sanction-warning_fine", None),
     }
 }
 
@@ -668,7 +699,12 @@ pub async fn request_payment(
     };
     if let Err(e) = st
         .cashier
-        .request(&who.claims.booking, by, &quote, &ways)
+        .request(
+            &Subject::Booking(who.claims.booking.clone()),
+            by,
+            &quote,
+            &ways,
+        )
         .await
     {
         return cash_failed(&st, lang, &e);
@@ -713,7 +749,7 @@ pub struct PaymentPath {
 }
 
 fn result_page(st: &AppState, lang: &str, status: StatusCode, outcome: &str) -> Response {
-    page(st, lang, status, outcome, None)
+    page(st, lang, status, outcome, None, None)
 }
 
 /// The result page; `refresh` sends the browser on after that many seconds (to the pay
@@ -724,6 +760,7 @@ fn page(
     status: StatusCode,
     outcome: &str,
     refresh: Option<(u32, &str)>,
+    back: Option<&str>,
 ) -> Response {
     let mut resp = render(
         st,
@@ -734,6 +771,7 @@ fn page(
         context! {
             outcome => outcome,
             refresh => refresh.map(|(seconds, url)| context! { seconds => seconds, url => url }),
+            back => back,
         },
     );
     resp.headers_mut().insert(
@@ -762,52 +800,69 @@ pub async fn start(
         Err(_) => return result_page(&st, lang, StatusCode::NOT_FOUND, "unknown"),
     };
     // The payment of this call, and the citizen's (or the clerk's, for one who cannot).
-    if stored.booking_id != claims.booking || !matches!(claims.role, Role::Citizen | Role::Clerk) {
+    if stored.subject.booking() != Some(claims.booking.as_str())
+        || !matches!(claims.role, Role::Citizen | Role::Clerk)
+    {
         return result_page(&st, lang, StatusCode::FORBIDDEN, "forbidden");
     }
     let Some(way) = Way::parse(&form.way) else {
         return result_page(&st, lang, StatusCode::BAD_REQUEST, "unknown");
     };
+    let reference: String = stored
+        .subject
+        .id()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(10)
+        .collect();
+    begin(&st, lang, &stored, way, format!("Gebuehr {reference}")).await
+}
+
+/// Takes `stored` to the provider of `way` (the pay page, or the invoice), with `purpose` as
+/// the text of the transfer (the bank statement's line): the call's panel and the hearing's
+/// warning fine start here alike.
+pub(crate) async fn begin(
+    st: &AppState,
+    lang: &str,
+    stored: &Stored,
+    way: Way,
+    purpose: String,
+) -> Response {
+    let payment = stored.id.to_string();
     let slugs = service_slugs(&st.db).await.unwrap_or_default();
     let item_names: Vec<String> = stored
         .quote
         .items
         .iter()
-        .map(|i| item_name(&st, lang, &slugs, &i.item))
-        .collect();
-    let reference: String = stored
-        .booking_id
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(10)
+        .map(|i| item_name(st, lang, &slugs, &i.item))
         .collect();
     let texts = StartTexts {
         description: item_names.join(", "),
         item_names,
-        purpose: format!("Gebuehr {reference}"),
+        purpose,
         locale: if lang == "de" { "de-DE" } else { "en-GB" }.to_owned(),
     };
     match st.cashier.start(&payment, way, &texts).await {
         // Not a redirect: the call page's `form-action 'self'` would stop a form's redirect
         // to another site. A page that moves on by itself (and offers the link) is not a
         // form's navigation.
-        Ok(Begun::PayPage(url)) => page(&st, lang, StatusCode::OK, "go", Some((0, &url))),
+        Ok(Begun::PayPage(url)) => page(st, lang, StatusCode::OK, "go", Some((0, &url)), None),
         Ok(Begun::Invoice(inv)) => {
-            if let Err(e) = invoice_out(&st, &stored, &inv).await {
+            if let Err(e) = invoice_out(st, stored, &inv).await {
                 tracing::error!(error = %e, "invoice issued but not sent");
             }
-            result_page(&st, lang, StatusCode::OK, "invoice")
+            result_page(st, lang, StatusCode::OK, "invoice")
         }
         Err(CashError::Ledger(LedgerError::NotStartable)) => {
-            result_page(&st, lang, StatusCode::CONFLICT, "not_startable")
+            result_page(st, lang, StatusCode::CONFLICT, "not_startable")
         }
         Err(CashError::Provider(ProviderError::Refused { code, .. })) => {
             tracing::error!(code = %code, provider = way.word(), "provider refused the payment");
-            result_page(&st, lang, StatusCode::BAD_GATEWAY, "refused")
+            result_page(st, lang, StatusCode::BAD_GATEWAY, "refused")
         }
         Err(e) => {
             tracing::warn!(error = %e, provider = way.word(), "payment not started");
-            result_page(&st, lang, StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            result_page(st, lang, StatusCode::SERVICE_UNAVAILABLE, "unavailable")
         }
     }
 }
@@ -835,7 +890,16 @@ async fn came_back(
         q.k
     );
     // While the provider has not said, the page asks again by itself every 5 seconds.
-    let checking = |st: &AppState| page(st, lang, StatusCode::OK, "checking", Some((5, &again)));
+    let checking = |st: &AppState| {
+        page(
+            st,
+            lang,
+            StatusCode::OK,
+            "checking",
+            Some((5, &again)),
+            None,
+        )
+    };
     match st.cashier.came_back(&payment, &q.k, cancelled).await {
         Ok(p) => {
             let outcome = match p.status().state {
@@ -844,7 +908,9 @@ async fn came_back(
                 PayState::Failed => "failed",
                 PayState::Requested | PayState::Started => return checking(&st),
             };
-            result_page(&st, lang, StatusCode::OK, outcome)
+            // A hearing's warning fine is paid in the hearing's own tab: back to it.
+            let back = matches!(p.subject, Subject::Hearing(_)).then_some("/hearing/case");
+            page(&st, lang, StatusCode::OK, outcome, None, back)
         }
         Err(CashError::BadKey) | Err(CashError::Ledger(LedgerError::NotFound)) => {
             result_page(&st, lang, StatusCode::FORBIDDEN, "forbidden")

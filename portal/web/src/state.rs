@@ -191,6 +191,7 @@ impl AppState {
             office.clone(),
             cases.clone(),
             hub.clone(),
+            hearings.clone(),
         )));
         Ok(AppState(Arc::new(Inner {
             metrics: WebMetrics::new(&registry)?,

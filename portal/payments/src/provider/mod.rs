@@ -323,10 +323,15 @@ pub(crate) fn provider_ref(text: &str, what: &str) -> Result<ProviderRef, Provid
 
 /// The catalogue key of a quote item, as a provider's item reference:
 /// `svc-12`, `svc-12-extra-copy`.
+/// The reference of a warning fine's line, and its key in an XBezahldienste platform's
+/// `booking_data` (the city's accounting code for warning fines).
+pub const WARNING_FINE: &str = "warning-fine";
+
 pub(crate) fn item_reference(item: &Item) -> String {
     match item {
         Item::Service { service } => format!("svc-{service}"),
         Item::Option { service, option } => format!("svc-{service}-{option}"),
+        Item::WarningFine => WARNING_FINE.to_owned(),
     }
 }
 

@@ -276,6 +276,7 @@ impl XBezahldienste {
             .map(|(i, item)| {
                 let service = match &item.item {
                     Item::Service { service } | Item::Option { service, .. } => service.to_string(),
+                    Item::WarningFine => super::WARNING_FINE.to_owned(),
                 };
                 let reference = item_reference(&item.item);
                 let name = req

@@ -1035,3 +1035,164 @@ async fn an_admin_prices_a_fee_option_and_the_clerk_offers_it() {
     let fees = panel(&stack, &c, &c.clerk).await;
     assert_eq!(fees["fees"][0]["options"].as_array().map(Vec::len), Some(1));
 }
+
+/// A hearing case with a warning fine of 30 € and its letter's code.
+async fn warning_fine_case(stack: &Stack) -> (String, String) {
+    let line = json!({
+        "case_number": "OWI-2026-000030", "offence_code": "141312",
+        "offence_text": "Zu schnell", "committed_at": "2026-11-20T07:42",
+        "place": "Saarbrücken", "legal_basis": "§ 49 StVO",
+        "sanction": "warning_fine", "amount": "30.00", "currency": "EUR",
+        "plate": "SB-X 1", "name": "Erika Mustermann", "street": "Heidestraße 17",
+        "postcode": "66111", "city": "Saarbrücken", "deadline": "2026-12-21",
+    })
+    .to_string();
+    let lines =
+        vamt_hearing::import::read(vamt_hearing::import::Format::JsonLines, line.as_bytes())
+            .expect("case");
+    let hearings = &stack.state.hearings;
+    hearings
+        .import(&lines, &std::collections::HashMap::new(), "test")
+        .await
+        .expect("import")
+        .expect("stored");
+    let ids = hearings.without_letter().await.expect("ids");
+    let (_, code) = hearings
+        .issue_letters(&ids, "test")
+        .await
+        .expect("letter")
+        .remove(0);
+    let signed_in = call(
+        stack,
+        common::post(
+            "/hearing/login",
+            &format!("case_number=OWI-2026-000030&code={}", code.plain()),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    (ids[0].clone(), signed_in.cookie.expect("session"))
+}
+
+#[tokio::test]
+async fn a_hearings_warning_fine_is_paid_through_the_platform_and_the_case_shows_it() {
+    let sim = xbd_sim().await;
+    let stack = stack_with(&sim, None).await;
+    let (case, session) = warning_fine_case(&stack).await;
+
+    let page = call(&stack, common::get("/hearing/case?lang=en", &session)).await;
+    assert!(
+        page.body.contains("Pay the warning fine now"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"xbezahldienste\""));
+    // An invoice is no way to pay in the hearing.
+    let invoice = call(
+        &stack,
+        common::post("/hearing/pay", "way=invoice", &session),
+    )
+    .await;
+    assert_eq!(invoice.status, StatusCode::SEE_OTHER);
+    assert_eq!(count_payments(&stack).await, 0);
+
+    let onward = call(
+        &stack,
+        common::post("/hearing/pay", "way=xbezahldienste&lang=en", &session),
+    )
+    .await;
+    let pay_at = pay_page(&onward);
+    assert!(pay_at.starts_with(sim.url()), "{pay_at}");
+    let create = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.starts_with("/paymenttransaction/"))
+        .expect("a transaction");
+    assert!(
+        create.body.contains("\"grosAmount\":30.00"),
+        "{}",
+        create.body
+    );
+    assert!(create.body.contains("warning-fine"), "{}", create.body);
+    assert!(
+        create.body.contains("VG OWI-2026-000030"),
+        "{}",
+        create.body
+    );
+    // Pressed again while the platform's page is open: the payment under way is the one,
+    // the page says so, and no second payment or transaction is made.
+    let again = call(
+        &stack,
+        common::post("/hearing/pay", "way=xbezahldienste&lang=en", &session),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(outcome(&again), "not_startable");
+    assert_eq!(count_payments(&stack).await, 1);
+
+    let back = click(&stack, &sim, &pay_at, "pay").await;
+    assert_eq!(outcome(&back), "paid", "{}", back.body);
+    assert!(
+        back.body.contains("href=\"&#x2f;hearing&#x2f;case?lang=")
+            || back.body.contains("href=\"/hearing/case?lang="),
+        "{}",
+        back.body
+    );
+    let page = call(&stack, common::get("/hearing/case?lang=en", &session)).await;
+    assert!(
+        page.body.contains("The warning fine is paid"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Pay the warning fine now"));
+    let paid = stack
+        .state
+        .hearings
+        .list(vamt_hearing::docket::Filter::Paid, 10)
+        .await
+        .expect("list");
+    assert_eq!(
+        paid.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [case.as_str()]
+    );
+    let log = stack.state.hearings.audit_log(&case).await.expect("log");
+    let events: Vec<&str> = log.iter().map(|(_, _, e)| e.as_str()).collect();
+    for expected in ["payment_requested", "payment_started", "paid"] {
+        assert!(events.contains(&expected), "{expected}: {events:?}");
+    }
+    // Paid: no second payment.
+    let after = call(
+        &stack,
+        common::post("/hearing/pay", "way=xbezahldienste", &session),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(count_payments(&stack).await, 1);
+
+    // The accounting's CSV names the line as a warning fine, and the case as its subject.
+    let admin = common::sign_in(&stack, "clerk", &stack.demo.clerk_password).await;
+    let csv = call(
+        &stack,
+        common::get("/admin/payments.csv?from=2026-11-01&to=2026-11-30", &admin),
+    )
+    .await;
+    let line = csv.body.lines().nth(1).unwrap_or_default().to_owned();
+    assert!(
+        line.contains(&case) && line.contains("warning-fine") && line.contains("30.00"),
+        "{}",
+        csv.body
+    );
+}
+
+async fn count_payments(stack: &Stack) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM payments")
+        .fetch_one(stack.state.db.pool())
+        .await
+        .expect("count")
+}
