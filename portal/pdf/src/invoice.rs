@@ -7,12 +7,12 @@
 //! in groups) and the EPC payload already built and checked, so this crate knows nothing of
 //! money or payments; it only sets text and draws the code.
 
-use crate::font::Font;
 use crate::page::{
-    self, Align, Head, InvoiceLine, Sheet, BODY, BODY_LEADING, GAP, LEFT, RIGHT, SMALL,
-    SMALL_LEADING,
+    self, Head, InvoiceLine, Pairs, BODY, BODY_LEADING, GAP, LEFT, RIGHT, SMALL, SMALL_LEADING,
 };
+use crate::pager::Pager;
 use crate::qr::Matrix;
+use crate::unicode::{Direction, Line, Typesetter, UnicodeFonts, Weight};
 use crate::PdfError;
 
 /// The EPC QR code on an invoice.
@@ -59,15 +59,19 @@ pub struct InvoiceDoc<'a> {
     pub qr: Option<Qr<'a>>,
     /// Lines at the bottom of every page: bank details, legal notes.
     pub footer: &'a [String],
+    /// The direction of the reader's language: right to left, the layout is mirrored.
+    pub direction: Direction,
 }
 
 /// The invoice as a PDF: A4, as many pages as the lines need (the table's header repeats,
-/// the payment block with the QR code is never split).
-pub fn invoice_pdf(doc: &InvoiceDoc) -> Result<Vec<u8>, PdfError> {
+/// the payment block with the QR code is never split), with DejaVu Sans embedded (subset), so
+/// that text in any of the office's languages prints.
+pub fn invoice_pdf(doc: &InvoiceDoc, fonts: &UnicodeFonts) -> Result<Vec<u8>, PdfError> {
     let code = doc.qr.map(|qr| Matrix::encode(qr.payload)).transpose()?;
-    let mut sheet = Sheet::new(doc.footer);
+    let mut ts = Typesetter::new(fonts)?;
+    let mut pager = Pager::new(&mut ts, doc.direction, doc.footer);
     page::head(
-        &mut sheet,
+        &mut pager,
         &Head {
             letterhead: doc.letterhead,
             contact: doc.contact,
@@ -77,91 +81,90 @@ pub fn invoice_pdf(doc: &InvoiceDoc) -> Result<Vec<u8>, PdfError> {
         },
         |_, _| {},
     )?;
-    page::table(&mut sheet, doc.columns, doc.lines, doc.total)?;
-    sheet.down(GAP / 2.0);
-    page::paragraphs(&mut sheet, doc.notes)?;
-    sheet.down(GAP);
-    payment_block(&mut sheet, doc, code.as_ref().zip(doc.qr))?;
-    sheet.finish()
+    page::table(&mut pager, doc.columns, doc.lines, doc.total)?;
+    pager.down(GAP / 2.0);
+    page::paragraphs(&mut pager, doc.notes)?;
+    pager.down(GAP);
+    payment_block(&mut pager, doc, code.as_ref().zip(doc.qr))?;
+    let pages = pager.finish();
+    ts.finish(pages)
 }
 
-/// The payment instructions at the left and the QR code at the right, kept together on one
-/// page.
+/// The payment instructions at the start side and the QR code at the end side, kept
+/// together on one page.
 fn payment_block(
-    sheet: &mut Sheet,
+    pager: &mut Pager,
     doc: &InvoiceDoc,
     code: Option<(&Matrix, Qr)>,
 ) -> Result<(), PdfError> {
-    const QR_GAP: f32 = 16.0;
+    // The code's own quiet zone (4 modules, ~13 pt) is the gap: 16 pt more on top of it
+    // wrapped a German IBAN in bold DejaVu onto a second line.
+    const QR_GAP: f32 = 0.0;
+    let dir = pager.dir;
+    let width = RIGHT - LEFT;
     let outer = code.map(|(matrix, _)| matrix.outer()).unwrap_or(0.0);
-    let pairs_right = if code.is_some() {
-        RIGHT - outer - QR_GAP
+    let pairs_width = if code.is_some() {
+        width - outer - QR_GAP
     } else {
-        RIGHT
+        width
     };
     let heading = if doc.payment_heading.is_empty() {
         Vec::new()
     } else {
-        Font::Bold.wrap(doc.payment_heading, BODY, pairs_right - LEFT)
+        pager
+            .ts
+            .wrap(doc.payment_heading, Weight::Bold, BODY, pairs_width, dir)
     };
-    let pairs_height = heading.len() as f32 * BODY_LEADING
-        + page::pairs_height(LEFT, pairs_right, doc.payment, BODY, BODY_LEADING, 120.0);
-    let caption = code
-        .map(|(_, qr)| {
+    let pairs = Pairs::lay(pager.ts, dir, pairs_width, doc.payment, 120.0);
+    let pairs_height = heading.len() as f32 * BODY_LEADING + pairs.height();
+    let (label, caption): (Option<Line>, Vec<Line>) = match code {
+        Some((_, qr)) => (
+            Some(pager.ts.line(qr.label, Weight::Bold, SMALL, dir)),
             if qr.caption.is_empty() {
                 Vec::new()
             } else {
-                Font::Regular.wrap(qr.caption, SMALL, outer)
-            }
-        })
-        .unwrap_or_default();
+                pager
+                    .ts
+                    .wrap(qr.caption, Weight::Regular, SMALL, outer, dir)
+            },
+        ),
+        None => (None, Vec::new()),
+    };
     let code_height = if code.is_some() {
         SMALL_LEADING + outer + caption.len() as f32 * SMALL_LEADING
     } else {
         0.0
     };
-    sheet.keep(
+    pager.keep(
         pairs_height.max(code_height),
         "the payment instructions and the QR code are taller than a page",
     )?;
 
-    let top = sheet.y();
-    sheet.lines(LEFT, &heading, Font::Bold, BODY, BODY_LEADING, Align::Left);
-    page::pairs(
-        sheet,
-        LEFT,
-        pairs_right,
-        doc.payment,
-        BODY,
-        BODY_LEADING,
-        120.0,
-    );
-    let below_pairs = sheet.y();
-
-    if let Some((matrix, qr)) = code {
-        let x = RIGHT - outer;
-        let middle = x + outer / 2.0;
-        sheet.set_y(top);
-        // The label sits above the quiet zone, which stays free of any mark.
-        sheet.lines(
-            middle,
-            &[qr.label.to_owned()],
-            Font::Bold,
-            SMALL,
-            SMALL_LEADING,
-            Align::Center,
-        );
-        sheet.draw(matrix.draw(x, sheet.y()));
-        sheet.down(outer);
-        sheet.lines(
-            middle,
-            &caption,
-            Font::Regular,
-            SMALL,
-            SMALL_LEADING,
-            Align::Center,
-        );
+    let top = pager.y;
+    let (x0, x1) = pager.span(0.0, pairs_width);
+    for line in &heading {
+        let baseline = pager.y - BODY;
+        pager.put(line, x0, x1, baseline);
+        pager.down(BODY_LEADING);
     }
-    sheet.set_y(below_pairs.min(sheet.y()));
+    pairs.draw(pager, x0, x1);
+    let below_pairs = pager.y;
+
+    if let Some(((matrix, _), label)) = code.zip(label) {
+        let (x0, x1) = pager.span(width - outer, width);
+        pager.y = top;
+        // The label sits above the quiet zone, which stays free of any mark.
+        pager.put_center(&label, x0, x1, top - SMALL);
+        pager.down(SMALL_LEADING);
+        let ops = matrix.draw(x0, pager.y);
+        pager.draw(ops);
+        pager.down(outer);
+        for line in &caption {
+            let baseline = pager.y - SMALL;
+            pager.put_center(line, x0, x1, baseline);
+            pager.down(SMALL_LEADING);
+        }
+    }
+    pager.y = below_pairs.min(pager.y);
     Ok(())
 }

@@ -13,7 +13,9 @@
 //! of a fee from text the caller has formatted in the reader's language.
 //!
 //! [`letter_pdf`], [`letters_pdf`] and [`hearing_receipt_pdf`] make the online hearing's
-//! letter and receipt in any of the office's languages, Greek, Cyrillic, Arabic and Farsi
+//! letter and receipt.
+//!
+//! All five are set in any of the office's languages, Greek, Cyrillic, Arabic and Farsi
 //! included: their text is shaped and set in embedded TrueType fonts ([`UnicodeFonts`]).
 //!
 //! [`demo_sealer`] makes a self-signed certificate that says in its name that it is a demo, for
@@ -33,6 +35,7 @@ mod font;
 mod hearing;
 mod invoice;
 mod page;
+mod pager;
 mod qr;
 mod receipt;
 mod seal;

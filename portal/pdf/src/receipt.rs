@@ -7,8 +7,9 @@
 
 use lopdf::Object;
 
-use crate::font::Font;
-use crate::page::{self, op, Align, Head, InvoiceLine, Sheet, GAP, RIGHT};
+use crate::page::{self, op, Head, InvoiceLine, GAP, LEFT, RIGHT};
+use crate::pager::Pager;
+use crate::unicode::{Direction, Typesetter, UnicodeFonts, Weight};
 use crate::PdfError;
 
 /// What a receipt shows, every text already in the reader's language.
@@ -37,13 +38,17 @@ pub struct ReceiptDoc<'a> {
     pub notes: &'a [String],
     /// Lines at the bottom of every page.
     pub footer: &'a [String],
+    /// The direction of the reader's language: right to left, the layout is mirrored.
+    pub direction: Direction,
 }
 
-/// The receipt as a PDF: A4, as many pages as the lines need.
-pub fn receipt_pdf(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
-    let mut sheet = Sheet::new(doc.footer);
+/// The receipt as a PDF: A4, as many pages as the lines need, with DejaVu Sans embedded
+/// (subset), so that text in any of the office's languages prints.
+pub fn receipt_pdf(doc: &ReceiptDoc, fonts: &UnicodeFonts) -> Result<Vec<u8>, PdfError> {
+    let mut ts = Typesetter::new(fonts)?;
+    let mut pager = Pager::new(&mut ts, doc.direction, doc.footer);
     page::head(
-        &mut sheet,
+        &mut pager,
         &Head {
             letterhead: doc.letterhead,
             contact: doc.contact,
@@ -51,25 +56,31 @@ pub fn receipt_pdf(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
             facts: doc.facts,
             title: doc.title,
         },
-        |sheet, baseline| paid_mark(sheet, doc.paid_mark, baseline),
+        |pager, baseline| paid_mark(pager, doc.paid_mark, baseline),
     )?;
-    page::table(&mut sheet, doc.columns, doc.lines, doc.total)?;
-    sheet.down(GAP / 2.0);
-    page::paragraphs(&mut sheet, doc.notes)?;
-    sheet.finish()
+    page::table(&mut pager, doc.columns, doc.lines, doc.total)?;
+    pager.down(GAP / 2.0);
+    page::paragraphs(&mut pager, doc.notes)?;
+    let pages = pager.finish();
+    ts.finish(pages)
 }
 
-/// The paid mark: bold capitals' size, dark green, framed, right-aligned on the title's
-/// baseline, so that it is the first thing seen and survives a black-and-white print.
-fn paid_mark(sheet: &mut Sheet, mark: &str, baseline: f32) {
+/// The paid mark: bold, dark green, framed, at the end of the title's line (the right, or
+/// the left right to left), so that it is the first thing seen and survives a
+/// black-and-white print.
+fn paid_mark(pager: &mut Pager, mark: &str, baseline: f32) {
     const SIZE: f32 = 14.0;
     const PAD: f32 = 5.0;
     if mark.is_empty() {
         return;
     }
-    let width = Font::Bold.width(mark, SIZE);
+    let line = pager.ts.line(mark, Weight::Bold, SIZE, pager.dir);
+    let frame_x = match pager.dir {
+        Direction::Ltr => RIGHT - line.width - 2.0 * PAD,
+        Direction::Rtl => LEFT,
+    };
     let green = || vec![Object::Real(0.0), Object::Real(0.42), Object::Real(0.2)];
-    sheet.draw([
+    pager.draw(vec![
         op("q", vec![]),
         op("rg", green()),
         op("RG", green()),
@@ -77,14 +88,15 @@ fn paid_mark(sheet: &mut Sheet, mark: &str, baseline: f32) {
         op(
             "re",
             vec![
-                Object::Real(RIGHT - width - 2.0 * PAD),
+                Object::Real(frame_x),
                 Object::Real(baseline - PAD),
-                Object::Real(width + 2.0 * PAD),
+                Object::Real(line.width + 2.0 * PAD),
                 Object::Real(SIZE + 2.0 * PAD - 2.0),
             ],
         ),
         op("S", vec![]),
     ]);
-    sheet.text(RIGHT - PAD, baseline, Font::Bold, SIZE, mark, Align::Right);
-    sheet.draw([op("Q", vec![])]);
+    let ops = pager.ts.draw(&line, frame_x + PAD, baseline);
+    pager.draw(ops);
+    pager.draw(vec![op("Q", vec![])]);
 }

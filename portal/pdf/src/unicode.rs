@@ -265,6 +265,15 @@ impl<'f> Typesetter<'f> {
         self.visual_line(&text, &bidi, 0..text.len(), weight, size)
     }
 
+    /// `text` as one line in the direction of its first strong character: an amount, an
+    /// IBAN or a reference in a right-to-left document stays a left-to-right run, in its
+    /// order, wherever it stands.
+    pub(crate) fn line_auto(&self, text: &str, weight: Weight, size: f32) -> Line {
+        let text = clean(text);
+        let bidi = ParagraphBidiInfo::new(&text, None);
+        self.visual_line(&text, &bidi, 0..text.len(), weight, size)
+    }
+
     /// Splits `text` at spaces into lines no wider than `width` points, each in visual order;
     /// a word wider than that is cut between characters. An empty text is one empty line.
     pub(crate) fn wrap(

@@ -1,6 +1,8 @@
 //! The invoice and the receipt as a reader sees them: poppler's `pdftotext` must read the text
-//! back (umlauts and the euro sign included), and the EPC QR code on poppler's rendering of
-//! the page must decode, with an independent decoder (rqrr), to the payload byte for byte.
+//! back (umlauts and the euro sign included, Russian and Arabic too, with amounts and the
+//! IBAN intact), `pdffonts` must see embedded CID TrueType fonts, and the EPC QR code on
+//! poppler's rendering of the page must decode, with an independent decoder (rqrr), to the
+//! payload byte for byte.
 //!
 //! These tests need poppler-utils (`scripts/install-deps` installs it); without it they fail
 //! and say so, rather than pass without having looked.
@@ -10,11 +12,19 @@ use std::path::Path;
 use std::process::Command;
 
 use lopdf::Document;
-use vamt_pdf::{invoice_pdf, receipt_pdf, InvoiceDoc, InvoiceLine, PdfError, Qr, ReceiptDoc};
+use unicode_normalization::UnicodeNormalization;
+use vamt_pdf::{
+    invoice_pdf, receipt_pdf, Direction, InvoiceDoc, InvoiceLine, PdfError, Qr, ReceiptDoc,
+    UnicodeFonts, DEFAULT_FONT_DIR,
+};
 
 /// The example of `docs/payments.md` § 6.2: 29.00 € on invoice 2026-000042.
 const EPC: &str = "BCD\n002\n1\nSCT\nCOBADEFFXXX\nStadtkasse Musterstadt\n\
                    DE89370400440532013000\nEUR29.00\n\nRF022026000042";
+
+fn fonts() -> UnicodeFonts {
+    UnicodeFonts::load(DEFAULT_FONT_DIR).expect("DejaVu Sans (fonts-dejavu-core)")
+}
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
@@ -97,25 +107,29 @@ fn few_lines() -> Vec<InvoiceLine> {
 }
 
 fn invoice(f: &Fixture) -> Result<Vec<u8>, PdfError> {
-    invoice_pdf(&InvoiceDoc {
-        letterhead: &f.letterhead,
-        contact: &f.contact,
-        recipient: &f.recipient,
-        title: "Rechnung",
-        facts: &f.facts,
-        columns: ["Menge", "Leistung", "Einzelpreis", "Betrag"],
-        lines: &f.lines,
-        total: ("Gesamt", "29,00 €"),
-        notes: &f.notes,
-        payment_heading: "Bitte überweisen Sie den Betrag",
-        payment: &f.payment,
-        qr: Some(Qr {
-            payload: EPC,
-            label: "GiroCode",
-            caption: "Mit der Banking-App scannen",
-        }),
-        footer: &f.footer,
-    })
+    invoice_pdf(
+        &InvoiceDoc {
+            letterhead: &f.letterhead,
+            contact: &f.contact,
+            recipient: &f.recipient,
+            title: "Rechnung",
+            facts: &f.facts,
+            columns: ["Menge", "Leistung", "Einzelpreis", "Betrag"],
+            lines: &f.lines,
+            total: ("Gesamt", "29,00 €"),
+            notes: &f.notes,
+            payment_heading: "Bitte überweisen Sie den Betrag",
+            payment: &f.payment,
+            qr: Some(Qr {
+                payload: EPC,
+                label: "GiroCode",
+                caption: "Mit der Banking-App scannen",
+            }),
+            footer: &f.footer,
+            direction: Direction::Ltr,
+        },
+        &fonts(),
+    )
 }
 
 /// Runs a poppler tool, failing the test with a clear message if it is not installed.
@@ -153,6 +167,39 @@ fn text(pdf: &Path) -> String {
         ],
     );
     String::from_utf8(out).expect("pdftotext writes UTF-8")
+}
+
+/// A word as `pdftotext -bbox` places it on the page, in points from the top left.
+struct Word {
+    x_max: f64,
+    y_min: f64,
+    text: String,
+}
+
+/// Every word of the document with its box.
+fn words(pdf: &Path) -> Vec<Word> {
+    let out = poppler(
+        "pdftotext",
+        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
+    );
+    let html = String::from_utf8(out).expect("pdftotext writes UTF-8");
+    let attribute = |line: &str, name: &str| -> Option<f64> {
+        let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = start + line[start..].find('"')?;
+        line[start..end].parse().ok()
+    };
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let text = line.strip_prefix("<word ")?.split_once('>')?.1;
+            let text = text.strip_suffix("</word>")?;
+            Some(Word {
+                x_max: attribute(line, "xMax")?,
+                y_min: attribute(line, "yMin")?,
+                text: text.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Page `page` rendered at 150 dpi in grey: (width, height, pixels row by row).
@@ -265,14 +312,22 @@ fn the_invoice_reads_back_and_its_code_scans() {
         "{text}"
     );
     // Amounts are right-aligned: the line's amount and the total end in the same column.
-    let column = |needle: &str| {
-        text.lines()
-            .find(|l| l.contains(needle))
-            .map(|l| l.trim_end().chars().count())
+    // Measured on the page, to a point: `pdftotext -layout` counts characters, and the total
+    // is set larger than the rows, so its characters are fewer per inch.
+    let words = words(&path);
+    let right_end = |needle: &str| {
+        let y = words.iter().find(|w| w.text == needle).map(|w| w.y_min);
+        y.map(|y| {
+            words
+                .iter()
+                .filter(|w| (w.y_min - y).abs() < 1.0)
+                .map(|w| w.x_max)
+                .fold(f64::MIN, f64::max)
+        })
     };
-    let (row, total) = (column("Meldebescheinigung"), column("Gesamt"));
+    let (row, total) = (right_end("Meldebescheinigung"), right_end("Gesamt"));
     assert!(
-        matches!((row, total), (Some(r), Some(t)) if r.abs_diff(t) <= 1),
+        matches!((row, total), (Some(r), Some(t)) if (r - t).abs() <= 0.5),
         "{row:?} {total:?}\n{text}"
     );
 
@@ -341,21 +396,25 @@ fn many_lines_flow_onto_a_second_page() {
 #[test]
 fn an_invoice_without_a_code_has_none() {
     let f = fixture(few_lines());
-    let pdf = invoice_pdf(&InvoiceDoc {
-        letterhead: &f.letterhead,
-        contact: &f.contact,
-        recipient: &f.recipient,
-        title: "Invoice",
-        facts: &f.facts,
-        columns: ["Qty", "Service", "Unit price", "Amount"],
-        lines: &f.lines,
-        total: ("Total", "CHF 29.00"),
-        notes: &f.notes,
-        payment_heading: "",
-        payment: &f.payment,
-        qr: None,
-        footer: &[],
-    })
+    let pdf = invoice_pdf(
+        &InvoiceDoc {
+            letterhead: &f.letterhead,
+            contact: &f.contact,
+            recipient: &f.recipient,
+            title: "Invoice",
+            facts: &f.facts,
+            columns: ["Qty", "Service", "Unit price", "Amount"],
+            lines: &f.lines,
+            total: ("Total", "CHF 29.00"),
+            notes: &f.notes,
+            payment_heading: "",
+            payment: &f.payment,
+            qr: None,
+            footer: &[],
+            direction: Direction::Ltr,
+        },
+        &fonts(),
+    )
     .expect("renders");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = write(dir.path(), "plain.pdf", &pdf);
@@ -368,25 +427,29 @@ fn an_invoice_without_a_code_has_none() {
 fn a_payload_too_long_for_an_epc_code_is_refused() {
     let f = fixture(few_lines());
     let long = "x".repeat(400);
-    let result = invoice_pdf(&InvoiceDoc {
-        letterhead: &f.letterhead,
-        contact: &f.contact,
-        recipient: &f.recipient,
-        title: "Rechnung",
-        facts: &f.facts,
-        columns: ["Menge", "Leistung", "Einzelpreis", "Betrag"],
-        lines: &f.lines,
-        total: ("Gesamt", "29,00 €"),
-        notes: &f.notes,
-        payment_heading: "",
-        payment: &f.payment,
-        qr: Some(Qr {
-            payload: &long,
-            label: "GiroCode",
-            caption: "",
-        }),
-        footer: &f.footer,
-    });
+    let result = invoice_pdf(
+        &InvoiceDoc {
+            letterhead: &f.letterhead,
+            contact: &f.contact,
+            recipient: &f.recipient,
+            title: "Rechnung",
+            facts: &f.facts,
+            columns: ["Menge", "Leistung", "Einzelpreis", "Betrag"],
+            lines: &f.lines,
+            total: ("Gesamt", "29,00 €"),
+            notes: &f.notes,
+            payment_heading: "",
+            payment: &f.payment,
+            qr: Some(Qr {
+                payload: &long,
+                label: "GiroCode",
+                caption: "",
+            }),
+            footer: &f.footer,
+            direction: Direction::Ltr,
+        },
+        &fonts(),
+    );
     assert!(matches!(result, Err(PdfError::Content(_))), "{result:?}");
 }
 
@@ -411,11 +474,13 @@ fn the_receipt_says_paid() {
         total: ("Gesamt", "29,00 €"),
         notes: &f.notes,
         footer: &f.footer,
+        direction: Direction::Ltr,
     };
-    let pdf = receipt_pdf(&doc).expect("the receipt renders");
+    let fonts = fonts();
+    let pdf = receipt_pdf(&doc, &fonts).expect("the receipt renders");
     assert_eq!(page_count(&pdf), 1);
     // Rebuilt from the same stored data, the receipt is the same file.
-    assert_eq!(receipt_pdf(&doc).expect("renders again"), pdf);
+    assert_eq!(receipt_pdf(&doc, &fonts).expect("renders again"), pdf);
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = write(dir.path(), "receipt.pdf", &pdf);
@@ -434,5 +499,293 @@ fn the_receipt_says_paid() {
     assert!(
         decode(width, height, &pixels).is_empty(),
         "a receipt has no code"
+    );
+}
+
+/// `text` with presentation forms folded to letters, without the bidi controls pdftotext
+/// puts around runs, and with whitespace collapsed.
+fn normal(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| {
+            !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The texts of an invoice and a receipt in one language; the amounts, the IBAN, the
+/// reference and the numbers are the caller's, as the portal formats them.
+struct Language {
+    name: &'static str,
+    direction: Direction,
+    letterhead: Vec<String>,
+    contact: Vec<String>,
+    recipient: Vec<String>,
+    invoice_title: &'static str,
+    receipt_title: &'static str,
+    paid: &'static str,
+    facts: Vec<(String, String)>,
+    receipt_facts: Vec<(String, String)>,
+    columns: [&'static str; 4],
+    lines: Vec<InvoiceLine>,
+    total: &'static str,
+    notes: Vec<String>,
+    payment_heading: &'static str,
+    payment: Vec<(String, String)>,
+    qr_caption: &'static str,
+    footer: Vec<String>,
+    /// Words of the language that must come back from pdftotext.
+    words: Vec<&'static str>,
+}
+
+fn russian() -> Language {
+    Language {
+        name: "ru",
+        direction: Direction::Ltr,
+        letterhead: strings(&["Город Мустерштадт – Бюро граждан", "Ратушная площадь 1"]),
+        contact: strings(&["Телефон 01234 5678-0", "buergeramt@musterstadt.example"]),
+        recipient: strings(&["Иван Петров", "Weg 3", "12345 Musterstadt"]),
+        invoice_title: "Счёт",
+        receipt_title: "Квитанция",
+        paid: "ОПЛАЧЕНО",
+        facts: pairs(&[
+            ("Номер счёта", "2026-000042"),
+            ("Дата счёта", "07.12.2026"),
+            ("Оплатить до", "21.12.2026"),
+        ]),
+        receipt_facts: pairs(&[
+            ("Номер платежа", "pay_01JEXAMPLE"),
+            ("Дата оплаты", "07.12.2026"),
+            ("Ссылка", "2026-000042"),
+        ]),
+        columns: ["Кол-во", "Услуга", "Цена", "Сумма"],
+        lines: vec![
+            line("1", "Справка о регистрации", "10,00 €", "10,00 €"),
+            line("2", "Заверенная копия документа", "9,50 €", "19,00 €"),
+        ],
+        total: "Итого",
+        notes: strings(&["Пошлины не облагаются налогом на добавленную стоимость."]),
+        payment_heading: "Пожалуйста, переведите сумму",
+        payment: pairs(&[
+            ("Получатель", "Stadtkasse Musterstadt"),
+            ("IBAN", "DE89 3704 0044 0532 0130 00"),
+            ("BIC", "COBADEFFXXX"),
+            ("Сумма", "29,00 €"),
+            ("Назначение платежа", "RF02 2026 0000 42"),
+        ]),
+        qr_caption: "Сканируйте банковским приложением",
+        footer: strings(&["Stadtkasse Musterstadt · IBAN DE89 3704 0044 0532 0130 00"]),
+        words: vec![
+            "Город Мустерштадт – Бюро граждан",
+            "Иван Петров",
+            "Справка о регистрации",
+            "Заверенная копия документа",
+            "Итого",
+            "Назначение",
+            "Пошлины не облагаются налогом",
+        ],
+    }
+}
+
+fn arabic() -> Language {
+    Language {
+        name: "ar",
+        direction: Direction::Rtl,
+        letterhead: strings(&["مدينة موسترشتات – مكتب المواطنين", "ساحة البلدية 1"]),
+        contact: strings(&["هاتف 01234 5678-0", "buergeramt@musterstadt.example"]),
+        recipient: strings(&["أحمد خليل", "Weg 3", "12345 Musterstadt"]),
+        invoice_title: "فاتورة",
+        receipt_title: "إيصال",
+        paid: "مدفوع",
+        facts: pairs(&[
+            ("رقم الفاتورة", "2026-000042"),
+            ("تاريخ الفاتورة", "07.12.2026"),
+            ("تاريخ الاستحقاق", "21.12.2026"),
+        ]),
+        receipt_facts: pairs(&[
+            ("رقم الدفعة", "pay_01JEXAMPLE"),
+            ("تاريخ الدفع", "07.12.2026"),
+            ("المرجع", "2026-000042"),
+        ]),
+        columns: ["الكمية", "الخدمة", "سعر الوحدة", "المبلغ"],
+        lines: vec![
+            line("1", "شهادة تسجيل", "10,00 €", "10,00 €"),
+            line("2", "نسخة مصدقة من وثيقة", "9,50 €", "19,00 €"),
+        ],
+        total: "المجموع",
+        notes: strings(&["الرسوم معفاة من ضريبة القيمة المضافة."]),
+        payment_heading: "يرجى تحويل المبلغ",
+        payment: pairs(&[
+            ("المستفيد", "Stadtkasse Musterstadt"),
+            ("IBAN", "DE89 3704 0044 0532 0130 00"),
+            ("BIC", "COBADEFFXXX"),
+            ("المبلغ", "29,00 €"),
+            ("المرجع", "RF02 2026 0000 42"),
+        ]),
+        qr_caption: "امسح الرمز بتطبيق البنك",
+        footer: strings(&["Stadtkasse Musterstadt · IBAN DE89 3704 0044 0532 0130 00"]),
+        words: vec![
+            "مدينة موسترشتات",
+            "أحمد خليل",
+            "شهادة تسجيل",
+            "نسخة مصدقة من وثيقة",
+            "المجموع",
+            "يرجى تحويل المبلغ",
+            "معفاة من ضريبة القيمة المضافة",
+        ],
+    }
+}
+
+/// The fonts poppler lists: every one DejaVu, embedded as a subset CID TrueType font with
+/// a ToUnicode map; no standard font, whose WinAnsi would have dropped the script.
+fn assert_embedded_cid_truetype(path: &Path) {
+    let out = String::from_utf8(poppler("pdffonts", &[path.as_os_str()])).expect("UTF-8");
+    let fonts: Vec<&str> = out.lines().skip(2).collect();
+    assert!(!fonts.is_empty(), "{out}");
+    for font in fonts {
+        assert!(font.contains("DejaVuSans"), "{font}");
+        assert!(font.contains("CID TrueType"), "{font}");
+        // Columns: emb sub uni; all three yes.
+        assert!(font.contains("yes yes yes"), "{font}");
+    }
+}
+
+#[test]
+fn russian_and_arabic_invoices_read_back_and_their_codes_scan() {
+    let fonts = fonts();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for t in [russian(), arabic()] {
+        let doc = InvoiceDoc {
+            letterhead: &t.letterhead,
+            contact: &t.contact,
+            recipient: &t.recipient,
+            title: t.invoice_title,
+            facts: &t.facts,
+            columns: t.columns,
+            lines: &t.lines,
+            total: (t.total, "29,00 €"),
+            notes: &t.notes,
+            payment_heading: t.payment_heading,
+            payment: &t.payment,
+            qr: Some(Qr {
+                payload: EPC,
+                label: "GiroCode",
+                caption: t.qr_caption,
+            }),
+            footer: &t.footer,
+            direction: t.direction,
+        };
+        let pdf = invoice_pdf(&doc, &fonts).expect("the invoice renders");
+        assert_eq!(page_count(&pdf), 1, "{}", t.name);
+        assert_eq!(invoice_pdf(&doc, &fonts).expect("renders again"), pdf);
+        let path = write(dir.path(), &format!("invoice-{}.pdf", t.name), &pdf);
+        let got = normal(&text(&path));
+        for expected in t.words.iter().chain(&[
+            t.invoice_title,
+            "2026-000042",
+            "21.12.2026",
+            "10,00 €",
+            "19,00 €",
+            "29,00 €",
+            "DE89 3704 0044 0532 0130 00",
+            "RF02 2026 0000 42",
+            "COBADEFFXXX",
+            "12345 Musterstadt",
+            "GiroCode",
+        ]) {
+            assert!(
+                got.contains(expected),
+                "{}: {expected:?} not in {got}",
+                t.name
+            );
+        }
+        assert_embedded_cid_truetype(&path);
+        let (width, height, pixels) = render(&path, 1, dir.path());
+        let codes = decode(width, height, &pixels);
+        assert_eq!(codes.len(), 1, "{}: one QR code", t.name);
+        assert_eq!(codes[0].0, EPC.as_bytes(), "{}", t.name);
+    }
+}
+
+#[test]
+fn russian_and_arabic_receipts_read_back() {
+    let fonts = fonts();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for t in [russian(), arabic()] {
+        let doc = ReceiptDoc {
+            letterhead: &t.letterhead,
+            contact: &t.contact,
+            recipient: &t.recipient,
+            title: t.receipt_title,
+            paid_mark: t.paid,
+            facts: &t.receipt_facts,
+            columns: t.columns,
+            lines: &t.lines,
+            total: (t.total, "29,00 €"),
+            notes: &t.notes,
+            footer: &t.footer,
+            direction: t.direction,
+        };
+        let pdf = receipt_pdf(&doc, &fonts).expect("the receipt renders");
+        assert_eq!(page_count(&pdf), 1, "{}", t.name);
+        let path = write(dir.path(), &format!("receipt-{}.pdf", t.name), &pdf);
+        let got = normal(&text(&path));
+        for expected in t.words.iter().take(5).chain(&[
+            t.receipt_title,
+            t.paid,
+            "pay_01JEXAMPLE",
+            "2026-000042",
+            "10,00 €",
+            "29,00 €",
+            "DE89 3704 0044 0532 0130 00",
+        ]) {
+            assert!(
+                got.contains(expected),
+                "{}: {expected:?} not in {got}",
+                t.name
+            );
+        }
+        assert_embedded_cid_truetype(&path);
+    }
+}
+
+#[test]
+fn the_arabic_invoice_is_mirrored() {
+    let fonts = fonts();
+    let t = arabic();
+    let doc = InvoiceDoc {
+        letterhead: &t.letterhead,
+        contact: &t.contact,
+        recipient: &t.recipient,
+        title: t.invoice_title,
+        facts: &t.facts,
+        columns: t.columns,
+        lines: &t.lines,
+        total: (t.total, "29,00 €"),
+        notes: &t.notes,
+        payment_heading: t.payment_heading,
+        payment: &t.payment,
+        qr: None,
+        footer: &t.footer,
+        direction: Direction::Rtl,
+    };
+    let pdf = invoice_pdf(&doc, &fonts).expect("the invoice renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "mirrored.pdf", &pdf);
+    let layout = text(&path);
+    // The table's first column (the quantity) is at the right, the amount at the left:
+    // on the row of the first service, the amount comes before the description.
+    let row = layout
+        .lines()
+        .map(normal)
+        .find(|l| l.contains("شهادة تسجيل"))
+        .unwrap_or_default();
+    let amount = row.find("10,00 €");
+    let description = row.find("شهادة تسجيل");
+    assert!(
+        matches!((amount, description), (Some(a), Some(d)) if a < d),
+        "{row:?}\n{layout}"
     );
 }

@@ -581,13 +581,28 @@ async fn receipt(
         Ok(v) => v,
         Err(e) => return internal(&st, lang, &e),
     };
+    match receipt_pdf(&st, lang, &view) {
+        Ok(Some(bytes)) => private_file(
+            "application/pdf",
+            bytes,
+            Some(&format!("receipt-{}.pdf", view.case.case_number)),
+        ),
+        Ok(None) => Redirect::to("/hearing/case").into_response(),
+        Err(e) => internal(&st, lang, &e),
+    }
+}
+
+/// The receipt of what was submitted for `view`'s case, in `lang`; `None` before an answer.
+/// The citizen downloads it, and the office's export carries it (in German).
+pub(crate) fn receipt_pdf(
+    st: &AppState,
+    lang: &str,
+    view: &CaseView,
+) -> Result<Option<Vec<u8>>, String> {
     let (Some(submission), Some(at)) = (&view.submission, view.answered_at) else {
-        return Redirect::to("/hearing/case").into_response();
+        return Ok(None);
     };
-    let fonts = match super::hearing_office::fonts() {
-        Ok(f) => f,
-        Err(e) => return internal(&st, lang, &e),
-    };
+    let fonts = super::hearing_office::fonts()?;
     let t = |key: &str| st.i18n.t(lang, key, None);
     let (date, time) = st
         .i18n
@@ -643,7 +658,7 @@ async fn receipt(
     }
     let mut number = fluent_bundle::FluentArgs::new();
     number.set("number", view.case.case_number.to_string());
-    let letterhead = super::hearing_office::letterhead(&st, lang);
+    let letterhead = super::hearing_office::letterhead(st, lang);
     let doc = vamt_pdf::HearingReceiptDoc {
         letterhead: &letterhead,
         title: &t("hearing-receipt-title"),
@@ -652,14 +667,9 @@ async fn receipt(
         footer: &st.hearings.settings.footer,
         direction: super::hearing_office::pdf_direction(lang),
     };
-    match vamt_pdf::hearing_receipt_pdf(&doc, fonts) {
-        Ok(bytes) => private_file(
-            "application/pdf",
-            bytes,
-            Some(&format!("receipt-{}.pdf", view.case.case_number)),
-        ),
-        Err(e) => internal(&st, lang, &e),
-    }
+    vamt_pdf::hearing_receipt_pdf(&doc, fonts)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// A file only its reader may have: no copy in a proxy or the browser's disk cache.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Json, Router};
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
-use vamt_hearing::docket::{CaseRow, Filter, ImportReport, Reader};
+use vamt_hearing::docket::{CaseRow, CaseView, Filter, ImportReport, Reader};
 use vamt_hearing::import::{self, Format, LineProblem};
 use vamt_hearing::{Answer, HearingError};
 
@@ -434,11 +434,18 @@ struct ExportRecord {
     paid_at: Option<String>,
 }
 
-async fn export_records(st: &AppState, actor: &str) -> Result<Vec<ExportRecord>, HearingError> {
+/// The answered cases not yet taken over, each as the export writes it and as viewed (for
+/// its receipt and documents).
+async fn export_records(
+    st: &AppState,
+    actor: &str,
+) -> Result<Vec<(ExportRecord, CaseView)>, HearingError> {
     let mut out = Vec::new();
     for row in st.hearings.list(Filter::New, 10_000).await? {
         let view = st.hearings.view(&row.id, Reader::Staff(actor)).await?;
-        let Some(s) = view.submission else { continue };
+        let Some(s) = view.submission.clone() else {
+            continue;
+        };
         let (statement, driver, born) = match s.answer {
             Answer::Admit { remark } => (remark, None, None),
             Answer::Contest { statement } => (statement, None, None),
@@ -448,7 +455,7 @@ async fn export_records(st: &AppState, actor: &str) -> Result<Vec<ExportRecord>,
                 remark,
             } => (remark, Some(driver), Some(born_on.to_string())),
         };
-        out.push(ExportRecord {
+        let record = ExportRecord {
             case_number: row.case_number,
             state: row.state.as_str(),
             answer: row.answer.map_or("", |a| a.as_str()),
@@ -464,7 +471,8 @@ async fn export_records(st: &AppState, actor: &str) -> Result<Vec<ExportRecord>,
                 .map(|u| format!("{}:{}", u.id, u.name))
                 .collect(),
             paid_at: row.paid_at.map(|t| t.to_rfc3339()),
-        });
+        };
+        out.push((record, view));
     }
     Ok(out)
 }
@@ -477,6 +485,7 @@ async fn export_json(
 ) -> Response {
     match export_records(&st, &format!("clerk:{}", clerk.id)).await {
         Ok(records) => {
+            let records: Vec<&ExportRecord> = records.iter().map(|(r, _)| r).collect();
             let mut resp = Json(records).into_response();
             resp.headers_mut().insert(
                 header::CACHE_CONTROL,
@@ -492,12 +501,8 @@ async fn export_json(
     }
 }
 
-/// `GET /admin/hearing/export.csv`: the same as CSV, one line per case.
-async fn export_csv(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang): Lang) -> Response {
-    let records = match export_records(&st, &format!("clerk:{}", clerk.id)).await {
-        Ok(r) => r,
-        Err(e) => return internal(&st, lang, &e),
-    };
+/// The export's records as CSV, one line per case.
+fn answers_csv(records: &[(ExportRecord, CaseView)]) -> String {
     let cell = super::cashbook::cell;
     let addr = |a: &Option<vamt_hearing::Address>| {
         a.as_ref()
@@ -513,7 +518,7 @@ async fn export_csv(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang):
             .unwrap_or_default()
     };
     let mut csv = String::from("case_number,state,answer,answered_at,amended,statement,driver_name,driver_street,driver_postcode,driver_city,driver_country,driver_born_on,own_name,own_street,own_postcode,own_city,own_country,documents,paid_at\r\n");
-    for r in &records {
+    for (r, _) in records {
         let mut cells = vec![
             r.case_number.clone(),
             r.state.to_owned(),
@@ -530,6 +535,16 @@ async fn export_csv(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang):
         csv.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         csv.push_str("\r\n");
     }
+    csv
+}
+
+/// `GET /admin/hearing/export.csv`: the same as CSV, one line per case.
+async fn export_csv(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang): Lang) -> Response {
+    let records = match export_records(&st, &format!("clerk:{}", clerk.id)).await {
+        Ok(r) => r,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let csv = answers_csv(&records);
     let mut resp = (StatusCode::OK, csv).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -545,6 +560,74 @@ async fn export_csv(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang):
         HeaderValue::from_static("attachment; filename=\"hearing-answers.csv\""),
     );
     resp
+}
+
+/// A name safe as a ZIP entry's: letters, digits, `.`, `-`, `_`; never a path.
+fn entry_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    kept.trim_start_matches('.').chars().take(100).collect()
+}
+
+/// The export for the case system as one ZIP: `answers.json`, `answers.csv`, and per case
+/// `<case number>/receipt.pdf` (in German, the office's language) and the citizen's
+/// documents. Stored, not deflated: PDFs, JPEGs and PNGs are compressed already.
+async fn export_zip(State(st): State<AppState>, Admin(clerk): Admin, Lang(lang): Lang) -> Response {
+    use std::io::Write;
+    let actor = format!("clerk:{}", clerk.id);
+    let records = match export_records(&st, &actor).await {
+        Ok(r) => r,
+        Err(e) => return internal(&st, lang, &e),
+    };
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let json: Vec<&ExportRecord> = records.iter().map(|(r, _)| r).collect();
+    match serde_json::to_vec_pretty(&json) {
+        Ok(bytes) => files.push(("answers.json".to_owned(), bytes)),
+        Err(e) => return internal(&st, lang, &e),
+    }
+    files.push(("answers.csv".to_owned(), answers_csv(&records).into_bytes()));
+    for (record, view) in &records {
+        let folder = entry_name(&record.case_number);
+        match super::hearing::receipt_pdf(&st, vamt_portal_core::i18n::LANGUAGES[0], view) {
+            Ok(Some(pdf)) => files.push((format!("{folder}/receipt.pdf"), pdf)),
+            Ok(None) => {}
+            Err(e) => return internal(&st, lang, &e),
+        }
+        for (n, upload) in view.uploads.iter().enumerate() {
+            match st.hearings.upload_bytes(&view.id, &upload.id).await {
+                Ok((_, bytes)) => {
+                    let name = format!("{folder}/{}-{}", n + 1, entry_name(&upload.name));
+                    files.push((name, bytes));
+                }
+                Err(e) => return internal(&st, lang, &e),
+            }
+        }
+    }
+    let zipped = (|| -> Result<Vec<u8>, zip::result::ZipError> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, bytes) in &files {
+            zip.start_file(name.as_str(), options)?;
+            zip.write_all(bytes)?;
+        }
+        Ok(zip.finish()?.into_inner())
+    })();
+    match zipped {
+        Ok(bytes) => {
+            tracing::info!(cases = records.len(), "hearing answers exported");
+            super::hearing::private_file("application/zip", bytes, Some("hearing-answers.zip"))
+        }
+        Err(e) => internal(&st, lang, &e),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -799,6 +882,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/hearing/processed", post(processed))
         .route("/admin/hearing/export.json", get(export_json))
         .route("/admin/hearing/export.csv", get(export_csv))
+        .route("/admin/hearing/export.zip", get(export_zip))
         .route("/admin/hearing/sources", post(add_source))
         .route(
             "/api/v1/hearing/imports",

@@ -227,19 +227,23 @@ async fn receipt(
     let lines = pdf_lines(&office.i18n, lang, &slugs, &p);
     let total = money_words(&office.i18n, lang, p.amount());
     let columns = pdf_columns(&office.i18n, lang);
-    let bytes = vamt_pdf::receipt_pdf(&vamt_pdf::ReceiptDoc {
-        letterhead: &[t("site-name")],
-        contact: &[],
-        recipient: std::slice::from_ref(&b.citizen_name),
-        title: &t("receipt-title"),
-        paid_mark: &t("receipt-paid-mark"),
-        facts: &facts,
-        columns: [&columns[0], &columns[1], &columns[2], &columns[3]],
-        lines: &lines,
-        total: (&t("pay-total"), &total),
-        notes: &[t("receipt-note")],
-        footer: &[],
-    })?;
+    let bytes = vamt_pdf::receipt_pdf(
+        &vamt_pdf::ReceiptDoc {
+            letterhead: &[t("site-name")],
+            contact: &[],
+            recipient: std::slice::from_ref(&b.citizen_name),
+            title: &t("receipt-title"),
+            paid_mark: &t("receipt-paid-mark"),
+            facts: &facts,
+            columns: [&columns[0], &columns[1], &columns[2], &columns[3]],
+            lines: &lines,
+            total: (&t("pay-total"), &total),
+            notes: &[t("receipt-note")],
+            footer: &[],
+            direction: super::hearing_office::pdf_direction(lang),
+        },
+        super::hearing_office::fonts()?,
+    )?;
     let name = format!("{}-{}.pdf", t("receipt-file"), p.id);
     let (url, until) = into_case(office, cases, booking_id, &name, &bytes).await?;
     let mut args = FluentArgs::new();
@@ -304,25 +308,29 @@ async fn invoice_out(
         .filter(|n| !n.is_empty())
         .collect();
     let (label, caption) = (t("invoice-qr-label"), t("invoice-qr-caption"));
-    let bytes = vamt_pdf::invoice_pdf(&vamt_pdf::InvoiceDoc {
-        letterhead: &settings.letterhead,
-        contact: &settings.contact,
-        recipient: std::slice::from_ref(&b.citizen_name),
-        title: &t("invoice-title"),
-        facts: &facts,
-        columns: [&columns[0], &columns[1], &columns[2], &columns[3]],
-        lines: &lines,
-        total: (&t("pay-total"), &total),
-        notes: &notes,
-        payment_heading: &t("invoice-payment-heading"),
-        payment: &payment,
-        qr: epc.as_deref().map(|payload| vamt_pdf::Qr {
-            payload,
-            label: &label,
-            caption: &caption,
-        }),
-        footer: &settings.footer,
-    })?;
+    let bytes = vamt_pdf::invoice_pdf(
+        &vamt_pdf::InvoiceDoc {
+            letterhead: &settings.letterhead,
+            contact: &settings.contact,
+            recipient: std::slice::from_ref(&b.citizen_name),
+            title: &t("invoice-title"),
+            facts: &facts,
+            columns: [&columns[0], &columns[1], &columns[2], &columns[3]],
+            lines: &lines,
+            total: (&t("pay-total"), &total),
+            notes: &notes,
+            payment_heading: &t("invoice-payment-heading"),
+            payment: &payment,
+            qr: epc.as_deref().map(|payload| vamt_pdf::Qr {
+                payload,
+                label: &label,
+                caption: &caption,
+            }),
+            footer: &settings.footer,
+            direction: super::hearing_office::pdf_direction(lang),
+        },
+        super::hearing_office::fonts()?,
+    )?;
     let name = format!("{}-{}.pdf", t("invoice-file"), inv.number);
     let (url, until) = into_case(&st.office, &st.cases, booking_id, &name, &bytes).await?;
     let mut args = FluentArgs::new();

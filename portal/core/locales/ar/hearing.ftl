@@ -148,6 +148,7 @@ hearing-import-problem-already-answered = تم الرد على هذه الحال
 hearing-import-problem-missing-column = العمود { $detail } مفقود
 hearing-admin-letters = طباعة خطابات سماع الأقوال (حالات دون خطاب: { $count })
 hearing-admin-letter-one = إصدار خطاب سماع أقوال جديد (يتوقف رمز الدخول السابق عن العمل)
+hearing-admin-export-zip = تصدير الردود (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = تصدير الردود (JSON)
 hearing-admin-export-csv = تصدير الردود (CSV)
 hearing-admin-mark-processed = تعليم كمُستلَمة للمعالجة

@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = по преписката вече и�
 hearing-import-problem-missing-column = липсва колоната { $detail }
 hearing-admin-letters = Отпечатване на писмата за изслушване (преписки без писмо: { $count })
 hearing-admin-letter-one = Издаване на ново писмо за изслушване (досегашният код за достъп става невалиден)
+hearing-admin-export-zip = Експортиране на отговорите (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Експортиране на отговорите (JSON)
 hearing-admin-export-csv = Експортиране на отговорите (CSV)
 hearing-admin-mark-processed = Отбелязване като приети за обработка

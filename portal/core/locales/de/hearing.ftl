@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = der Fall ist schon beantwortet und kan
 hearing-import-problem-missing-column = die Spalte { $detail } fehlt
 hearing-admin-letters = Anhörungsbögen drucken ({ $count } ohne Anhörungsbogen)
 hearing-admin-letter-one = Anhörungsbogen neu ausstellen (der bisherige Zugangscode wird ungültig)
+hearing-admin-export-zip = Antworten exportieren (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Antworten exportieren (JSON)
 hearing-admin-export-csv = Antworten exportieren (CSV)
 hearing-admin-mark-processed = Als übernommen markieren

@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = η υπόθεση έχει ήδη απ
 hearing-import-problem-missing-column = λείπει η στήλη { $detail }
 hearing-admin-letters = Εκτύπωση επιστολών ακρόασης ({ $count } χωρίς επιστολή)
 hearing-admin-letter-one = Έκδοση νέας επιστολής ακρόασης (ο προηγούμενος κωδικός πρόσβασης παύει να ισχύει)
+hearing-admin-export-zip = Εξαγωγή απαντήσεων (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Εξαγωγή απαντήσεων (JSON)
 hearing-admin-export-csv = Εξαγωγή απαντήσεων (CSV)
 hearing-admin-mark-processed = Επισήμανση ως καταχωρισμένων

@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = the case is already answered and can n
 hearing-import-problem-missing-column = the column { $detail } is missing
 hearing-admin-letters = Print hearing letters ({ $count } without a letter)
 hearing-admin-letter-one = Issue a new hearing letter (the previous access code stops working)
+hearing-admin-export-zip = Export responses (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Export responses (JSON)
 hearing-admin-export-csv = Export responses (CSV)
 hearing-admin-mark-processed = Mark as taken over

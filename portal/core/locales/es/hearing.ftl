@@ -146,6 +146,7 @@ hearing-import-problem-already-answered = el caso ya tiene respuesta y no puede 
 hearing-import-problem-missing-column = falta la columna { $detail }
 hearing-admin-letters = Imprimir escritos de audiencia ({ $count } sin escrito de audiencia)
 hearing-admin-letter-one = Emitir un nuevo escrito de audiencia (el código de acceso anterior deja de ser válido)
+hearing-admin-export-zip = Exportar respuestas (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Exportar respuestas (JSON)
 hearing-admin-export-csv = Exportar respuestas (CSV)
 hearing-admin-mark-processed = Marcar como incorporado

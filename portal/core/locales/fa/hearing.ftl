@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = به این پرونده پاسخ دا
 hearing-import-problem-missing-column = ستون { $detail } وجود ندارد
 hearing-admin-letters = چاپ نامه‌های استماع اظهارات ({ $count } پرونده بدون نامه)
 hearing-admin-letter-one = صدور نامهٔ استماع اظهارات جدید (کد دسترسی قبلی نامعتبر می‌شود)
+hearing-admin-export-zip = خروجی گرفتن از اظهارات (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = خروجی گرفتن از اظهارات (JSON)
 hearing-admin-export-csv = خروجی گرفتن از اظهارات (CSV)
 hearing-admin-mark-processed = علامت‌گذاری به عنوان پردازش‌شده

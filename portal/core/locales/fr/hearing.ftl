@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = le dossier a déjà reçu une réponse
 hearing-import-problem-missing-column = la colonne { $detail } manque
 hearing-admin-letters = Imprimer les formulaires d'audition ({ $count } sans formulaire d'audition)
 hearing-admin-letter-one = Établir un nouveau formulaire d'audition (l'ancien code d'accès ne sera plus valable)
+hearing-admin-export-zip = Exporter les réponses (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Exporter les réponses (JSON)
 hearing-admin-export-csv = Exporter les réponses (CSV)
 hearing-admin-mark-processed = Marquer comme pris en compte

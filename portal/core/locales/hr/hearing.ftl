@@ -146,6 +146,7 @@ hearing-import-problem-already-answered = na predmet je već odgovoreno i više 
 hearing-import-problem-missing-column = nedostaje stupac { $detail }
 hearing-admin-letters = Ispiši dopise o saslušanju (bez dopisa: { $count })
 hearing-admin-letter-one = Izdaj novi dopis o saslušanju (dosadašnji pristupni kod prestaje vrijediti)
+hearing-admin-export-zip = Izvezi očitovanja (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Izvezi očitovanja (JSON)
 hearing-admin-export-csv = Izvezi očitovanja (CSV)
 hearing-admin-mark-processed = Označi kao preuzeto

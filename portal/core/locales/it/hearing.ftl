@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = il caso ha già ricevuto risposta e no
 hearing-import-problem-missing-column = manca la colonna { $detail }
 hearing-admin-letters = Stampa i moduli di audizione ({ $count } senza modulo di audizione)
 hearing-admin-letter-one = Emetti un nuovo modulo di audizione (il codice di accesso precedente non sarà più valido)
+hearing-admin-export-zip = Esporta le risposte (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Esporta le risposte (JSON)
 hearing-admin-export-csv = Esporta le risposte (CSV)
 hearing-admin-mark-processed = Segna come acquisito

@@ -147,6 +147,7 @@ hearing-import-problem-already-answered = w tej sprawie udzielono już odpowiedz
 hearing-import-problem-missing-column = brak kolumny { $detail }
 hearing-admin-letters = Drukuj pisma w sprawie wysłuchania (bez pisma: { $count })
 hearing-admin-letter-one = Wystaw nowe pismo w sprawie wysłuchania (dotychczasowy kod dostępu straci ważność)
+hearing-admin-export-zip = Eksportuj odpowiedzi (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Eksportuj odpowiedzi (JSON)
 hearing-admin-export-csv = Eksportuj odpowiedzi (CSV)
 hearing-admin-mark-processed = Oznacz jako przejęte

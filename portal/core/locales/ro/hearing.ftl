@@ -150,6 +150,7 @@ hearing-import-problem-already-answered = cazul are deja răspuns și nu mai poa
 hearing-import-problem-missing-column = lipsește coloana { $detail }
 hearing-admin-letters = Tipăriți scrisorile de audiere ({ $count } fără scrisoare de audiere)
 hearing-admin-letter-one = Emiteți o nouă scrisoare de audiere (codul de acces anterior devine nevalabil)
+hearing-admin-export-zip = Exportați răspunsurile (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Exportați răspunsurile (JSON)
 hearing-admin-export-csv = Exportați răspunsurile (CSV)
 hearing-admin-mark-processed = Marcați ca preluat

@@ -147,6 +147,7 @@ hearing-import-problem-already-answered = по делу уже получен о
 hearing-import-problem-missing-column = отсутствует столбец { $detail }
 hearing-admin-letters = Напечатать опросные листы (дел без опросного листа: { $count })
 hearing-admin-letter-one = Выпустить новый опросный лист (прежний код доступа станет недействительным)
+hearing-admin-export-zip = Экспортировать ответы (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Экспортировать ответы (JSON)
 hearing-admin-export-csv = Экспортировать ответы (CSV)
 hearing-admin-mark-processed = Отметить как принятые в работу

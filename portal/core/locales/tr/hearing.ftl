@@ -145,6 +145,7 @@ hearing-import-problem-already-answered = vaka zaten yanıtlanmış, artık değ
 hearing-import-problem-missing-column = { $detail } sütunu eksik
 hearing-admin-letters = İfade formlarını yazdır (ifade formu olmayan: { $count })
 hearing-admin-letter-one = Yeni ifade formu düzenle (önceki erişim kodu geçersiz olur)
+hearing-admin-export-zip = Yanıtları dışa aktar (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Yanıtları dışa aktar (JSON)
 hearing-admin-export-csv = Yanıtları dışa aktar (CSV)
 hearing-admin-mark-processed = İşleme alındı olarak işaretle

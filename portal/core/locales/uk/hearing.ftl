@@ -147,6 +147,7 @@ hearing-import-problem-already-answered = у цій справі вже нада
 hearing-import-problem-missing-column = бракує стовпця { $detail }
 hearing-admin-letters = Надрукувати листи про заслуховування (без листа: { $count })
 hearing-admin-letter-one = Видати новий лист про заслуховування (попередній код доступу стане недійсним)
+hearing-admin-export-zip = Експортувати відповіді (ZIP: JSON, CSV, PDF)
 hearing-admin-export-json = Експортувати відповіді (JSON)
 hearing-admin-export-csv = Експортувати відповіді (CSV)
 hearing-admin-mark-processed = Позначити як прийняті в роботу

@@ -577,6 +577,35 @@ async fn an_answer_names_the_driver_is_amended_and_reaches_the_office() {
         "{}",
         csv.body
     );
+    // The export for the case system: answers, each case's receipt and documents.
+    let zipped = call(&stack, get("/admin/hearing/export.zip", &admin)).await;
+    assert_eq!(zipped.status, StatusCode::OK);
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(zipped.bytes.clone())).expect("a ZIP");
+    let mut names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("{number}/1-Fahrtenbuch.pdf"),
+            format!("{number}/receipt.pdf"),
+            "answers.csv".to_owned(),
+            "answers.json".to_owned(),
+        ]
+    );
+    let mut receipt = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive
+            .by_name(&format!("{number}/receipt.pdf"))
+            .expect("receipt"),
+        &mut receipt,
+    )
+    .expect("read");
+    let text = pdf_text(&receipt, "export-receipt.pdf");
+    assert!(
+        text.contains("Fahrende Person benannt") && text.contains("Max Beispiel"),
+        "{text}"
+    );
     let processed = call(
         &stack,
         post(

@@ -130,7 +130,8 @@ fn visible_text(html: &str) -> String {
         .replace("&#39;", "'")
 }
 
-/// Every page of the citizen's flows, in each of the 15 languages: no message ID shows
+/// The pages of every flow (booking, waiting list, call, sign-in, hearing), in each of the
+/// 15 languages: no message ID shows
 /// instead of a text, and no German text shows on a page in another language (but the
 /// legal original the hearing shows on purpose, marked `lang="de"`).
 #[tokio::test]
@@ -178,15 +179,33 @@ async fn no_page_shows_a_raw_key_or_german_in_another_language() {
         .map(|k| (k.clone(), i18n.t("de", k, None)))
         .filter(|(_, t)| t.chars().count() >= 25 && !t.contains('{'))
         .collect();
+    // The demo appointment's call page, by its join link without the link's language.
+    let join = stack
+        .demo
+        .join_url
+        .split("/call/")
+        .nth(1)
+        .expect("join link");
+    let join = format!("/call/{}", join.split("&lang=").next().expect("path"));
+    let pages = [
+        "/".to_owned(),
+        format!("/book/{slug}"),
+        format!("/book/{slug}/waitlist"),
+        join,
+        "/clerk/login".to_owned(),
+        "/hearing".to_owned(),
+        "/hearing/case".to_owned(),
+    ];
     for lang in LANGUAGES {
-        for path in ["/", &format!("/book/{slug}"), "/hearing", "/hearing/case"] {
+        for path in &pages {
             // The sign-in page is for those without a session (with one it moves on).
             let cookie = if path == "/hearing" {
                 ""
             } else {
                 session.as_str()
             };
-            let page = call(&stack, get(&format!("{path}?lang={lang}"), cookie)).await;
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let page = call(&stack, get(&format!("{path}{sep}lang={lang}"), cookie)).await;
             assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
             assert!(
                 page.body.contains(&format!("<html lang=\"{lang}\"")),
