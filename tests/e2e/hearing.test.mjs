@@ -1,7 +1,7 @@
 // The online hearing in a real Chromium on a phone: the letter's QR link signs in, the
 // evidence photo is shown, a driver is named, a document is sent, and the receipt PDF is
-// downloaded and read back with poppler. The same case in Arabic is mirrored (checked by the
-// computed direction; a screenshot is kept). axe-core finds no WCAG 2.1 AA violation on the
+// downloaded and read back with poppler. The same flow in Arabic is mirrored (checked by the
+// computed direction; screenshots are kept) and its receipt is read back too. axe-core finds no WCAG 2.1 AA violation on the
 // hearing's and the booking's pages in German, English and Arabic.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,8 +82,18 @@ test('a hearing answered on a phone: QR link, evidence, driver named, document, 
     assert.ok(text.includes(expected), `receipt names ${expected}:\n${text}`);
   }
 
-  // The same case in Arabic: mirrored, the case number and plate kept left to right.
+  // The same flow in Arabic, on a phone that reads Arabic: signed out, the QR link again,
+  // the page mirrored with the case number and plate kept left to right, the answer changed,
+  // a document sent and the receipt read back.
+  await page.goto(`${vamt.base}/hearing/case?lang=en`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto(qr.replace('&lang=en', '&lang=ar'));
+  await page.waitForURL(/\/hearing\/case/);
   await page.goto(`${vamt.base}/hearing/case?lang=ar`);
+  await waitFor('the evidence photo is shown in Arabic', () => page.evaluate(() => {
+    const img = document.querySelector('.evidence img');
+    return img && img.complete && img.naturalWidth === 640;
+  }), 10000);
   const dirs = await page.evaluate(() => ({
     page: getComputedStyle(document.documentElement).direction,
     body: getComputedStyle(document.body).direction,
@@ -97,6 +107,26 @@ test('a hearing answered on a phone: QR link, evidence, driver named, document, 
   assert.ok(heading.x + heading.width > width - 40, `heading at the right: ${JSON.stringify(heading)}`);
   await screenshot(page, 'hearing-case-ar');
   await audit(page, 'hearing case (ar)');
+  await page.locator('input[name=kind][value=driver]').check();
+  await page.locator('#statement').fill('أخي كان يقود السيارة في ذلك اليوم.');
+  await page.locator('form.answer button[type=submit]').click();
+  await page.waitForSelector('p.saved[role=status]');
+  await screenshot(page, 'hearing-answered-ar');
+  const doc2 = join(dir, 'شهادة.pdf');
+  await writeFile(doc2, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await page.locator('#file').setInputFiles(doc2);
+  await page.locator('#documents ~ form button[type=submit]').click();
+  await waitFor('the second document is listed', async () => (await page.locator('#documents ~ ul li').count()) === 2, 10000);
+  const [downloadAr] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('a[href^="/hearing/receipt.pdf"]').click(),
+  ]);
+  const savedAr = join(dir, 'receipt-ar.pdf');
+  await downloadAr.saveAs(savedAr);
+  const textAr = execFileSync('pdftotext', ['-layout', savedAr, '-'], { encoding: 'utf8' });
+  for (const expected of [caseNumber, 'Max Beispiel', 'Fahrtenbuch.pdf', 'السيارة']) {
+    assert.ok(textAr.includes(expected), `the Arabic receipt names ${expected}:\n${textAr}`);
+  }
   await page.goto(`${vamt.base}/hearing/case?lang=de`);
   await audit(page, 'hearing case (de)');
 

@@ -140,21 +140,37 @@ impl AccessCode {
     }
 
     /// Whether this code is the one hashed as `stored`. A stored value that is not a hash
-    /// (a case without a letter yet) matches nothing, after the same work as a real check.
+    /// (an unknown case, a case without a letter yet) matches nothing, after the same work
+    /// as a real check: one Argon2 verification either way.
     pub fn verify(&self, stored: Option<&str>) -> bool {
         let parsed = stored.and_then(|s| PasswordHash::new(s).ok());
         match parsed {
-            Some(hash) => Argon2::default().verify_password(&self.0, &hash).is_ok(),
+            Some(hash) => self.argon2(&hash),
             None => {
-                // The same Argon2 work against a hash nobody's code matches, so an unknown
-                // case number answers as slowly as a wrong code.
-                let decoy = PasswordHash::new(decoy())
-                    .map(|h| Argon2::default().verify_password(&self.0, &h).is_ok());
+                // Against a hash nobody's code matches, so an unknown case number answers
+                // as slowly as a wrong code.
+                let decoy = PasswordHash::new(decoy()).map(|h| self.argon2(&h));
                 let _ = std::hint::black_box(decoy);
                 false
             }
         }
     }
+
+    fn argon2(&self, hash: &PasswordHash<'_>) -> bool {
+        VERIFICATIONS.with(|n| n.set(n.get() + 1));
+        Argon2::default().verify_password(&self.0, hash).is_ok()
+    }
+}
+
+thread_local! {
+    /// Argon2 verifications run on this thread: the code path's own count, which the
+    /// enumeration tests read instead of a clock.
+    static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many Argon2 verifications [`AccessCode::verify`] has run on this thread.
+pub fn verifications_on_this_thread() -> u64 {
+    VERIFICATIONS.with(std::cell::Cell::get)
 }
 
 /// Hashing failed (the parameters are fixed, so only a broken system gets here).
@@ -254,6 +270,17 @@ mod tests {
         );
         assert_eq!(AccessCode::parse("Ä"), Err(CodeError::Character));
         assert_eq!(AccessCode::parse(""), Err(CodeError::Length));
+    }
+
+    #[test]
+    fn an_unknown_case_costs_the_same_argon2_verification_as_a_wrong_code() {
+        let code = AccessCode::generate();
+        let hash = AccessCode::generate().hash().expect("hash");
+        for stored in [None, Some("not a hash"), Some(hash.as_str())] {
+            let before = verifications_on_this_thread();
+            assert!(!code.verify(stored));
+            assert_eq!(verifications_on_this_thread(), before + 1, "{stored:?}");
+        }
     }
 
     #[test]

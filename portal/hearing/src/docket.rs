@@ -521,8 +521,9 @@ impl Docket {
         .await?)
     }
 
-    /// Checks a login. An unknown case number costs the same slow hash as a wrong code and
-    /// gets the same refusal; a typo caught by the check symbol costs none.
+    /// Checks a login. An unknown case number costs the same slow hash as a wrong code
+    /// (one Argon2 verification, see `AccessCode::verify`) and gets the same refusal; a typo
+    /// caught by the check symbol costs none.
     pub async fn login(
         &self,
         typed_case: &str,
