@@ -138,6 +138,26 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// `units` × 10^−`decimals` as `lang` writes a number, with exactly `decimals` places
+/// (`1,5` in German, `1.5` in English): the clerks' statistics' hours.
+pub fn number_text(lang: &str, units: i64, decimals: u8) -> String {
+    formatted(lang, units, decimals, GroupingStrategy::Auto)
+}
+
+/// [`number_text`] with a choice of grouping (a form field's amount is never grouped).
+fn formatted(lang: &str, units: i64, decimals: u8, grouping: GroupingStrategy) -> String {
+    let mut value = Decimal::from(units);
+    let places = i16::from(decimals);
+    value.multiply_pow10(-places);
+    value.absolute.pad_end(-places);
+    let locale: Locale = lang.parse().unwrap_or(icu_locale_core::locale!("de"));
+    match DecimalFormatter::try_new((&locale).into(), grouping.into()) {
+        Ok(formatter) => formatter.format_to_string(&value),
+        // Compiled data has every language; without it, the plain digits.
+        Err(_) => value.to_string(),
+    }
+}
+
 impl Money {
     /// `minor` minor units of `currency`.
     pub const fn new(minor: i64, currency: Currency) -> Money {
@@ -283,16 +303,7 @@ impl Money {
     }
 
     fn digits(self, lang: &str, grouping: GroupingStrategy) -> String {
-        let mut amount = Decimal::from(self.minor);
-        let digits = i16::from(self.currency.exponent());
-        amount.multiply_pow10(-digits);
-        amount.absolute.pad_end(-digits);
-        let locale: Locale = lang.parse().unwrap_or(icu_locale_core::locale!("de"));
-        match DecimalFormatter::try_new((&locale).into(), grouping.into()) {
-            Ok(formatter) => formatter.format_to_string(&amount),
-            // Compiled data has every language; without it, the plain digits.
-            Err(_) => amount.to_string(),
-        }
+        formatted(lang, self.minor, self.currency.exponent(), grouping)
     }
 
     fn same_currency(self, other: Money) -> Result<(), MoneyError> {

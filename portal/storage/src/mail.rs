@@ -81,10 +81,15 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
+        // A Message-ID (`<random@host>`) lets mail clients thread and spam filters trust the
+        // message; MIME-Version is required by RFC 2045 for the plain single-part mails too
+        // (lettre adds it to multipart ones only): both were missing in the opt-in mail.
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to.clone())
-            .subject(mail.subject);
+            .subject(mail.subject)
+            .message_id(None)
+            .header(lettre::message::header::MIME_VERSION_1_0);
         let message = match mail.calendar {
             None => builder.header(ContentType::TEXT_PLAIN).body(mail.body),
             Some((name, ics)) => {
@@ -150,4 +155,79 @@ pub struct Composed {
     pub to: String,
     /// The message, headers and body, as sent.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailer() -> Mailer {
+        let from: Mailbox = "Bürgeramt <termine@example.org>".parse().expect("from");
+        Mailer::new(None, PathBuf::from("/nonexistent"), from).expect("mailer")
+    }
+
+    fn header_count(text: &str, name: &str) -> usize {
+        text.lines()
+            .take_while(|l| !l.is_empty())
+            .filter(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+            })
+            .count()
+    }
+
+    #[test]
+    fn every_mail_has_one_message_id_and_mime_version() {
+        for calendar in [
+            None,
+            Some((
+                "termin.ics".to_owned(),
+                "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_owned(),
+            )),
+        ] {
+            let composed = mailer()
+                .compose(Mail {
+                    to: "erika@example.org".into(),
+                    subject: "Bitte bestätigen Sie Ihren Termin".into(),
+                    body: "Grüß Gott".into(),
+                    calendar,
+                })
+                .expect("composed");
+            assert_eq!(
+                header_count(&composed.text, "Message-ID"),
+                1,
+                "{}",
+                composed.text
+            );
+            assert_eq!(
+                header_count(&composed.text, "MIME-Version"),
+                1,
+                "{}",
+                composed.text
+            );
+            assert!(composed.text.contains("MIME-Version: 1.0"));
+        }
+        let a = mailer()
+            .compose(Mail {
+                to: "a@example.org".into(),
+                subject: "x".into(),
+                body: "y".into(),
+                calendar: None,
+            })
+            .expect("a");
+        let b = mailer()
+            .compose(Mail {
+                to: "a@example.org".into(),
+                subject: "x".into(),
+                body: "y".into(),
+                calendar: None,
+            })
+            .expect("b");
+        let id = |t: &str| {
+            t.lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .map(str::to_owned)
+        };
+        assert_ne!(id(&a.text), id(&b.text), "each message its own ID");
+    }
 }

@@ -36,7 +36,9 @@ fn service_view(st: &AppState, lang: &str, s: &Service) -> ServiceView {
             st.i18n
                 .t(lang, &format!("service-{}-not-virtual", s.slug), None)
         }),
-        fee: (s.fee_cents > 0).then(|| Money::eur(s.fee_cents).amount_text(lang)),
+        // Amount and currency as the language writes them, as the payment panel does.
+        fee: (s.fee_cents > 0)
+            .then(|| super::pay::money_words(&st.i18n, lang, Money::eur(s.fee_cents))),
     }
 }
 

@@ -408,7 +408,8 @@ pub async fn stats(State(st): State<AppState>, _: SignedIn, Lang(lang): Lang) ->
         Err(e) => return internal(&st, lang, &e),
     };
     vamt_booking::stats::publish(&st.office.metrics, &stats);
-    let hours = |m: i64| format!("{:.1}", m as f64 / 60.0);
+    // Tenths of an hour, written as the page's language writes a decimal ("2,5" in German).
+    let hours = |m: i64| vamt_portal_core::money::number_text(lang, (m * 10 + 30) / 60, 1);
     let percent = |x: f64| format!("{:.0}", x * 100.0);
     render(
         &st,

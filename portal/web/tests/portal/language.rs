@@ -231,3 +231,39 @@ async fn no_page_shows_a_raw_key_or_german_in_another_language() {
         }
     }
 }
+
+/// A fee reads with its currency in each language's way ("Gebühr: 10,00 €", "Fee: €10.00").
+#[tokio::test]
+async fn a_fee_is_written_with_its_currency_as_the_language_writes_it() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let german = call(&stack, get("/?lang=de", "")).await;
+    assert!(german.body.contains("Gebühr: 10,00 €"), "{}", german.body);
+    let english = call(&stack, get("/?lang=en", "")).await;
+    assert!(english.body.contains("Fee: €10.00"), "{}", english.body);
+}
+
+/// The clerks' statistics write hours as their language writes decimals ("0,0 h" in German).
+#[tokio::test]
+async fn statistics_write_hours_in_the_pages_language() {
+    let stack = common::start(common::monday_morning(), json!({})).await;
+    let clerk = common::sign_in(&stack, "clerk", &stack.demo.clerk_password).await;
+    // The numbers before " h<" on the page.
+    let hours = |body: &str| -> Vec<String> {
+        body.split(" h<")
+            .filter_map(|before| before.rsplit('>').next())
+            .filter(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .map(str::to_owned)
+            .collect()
+    };
+    let german = hours(&call(&stack, get("/clerk/stats?lang=de", &clerk)).await.body);
+    assert!(!german.is_empty());
+    assert!(
+        german.iter().all(|h| h.contains(',') && !h.contains('.')),
+        "{german:?}"
+    );
+    let english = hours(&call(&stack, get("/clerk/stats?lang=en", &clerk)).await.body);
+    assert!(
+        english.iter().all(|h| h.contains('.') && !h.contains(',')),
+        "{english:?}"
+    );
+}
