@@ -42,10 +42,11 @@ pub async fn seed_if_empty(docket: &Docket) -> Result<Option<(String, AccessCode
         "deadline": (today + Duration::days(14)).to_string(),
     })
     .to_string();
-    let lines = read(Format::JsonLines, line.as_bytes()).map_err(|_| HearingError::Sealed)?;
+    let lines = read(Format::JsonLines, line.as_bytes())
+        .map_err(|problems| HearingError::Demo(format!("{problems:?}")))?;
     let photos = HashMap::from([("evidence-1.png".to_owned(), PHOTO.to_vec())]);
-    if docket.import(&lines, &photos, "demo").await?.is_err() {
-        return Err(HearingError::Sealed);
+    if let Err(problems) = docket.import(&lines, &photos, "demo").await? {
+        return Err(HearingError::Demo(format!("{problems:?}")));
     }
     let ids = docket.without_letter().await?;
     let mut letters = docket.issue_letters(&ids, "demo").await?;

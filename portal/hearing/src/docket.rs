@@ -53,6 +53,9 @@ pub enum HearingError {
     /// A document that is not a PDF, JPEG or PNG by its content.
     #[error("not a PDF, JPEG or PNG")]
     FileType,
+    /// The first start's demo case was refused by the import's checks (a mistake in it).
+    #[error("the demo case does not import: {0}")]
+    Demo(String),
 }
 
 impl From<SealError> for HearingError {

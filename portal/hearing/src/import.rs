@@ -7,13 +7,12 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Deserialize;
 use vamt_portal_core::money::{Currency, Money};
 
 use crate::case::{Address, CaseNumber, HearingCase, Offence, Sanction, SanctionKind, Vehicle};
 
 /// A field of the import formats (named as the CSV header and the JSON keys name it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// `case_number`
     CaseNumber,
@@ -210,103 +209,65 @@ pub const MAX_CASES: usize = 20_000;
 /// The most evidence photos per case.
 pub const MAX_EVIDENCE: usize = 20;
 
-/// The fields of one case as written, before checking.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The fields of one case as written, before checking: text by field, and the photos' names.
+#[derive(Debug, Default)]
 struct RawCase {
-    #[serde(default)]
-    case_number: String,
-    #[serde(default)]
-    offence_code: String,
-    #[serde(default)]
-    offence_text: String,
-    #[serde(default)]
-    committed_at: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    legal_basis: String,
-    #[serde(default)]
-    sanction: String,
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    currency: String,
-    #[serde(default)]
-    plate: String,
-    #[serde(default)]
-    vehicle: String,
-    #[serde(default)]
+    fields: HashMap<Field, String>,
     evidence: Vec<String>,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    street: String,
-    #[serde(default)]
-    postcode: String,
-    #[serde(default)]
-    city: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    deadline: String,
-    #[serde(default)]
-    language: String,
 }
 
 impl RawCase {
     fn get(&self, field: Field) -> &str {
-        match field {
-            Field::CaseNumber => &self.case_number,
-            Field::OffenceCode => &self.offence_code,
-            Field::OffenceText => &self.offence_text,
-            Field::CommittedAt => &self.committed_at,
-            Field::Place => &self.place,
-            Field::LegalBasis => &self.legal_basis,
-            Field::Sanction => &self.sanction,
-            Field::Amount => &self.amount,
-            Field::Currency => &self.currency,
-            Field::Plate => &self.plate,
-            Field::Vehicle => &self.vehicle,
-            Field::Evidence => "",
-            Field::Name => &self.name,
-            Field::Street => &self.street,
-            Field::Postcode => &self.postcode,
-            Field::City => &self.city,
-            Field::Country => &self.country,
-            Field::Deadline => &self.deadline,
-            Field::Language => &self.language,
+        self.fields.get(&field).map_or("", String::as_str)
+    }
+
+    /// Sets `field` from its text; the photos' names from CSV's `|`- or space-separated list.
+    fn set(&mut self, field: Field, value: String) {
+        if field == Field::Evidence {
+            self.evidence = value
+                .split(['|', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        } else {
+            self.fields.insert(field, value);
         }
     }
 
-    fn set(&mut self, field: Field, value: String) {
-        match field {
-            Field::CaseNumber => self.case_number = value,
-            Field::OffenceCode => self.offence_code = value,
-            Field::OffenceText => self.offence_text = value,
-            Field::CommittedAt => self.committed_at = value,
-            Field::Place => self.place = value,
-            Field::LegalBasis => self.legal_basis = value,
-            Field::Sanction => self.sanction = value,
-            Field::Amount => self.amount = value,
-            Field::Currency => self.currency = value,
-            Field::Plate => self.plate = value,
-            Field::Vehicle => self.vehicle = value,
-            Field::Evidence => {
-                self.evidence = value
-                    .split(['|', ' '])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+    /// A JSON line: an object of the fields, each a string (`evidence` a list of strings).
+    /// An unknown key is refused: a misspelt field would otherwise go unnoticed. (CSV
+    /// ignores a column of no field: spreadsheets add their own.)
+    fn from_json(line: &str) -> Result<RawCase, String> {
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).map_err(|e| json_words(&e))?;
+        let mut raw = RawCase::default();
+        for (key, value) in object {
+            let field = Field::named(&key).ok_or_else(|| format!("unknown field `{key}`"))?;
+            match (field, value) {
+                (Field::Evidence, serde_json::Value::Array(names)) => {
+                    raw.evidence = names
+                        .into_iter()
+                        .map(|n| match n {
+                            serde_json::Value::String(s) => Ok(s),
+                            _ => Err(format!("`{key}` holds a name that is not a string")),
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
+                (_, serde_json::Value::String(text)) if field != Field::Evidence => {
+                    raw.fields.insert(field, text);
+                }
+                (_, serde_json::Value::Null) => {}
+                _ => return Err(format!("`{key}` is not of its type")),
             }
-            Field::Name => self.name = value,
-            Field::Street => self.street = value,
-            Field::Postcode => self.postcode = value,
-            Field::City => self.city = value,
-            Field::Country => self.country = value,
-            Field::Deadline => self.deadline = value,
-            Field::Language => self.language = value,
         }
+        Ok(raw)
+    }
+}
+
+impl Field {
+    /// The field named `name` in the formats (a CSV header, a JSON key).
+    fn named(name: &str) -> Option<Field> {
+        ALL_FIELDS.iter().copied().find(|f| f.as_str() == name)
     }
 }
 
@@ -352,32 +313,32 @@ fn check(raw: RawCase) -> Result<HearingCase, Vec<Problem>> {
     }
     let missing = |f: Field, p: &Vec<Problem>| p.contains(&Problem::Missing(f));
 
-    let case_number = CaseNumber::parse(&raw.case_number);
+    let case_number = CaseNumber::parse(raw.get(Field::CaseNumber));
     if case_number.is_none() && !missing(Field::CaseNumber, &problems) {
         problems.push(Problem::Invalid(Field::CaseNumber));
     }
-    let code = raw.offence_code.trim().to_owned();
+    let code = raw.get(Field::OffenceCode).trim().to_owned();
     let six_digits = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
     if !six_digits && !missing(Field::OffenceCode, &problems) {
         problems.push(Problem::Invalid(Field::OffenceCode));
     }
     let offence_text = text(&raw, Field::OffenceText, 1000, &mut problems);
     let committed_at =
-        NaiveDateTime::parse_from_str(raw.committed_at.trim(), "%Y-%m-%dT%H:%M").ok();
+        NaiveDateTime::parse_from_str(raw.get(Field::CommittedAt).trim(), "%Y-%m-%dT%H:%M").ok();
     if committed_at.is_none() && !missing(Field::CommittedAt, &problems) {
         problems.push(Problem::Invalid(Field::CommittedAt));
     }
     let place = text(&raw, Field::Place, 300, &mut problems);
     let legal_basis = text(&raw, Field::LegalBasis, 500, &mut problems);
-    let kind = SanctionKind::parse(raw.sanction.trim());
+    let kind = SanctionKind::parse(raw.get(Field::Sanction).trim());
     if kind.is_none() && !missing(Field::Sanction, &problems) {
         problems.push(Problem::Invalid(Field::Sanction));
     }
-    let currency = Currency::parse(raw.currency.trim()).ok();
+    let currency = Currency::parse(raw.get(Field::Currency).trim()).ok();
     if currency.is_none() && !missing(Field::Currency, &problems) {
         problems.push(Problem::Invalid(Field::Currency));
     }
-    let amount = currency.and_then(|c| Money::parse(raw.amount.trim(), c).ok());
+    let amount = currency.and_then(|c| Money::parse(raw.get(Field::Amount).trim(), c).ok());
     if currency.is_some()
         && !missing(Field::Amount, &problems)
         && !amount.is_some_and(Money::is_positive)
@@ -405,7 +366,7 @@ fn check(raw: RawCase) -> Result<HearingCase, Vec<Problem>> {
     let street = text(&raw, Field::Street, 200, &mut problems);
     let postcode = text(&raw, Field::Postcode, 12, &mut problems);
     let city = text(&raw, Field::City, 100, &mut problems);
-    let country = match raw.country.trim() {
+    let country = match raw.get(Field::Country).trim() {
         "" => "DE".to_owned(),
         c if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
         _ => {
@@ -413,7 +374,7 @@ fn check(raw: RawCase) -> Result<HearingCase, Vec<Problem>> {
             String::new()
         }
     };
-    let deadline = NaiveDate::parse_from_str(raw.deadline.trim(), "%Y-%m-%d").ok();
+    let deadline = NaiveDate::parse_from_str(raw.get(Field::Deadline).trim(), "%Y-%m-%d").ok();
     if deadline.is_none() && !missing(Field::Deadline, &problems) {
         problems.push(Problem::Invalid(Field::Deadline));
     }
@@ -422,7 +383,7 @@ fn check(raw: RawCase) -> Result<HearingCase, Vec<Problem>> {
             problems.push(Problem::DeadlineBeforeOffence);
         }
     }
-    let language = match raw.language.trim() {
+    let language = match raw.get(Field::Language).trim() {
         "" => None,
         l if vamt_portal_core::i18n::LANGUAGES.contains(&l) => Some(l.to_owned()),
         _ => {
@@ -523,8 +484,7 @@ fn read_json_lines(bytes: &[u8]) -> Result<RawLines, Vec<LineProblem>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            let raw = serde_json::from_str::<RawCase>(l)
-                .map_err(|e| vec![Problem::Syntax(json_words(&e))]);
+            let raw = RawCase::from_json(l).map_err(|e| vec![Problem::Syntax(e)]);
             (i + 1, raw)
         })
         .collect())
@@ -562,10 +522,7 @@ fn read_csv(bytes: &[u8]) -> Result<RawLines, Vec<LineProblem>> {
     })?;
     let columns: Vec<Option<Field>> = headers
         .iter()
-        .map(|h| {
-            let h = h.trim().to_ascii_lowercase();
-            ALL_FIELDS.iter().copied().find(|f| f.as_str() == h)
-        })
+        .map(|h| Field::named(&h.trim().to_ascii_lowercase()))
         .collect();
     let absent: Vec<LineProblem> = Field::REQUIRED
         .iter()
