@@ -63,6 +63,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         hearing.as_ref(),
     )
     .await;
+    // Read now, not at the first invoice: an installation without the fonts hears it at once.
+    if let Some(reason) = vamt_portal::pdf_text::fonts_missing() {
+        tracing::warn!(%reason, "no PDF can be made (letters, receipts, invoices): install fonts-dejavu-core");
+    }
     // The relay and the jobs start after the banner, on a seeded database.
     let relay = relay.map(|server| start_relay(server, &stopping));
     let jobs = start_jobs(&state, &stopping);

@@ -4,7 +4,7 @@
 //! bytes) is sealed under the case's own key; the columns the lists filter on are not.
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use prometheus::Registry;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -603,14 +603,18 @@ impl Docket {
         let Some((case_id, expires)) = row else {
             return Ok(None);
         };
-        if parse_ts(&expires).is_none_or(|e| e <= now) {
+        let Some(expires) = parse_ts(&expires).filter(|e| *e > now) else {
             return Ok(None);
+        };
+        // Moved on at most once a minute: the case page's photos are requests of the same
+        // session, and a write for each would be a write per image.
+        if expires < now + self.settings.session_for - Duration::minutes(1) {
+            sqlx::query("UPDATE hearing_sessions SET expires_at = $1 WHERE token_sha256 = $2")
+                .bind(ts(now + self.settings.session_for))
+                .bind(hash_token(token))
+                .execute(self.db.pool())
+                .await?;
         }
-        sqlx::query("UPDATE hearing_sessions SET expires_at = $1 WHERE token_sha256 = $2")
-            .bind(ts(now + self.settings.session_for))
-            .bind(hash_token(token))
-            .execute(self.db.pool())
-            .await?;
         Ok(Some(case_id))
     }
 
@@ -631,26 +635,40 @@ impl Docket {
         .fetch_optional(self.db.pool())
         .await?;
         let (sealed, wrapped) = row.ok_or(HearingError::NotFound)?;
-        let key = self.key(id, wrapped.as_deref())?;
-        let json = key.open_text(&format!("hearing.case:{id}"), &sealed)?;
+        self.unseal(id, &sealed, wrapped.as_deref())
+    }
+
+    /// The case as imported and its key, from the row's sealed case and wrapped key.
+    fn unseal(
+        &self,
+        id: &str,
+        sealed: &str,
+        wrapped: Option<&str>,
+    ) -> Result<(HearingCase, CaseKey), HearingError> {
+        let key = self.key(id, wrapped)?;
+        let json = key.open_text(&format!("hearing.case:{id}"), sealed)?;
         let case = serde_json::from_str(&json).map_err(|_| HearingError::Sealed)?;
         Ok((case, key))
     }
 
     /// A case with what was submitted, for its citizen or (audited) for staff.
     pub async fn view(&self, id: &str, reader: Reader<'_>) -> Result<CaseView, HearingError> {
-        let (case, key) = self.open_case(id).await?;
         let row = sqlx::query(
-            "SELECT state, sealed_answer, answered_at, amended, paid_at FROM hearing_cases WHERE id = $1",
+            "SELECT sealed_case, wrapped_key, state, sealed_answer, answered_at, amended, paid_at \
+             FROM hearing_cases WHERE id = $1 AND erased_at IS NULL",
         )
         .bind(id)
-        .fetch_one(self.db.pool())
-        .await?;
-        let state: String = row.get(0);
-        let sealed_answer: Option<String> = row.get(1);
-        let answered_at: Option<String> = row.get(2);
-        let amended: i64 = row.get(3);
-        let paid_at: Option<String> = row.get(4);
+        .fetch_optional(self.db.pool())
+        .await?
+        .ok_or(HearingError::NotFound)?;
+        let sealed_case: String = row.get(0);
+        let wrapped: Option<String> = row.get(1);
+        let (case, key) = self.unseal(id, &sealed_case, wrapped.as_deref())?;
+        let state: String = row.get(2);
+        let sealed_answer: Option<String> = row.get(3);
+        let answered_at: Option<String> = row.get(4);
+        let amended: i64 = row.get(5);
+        let paid_at: Option<String> = row.get(6);
         let submission = match sealed_answer {
             Some(s) => {
                 let json = key.open_text(&format!("hearing.answer:{id}"), &s)?;

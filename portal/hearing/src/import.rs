@@ -80,23 +80,14 @@ impl Field {
         }
     }
 
-    const REQUIRED: [Field; 15] = [
-        Field::CaseNumber,
-        Field::OffenceCode,
-        Field::OffenceText,
-        Field::CommittedAt,
-        Field::Place,
-        Field::LegalBasis,
-        Field::Sanction,
-        Field::Amount,
-        Field::Currency,
-        Field::Plate,
-        Field::Name,
-        Field::Street,
-        Field::Postcode,
-        Field::City,
-        Field::Deadline,
-    ];
+    /// Whether a case must have it: all but the vehicle's description, the photos, the
+    /// country (Germany) and the letter's language (German).
+    fn required(self) -> bool {
+        !matches!(
+            self,
+            Field::Vehicle | Field::Evidence | Field::Country | Field::Language
+        )
+    }
 }
 
 /// What is wrong with a line.
@@ -306,7 +297,7 @@ fn text(raw: &RawCase, field: Field, max: usize, out: &mut Vec<Problem>) -> Stri
 
 fn check(raw: RawCase) -> Result<HearingCase, Vec<Problem>> {
     let mut problems = Vec::new();
-    for field in Field::REQUIRED {
+    for field in ALL_FIELDS.into_iter().filter(|f| f.required()) {
         if raw.get(field).trim().is_empty() {
             problems.push(Problem::Missing(field));
         }
@@ -524,10 +515,10 @@ fn read_csv(bytes: &[u8]) -> Result<RawLines, Vec<LineProblem>> {
         .iter()
         .map(|h| Field::named(&h.trim().to_ascii_lowercase()))
         .collect();
-    let absent: Vec<LineProblem> = Field::REQUIRED
-        .iter()
-        .filter(|f| !columns.contains(&Some(**f)))
-        .map(|&f| LineProblem {
+    let absent: Vec<LineProblem> = ALL_FIELDS
+        .into_iter()
+        .filter(|f| f.required() && !columns.contains(&Some(*f)))
+        .map(|f| LineProblem {
             line: 1,
             problem: Problem::MissingColumn(f),
         })

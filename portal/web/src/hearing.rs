@@ -602,7 +602,7 @@ pub(crate) fn receipt_pdf(
     let (Some(submission), Some(at)) = (&view.submission, view.answered_at) else {
         return Ok(None);
     };
-    let fonts = super::hearing_office::fonts()?;
+    let fonts = super::pdf_text::fonts()?;
     let t = |key: &str| st.i18n.t(lang, key, None);
     let (date, time) = st
         .i18n
@@ -665,7 +665,7 @@ pub(crate) fn receipt_pdf(
         intro: &st.i18n.t(lang, "hearing-receipt-intro", Some(&number)),
         facts: &facts,
         footer: &st.hearings.settings.footer,
-        direction: super::hearing_office::pdf_direction(lang),
+        direction: super::pdf_text::direction(lang),
     };
     vamt_pdf::hearing_receipt_pdf(&doc, fonts)
         .map(Some)

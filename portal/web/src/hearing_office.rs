@@ -661,29 +661,12 @@ async fn add_source(
     }
 }
 
-/// The fonts of the letters and receipts, read once (three files, ~1.5 MB).
-pub(crate) fn fonts() -> Result<&'static vamt_pdf::UnicodeFonts, String> {
-    static FONTS: std::sync::LazyLock<Result<vamt_pdf::UnicodeFonts, String>> =
-        std::sync::LazyLock::new(|| {
-            vamt_pdf::UnicodeFonts::load(vamt_pdf::DEFAULT_FONT_DIR).map_err(|e| e.to_string())
-        });
-    FONTS.as_ref().map_err(Clone::clone)
-}
-
 /// The sender's lines: the configured letterhead, or the portal's name.
 pub(crate) fn letterhead(st: &AppState, lang: &str) -> Vec<String> {
     if st.hearings.settings.letterhead.is_empty() {
         vec![st.i18n.t(lang, "site-name", None)]
     } else {
         st.hearings.settings.letterhead.clone()
-    }
-}
-
-pub(crate) fn pdf_direction(lang: &str) -> vamt_pdf::Direction {
-    if super::page::direction(lang) == "rtl" {
-        vamt_pdf::Direction::Rtl
-    } else {
-        vamt_pdf::Direction::Ltr
     }
 }
 
@@ -777,7 +760,7 @@ fn letter_text(
         code: code.grouped(),
         url,
         keep: t("hearing-letter-keep"),
-        direction: pdf_direction(lang),
+        direction: super::pdf_text::direction(lang),
     }
 }
 
@@ -809,7 +792,7 @@ async fn letters_for(
     actor: &str,
     file_name: &str,
 ) -> Response {
-    let fonts = match fonts() {
+    let fonts = match super::pdf_text::fonts() {
         Ok(f) => f,
         Err(e) => return internal(st, lang, &e),
     };

@@ -25,6 +25,7 @@ mod ops;
 mod origin;
 mod page;
 mod pay;
+pub mod pdf_text;
 mod rebook;
 mod waitlist;
 mod ws;

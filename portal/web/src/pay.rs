@@ -240,9 +240,9 @@ async fn receipt(
             total: (&t("pay-total"), &total),
             notes: &[t("receipt-note")],
             footer: &[],
-            direction: super::hearing_office::pdf_direction(lang),
+            direction: super::pdf_text::direction(lang),
         },
-        super::hearing_office::fonts()?,
+        super::pdf_text::fonts()?,
     )?;
     let name = format!("{}-{}.pdf", t("receipt-file"), p.id);
     let (url, until) = into_case(office, cases, booking_id, &name, &bytes).await?;
@@ -327,9 +327,9 @@ async fn invoice_out(
                 caption: &caption,
             }),
             footer: &settings.footer,
-            direction: super::hearing_office::pdf_direction(lang),
+            direction: super::pdf_text::direction(lang),
         },
-        super::hearing_office::fonts()?,
+        super::pdf_text::fonts()?,
     )?;
     let name = format!("{}-{}.pdf", t("invoice-file"), inv.number);
     let (url, until) = into_case(&st.office, &st.cases, booking_id, &name, &bytes).await?;

@@ -241,13 +241,9 @@ async fn an_unknown_case_and_a_wrong_code_get_the_same_answer_after_the_same_has
     let wrong_code = vamt_hearing::AccessCode::generate().grouped();
 
     let before = checks(&stack, "refused");
-    let unknown = call(
+    let unknown = login(
         &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number=OWI-9999-999999&code={wrong_code}&lang=en"),
-            "",
-        ),
+        format!("case_number=OWI-9999-999999&code={wrong_code}&lang=en"),
     )
     .await;
     assert_eq!(
@@ -255,13 +251,9 @@ async fn an_unknown_case_and_a_wrong_code_get_the_same_answer_after_the_same_has
         before + 1,
         "an unknown case costs one hash"
     );
-    let wrong = call(
+    let wrong = login(
         &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={wrong_code}&lang=en"),
-            "",
-        ),
+        format!("case_number={number}&code={wrong_code}&lang=en"),
     )
     .await;
     assert_eq!(
@@ -286,30 +278,18 @@ async fn an_unknown_case_and_a_wrong_code_get_the_same_answer_after_the_same_has
     let mut typo: Vec<char> = code.chars().collect();
     typo[0] = if typo[0] == '2' { '3' } else { '2' };
     let typo: String = typo.into_iter().collect();
-    let caught = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={typo}&lang=en"),
-            "",
-        ),
-    )
-    .await;
+    let caught = login(&stack, format!("case_number={number}&code={typo}&lang=en")).await;
     assert_eq!(caught.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(caught.body.contains("typo"));
     assert_eq!(checks(&stack, "refused"), before + 2);
 
     // Case number and code as typed by a person: lower case, spaces.
-    let ok = call(
+    let ok = login(
         &stack,
-        post(
-            "/hearing/login",
-            &format!(
-                "case_number={}&code={}",
-                number.to_lowercase(),
-                code.to_lowercase().replace('-', "+")
-            ),
-            "",
+        format!(
+            "case_number={}&code={}",
+            number.to_lowercase(),
+            code.to_lowercase().replace('-', "+")
         ),
     )
     .await;
@@ -325,27 +305,11 @@ async fn a_case_backs_off_after_wrong_codes_and_the_right_one_waits_too() {
     let (number, code) = &cases[0];
     for _ in 0..5 {
         let wrong = vamt_hearing::AccessCode::generate().grouped();
-        let r = call(
-            &stack,
-            post(
-                "/hearing/login",
-                &format!("case_number={number}&code={wrong}"),
-                "",
-            ),
-        )
-        .await;
+        let r = login(&stack, format!("case_number={number}&code={wrong}")).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let hashes = checks(&stack, "refused") + checks(&stack, "accepted");
-    let right = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={code}"),
-            "",
-        ),
-    )
-    .await;
+    let right = login(&stack, format!("case_number={number}&code={code}")).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
         checks(&stack, "refused") + checks(&stack, "accepted"),
@@ -353,15 +317,7 @@ async fn a_case_backs_off_after_wrong_codes_and_the_right_one_waits_too() {
         "no hash in the back-off"
     );
     stack.clock.advance(chrono::Duration::minutes(16));
-    let later = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={code}"),
-            "",
-        ),
-    )
-    .await;
+    let later = login(&stack, format!("case_number={number}&code={code}")).await;
     assert_eq!(later.status, StatusCode::SEE_OTHER);
 }
 
@@ -452,16 +408,13 @@ async fn photo_header(stack: &Stack, uri: &str, session: &str, name: header::Hea
         .to_owned()
 }
 
+/// Signs in by the form, as the sign-in page sends it.
+async fn login(stack: &Stack, form: String) -> common::Resp {
+    call(stack, post("/hearing/login", &form, "")).await
+}
+
 async fn signed_in(stack: &Stack, number: &str, code: &str) -> String {
-    let r = call(
-        stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={code}"),
-            "",
-        ),
-    )
-    .await;
+    let r = login(stack, format!("case_number={number}&code={code}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     r.cookie.expect("session")
 }
@@ -651,15 +604,7 @@ async fn after_the_deadline_the_code_says_what_to_do() {
     let cases = two_cases(&stack).await;
     let (number, code) = &cases[1];
     stack.clock.advance(chrono::Duration::days(30));
-    let late = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number={number}&code={code}&lang=en"),
-            "",
-        ),
-    )
-    .await;
+    let late = login(&stack, format!("case_number={number}&code={code}&lang=en")).await;
     assert_eq!(late.status, StatusCode::GONE);
     assert!(
         late.body
@@ -729,15 +674,7 @@ async fn the_print_file_carries_codes_that_sign_in_and_the_receipt_says_what_was
         assert!(vamt_hearing::AccessCode::parse(code).is_ok(), "{code}");
     }
     let first = codes.first().expect("code");
-    let r = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number=OWI-2026-000001&code={first}"),
-            "",
-        ),
-    )
-    .await;
+    let r = login(&stack, format!("case_number=OWI-2026-000001&code={first}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the first letter's code");
     // Nothing more without a letter; a letter issued again retires the old code.
     assert!(stack
@@ -762,15 +699,7 @@ async fn the_print_file_carries_codes_that_sign_in_and_the_receipt_says_what_was
     )
     .await;
     assert_eq!(again.status, StatusCode::OK);
-    let old = call(
-        &stack,
-        post(
-            "/hearing/login",
-            &format!("case_number=OWI-2026-000001&code={first}"),
-            "",
-        ),
-    )
-    .await;
+    let old = login(&stack, format!("case_number=OWI-2026-000001&code={first}")).await;
     assert_eq!(
         old.status,
         StatusCode::UNAUTHORIZED,
@@ -842,4 +771,27 @@ async fn the_office_imports_a_csv_on_its_page_and_sees_each_bad_line() {
     // A clerk without the admin role does not get in.
     let anonymous = call(&stack, get("/admin/hearing", "")).await;
     assert_ne!(anonymous.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_session_lasts_while_it_is_used_and_ends_when_it_is_not() {
+    let stack = start(monday_morning(), json!({})).await;
+    let cases = two_cases(&stack).await;
+    let (number, code) = &cases[0];
+    let session = signed_in(&stack, number, code).await;
+    // Used every 20 minutes, it outlives its 30.
+    for _ in 0..3 {
+        stack.clock.advance(chrono::Duration::minutes(20));
+        let page = call(&stack, get("/hearing/case?lang=en", &session)).await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    // Left for 31 minutes, it is over: the sign-in page says so.
+    stack.clock.advance(chrono::Duration::minutes(31));
+    let page = call(&stack, get("/hearing/case?lang=en", &session)).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.body.contains("Your session has expired"),
+        "{}",
+        page.body
+    );
 }
